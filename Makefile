@@ -1,0 +1,54 @@
+# Two commands: `make run` serves the demo site, `make test` runs every check.
+# Both set up .venv from the pinned requirements first; nothing else to install by hand.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+# Local runs and tests are plain HTTP; production leaves DEBUG unset (off).
+export DEBUG ?= true
+
+.PHONY: run test setup setup-dev migrate lint deploy-check pytest clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.runtime: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt $(VENV)/.runtime
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+setup: $(VENV)/.runtime
+setup-dev: $(VENV)/.dev
+
+migrate: setup
+	$(BIN)/python manage.py migrate --no-input -v 0
+	$(BIN)/python manage.py seed_demo
+
+run: migrate
+	@echo
+	@echo "  cxmaturity is starting on http://localhost:$(PORT)/  (Ctrl+C stops the site and its worker)"
+	@echo
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start --port $(PORT)
+
+lint: setup-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+deploy-check: setup-dev
+	$(BIN)/python manage.py makemigrations --check --dry-run -v 1
+	DEBUG=false SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(64))')" \
+	  ALLOWED_HOSTS=cx.example.com SITE_URL=https://cx.example.com \
+	  $(BIN)/python manage.py check --deploy --fail-level WARNING
+
+pytest: setup-dev
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test: lint deploy-check pytest
+
+clean:
+	rm -rf $(VENV) var

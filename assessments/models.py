@@ -1,0 +1,1 @@
+"""Questionnaires, assessments, respondents and answers arrive with the questionnaire issue."""

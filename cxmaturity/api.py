@@ -1,0 +1,63 @@
+"""The API's shared parts: one error shape, pagination, and the schema hook documenting both."""
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+from rest_framework import exceptions, pagination
+from rest_framework.response import Response
+from rest_framework.serializers import as_serializer_error
+from rest_framework.views import exception_handler as drf_exception_handler
+
+
+class PageNumberPagination(pagination.PageNumberPagination):
+    page_size = 25
+    page_size_query_param = "page_size"
+    max_page_size = 100
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """DRF's handler plus Django's ValidationError from services, as `{"field": ["…"]}`.
+
+    Every error body is an object: `detail` for a single message, otherwise field names
+    (or `non_field_errors`) mapped to lists of messages.
+    """
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(as_serializer_error(exc))
+    elif isinstance(exc, Http404):
+        exc = exceptions.NotFound(_("Not found."))
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied(str(exc) or None)
+    response = drf_exception_handler(exc, context)
+    if response is not None and isinstance(response.data, list):
+        response.data = {"non_field_errors": response.data}
+    return response
+
+
+ERROR_SCHEMA = {
+    "type": "object",
+    "description": "A single `detail` message, or lists of messages keyed by field name.",
+    "properties": {"detail": {"type": "string"}},
+    "additionalProperties": {"type": "array", "items": {"type": "string"}},
+}
+
+_ERROR_RESPONSES = {
+    "400": "Invalid input: each bad field is named with its messages.",
+    "401": "Not signed in.",
+    "403": "Signed in, but your role may not do this.",
+    "404": "No such object in your workspaces (or an invalid page).",
+}
+
+
+def add_error_responses(result: dict, generator, request, public) -> dict:
+    """Postprocessing hook: document the shared error shape on every operation."""
+    result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+    ref = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            responses = operation.setdefault("responses", {})
+            for code, description in _ERROR_RESPONSES.items():
+                responses.setdefault(code, {"description": description, "content": ref})
+    return result

@@ -1,0 +1,1 @@
+"""Campaign plans and rendered playbook documents arrive with the playbooks issue."""

@@ -1,0 +1,255 @@
+"""REST API for workspaces, clients, members and invitations (under /api/v1/)."""
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.permissions import SAFE_METHODS
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from . import selectors, services
+from .models import Client, Invitation, Membership, Role, SizeBand, Workspace
+from .permissions import workspace_access
+
+# --- Serializers -----------------------------------------------------------------------
+
+
+class WorkspaceOut(serializers.ModelSerializer):
+    role = serializers.SerializerMethodField()
+    has_logo = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Workspace
+        fields = ["id", "name", "accent_colour", "has_logo", "role", "created_at"]
+
+    def get_role(self, workspace: Workspace) -> str:
+        return self.context["roles"][workspace.id]
+
+    def get_has_logo(self, workspace: Workspace) -> bool:
+        return bool(workspace.logo)
+
+
+class ClientOut(serializers.ModelSerializer):
+    class Meta:
+        model = Client
+        fields = [
+            "id", "name", "industry", "size_band", "region", "notes", "archived",
+            "created_at", "updated_at",
+        ]  # fmt: skip
+
+
+class ClientIn(serializers.Serializer):
+    name = serializers.CharField(max_length=120)
+    industry = serializers.CharField(max_length=80, required=False, allow_blank=True)
+    size_band = serializers.ChoiceField(choices=SizeBand.choices, required=False, allow_blank=True)
+    region = serializers.CharField(max_length=80, required=False, allow_blank=True)
+    notes = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+    archived = serializers.BooleanField(required=False)
+
+
+class UserOut(serializers.Serializer):
+    id = serializers.UUIDField()
+    email = serializers.EmailField()
+    name = serializers.CharField()
+
+
+class MembershipOut(serializers.ModelSerializer):
+    user = UserOut()
+
+    class Meta:
+        model = Membership
+        fields = ["id", "user", "role", "created_at"]
+
+
+class MembershipIn(serializers.Serializer):
+    role = serializers.ChoiceField(choices=Role.choices)
+
+
+class InvitationOut(serializers.ModelSerializer):
+    class Meta:
+        model = Invitation
+        fields = ["id", "email", "role", "status", "created_at", "expires_at", "sent_at"]
+
+
+class InvitationIn(serializers.Serializer):
+    email = serializers.EmailField(max_length=254)
+    role = serializers.ChoiceField(choices=Role.choices)
+
+
+# --- Views ------------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(summary=_("Your workspaces"), responses=WorkspaceOut(many=True)),
+    retrieve=extend_schema(summary=_("One of your workspaces"), responses=WorkspaceOut),
+)
+class WorkspaceViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    serializer_class = WorkspaceOut
+    lookup_value_regex = "[0-9a-fA-F-]{36}"
+
+    def get_queryset(self):
+        return Workspace.objects.filter(memberships__user=self.request.user).order_by("name")
+
+    def get_serializer_context(self) -> dict:
+        context = super().get_serializer_context()
+        memberships = selectors.membership_list_for_user(user=self.request.user)
+        context["roles"] = {m.workspace_id: m.role for m in memberships}
+        return context
+
+    def retrieve(self, request: Request, pk: str) -> Response:
+        membership = workspace_access(user=request.user, workspace_id=pk)
+        return Response(self.get_serializer(membership.workspace).data)
+
+
+WORKSPACE_ID = OpenApiParameter("workspace_id", type=str, location="path", description="UUID")
+
+
+class WorkspaceScopedViewSet(viewsets.GenericViewSet):
+    """Resolves the workspace in the URL through the one access check."""
+
+    write_role = Role.CONSULTANT
+    lookup_value_regex = "[0-9a-fA-F-]{36}"
+
+    def initial(self, request: Request, *args, **kwargs) -> None:
+        super().initial(request, *args, **kwargs)
+        role = Role.VIEWER if request.method in SAFE_METHODS else self.write_role
+        self.membership = workspace_access(
+            user=request.user, workspace_id=kwargs["workspace_id"], min_role=role
+        )
+        self.workspace = self.membership.workspace
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary=_("List clients"),
+        parameters=[
+            OpenApiParameter("search", str, description=_("Matches name, industry or region")),
+            OpenApiParameter("archived", bool, description=_("Archived clients instead")),
+        ],
+    ),
+    create=extend_schema(summary=_("Add a client"), request=ClientIn, responses={201: ClientOut}),
+    retrieve=extend_schema(summary=_("One client")),
+    partial_update=extend_schema(
+        summary=_("Change a client; `archived: true` archives it"),
+        request=ClientIn(partial=True),
+        responses=ClientOut,
+    ),
+    destroy=extend_schema(
+        summary=_("Delete an archived client permanently (owners)"), responses={204: None}
+    ),
+)
+class ClientViewSet(WorkspaceScopedViewSet):
+    serializer_class = ClientOut
+
+    def get_queryset(self):
+        archived = self.request.query_params.get("archived", "false").lower() in ("true", "1")
+        return selectors.client_list(
+            workspace=self.workspace,
+            search=self.request.query_params.get("search", "")[:100],
+            archived=archived,
+        )
+
+    def list(self, request: Request, workspace_id: str) -> Response:
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(ClientOut(page, many=True).data)
+
+    def create(self, request: Request, workspace_id: str) -> Response:
+        data = ClientIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = {k: v for k, v in data.validated_data.items() if k != "archived"}
+        client = services.client_create(workspace=self.workspace, **fields)
+        return Response(ClientOut(client).data, status=status.HTTP_201_CREATED)
+
+    def retrieve(self, request: Request, workspace_id: str, pk: str) -> Response:
+        client = selectors.client_get(workspace=self.workspace, client_id=pk)
+        return Response(ClientOut(client).data)
+
+    def partial_update(self, request: Request, workspace_id: str, pk: str) -> Response:
+        client = selectors.client_get(workspace=self.workspace, client_id=pk)
+        data = ClientIn(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        client = services.client_update(client=client, **data.validated_data)
+        return Response(ClientOut(client).data)
+
+    def destroy(self, request: Request, workspace_id: str, pk: str) -> Response:
+        workspace_access(user=request.user, workspace_id=workspace_id, min_role=Role.OWNER)
+        client = selectors.client_get(workspace=self.workspace, client_id=pk)
+        services.client_delete(client=client)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+@extend_schema_view(
+    list=extend_schema(summary=_("List members")),
+    retrieve=extend_schema(summary=_("One member")),
+    partial_update=extend_schema(
+        summary=_("Change a member's role (owners)"), request=MembershipIn, responses=MembershipOut
+    ),
+    destroy=extend_schema(summary=_("Remove a member (owners)"), responses={204: None}),
+)
+class MemberViewSet(WorkspaceScopedViewSet):
+    serializer_class = MembershipOut
+    write_role = Role.OWNER
+
+    def get_queryset(self):
+        return selectors.membership_list(workspace=self.workspace)
+
+    def list(self, request: Request, workspace_id: str) -> Response:
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(MembershipOut(page, many=True).data)
+
+    def retrieve(self, request: Request, workspace_id: str, pk: str) -> Response:
+        member = selectors.membership_get(workspace=self.workspace, membership_id=pk)
+        return Response(MembershipOut(member).data)
+
+    def partial_update(self, request: Request, workspace_id: str, pk: str) -> Response:
+        member = selectors.membership_get(workspace=self.workspace, membership_id=pk)
+        data = MembershipIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        member = services.membership_role_change(membership=member, **data.validated_data)
+        return Response(MembershipOut(member).data)
+
+    def destroy(self, request: Request, workspace_id: str, pk: str) -> Response:
+        member = selectors.membership_get(workspace=self.workspace, membership_id=pk)
+        services.membership_remove(membership=member)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+@extend_schema_view(
+    list=extend_schema(summary=_("Pending invitations")),
+    create=extend_schema(
+        summary=_("Invite someone by email (owners)"),
+        request=InvitationIn,
+        responses={201: InvitationOut},
+    ),
+    retrieve=extend_schema(summary=_("One invitation")),
+    destroy=extend_schema(summary=_("Withdraw an invitation (owners)"), responses={204: None}),
+)
+class InvitationViewSet(WorkspaceScopedViewSet):
+    serializer_class = InvitationOut
+    write_role = Role.OWNER
+
+    def get_queryset(self):
+        return selectors.invitation_list_pending(workspace=self.workspace).order_by(
+            "-created_at", "id"
+        )
+
+    def list(self, request: Request, workspace_id: str) -> Response:
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(InvitationOut(page, many=True).data)
+
+    def create(self, request: Request, workspace_id: str) -> Response:
+        data = InvitationIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        invitation = services.invitation_create(
+            workspace=self.workspace, invited_by=request.user, **data.validated_data
+        )
+        return Response(InvitationOut(invitation).data, status=status.HTTP_201_CREATED)
+
+    def retrieve(self, request: Request, workspace_id: str, pk: str) -> Response:
+        invitation = selectors.invitation_get(workspace=self.workspace, invitation_id=pk)
+        return Response(InvitationOut(invitation).data)
+
+    def destroy(self, request: Request, workspace_id: str, pk: str) -> Response:
+        invitation = selectors.invitation_get(workspace=self.workspace, invitation_id=pk)
+        services.invitation_revoke(invitation=invitation)
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,201 @@
+import uuid
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **extra) -> "User":
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **extra) -> "User":
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        return self.create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A consultant or client-team member; signs in with an email address."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    email = models.EmailField(_("email address"), unique=True)
+    name = models.CharField(_("name"), max_length=150, blank=True)
+    is_staff = models.BooleanField(_("staff status"), default=False)
+    is_active = models.BooleanField(_("active"), default=True)
+    date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.email
+
+    def get_full_name(self) -> str:
+        return self.name or self.email
+
+    def get_short_name(self) -> str:
+        return self.name.split(" ")[0] if self.name else self.email
+
+
+class Role(models.TextChoices):
+    OWNER = "owner", _("Owner")
+    CONSULTANT = "consultant", _("Consultant")
+    VIEWER = "viewer", _("Viewer")
+
+
+# What each role may do, weakest first; a role includes every weaker one.
+ROLE_RANK = {Role.VIEWER: 0, Role.CONSULTANT: 1, Role.OWNER: 2}
+
+hex_colour = RegexValidator(
+    r"^#[0-9a-fA-F]{6}$", _("Enter a colour as # followed by six hexadecimal digits.")
+)
+
+
+def logo_upload_to(workspace: "Workspace", filename: str) -> str:
+    extension = filename.rsplit(".", 1)[-1].lower()
+    return f"logos/{workspace.id}/{uuid.uuid4().hex}.{extension}"
+
+
+class Workspace(models.Model):
+    """A consultancy: its members, its client organisations and its branding."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    name = models.CharField(_("name"), max_length=120)
+    accent_colour = models.CharField(
+        _("accent colour"), max_length=7, default="#1f6feb", validators=[hex_colour]
+    )
+    logo = models.FileField(_("logo"), upload_to=logo_upload_to, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("workspace_dashboard", args=[self.id])
+
+
+class Membership(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.VIEWER)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["user__email"]
+        constraints = [
+            models.UniqueConstraint(fields=["workspace", "user"], name="membership_unique_user"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_role_display()}) in {self.workspace}"
+
+    def has_role(self, role: str) -> bool:
+        return ROLE_RANK[Role(self.role)] >= ROLE_RANK[Role(role)]
+
+
+class SizeBand(models.TextChoices):
+    MICRO = "1-9", _("1–9 employees")
+    SMALL = "10-49", _("10–49 employees")
+    MEDIUM = "50-249", _("50–249 employees")
+    LARGE = "250-999", _("250–999 employees")
+    ENTERPRISE = "1000-4999", _("1,000–4,999 employees")
+    GLOBAL = "5000+", _("5,000 or more employees")
+
+
+class Client(models.Model):
+    """A client organisation whose customer experience maturity is assessed."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="clients")
+    name = models.CharField(_("name"), max_length=120)
+    industry = models.CharField(_("industry"), max_length=80, blank=True)
+    size_band = models.CharField(
+        _("size band"), max_length=12, choices=SizeBand.choices, blank=True
+    )
+    region = models.CharField(_("region"), max_length=80, blank=True)
+    notes = models.TextField(_("notes"), max_length=5000, blank=True)
+    archived = models.BooleanField(_("archived"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"), "workspace", name="client_unique_name_in_workspace"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("client_detail", args=[self.workspace_id, self.id])
+
+
+class Invitation(models.Model):
+    """An emailed invitation to join a workspace; the link carries a signed id."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        ACCEPTED = "accepted", _("Accepted")
+        REVOKED = "revoked", _("Revoked")
+        EXPIRED = "expired", _("Expired")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(_("email address"))
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.VIEWER)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workspace", "email"],
+                condition=models.Q(status="pending"),
+                name="invitation_unique_pending_email",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.workspace}"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.status == self.Status.EXPIRED or (
+            self.status == self.Status.PENDING and self.expires_at <= timezone.now()
+        )

@@ -1,0 +1,63 @@
+"""The one access check. Every page and API view reaches workspace data through it."""
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+from uuid import UUID
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+
+from .models import Membership, Role
+
+
+def workspace_access(
+    *, user: Any, workspace_id: UUID | str, min_role: str = Role.VIEWER
+) -> Membership:
+    """The user's membership of the workspace, if their role is at least `min_role`.
+
+    Not a member: 404, so that another workspace's ids are not confirmed to exist.
+    A member whose role is too weak: 403.
+    """
+    if not getattr(user, "is_authenticated", False):
+        raise PermissionDenied(_("Sign in first."))
+    try:
+        membership = Membership.objects.select_related("workspace").get(
+            user=user, workspace_id=workspace_id
+        )
+    except (Membership.DoesNotExist, ValueError) as exc:
+        raise Http404(_("No such workspace.")) from exc
+    if not membership.has_role(min_role):
+        raise PermissionDenied(
+            _("Your role (%(role)s) may not do this.") % {"role": membership.get_role_display()}
+        )
+    return membership
+
+
+def workspace_view(
+    min_role: str = Role.VIEWER, *, write_role: str | None = None
+) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """Decorate a page view taking `workspace_id`: it receives `membership` instead.
+
+    `write_role` raises the bar for POST, so a viewer may look at a page but not change it.
+    """
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @login_required
+        @wraps(view)
+        def wrapper(request: HttpRequest, workspace_id: UUID, *args: Any, **kwargs: Any):
+            role = min_role
+            if write_role and request.method not in ("GET", "HEAD", "OPTIONS"):
+                role = write_role
+            membership = workspace_access(
+                user=request.user, workspace_id=workspace_id, min_role=role
+            )
+            request.membership = membership
+            request.workspace = membership.workspace
+            return view(request, membership, *args, **kwargs)
+
+        return wrapper
+
+    return decorator

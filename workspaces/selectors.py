@@ -1,0 +1,65 @@
+"""Reads. Each takes the workspace (or the user) and returns only its rows."""
+
+from uuid import UUID
+
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from .models import Client, Invitation, Membership, User, Workspace
+
+
+def membership_list_for_user(*, user: User) -> QuerySet[Membership]:
+    return (
+        Membership.objects.filter(user=user).select_related("workspace").order_by("workspace__name")
+    )
+
+
+def client_list(
+    *, workspace: Workspace, search: str = "", archived: bool | None = False
+) -> QuerySet[Client]:
+    qs = Client.objects.filter(workspace=workspace)
+    if archived is not None:
+        qs = qs.filter(archived=archived)
+    if search:
+        qs = qs.filter(
+            Q(name__icontains=search) | Q(industry__icontains=search) | Q(region__icontains=search)
+        )
+    return qs.order_by("name", "id")
+
+
+def client_get(*, workspace: Workspace, client_id: UUID) -> Client:
+    return get_object_or_404(Client, workspace=workspace, id=client_id)
+
+
+def dashboard_summary(*, workspace: Workspace) -> dict:
+    """Counts for the dashboard's header, in one query."""
+    clients = Client.objects.filter(workspace=workspace)
+    active = clients.filter(archived=False)
+    return {
+        "active_clients": active.count(),
+        "recent_clients": list(active.order_by("-updated_at")[:10]),
+    }
+
+
+def membership_list(*, workspace: Workspace) -> QuerySet[Membership]:
+    return workspace.memberships.select_related("user").order_by("user__email")
+
+
+def membership_get(*, workspace: Workspace, membership_id: UUID) -> Membership:
+    return get_object_or_404(
+        Membership.objects.select_related("user", "workspace"),
+        workspace=workspace,
+        id=membership_id,
+    )
+
+
+def invitation_list_pending(*, workspace: Workspace) -> QuerySet[Invitation]:
+    return workspace.invitations.filter(status=Invitation.Status.PENDING).select_related(
+        "invited_by"
+    )
+
+
+def invitation_get(*, workspace: Workspace, invitation_id: UUID) -> Invitation:
+    return get_object_or_404(
+        Invitation.objects.select_related("workspace"), workspace=workspace, id=invitation_id
+    )

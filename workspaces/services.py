@@ -1,0 +1,316 @@
+"""Writes: one function per use case, atomic, raising ValidationError naming the field."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .logos import logo_clean
+from .models import Client, Invitation, Membership, Role, SizeBand, User, Workspace
+
+INVITATION_LIFETIME = timedelta(days=7)
+_INVITATION_SALT = "workspaces.invitation"
+
+
+# --- Workspaces -----------------------------------------------------------------------
+
+
+def _name_clean(value: str, *, field: str = "name", max_length: int = 120) -> str:
+    name = " ".join((value or "").split())
+    if not name:
+        raise ValidationError({field: _("Enter a name.")}, code="required")
+    if len(name) > max_length:
+        raise ValidationError(
+            {field: _("Use at most %(max)d characters.") % {"max": max_length}}, code="max_length"
+        )
+    return name
+
+
+@transaction.atomic
+def workspace_create(*, name: str, owner: User) -> Workspace:
+    workspace = Workspace.objects.create(name=_name_clean(name))
+    Membership.objects.create(workspace=workspace, user=owner, role=Role.OWNER)
+    return workspace
+
+
+@transaction.atomic
+def workspace_branding_update(
+    *,
+    workspace: Workspace,
+    name: str,
+    accent_colour: str,
+    logo: UploadedFile | None = None,
+    remove_logo: bool = False,
+) -> Workspace:
+    workspace.name = _name_clean(name)
+    workspace.accent_colour = (accent_colour or "").strip().lower()
+    workspace.full_clean(exclude=["logo"])
+    old_logo = workspace.logo.name if workspace.logo else ""
+    if logo is not None:
+        content = logo_clean(logo)
+        workspace.logo.save(content.name, content, save=False)
+    elif remove_logo:
+        workspace.logo = ""
+    workspace.save()
+    if old_logo and old_logo != workspace.logo.name:
+        storage = workspace.logo.storage
+        transaction.on_commit(lambda: storage.delete(old_logo))
+    return workspace
+
+
+# --- Clients ----------------------------------------------------------------------------
+
+
+def _client_clean(
+    *, workspace: Workspace, name: str, size_band: str, exclude_id=None, **fields: str
+) -> dict:
+    name = _name_clean(name)
+    duplicates = Client.objects.filter(workspace=workspace, name__iexact=name)
+    if exclude_id is not None:
+        duplicates = duplicates.exclude(id=exclude_id)
+    if duplicates.exists():
+        raise ValidationError(
+            {
+                "name": _("A client named “%(name)s” already exists in this workspace.")
+                % {"name": name}
+            },
+            code="unique",
+        )
+    if size_band and size_band not in SizeBand.values:
+        raise ValidationError({"size_band": _("Choose a size band from the list.")}, code="invalid")
+    limits = {"industry": 80, "region": 80, "notes": 5000}
+    cleaned = {"name": name, "size_band": size_band or ""}
+    for field, limit in limits.items():
+        value = (fields.get(field) or "").strip()
+        if len(value) > limit:
+            raise ValidationError(
+                {field: _("Use at most %(max)d characters.") % {"max": limit}}, code="max_length"
+            )
+        cleaned[field] = value
+    return cleaned
+
+
+@transaction.atomic
+def client_create(
+    *,
+    workspace: Workspace,
+    name: str,
+    industry: str = "",
+    size_band: str = "",
+    region: str = "",
+    notes: str = "",
+) -> Client:
+    cleaned = _client_clean(
+        workspace=workspace,
+        name=name,
+        industry=industry,
+        size_band=size_band,
+        region=region,
+        notes=notes,
+    )
+    return Client.objects.create(workspace=workspace, **cleaned)
+
+
+@transaction.atomic
+def client_update(*, client: Client, **changes: str | bool) -> Client:
+    archived = changes.pop("archived", None)
+    current = {
+        "name": client.name,
+        "industry": client.industry,
+        "size_band": client.size_band,
+        "region": client.region,
+        "notes": client.notes,
+    }
+    current.update({key: value for key, value in changes.items() if key in current})
+    cleaned = _client_clean(workspace=client.workspace, exclude_id=client.id, **current)
+    for field, value in cleaned.items():
+        setattr(client, field, value)
+    if archived is not None:
+        client.archived = bool(archived)
+    client.save()
+    return client
+
+
+@transaction.atomic
+def client_archive(*, client: Client, archived: bool = True) -> Client:
+    client.archived = archived
+    client.save(update_fields=["archived", "updated_at"])
+    return client
+
+
+# --- Members and invitations -----------------------------------------------------------
+
+
+def _owners_left_after(membership: Membership) -> int:
+    return (
+        Membership.objects.select_for_update()
+        .filter(workspace_id=membership.workspace_id, role=Role.OWNER)
+        .exclude(id=membership.id)
+        .count()
+    )
+
+
+@transaction.atomic
+def membership_role_change(*, membership: Membership, role: str) -> Membership:
+    if role not in Role.values:
+        raise ValidationError({"role": _("Choose owner, consultant or viewer.")}, code="invalid")
+    if membership.role == Role.OWNER and role != Role.OWNER and not _owners_left_after(membership):
+        raise ValidationError(
+            {"role": _("A workspace needs at least one owner. Make someone else owner first.")},
+            code="last_owner",
+        )
+    membership.role = role
+    membership.save(update_fields=["role"])
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, membership: Membership) -> None:
+    if membership.role == Role.OWNER and not _owners_left_after(membership):
+        raise ValidationError(
+            _("A workspace needs at least one owner. Make someone else owner first."),
+            code="last_owner",
+        )
+    membership.delete()
+
+
+def invitation_token(invitation: Invitation) -> str:
+    return signing.Signer(salt=_INVITATION_SALT).sign(str(invitation.id))
+
+
+def invitation_url(invitation: Invitation) -> str:
+    return settings.SITE_URL + reverse("invitation_accept", args=[invitation_token(invitation)])
+
+
+@transaction.atomic
+def invitation_create(
+    *, workspace: Workspace, email: str, role: str, invited_by: User | None
+) -> Invitation:
+    """Invite (or invite again) an email address; the email goes out after commit."""
+    from .tasks import invitation_send
+
+    email = (email or "").strip().lower()
+    if not email:
+        raise ValidationError({"email": _("Enter an email address.")}, code="required")
+    if role not in Role.values:
+        raise ValidationError({"role": _("Choose owner, consultant or viewer.")}, code="invalid")
+    if Membership.objects.filter(workspace=workspace, user__email__iexact=email).exists():
+        raise ValidationError(
+            {"email": _("%(email)s is already a member of this workspace.") % {"email": email}},
+            code="already_member",
+        )
+    invitation = (
+        Invitation.objects.select_for_update()
+        .filter(workspace=workspace, email=email, status=Invitation.Status.PENDING)
+        .first()
+    ) or Invitation(workspace=workspace, email=email)
+    invitation.role = role
+    invitation.invited_by = invited_by
+    invitation.expires_at = timezone.now() + INVITATION_LIFETIME
+    invitation.full_clean(exclude=["invited_by"], validate_constraints=False)
+    invitation.save()
+    invitation_send.delay_on_commit(invitation_id=str(invitation.id))
+    return invitation
+
+
+def invitation_send_email(*, invitation: Invitation) -> None:
+    """Email the invitation link. Safe to repeat; a settled invitation is not sent."""
+    if invitation.status != Invitation.Status.PENDING or invitation.is_expired:
+        return
+    context = {
+        "invitation": invitation,
+        "url": invitation_url(invitation),
+        "inviter": invitation.invited_by.get_full_name() if invitation.invited_by else "",
+    }
+    subject = _("You are invited to %(workspace)s on cxmaturity") % {
+        "workspace": invitation.workspace.name
+    }
+    body = render_to_string("workspaces/email/invitation.txt", context)
+    send_mail(subject, body, None, [invitation.email])
+    Invitation.objects.filter(id=invitation.id).update(sent_at=timezone.now())
+
+
+def invitation_from_token(*, token: str) -> Invitation:
+    """The pending invitation a link names; ValidationError saying why it cannot be used."""
+    try:
+        invitation_id = signing.Signer(salt=_INVITATION_SALT).unsign(token)
+        invitation = Invitation.objects.select_related("workspace").get(id=invitation_id)
+    except (signing.BadSignature, Invitation.DoesNotExist, ValidationError, ValueError) as exc:
+        raise ValidationError(_("This invitation link is not valid."), code="invalid") from exc
+    if invitation.status == Invitation.Status.ACCEPTED:
+        raise ValidationError(_("This invitation has already been used."), code="used")
+    if invitation.status == Invitation.Status.REVOKED:
+        raise ValidationError(_("This invitation was withdrawn."), code="revoked")
+    if invitation.is_expired:
+        raise ValidationError(
+            _("This invitation has expired. Ask %(workspace)s for a new one.")
+            % {"workspace": invitation.workspace.name},
+            code="expired",
+        )
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
+    invitation = Invitation.objects.select_for_update().get(id=invitation.id)
+    if invitation.status != Invitation.Status.PENDING or invitation.is_expired:
+        raise ValidationError(_("This invitation can no longer be used."), code="invalid")
+    if user.email.lower() != invitation.email.lower():
+        raise ValidationError(
+            _("This invitation is for %(email)s. Sign in with that address to accept it.")
+            % {"email": invitation.email},
+            code="wrong_user",
+        )
+    membership, _created = Membership.objects.get_or_create(
+        workspace=invitation.workspace, user=user, defaults={"role": invitation.role}
+    )
+    invitation.status = Invitation.Status.ACCEPTED
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["status", "accepted_at"])
+    return membership
+
+
+@transaction.atomic
+def invitation_accept_as_new_user(
+    *, invitation: Invitation, name: str, password: str
+) -> Membership:
+    if User.objects.filter(email__iexact=invitation.email).exists():
+        raise ValidationError(
+            _("An account with this email exists already: sign in to accept."), code="exists"
+        )
+    user = User.objects.create_user(invitation.email, password, name=name.strip()[:150])
+    return invitation_accept(invitation=invitation, user=user)
+
+
+@transaction.atomic
+def invitation_revoke(*, invitation: Invitation) -> Invitation:
+    if invitation.status == Invitation.Status.PENDING:
+        invitation.status = Invitation.Status.REVOKED
+        invitation.save(update_fields=["status"])
+    return invitation
+
+
+@transaction.atomic
+def invitations_expire() -> int:
+    return Invitation.objects.filter(
+        status=Invitation.Status.PENDING, expires_at__lte=timezone.now()
+    ).update(status=Invitation.Status.EXPIRED)
+
+
+@transaction.atomic
+def client_delete(*, client: Client) -> None:
+    """Delete for good; only an archived client, so nothing in use disappears by accident."""
+    if not client.archived:
+        raise ValidationError(
+            _("Archive the client first; only archived clients can be deleted."),
+            code="not_archived",
+        )
+    client.delete()

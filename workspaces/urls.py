@@ -1,0 +1,57 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.home_view, name="home"),
+    path("w/new/", views.workspace_create_view, name="workspace_create"),
+    path("w/<uuid:workspace_id>/", views.workspace_dashboard_view, name="workspace_dashboard"),
+    path("w/<uuid:workspace_id>/clients/", views.client_list_view, name="client_list"),
+    path("w/<uuid:workspace_id>/clients/new/", views.client_create_view, name="client_create"),
+    path(
+        "w/<uuid:workspace_id>/clients/<uuid:client_id>/",
+        views.client_detail_view,
+        name="client_detail",
+    ),
+    path(
+        "w/<uuid:workspace_id>/clients/<uuid:client_id>/edit/",
+        views.client_edit_view,
+        name="client_edit",
+    ),
+    path(
+        "w/<uuid:workspace_id>/clients/<uuid:client_id>/archive/",
+        views.client_archive_view,
+        name="client_archive",
+    ),
+    path(
+        "w/<uuid:workspace_id>/clients/<uuid:client_id>/delete/",
+        views.client_delete_view,
+        name="client_delete",
+    ),
+    path("w/<uuid:workspace_id>/members/", views.member_list_view, name="member_list"),
+    path(
+        "w/<uuid:workspace_id>/members/<uuid:membership_id>/",
+        views.member_edit_view,
+        name="member_edit",
+    ),
+    path(
+        "w/<uuid:workspace_id>/members/<uuid:membership_id>/remove/",
+        views.member_remove_view,
+        name="member_remove",
+    ),
+    path(
+        "w/<uuid:workspace_id>/invitations/<uuid:invitation_id>/revoke/",
+        views.invitation_revoke_view,
+        name="invitation_revoke",
+    ),
+    path(
+        "w/<uuid:workspace_id>/invitations/<uuid:invitation_id>/resend/",
+        views.invitation_resend_view,
+        name="invitation_resend",
+    ),
+    path(
+        "w/<uuid:workspace_id>/settings/", views.workspace_settings_view, name="workspace_settings"
+    ),
+    path("w/<uuid:workspace_id>/logo/", views.workspace_logo_view, name="workspace_logo"),
+    path("invitations/<str:token>/", views.invitation_accept_view, name="invitation_accept"),
+]
