@@ -46,7 +46,7 @@ deploy-check: setup-dev
 	  $(BIN)/python manage.py check --deploy --fail-level WARNING
 
 pytest: setup-dev
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	VAR_DIR=$(CURDIR)/var/test $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 test: lint deploy-check pytest
 

@@ -25,7 +25,7 @@ def _broker_ok() -> bool:
 
 def _workers() -> int:
     try:
-        return len(celery_app.control.ping(timeout=1.0) or [])
+        return len(celery_app.control.ping(timeout=1.0, limit=1) or [])
     except Exception:  # noqa: BLE001
         return 0
 
