@@ -222,8 +222,8 @@ def invitation_revoke_view(request: HttpRequest, membership: Membership, invitat
     return render(request, "workspaces/invitation_revoke.html", {"invitation": invitation})
 
 
-@require_POST
 @workspace_view(Role.OWNER)
+@require_POST
 def invitation_resend_view(request: HttpRequest, membership: Membership, invitation_id: UUID):
     invitation = selectors.invitation_get(
         workspace=membership.workspace, invitation_id=invitation_id

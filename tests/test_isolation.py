@@ -1,0 +1,156 @@
+"""Tenant walls, generated from the URL conf.
+
+Every route that takes an object id must have a case in ROUTE_CASES: a new route without
+one makes `test_every_route_with_an_id_has_a_case` fail, so later issues stay covered.
+"""
+
+import re
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from rest_framework.test import APIClient
+
+from tests.factories import ClientFactory, InvitationFactory, MembershipFactory, WorkspaceFactory
+from workspaces.models import Role
+
+pytestmark = pytest.mark.django_db
+
+ID_PATTERN = re.compile(r"<uuid:\w+>|\(\?P<\w+>\[0-9a-fA-F-\]\{36\}\)")
+SKIPPED_PREFIXES = ("admin/",)  # staff-only Django admin
+
+# url name → (which object each URL argument names, the methods that write)
+ROUTE_CASES = {
+    "workspace_dashboard": ({"workspace_id": "workspace"}, []),
+    "client_list": ({"workspace_id": "workspace"}, []),
+    "client_create": ({"workspace_id": "workspace"}, ["post"]),
+    "client_detail": ({"workspace_id": "workspace", "client_id": "client"}, []),
+    "client_edit": ({"workspace_id": "workspace", "client_id": "client"}, ["post"]),
+    "client_archive": ({"workspace_id": "workspace", "client_id": "client"}, ["post"]),
+    "client_delete": ({"workspace_id": "workspace", "client_id": "client"}, ["post"]),
+    "member_list": ({"workspace_id": "workspace"}, ["post"]),
+    "member_edit": ({"workspace_id": "workspace", "membership_id": "membership"}, ["post"]),
+    "member_remove": ({"workspace_id": "workspace", "membership_id": "membership"}, ["post"]),
+    "invitation_revoke": ({"workspace_id": "workspace", "invitation_id": "invitation"}, ["post"]),
+    "invitation_resend": ({"workspace_id": "workspace", "invitation_id": "invitation"}, ["post"]),
+    "workspace_settings": ({"workspace_id": "workspace"}, ["post"]),
+    "workspace_logo": ({"workspace_id": "workspace"}, []),
+    "workspace-detail": ({"pk": "workspace"}, []),
+    "api-client-list": ({"workspace_id": "workspace"}, ["post"]),
+    "api-client-detail": ({"workspace_id": "workspace", "pk": "client"}, ["patch", "delete"]),
+    "api-member-list": ({"workspace_id": "workspace"}, []),
+    "api-member-detail": ({"workspace_id": "workspace", "pk": "membership"}, ["patch", "delete"]),
+    "api-invitation-list": ({"workspace_id": "workspace"}, ["post"]),
+    "api-invitation-detail": ({"workspace_id": "workspace", "pk": "invitation"}, ["delete"]),
+}
+
+POST_ONLY = {"invitation_resend"}
+
+
+def _methods(name):
+    writes = ROUTE_CASES[name][1]
+    return writes if name in POST_ONLY else ["get", *writes]
+
+
+def _routes_with_ids(patterns=None, prefix=""):
+    for entry in patterns if patterns is not None else get_resolver().url_patterns:
+        route = prefix + str(entry.pattern)
+        if route.startswith(SKIPPED_PREFIXES) or route.lstrip("^").startswith(SKIPPED_PREFIXES):
+            continue
+        if isinstance(entry, URLResolver):
+            yield from _routes_with_ids(entry.url_patterns, route)
+        elif isinstance(entry, URLPattern) and ID_PATTERN.search(route):
+            yield entry.name, route
+
+
+def test_every_route_with_an_id_has_a_case():
+    missing = {name for name, _route in _routes_with_ids()} - set(ROUTE_CASES)
+    assert not missing, f"Add tenant-isolation cases for: {sorted(missing)}"
+
+
+@pytest.fixture
+def world():
+    """Workspace A with one of everything, and a viewer of A; an outsider owning B."""
+    workspace = WorkspaceFactory()
+    owner = MembershipFactory(workspace=workspace, role=Role.OWNER)
+    viewer = MembershipFactory(workspace=workspace, role=Role.VIEWER)
+    other = MembershipFactory(role=Role.OWNER)
+    objects = {
+        "workspace": workspace,
+        "client": ClientFactory(workspace=workspace),
+        "membership": owner,
+        "invitation": InvitationFactory(workspace=workspace),
+    }
+    own = {
+        "workspace": other.workspace,
+        "client": ClientFactory(workspace=other.workspace),
+        "membership": other,
+        "invitation": InvitationFactory(workspace=other.workspace),
+    }
+    return {"objects": objects, "own": own, "viewer": viewer.user, "outsider": other.user}
+
+
+def _url(name, arguments, objects):
+    return reverse(name, kwargs={arg: objects[kind].id for arg, kind in arguments.items()})
+
+
+def _call(client, method, url):
+    kwargs = {"format": "json"} if isinstance(client, APIClient) else {}
+    return getattr(client, method)(url, {}, **kwargs) if method != "get" else client.get(url)
+
+
+def _client_for(name, user):
+    client = APIClient() if name.startswith(("api-", "workspace-")) else None
+    if client is None:
+        from django.test import Client
+
+        client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.mark.parametrize("name", sorted(ROUTE_CASES))
+def test_member_of_another_workspace_gets_404_everywhere(name, world):
+    arguments, _writes = ROUTE_CASES[name]
+    client = _client_for(name, world["outsider"])
+    url = _url(name, arguments, world["objects"])
+    for method in _methods(name):
+        assert _call(client, method, url).status_code == 404, (method, url)
+
+
+@pytest.mark.parametrize("name", sorted(n for n, (args, _) in ROUTE_CASES.items() if len(args) > 1))
+def test_foreign_object_under_own_workspace_is_404(name, world):
+    """The outsider's own workspace id with workspace A's object id still finds nothing."""
+    arguments, _writes = ROUTE_CASES[name]
+    client = _client_for(name, world["outsider"])
+    objects = {**world["objects"], "workspace": world["own"]["workspace"]}
+    url = _url(name, arguments, objects)
+    for method in _methods(name):
+        assert _call(client, method, url).status_code == 404, (method, url)
+
+
+@pytest.mark.parametrize("name", sorted(n for n, (_, writes) in ROUTE_CASES.items() if writes))
+def test_viewer_gets_403_on_every_write(name, world):
+    arguments, writes = ROUTE_CASES[name]
+    client = _client_for(name, world["viewer"])
+    url = _url(name, arguments, world["objects"])
+    for method in writes:
+        assert _call(client, method, url).status_code == 403, (method, url)
+
+
+@pytest.mark.parametrize("name", sorted(ROUTE_CASES))
+def test_viewer_reads_are_not_server_errors(name, world):
+    arguments, _writes = ROUTE_CASES[name]
+    client = _client_for(name, world["viewer"])
+    response = client.get(_url(name, arguments, world["objects"]))
+    assert response.status_code in (200, 302, 403, 404, 405)
+    assert response.status_code < 500
+
+
+def test_malformed_ids_in_page_urls_are_404(client, owner, workspace):
+    client.force_login(owner)
+    for url in [
+        "/w/not-a-uuid/",
+        f"/w/{workspace.id}/clients/123/",
+        f"/w/{workspace.id}/clients/{workspace.id}x/edit/",
+    ]:
+        assert client.get(url).status_code == 404, url
