@@ -70,3 +70,66 @@ def mailbox(settings, tmp_path):
     settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     settings.EMAIL_FILE_PATH = tmp_path / "mail"
     return tmp_path / "mail"
+
+
+def database_url_for_subprocess() -> str:
+    """DATABASE_URL naming the test database, for a process started by a test."""
+    from urllib.parse import quote
+
+    from django.db import connection
+
+    db = connection.settings_dict
+    if db["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{db['NAME']}"
+    auth = quote(db["USER"] or "", safe="")
+    if db["PASSWORD"]:
+        auth += ":" + quote(db["PASSWORD"], safe="")
+    host = db["HOST"] or "localhost"
+    port = f":{db['PORT']}" if db["PORT"] else ""
+    return f"postgres://{auth}@{host}{port}/{db['NAME']}"
+
+
+@pytest.fixture(scope="session")
+def worker_mailbox(tmp_path_factory):
+    return tmp_path_factory.mktemp("worker-mail")
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup, django_db_blocker, worker_mailbox, tmp_path_factory):
+    """A real `celery worker` process on the configured broker, using the test database."""
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    from cxmaturity.celery import app
+
+    app.control.purge()  # tasks queued by earlier tests name rows that no longer exist
+    log = tmp_path_factory.mktemp("worker") / "worker.log"
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url_for_subprocess(),
+        "EMAIL_URL": "",
+        "EMAIL_FILE_PATH": str(worker_mailbox),
+    }
+    with log.open("w") as output:
+        process = subprocess.Popen(  # noqa: S603 - our own worker, fixed arguments
+            [sys.executable, "-m", "celery", "-A", "cxmaturity", "worker", "--pool", "solo",
+             "--queues", "default,pdf", "--hostname", f"pytest-{os.getpid()}@%h",
+             "--loglevel", "INFO"],
+            cwd=Path(__file__).resolve().parent.parent,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )  # fmt: skip
+    deadline = time.monotonic() + 60
+    while not app.control.ping(timeout=0.5, limit=1):
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            pytest.fail(f"The Celery worker did not start:\n{log.read_text()[-3000:]}")
+    yield process
+    process.terminate()
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()

@@ -1,0 +1,64 @@
+"""Background tasks run by a real `celery worker` process on the configured broker."""
+
+import os
+import time
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import MembershipFactory
+from workspaces.models import Invitation, Role
+from workspaces.services import invitation_create, invitation_token
+
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+
+
+def _wait_for(predicate, seconds=30.0):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        result = predicate()
+        if result:
+            return result
+        time.sleep(0.2)
+    return None
+
+
+def test_invitation_email_is_sent_by_a_worker_process(celery_worker_process, worker_mailbox):
+    owner = MembershipFactory(role=Role.OWNER)
+    invitation = invitation_create(
+        workspace=owner.workspace, email="exec@example.com", role="viewer", invited_by=owner.user
+    )
+    token = invitation_token(invitation)
+
+    def delivered():
+        return [p for p in worker_mailbox.iterdir() if token in p.read_text()]
+
+    assert _wait_for(delivered), "the worker did not send the invitation email"
+    invitation.refresh_from_db()
+    assert invitation.sent_at is not None
+    assert celery_worker_process.pid != os.getpid()
+
+
+def test_worker_ping_makes_healthz_report_all_up(celery_worker_process, client):
+    response = client.get(reverse("healthz"))
+    body = response.json()
+    assert response.status_code == 200, body
+    assert body["checks"] == {"database": "up", "broker": "up", "worker": "up"}
+
+
+def test_periodic_task_expires_invitations_in_the_worker(celery_worker_process):
+    from workspaces.tasks import invitations_expire
+
+    expired = MembershipFactory(role=Role.OWNER)
+    invitation = Invitation.objects.create(
+        workspace=expired.workspace,
+        email="late@example.com",
+        expires_at="2020-01-01T00:00:00Z",
+    )
+    invitations_expire.delay()
+
+    def settled():
+        invitation.refresh_from_db()
+        return invitation.status == Invitation.Status.EXPIRED
+
+    assert _wait_for(settled), "the worker did not run invitations_expire"
