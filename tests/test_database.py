@@ -30,7 +30,7 @@ def test_two_processes_writing_at_once_never_hit_database_is_locked():
             env=env,
             stderr=subprocess.PIPE,
             text=True,
-        )  # fmt: skip
+        )
         for prefix in ("web", "worker")
     ]
     errors = [writer.communicate(timeout=240)[1] for writer in writers]
