@@ -51,3 +51,8 @@ urlpatterns = [
     path("livez/", views.livez_view, name="livez"),
     path("admin/", admin.site.urls),
 ]
+
+handler400 = "cxmaturity.views.bad_request"
+handler403 = "cxmaturity.views.permission_denied"
+handler404 = "cxmaturity.views.page_not_found"
+handler500 = "cxmaturity.views.server_error"

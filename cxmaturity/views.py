@@ -1,5 +1,8 @@
 from django.db import connection
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.template import loader
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from .celery import app as celery_app
@@ -48,3 +51,34 @@ def healthz_view(request: HttpRequest) -> JsonResponse:
 
 def livez_view(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok"})
+
+
+def _is_api(request: HttpRequest) -> bool:
+    return request.path.startswith("/api/")
+
+
+def _error_page(request: HttpRequest, status: int, message: str) -> HttpResponse:
+    # The API speaks JSON even for URLs no route matches; pages get a readable page.
+    if _is_api(request):
+        return JsonResponse({"detail": message}, status=status)
+    return render(request, f"{status}.html", {"message": message}, status=status)
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error_page(request, 400, _("The request could not be understood."))
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    message = str(exception) if exception and str(exception) else _("You may not do this.")
+    return _error_page(request, 403, message)
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error_page(request, 404, _("Not found."))
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    if _is_api(request):
+        return JsonResponse({"detail": _("Something went wrong on our side.")}, status=500)
+    # No context processors: the error may come from them.
+    return HttpResponse(loader.get_template("500.html").render(), status=500)
