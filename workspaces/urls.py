@@ -4,6 +4,7 @@ from . import views
 
 urlpatterns = [
     path("", views.home_view, name="home"),
+    path("account/", views.account_view, name="account"),
     path("w/new/", views.workspace_create_view, name="workspace_create"),
     path("w/<uuid:workspace_id>/", views.workspace_dashboard_view, name="workspace_dashboard"),
     path("w/<uuid:workspace_id>/clients/", views.client_list_view, name="client_list"),

@@ -1,6 +1,7 @@
 import pytest
 from django.core import mail
 from django.urls import reverse
+from rest_framework.test import APIClient
 
 from tests.factories import PASSWORD
 
@@ -74,3 +75,15 @@ def test_pages_send_a_content_security_policy_without_inline_script(client):
     assert "script-src 'self'" in policy
     assert "unsafe-inline" not in policy
     assert "<script>" not in response.text
+
+
+def test_account_page_makes_an_api_token_that_works_and_can_be_revoked(client, owner, workspace):
+    client.force_login(owner)
+    response = client.post(reverse("account"), {"action": "create"})
+    token = response.context["new_token"]
+    assert token in response.text
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    assert api.get(f"/api/v1/workspaces/{workspace.id}/clients/").status_code == 200
+    client.post(reverse("account"), {"action": "revoke"})
+    assert api.get(f"/api/v1/workspaces/{workspace.id}/clients/").status_code == 401
