@@ -32,7 +32,7 @@ def screenshot(page):
     """Save a full-page screenshot under var/screenshots/ for a person to look at."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 
-    def take(name: str, on=None) -> Path:  # noqa: ANN001 - a Playwright page
+    def take(name: str, on=None) -> Path:
         path = SCREENSHOTS / f"{name}.png"
         (on or page).screenshot(path=str(path), full_page=True)
         return path
