@@ -5,8 +5,10 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
-# Local runs and tests are plain HTTP; production leaves DEBUG unset (off).
-export DEBUG ?= true
+# A local site is plain HTTP without debug pages (`make run DEBUG=true` for those);
+# tests run plain HTTP with their own var/ folder. Production sets neither (HTTPS on).
+LOCAL_ENV = DEBUG=$(or $(DEBUG),false) HTTPS=$(or $(HTTPS),false) STATIC_FROM_FINDERS=true
+TEST_ENV = DEBUG=true HTTPS=false VAR_DIR=$(CURDIR)/var/test
 
 .PHONY: run test setup setup-dev migrate lint deploy-check pytest clean
 
@@ -26,27 +28,27 @@ setup: $(VENV)/.runtime
 setup-dev: $(VENV)/.dev
 
 migrate: setup
-	$(BIN)/python manage.py migrate --no-input -v 0
-	$(BIN)/python manage.py seed_demo
+	$(LOCAL_ENV) $(BIN)/python manage.py migrate --no-input -v 0
+	$(LOCAL_ENV) $(BIN)/python manage.py seed_demo
 
 run: migrate
 	@echo
 	@echo "  cxmaturity is starting on http://localhost:$(PORT)/  (Ctrl+C stops the site and its worker)"
 	@echo
-	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start --port $(PORT)
+	$(LOCAL_ENV) PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start --port $(PORT)
 
 lint: setup-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
 deploy-check: setup-dev
-	$(BIN)/python manage.py makemigrations --check --dry-run -v 1
-	DEBUG=false SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(64))')" \
+	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run -v 1
+	DEBUG=false HTTPS=true VAR_DIR=$(CURDIR)/var/test SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(64))')" \
 	  ALLOWED_HOSTS=cx.example.com SITE_URL=https://cx.example.com \
 	  $(BIN)/python manage.py check --deploy --fail-level WARNING
 
 pytest: setup-dev
-	VAR_DIR=$(CURDIR)/var/test $(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(TEST_ENV) $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 test: lint deploy-check pytest
 

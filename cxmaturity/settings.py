@@ -149,17 +149,21 @@ STATIC_ROOT = Path(env("STATIC_ROOT", default=str(VAR_DIR / "static")))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(VAR_DIR / "media")))
+# Local sites serve static files straight from the source folders; production runs
+# collectstatic once into hashed, compressed files.
+STATIC_FROM_FINDERS = env.bool("STATIC_FROM_FINDERS", default=DEBUG)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG
+            if STATIC_FROM_FINDERS
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
 }
-WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_USE_FINDERS = STATIC_FROM_FINDERS
+WHITENOISE_AUTOREFRESH = DEBUG
 # A logo may be at most 1 MB; allow a little more for the multipart envelope.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
@@ -222,8 +226,10 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "cxmaturity API",
     "DESCRIPTION": (
         "Customer experience maturity assessments, strategy-to-KPI plans and playbooks. "
-        "Errors share one shape: an object whose keys are field names (or `detail` / "
-        "`non_field_errors`) and whose values are lists of messages."
+        'Errors share one shape: `{"detail": "…"}` for a single message, or '
+        '`{"field": ["…"]}` naming each bad field (`non_field_errors` for the whole body). '
+        "Authenticate with your session or with `Authorization: Token …` (make a token on "
+        "your account page)."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,

@@ -74,7 +74,16 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return _error_page(request, 404, _("Not found."))
+    if _is_api(request):
+        return _error_page(request, 404, _("Not found."))
+    return _error_page(
+        request,
+        404,
+        _(
+            "We could not find this page. It may have moved, or it belongs to a workspace "
+            "you are not a member of."
+        ),
+    )
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

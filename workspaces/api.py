@@ -101,9 +101,6 @@ class WorkspaceViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return Response(self.get_serializer(membership.workspace).data)
 
 
-WORKSPACE_ID = OpenApiParameter("workspace_id", type=str, location="path", description="UUID")
-
-
 class WorkspaceScopedViewSet(viewsets.GenericViewSet):
     """Resolves the workspace in the URL through the one access check."""
 
