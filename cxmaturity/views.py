@@ -3,6 +3,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.cache import never_cache
 
 from .celery import app as celery_app
@@ -57,11 +58,15 @@ def _is_api(request: HttpRequest) -> bool:
     return request.path.startswith("/api/")
 
 
+_ERROR_TITLES = {400: _lazy("Bad request"), 403: _lazy("Not allowed"), 404: _lazy("Page not found")}
+
+
 def _error_page(request: HttpRequest, status: int, message: str) -> HttpResponse:
     # The API speaks JSON even for URLs no route matches; pages get a readable page.
     if _is_api(request):
         return JsonResponse({"detail": message}, status=status)
-    return render(request, f"{status}.html", {"message": message}, status=status)
+    context = {"title": _ERROR_TITLES[status], "message": message}
+    return render(request, "error.html", context, status=status)
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
