@@ -1,1 +1,280 @@
-"""Questionnaires, assessments, respondents and answers arrive with the questionnaire issue."""
+import uuid
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from workspaces.models import Client, Workspace
+
+
+class Channel(models.TextChoices):
+    WEB = "web", _("Web")
+    EMAIL = "email", _("Email")
+    MOBILE = "mobile", _("Mobile")
+    SOCIAL = "social", _("Social")
+    CONTACT_CENTRE = "contact_centre", _("Contact centre")
+    IN_STORE = "in_store", _("In-store")
+
+
+class Questionnaire(models.Model):
+    """A questionnaire family; its content lives in immutable versions.
+
+    `workspace` is empty for the shipped questionnaires, which every workspace may use.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    workspace = models.ForeignKey(
+        Workspace, on_delete=models.CASCADE, null=True, blank=True, related_name="questionnaires"
+    )
+    key = models.SlugField(_("key"), max_length=80)
+    title = models.CharField(_("title"), max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["title"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workspace", "key"], name="questionnaire_unique_key_in_workspace"
+            ),
+            models.UniqueConstraint(
+                fields=["key"], condition=Q(workspace=None), name="questionnaire_unique_shared_key"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class QuestionnaireVersion(models.Model):
+    """One frozen version. Assessments point here, so past results never change."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    questionnaire = models.ForeignKey(
+        Questionnaire, on_delete=models.CASCADE, related_name="versions"
+    )
+    number = models.PositiveIntegerField(_("version"))
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    # The normalised file content, for export and for telling identical uploads apart.
+    content = models.JSONField()
+    content_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["questionnaire__title", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["questionnaire", "number"], name="questionnaire_version_unique_number"
+            ),
+            models.UniqueConstraint(
+                fields=["questionnaire", "content_hash"],
+                name="questionnaire_version_unique_content",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} (v{self.number})"
+
+
+class Dimension(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    version = models.ForeignKey(
+        QuestionnaireVersion, on_delete=models.CASCADE, related_name="dimensions"
+    )
+    key = models.SlugField(max_length=80)
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    weight = models.DecimalField(max_digits=9, decimal_places=4, default=Decimal(1))
+    guidance = models.JSONField(default=dict, blank=True)
+    position = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["version", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "key"], name="dimension_unique_key"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Question(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    version = models.ForeignKey(
+        QuestionnaireVersion, on_delete=models.CASCADE, related_name="questions"
+    )
+    dimension = models.ForeignKey(Dimension, on_delete=models.CASCADE, related_name="questions")
+    key = models.SlugField(max_length=120)
+    text = models.TextField()
+    help = models.TextField(blank=True)
+    weight = models.DecimalField(max_digits=9, decimal_places=4, default=Decimal(1))
+    channel = models.CharField(max_length=20, choices=Channel.choices, blank=True)
+    # {"1": "…", "7": "…"}: the levels this question offers, each with its description.
+    levels = models.JSONField()
+    position = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["dimension__position", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "key"], name="question_unique_key"),
+        ]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class Assessment(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+
+    class Mode(models.TextChoices):
+        SURVEY = "survey", _("Survey: each respondent answers by personal link")
+        FACILITATED = "facilitated", _("Facilitated: a workshop's consensus is entered")
+
+    class Anonymity(models.TextChoices):
+        NAMED = "named", _("Results show respondents' names")
+        ROLES = "roles", _("Results show roles only")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="assessments")
+    version = models.ForeignKey(
+        QuestionnaireVersion,
+        on_delete=models.PROTECT,
+        related_name="assessments",
+        verbose_name=_("questionnaire"),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    purpose = models.TextField(
+        _("purpose"),
+        max_length=2000,
+        blank=True,
+        help_text=_("Shown to respondents on the welcome page."),
+    )
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    mode = models.CharField(_("mode"), max_length=12, choices=Mode.choices, default=Mode.SURVEY)
+    anonymity = models.CharField(
+        _("anonymity"), max_length=8, choices=Anonymity.choices, default=Anonymity.NAMED
+    )
+    # {"strategy": 4}: a stage to reach per dimension key; a missing key means "the next".
+    targets = models.JSONField(_("targets"), default=dict, blank=True)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.DRAFT)
+    respondents_may_revise = models.BooleanField(
+        _("respondents may change answers after submitting"), default=True
+    )
+    reminder_interval_days = models.PositiveSmallIntegerField(
+        _("days between reminders"),
+        default=3,
+        validators=[MinValueValidator(1)],
+        help_text=_("Respondents who have not submitted are reminded at most this often."),
+    )
+    previous = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("previous assessment"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    opened_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("assessment_detail", args=[self.client.workspace_id, self.id])
+
+
+class RespondentRole(models.TextChoices):
+    EXECUTIVE = "executive", _("Executive")
+    MARKETING = "marketing", _("Marketing")
+    SALES = "sales", _("Sales")
+    SERVICE = "service", _("Service")
+    IT = "it", _("IT")
+    OTHER = "other", _("Other")
+
+
+class Respondent(models.Model):
+    """Someone who answers by personal link, with no account; or a workshop's consensus."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="respondents")
+    name = models.CharField(_("name"), max_length=150)
+    email = models.EmailField(_("email"), blank=True)
+    role = models.CharField(
+        _("role"), max_length=12, choices=RespondentRole.choices, default=RespondentRole.EXECUTIVE
+    )
+    department = models.CharField(_("department"), max_length=100, blank=True)
+    weight = models.DecimalField(
+        _("weight"),
+        max_digits=7,
+        decimal_places=3,
+        default=Decimal(1),
+        validators=[MinValueValidator(Decimal("0.001"))],
+    )
+    is_consensus = models.BooleanField(default=False)
+    notes = models.TextField(_("notes"), max_length=5000, blank=True)
+    # The link's token is derived from this nonce and the site's secret; only its hash is
+    # stored, so a copy of the database opens nothing.
+    token_nonce = models.CharField(max_length=32, blank=True)
+    token_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    invited_at = models.DateTimeField(null=True, blank=True)
+    opened_at = models.DateTimeField(null=True, blank=True)
+    last_activity_at = models.DateTimeField(null=True, blank=True)
+    last_page = models.PositiveSmallIntegerField(default=0)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    last_reminded_at = models.DateTimeField(null=True, blank=True)
+    reminders_sent = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "email"],
+                condition=~Q(email=""),
+                name="respondent_unique_email_in_assessment",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AnswerValue(models.TextChoices):
+    DONT_KNOW = "dont_know", _("Don't know")
+    NOT_APPLICABLE = "not_applicable", _("Not applicable")
+
+
+class Answer(models.Model):
+    """One row per respondent and question, written by upsert."""
+
+    respondent = models.ForeignKey(Respondent, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")
+    # "1".."7", "dont_know" or "not_applicable"; empty when only a comment was left.
+    value = models.CharField(max_length=16, blank=True)
+    comment = models.TextField(max_length=5000, blank=True)
+    evidence = models.TextField(max_length=2000, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["respondent", "question"], name="answer_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.respondent_id}/{self.question_id}={self.value}"

@@ -206,6 +206,7 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "invitations-expire": {"task": "workspaces.tasks.invitations_expire", "schedule": 3600.0},
+    "respondents-remind": {"task": "assessments.tasks.respondents_remind_due", "schedule": 3600.0},
 }
 
 # --- API ----------------------------------------------------------------------------------

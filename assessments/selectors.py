@@ -1,0 +1,142 @@
+"""Reads for questionnaires, assessments and respondents; each takes the workspace."""
+
+from dataclasses import dataclass
+from uuid import UUID
+
+from django.db.models import Count, Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from workspaces.models import Client, Workspace
+
+from .models import Answer, Assessment, Dimension, Question, QuestionnaireVersion, Respondent
+from .tokens import token_hash
+
+
+def questionnaire_versions_visible(*, workspace: Workspace) -> QuerySet[QuestionnaireVersion]:
+    """The shipped questionnaires and the workspace's own uploads, newest version first."""
+    return (
+        QuestionnaireVersion.objects.filter(
+            Q(questionnaire__workspace=workspace) | Q(questionnaire__workspace__isnull=True)
+        )
+        .select_related("questionnaire")
+        .annotate(question_count=Count("questions", distinct=True))
+        .order_by("questionnaire__title", "-number")
+    )
+
+
+def questionnaire_version_get(*, workspace: Workspace, version_id: UUID) -> QuestionnaireVersion:
+    return get_object_or_404(questionnaire_versions_visible(workspace=workspace), id=version_id)
+
+
+def questionnaire_version_default(*, workspace: Workspace) -> QuestionnaireVersion | None:
+    """The newest version of the shipped CX questionnaire, the usual choice."""
+    return (
+        questionnaire_versions_visible(workspace=workspace)
+        .filter(questionnaire__key="cx-maturity", questionnaire__workspace__isnull=True)
+        .first()
+    )
+
+
+def assessment_list(*, workspace: Workspace, client: Client | None = None) -> QuerySet[Assessment]:
+    qs = Assessment.objects.filter(client__workspace=workspace).select_related(
+        "client", "version__questionnaire"
+    )
+    if client is not None:
+        qs = qs.filter(client=client)
+    return qs.annotate(
+        respondent_count=Count("respondents", filter=Q(respondents__is_consensus=False)),
+        submitted_count=Count("respondents", filter=Q(respondents__submitted_at__isnull=False)),
+    ).order_by("-created_at")
+
+
+def assessment_get(*, workspace: Workspace, assessment_id: UUID) -> Assessment:
+    qs = Assessment.objects.select_related("client__workspace", "version__questionnaire")
+    return get_object_or_404(qs, client__workspace=workspace, id=assessment_id)
+
+
+def respondent_get(*, assessment: Assessment, respondent_id: UUID) -> Respondent:
+    return get_object_or_404(
+        Respondent.objects.select_related("assessment"), assessment=assessment, id=respondent_id
+    )
+
+
+def respondent_for_token(*, token: str) -> Respondent | None:
+    """The respondent a link names, whatever the state of its assessment; None if unknown."""
+    if not token or len(token) > 100:
+        return None
+    return (
+        Respondent.objects.select_related(
+            "assessment__client__workspace", "assessment__version__questionnaire"
+        )
+        .filter(token_hash=token_hash(token))
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class RespondentProgress:
+    respondent: Respondent
+    answered: int
+    total: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.answered / self.total) if self.total else 0
+
+    @property
+    def state(self) -> str:
+        r = self.respondent
+        if r.revoked_at:
+            return "revoked"
+        if r.submitted_at:
+            return "submitted"
+        if self.answered:
+            return "answering"
+        if r.opened_at:
+            return "opened"
+        if r.invited_at:
+            return "invited"
+        return "not_invited"
+
+
+def assessment_progress(*, assessment: Assessment) -> list[RespondentProgress]:
+    """Who has been invited, opened, answered how much and submitted; two queries."""
+    total = Question.objects.filter(version_id=assessment.version_id).count()
+    respondents = assessment.respondents.annotate(
+        answered=Count("answers", filter=~Q(answers__value=""))
+    ).order_by("is_consensus", "created_at", "name")
+    return [RespondentProgress(r, r.answered, total) for r in respondents]
+
+
+@dataclass(frozen=True)
+class QuestionWithAnswer:
+    question: Question
+    answer: Answer | None
+
+    @property
+    def value(self) -> str:
+        return self.answer.value if self.answer else ""
+
+
+@dataclass(frozen=True)
+class DimensionPage:
+    number: int  # 1-based
+    dimension: Dimension
+    items: list[QuestionWithAnswer]
+
+
+def respondent_pages(*, respondent: Respondent) -> list[DimensionPage]:
+    """The questionnaire one dimension a page, with this respondent's answers; 3 queries."""
+    version_id = respondent.assessment.version_id
+    dimensions = list(Dimension.objects.filter(version_id=version_id).order_by("position"))
+    questions = Question.objects.filter(version_id=version_id).order_by("position")
+    answers = {a.question_id: a for a in Answer.objects.filter(respondent=respondent)}
+    by_dimension: dict[UUID, list[QuestionWithAnswer]] = {d.id: [] for d in dimensions}
+    for question in questions:
+        by_dimension[question.dimension_id].append(
+            QuestionWithAnswer(question, answers.get(question.id))
+        )
+    return [
+        DimensionPage(number, dimension, by_dimension[dimension.id])
+        for number, dimension in enumerate(dimensions, start=1)
+    ]

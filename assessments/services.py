@@ -1,0 +1,240 @@
+"""Writes for questionnaires and assessments. Respondents and answers: respondents.py."""
+
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from workspaces.models import Client, User, Workspace
+
+from . import questionnaire_files
+from .models import Assessment, Dimension, Question, Questionnaire, QuestionnaireVersion
+
+# --- Questionnaires -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def questionnaire_import(
+    *, data: bytes | str, workspace: Workspace | None = None
+) -> tuple[QuestionnaireVersion, bool]:
+    """Load a questionnaire file: (version, created).
+
+    Identical content returns the existing version; changed content becomes the next
+    version. Nothing is saved when the file has any problem.
+    """
+    try:
+        content = questionnaire_files.load(data)
+    except questionnaire_files.QuestionnaireFileError as exc:
+        raise ValidationError({"file": exc.problems}, code="invalid_questionnaire") from exc
+    digest = questionnaire_files.content_hash(content)
+    questionnaire, _created = Questionnaire.objects.select_for_update().get_or_create(
+        workspace=workspace, key=content["key"], defaults={"title": content["title"]}
+    )
+    existing = questionnaire.versions.filter(content_hash=digest).first()
+    if existing is not None:
+        return existing, False
+    number = (questionnaire.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+    questionnaire.title = content["title"]
+    questionnaire.save(update_fields=["title"])
+    version = QuestionnaireVersion.objects.create(
+        questionnaire=questionnaire,
+        number=number,
+        title=content["title"],
+        description=content["description"],
+        content=content,
+        content_hash=digest,
+    )
+    _version_rows_create(version, content)
+    return version, True
+
+
+def _version_rows_create(version: QuestionnaireVersion, content: dict) -> None:
+    dimensions, questions = [], []
+    position = 0
+    for d_position, d in enumerate(content["dimensions"]):
+        dimension = Dimension(
+            version=version,
+            key=d["key"],
+            title=d["title"],
+            description=d["description"],
+            weight=Decimal(str(d["weight"])),
+            guidance=d["guidance"],
+            position=d_position,
+        )
+        dimensions.append(dimension)
+        for q in d["questions"]:
+            questions.append(
+                Question(
+                    version=version,
+                    dimension=dimension,
+                    key=q["key"],
+                    text=q["text"],
+                    help=q["help"],
+                    weight=Decimal(str(q["weight"])),
+                    channel=q["channel"] or "",
+                    levels=q["levels"],
+                    position=position,
+                )
+            )
+            position += 1
+    Dimension.objects.bulk_create(dimensions)
+    Question.objects.bulk_create(questions)
+
+
+def questionnaire_export(*, version: QuestionnaireVersion) -> str:
+    return questionnaire_files.dump(version.content, version=version.number)
+
+
+# --- Assessments ----------------------------------------------------------------------------
+
+
+def _targets_clean(targets: dict | None, version: QuestionnaireVersion) -> dict[str, int]:
+    keys = set(version.dimensions.values_list("key", flat=True))
+    cleaned: dict[str, int] = {}
+    for key, value in (targets or {}).items():
+        if value in (None, ""):
+            continue
+        if key not in keys:
+            raise ValidationError(
+                {"targets": _("“%(key)s” is not a dimension of this questionnaire.") % {"key": key}}
+            )
+        try:
+            stage = int(value)
+        except (TypeError, ValueError):
+            stage = 0
+        if str(value).strip() != str(stage) or not 1 <= stage <= 7:
+            raise ValidationError(
+                {"targets": _("The target for %(key)s must be a stage from 1 to 7.") % {"key": key}}
+            )
+        cleaned[key] = stage
+    return cleaned
+
+
+def _title_clean(title: str) -> str:
+    title = " ".join((title or "").split())
+    if not title:
+        raise ValidationError({"title": _("Enter a title.")}, code="required")
+    if len(title) > 200:
+        raise ValidationError({"title": _("Use at most 200 characters.")}, code="max_length")
+    return title
+
+
+@transaction.atomic
+def assessment_create(
+    *,
+    client: Client,
+    version: QuestionnaireVersion,
+    title: str,
+    created_by: User | None,
+    purpose: str = "",
+    due_date: date | None = None,
+    mode: str = Assessment.Mode.SURVEY,
+    anonymity: str = Assessment.Anonymity.NAMED,
+    targets: dict | None = None,
+    respondents_may_revise: bool = True,
+    reminder_interval_days: int = 3,
+    previous: Assessment | None = None,
+) -> Assessment:
+    if client.archived:
+        raise ValidationError(_("Restore the client before assessing it."), code="archived")
+    if previous is not None and previous.client_id != client.id:
+        raise ValidationError(
+            {"previous": _("The previous assessment must be of the same client.")}
+        )
+    assessment = Assessment(
+        client=client,
+        version=version,
+        title=_title_clean(title),
+        purpose=(purpose or "").strip(),
+        due_date=due_date,
+        mode=mode,
+        anonymity=anonymity,
+        targets=_targets_clean(targets, version),
+        respondents_may_revise=respondents_may_revise,
+        reminder_interval_days=reminder_interval_days,
+        previous=previous,
+        created_by=created_by,
+    )
+    assessment.full_clean(exclude=["created_by", "client", "version", "previous"])
+    assessment.save()
+    return assessment
+
+
+@transaction.atomic
+def assessment_update(*, assessment: Assessment, **changes) -> Assessment:
+    """Change an assessment's settings; the questionnaire is fixed once it is opened."""
+    assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    if "version" in changes and changes["version"].id != assessment.version_id:
+        if assessment.status != Assessment.Status.DRAFT:
+            raise ValidationError(
+                {"version": _("The questionnaire cannot change once the assessment has opened.")}
+            )
+        assessment.version = changes["version"]
+    if "title" in changes:
+        assessment.title = _title_clean(changes["title"])
+    if "targets" in changes:
+        assessment.targets = _targets_clean(changes["targets"], assessment.version)
+    if "previous" in changes:
+        previous = changes["previous"]
+        if previous is not None and (
+            previous.client_id != assessment.client_id or previous.id == assessment.id
+        ):
+            raise ValidationError(
+                {"previous": _("The previous assessment must be another one of the same client.")}
+            )
+        assessment.previous = previous
+    for field in (
+        "purpose",
+        "due_date",
+        "mode",
+        "anonymity",
+        "respondents_may_revise",
+        "reminder_interval_days",
+    ):
+        if field in changes:
+            setattr(assessment, field, changes[field])
+    assessment.full_clean(exclude=["created_by", "client", "version", "previous"])
+    assessment.save()
+    return assessment
+
+
+@transaction.atomic
+def assessment_open(*, assessment: Assessment) -> Assessment:
+    """Open for answers (or reopen a closed one)."""
+    from .respondents import consensus_respondent_get_or_create
+
+    assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    if assessment.status == Assessment.Status.OPEN:
+        return assessment
+    assessment.status = Assessment.Status.OPEN
+    assessment.opened_at = assessment.opened_at or timezone.now()
+    assessment.closed_at = None
+    assessment.save(update_fields=["status", "opened_at", "closed_at"])
+    if assessment.mode == Assessment.Mode.FACILITATED:
+        consensus_respondent_get_or_create(assessment=assessment)
+    return assessment
+
+
+@transaction.atomic
+def assessment_close(*, assessment: Assessment) -> Assessment:
+    """Close: links stop working and only submitted answers count."""
+    assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    if assessment.status != Assessment.Status.OPEN:
+        raise ValidationError(_("Only an open assessment can be closed."), code="not_open")
+    assessment.status = Assessment.Status.CLOSED
+    assessment.closed_at = timezone.now()
+    assessment.save(update_fields=["status", "closed_at"])
+    return assessment
+
+
+@transaction.atomic
+def assessment_delete(*, assessment: Assessment) -> None:
+    if assessment.status != Assessment.Status.DRAFT:
+        raise ValidationError(
+            _("Only a draft can be deleted; close the assessment instead."), code="not_draft"
+        )
+    assessment.delete()
