@@ -15,6 +15,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from .models import Answer, AnswerValue, Assessment, Question, Respondent, RespondentRole
 from .tokens import new_nonce, token_for, token_hash
@@ -24,6 +25,8 @@ MAX_EVIDENCE = 2000
 MAX_CSV_BYTES = 512 * 1024
 MAX_CSV_ROWS = 1000
 CONSENSUS_NAME = "Workshop consensus"
+LINK_UNKNOWN = _lazy("This link does not work. It may have been replaced by a newer one.")
+ASSESSMENT_CLOSED = _lazy("This assessment is closed and no longer takes answers. Thank you.")
 
 # --- Respondents --------------------------------------------------------------------------
 
@@ -409,14 +412,8 @@ def _answer_clean(question: Question, change: dict) -> dict:
         value = str(change["value"] if change["value"] is not None else "").strip()
         if value and value not in _offered(question):
             offered = ", ".join(sorted(question.levels, key=int))
-            raise ValidationError(
-                {
-                    question.key: _(
-                        "Choose one of the levels offered (%(levels)s), Don't know or Not applicable."
-                    )
-                    % {"levels": offered}
-                }
-            )
+            message = _("Choose a level offered (%(levels)s), Don't know or Not applicable.")
+            raise ValidationError({question.key: message % {"levels": offered}})
         fields["value"] = value
     for field, limit in (("comment", MAX_COMMENT), ("evidence", MAX_EVIDENCE)):
         if field in change:
@@ -540,4 +537,14 @@ def respondent_reopen(*, respondent: Respondent) -> Respondent:
         )
     respondent.submitted_at = None
     respondent.save(update_fields=["submitted_at"])
+    return respondent
+
+
+@transaction.atomic
+def consensus_notes_save(*, respondent: Respondent, notes: str) -> Respondent:
+    notes = (notes or "").strip()
+    if len(notes) > MAX_COMMENT:
+        raise ValidationError({"notes": _("Notes may be at most 5000 characters.")})
+    respondent.notes = notes
+    respondent.save(update_fields=["notes"])
     return respondent

@@ -44,6 +44,8 @@ auth_patterns = [
 
 urlpatterns = [
     path("", include("workspaces.urls")),
+    path("", include("assessments.urls")),
+    path("r/", include("assessments.respondent_urls")),
     path("accounts/", include(auth_patterns)),
     path("api/v1/", include("workspaces.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),

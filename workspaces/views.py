@@ -268,7 +268,12 @@ def workspace_settings_view(request: HttpRequest, membership: Membership) -> Htt
 
 @workspace_view()
 def workspace_logo_view(request: HttpRequest, membership: Membership) -> FileResponse:
-    logo = membership.workspace.logo
+    return logo_response(membership.workspace)
+
+
+def logo_response(workspace) -> FileResponse:
+    """The workspace's logo file; callers have checked who may see it."""
+    logo = workspace.logo
     if not logo:
         raise Http404(_("This workspace has no logo."))
     response = FileResponse(logo.open("rb"))

@@ -1,0 +1,143 @@
+from django import forms
+from django.http import QueryDict
+from django.utils.translation import gettext_lazy as _
+
+from workspaces.models import Client
+
+from .models import Assessment, QuestionnaireVersion, Respondent
+from .selectors import DimensionPage
+
+ANSWER_FIELDS = ("value", "comment", "evidence")
+
+
+def answers_from_post(post: QueryDict, page: DimensionPage, *, only_listed: bool) -> dict:
+    """The answer changes a page posted, by question key; only fields present count.
+
+    Autosave lists the questions it sends in `questions`, so the rest of the page is left
+    alone (another tab may be editing it).
+    """
+    listed = set(post.getlist("questions")) if only_listed else None
+    changes = {}
+    for item in page.items:
+        key = item.question.key
+        if listed is not None and key not in listed:
+            continue
+        change = {f: post[f"{key}-{f}"] for f in ANSWER_FIELDS if f"{key}-{f}" in post}
+        if change:
+            changes[key] = change
+    return changes
+
+
+def question_rows(page: DimensionPage, post: QueryDict, errors: dict) -> list[dict]:
+    """What each question shows: what was just posted when saving failed, else what is saved,
+    so a refused save loses nothing the person typed."""
+    rows = []
+    for number, item in enumerate(page.items, start=1):
+        key = item.question.key
+        saved = {
+            "value": item.value,
+            "comment": item.answer.comment if item.answer else "",
+            "evidence": item.answer.evidence if item.answer else "",
+        }
+        shown = {f: post.get(f"{key}-{f}", saved[f]) if errors else saved[f] for f in saved}
+        rows.append({"number": number, "question": item.question, "errors": errors.get(key, []),
+                     "levels": list(item.question.levels.items()), **shown})  # fmt: skip
+    return rows
+
+
+class AssessmentForm(forms.ModelForm):
+    class Meta:
+        model = Assessment
+        fields = [
+            "title", "version", "purpose", "due_date", "mode", "anonymity",
+            "respondents_may_revise", "reminder_interval_days", "previous",
+        ]  # fmt: skip
+        widgets = {
+            "due_date": forms.DateInput(attrs={"type": "date"}),
+            "purpose": forms.Textarea(attrs={"rows": 3}),
+            "mode": forms.RadioSelect,
+            "anonymity": forms.RadioSelect,
+        }
+
+    def __init__(self, *args, versions, previous_choices, targets_for=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["version"].queryset = versions
+        self.fields["version"].label_from_instance = lambda v: f"{v.title} (v{v.number})"
+        self.fields["previous"].queryset = previous_choices
+        self.fields["previous"].required = False
+        self.fields["previous"].help_text = _(
+            "To compare with an earlier assessment of the client."
+        )
+        self.fields["reminder_interval_days"].min_value = 1
+        self.fields["reminder_interval_days"].widget.attrs["min"] = 1
+        self.dimension_fields = []
+        for dimension in targets_for or []:
+            name = f"target_{dimension.key}"
+            self.fields[name] = forms.TypedChoiceField(
+                label=dimension.title,
+                required=False,
+                coerce=int,
+                empty_value=None,
+                choices=[("", _("Next stage"))] + [(n, str(n)) for n in range(1, 8)],
+                initial=(self.instance.targets or {}).get(dimension.key),
+            )
+            self.dimension_fields.append((dimension.key, name))
+
+    def targets(self) -> dict:
+        return {
+            key: self.cleaned_data.get(name)
+            for key, name in self.dimension_fields
+            if self.cleaned_data.get(name)
+        }
+
+
+class RespondentForm(forms.ModelForm):
+    class Meta:
+        model = Respondent
+        fields = ["name", "email", "role", "department", "weight"]
+        help_texts = {"weight": _("How much this view counts; 1 for everyone is usual.")}
+
+
+class RespondentImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_(
+            "Columns: name,email,role,department,weight (a header row first). "
+            "Rows are numbered as in a spreadsheet: the header is row 1."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )
+    rows = forms.CharField(
+        label=_("…or paste rows"),
+        required=False,
+        widget=forms.Textarea(
+            attrs={
+                "rows": 4,
+                "placeholder": "name,email,role\nAda Lee,ada@client.example,executive",
+            }
+        ),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file"].required = False
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if not cleaned.get("file") and not (cleaned.get("rows") or "").strip():
+            raise forms.ValidationError(_("Choose a CSV file or paste rows."))
+        return cleaned
+
+    def data_bytes(self) -> bytes:
+        upload = self.cleaned_data.get("file")
+        if upload:
+            return upload.read()
+        return self.cleaned_data["rows"].encode("utf-8")
+
+
+class QuestionnaireUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Questionnaire file"),
+        help_text=_("YAML or JSON in the documented shape, at most 1 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".yaml,.yml,.json"}),
+    )

@@ -1,0 +1,179 @@
+"""The respondent's pages under /r/<token>/: no account, one dimension a page, autosaved."""
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from . import respondents as service
+from .forms import answers_from_post, question_rows
+from .models import Respondent
+from .selectors import respondent_for_token, respondent_pages
+
+
+def _unavailable(request: HttpRequest, status: int, reason: str) -> HttpResponse:
+    # Says nothing about the assessment, its client or other respondents.
+    if request.headers.get("X-Autosave"):
+        return JsonResponse({"detail": reason}, status=status)
+    return render(
+        request, "assessments/respondent/unavailable.html", {"reason": reason}, status=status
+    )
+
+
+def respondent_view(*, answering: bool = False) -> Callable:
+    """Resolve the token to its respondent, or a page that reveals nothing.
+
+    `answering` views also need the assessment open and the respondent not yet submitted.
+    """
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapper(request: HttpRequest, token: str, *args, **kwargs) -> HttpResponse:
+            respondent = respondent_for_token(token=token)
+            if respondent is None or respondent.revoked_at:
+                return _unavailable(request, 404, service.LINK_UNKNOWN)
+            if respondent.assessment.status != "open" and not respondent.submitted_at:
+                return _unavailable(request, 410, service.ASSESSMENT_CLOSED)
+            if answering and respondent.submitted_at:
+                return redirect("respondent_thanks", token)
+            request.respondent_token = token
+            return view(request, respondent, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def _context(respondent: Respondent, pages: list, **extra) -> dict:
+    total = sum(len(p.items) for p in pages)
+    answered = sum(1 for p in pages for item in p.items if item.value)
+    assessment = respondent.assessment
+    return {
+        "respondent": respondent,
+        "assessment": assessment,
+        "client": assessment.client,
+        "workspace": assessment.client.workspace,
+        "pages": pages,
+        "answered": answered,
+        "total": total,
+        "percent": round(100 * answered / total) if total else 0,
+        "minutes": max(5, round(total * 0.5)),
+        **extra,
+    }
+
+
+@respondent_view()
+def respondent_start_view(request: HttpRequest, respondent: Respondent) -> HttpResponse:
+    service.respondent_open_link(respondent=respondent)
+    if respondent.submitted_at:
+        return redirect("respondent_thanks", request.respondent_token)
+    pages = respondent_pages(respondent=respondent)
+    return render(request, "assessments/respondent/welcome.html", _context(respondent, pages))
+
+
+@respondent_view(answering=True)
+def respondent_page_view(request: HttpRequest, respondent: Respondent, page: int):
+    pages = respondent_pages(respondent=respondent)
+    if not 1 <= page <= len(pages):
+        raise Http404
+    current = pages[page - 1]
+    token = request.respondent_token
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        autosave = bool(request.headers.get("X-Autosave"))
+        changes = answers_from_post(request.POST, current, only_listed=autosave)
+        try:
+            service.answers_save(respondent=respondent, changes=changes, page=page)
+        except service.RespondentClosed as exc:
+            return _unavailable(request, 409, exc.messages[0])
+        except ValidationError as exc:
+            errors = exc.message_dict
+            if autosave:
+                return JsonResponse(errors, status=400)
+        else:
+            if autosave:
+                return JsonResponse(_progress(respondent))
+            return _after_save(request, token, page, len(pages))
+        pages = respondent_pages(respondent=respondent)
+        current = pages[page - 1]
+    context = _context(
+        respondent, pages, page=current, rows=question_rows(current, request.POST, errors)
+    )
+    return render(
+        request, "assessments/respondent/page.html", context, status=400 if errors else 200
+    )
+
+
+def _progress(respondent: Respondent) -> dict:
+    pages = respondent_pages(respondent=respondent)
+    context = _context(respondent, pages)
+    return {
+        "answered": context["answered"],
+        "total": context["total"],
+        "percent": context["percent"],
+    }
+
+
+def _after_save(request: HttpRequest, token: str, page: int, last: int) -> HttpResponse:
+    go = request.POST.get("go", "next")
+    if go == "previous" and page > 1:
+        return redirect("respondent_page", token, page - 1)
+    if go == "stay":
+        return redirect("respondent_page", token, page)
+    if go == "review" or page >= last:
+        return redirect("respondent_review", token)
+    return redirect("respondent_page", token, page + 1)
+
+
+@respondent_view(answering=True)
+def respondent_review_view(request: HttpRequest, respondent: Respondent) -> HttpResponse:
+    pages = respondent_pages(respondent=respondent)
+    unanswered = [(p, item) for p in pages for item in p.items if not item.value]
+    error = request.session.pop("respondent_submit_error", None)
+    context = _context(respondent, pages, unanswered=unanswered, error=error)
+    return render(request, "assessments/respondent/review.html", context)
+
+
+@require_POST
+@respondent_view(answering=True)
+def respondent_submit_view(request: HttpRequest, respondent: Respondent) -> HttpResponse:
+    try:
+        service.respondent_submit(respondent=respondent)
+    except service.RespondentClosed as exc:
+        return _unavailable(request, 409, exc.messages[0])
+    except ValidationError as exc:
+        request.session["respondent_submit_error"] = exc.messages[0]
+        return redirect("respondent_review", request.respondent_token)
+    return redirect("respondent_thanks", request.respondent_token)
+
+
+@respondent_view()
+def respondent_thanks_view(request: HttpRequest, respondent: Respondent) -> HttpResponse:
+    if not respondent.submitted_at:
+        return redirect("respondent_start", request.respondent_token)
+    pages = respondent_pages(respondent=respondent)
+    can_reopen = (
+        respondent.assessment.status == "open" and respondent.assessment.respondents_may_revise
+    )
+    context = _context(respondent, pages, can_reopen=can_reopen)
+    return render(request, "assessments/respondent/thanks.html", context)
+
+
+@require_POST
+@respondent_view()
+def respondent_reopen_view(request: HttpRequest, respondent: Respondent) -> HttpResponse:
+    try:
+        service.respondent_reopen(respondent=respondent)
+    except service.RespondentClosed as exc:
+        return _unavailable(request, 409, exc.messages[0])
+    return redirect("respondent_review", request.respondent_token)
+
+
+@respondent_view()
+def respondent_logo_view(request: HttpRequest, respondent: Respondent) -> FileResponse:
+    from workspaces.views import logo_response
+
+    return logo_response(respondent.assessment.client.workspace)

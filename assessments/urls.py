@@ -1,0 +1,42 @@
+from django.urls import path
+
+from . import respondent_manage_views as manage
+from . import views
+
+W = "w/<uuid:workspace_id>/"
+A = W + "assessments/<uuid:assessment_id>/"
+R = A + "respondents/<uuid:respondent_id>/"
+
+urlpatterns = [
+    path(W + "questionnaires/", views.questionnaire_list_view, name="questionnaire_list"),
+    path(
+        W + "questionnaires/<uuid:version_id>/",
+        views.questionnaire_detail_view,
+        name="questionnaire_detail",
+    ),
+    path(
+        W + "questionnaires/<uuid:version_id>/download/",
+        views.questionnaire_download_view,
+        name="questionnaire_download",
+    ),
+    path(
+        W + "clients/<uuid:client_id>/assessments/new/",
+        views.assessment_create_view,
+        name="assessment_create",
+    ),
+    path(A, views.assessment_detail_view, name="assessment_detail"),
+    path(A + "edit/", views.assessment_edit_view, name="assessment_edit"),
+    path(A + "status/", views.assessment_status_view, name="assessment_status"),
+    path(A + "delete/", views.assessment_delete_view, name="assessment_delete"),
+    path(A + "consensus/<int:page>/", views.consensus_view, name="consensus"),
+    path(A + "respondents/new/", manage.respondent_add_view, name="respondent_add"),
+    path(A + "respondents/import/", manage.respondent_import_view, name="respondent_import"),
+    path(
+        A + "respondents/invite/", manage.respondents_invite_all_view, name="respondents_invite_all"
+    ),
+    path(R, manage.respondent_edit_view, name="respondent_edit"),
+    path(R + "remove/", manage.respondent_remove_view, name="respondent_remove"),
+    path(R + "revoke/", manage.respondent_revoke_view, name="respondent_revoke"),
+    path(R + "action/", manage.respondent_action_view, name="respondent_action"),
+    path(R + "link/", manage.respondent_link_view, name="respondent_link"),
+]

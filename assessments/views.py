@@ -1,0 +1,286 @@
+"""Consultant pages: questionnaires, assessments, respondents and the progress board."""
+
+from uuid import UUID
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from workspaces.models import Membership, Role
+from workspaces.permissions import workspace_view
+from workspaces.selectors import client_get
+from workspaces.views import _form_error
+
+from . import respondents as respondent_services
+from . import selectors, services
+from .forms import (
+    AssessmentForm,
+    QuestionnaireUploadForm,
+    RespondentForm,
+    RespondentImportForm,
+    answers_from_post,
+    question_rows,
+)
+from .models import Assessment
+
+# --- Questionnaires -----------------------------------------------------------------------
+
+
+@workspace_view(write_role=Role.CONSULTANT)
+def questionnaire_list_view(request: HttpRequest, membership: Membership) -> HttpResponse:
+    form = QuestionnaireUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            version, created = services.questionnaire_import(
+                data=form.cleaned_data["file"].read(), workspace=membership.workspace
+            )
+        except ValidationError as exc:
+            _form_error(form, exc)
+        else:
+            if created:
+                messages.success(
+                    request,
+                    _("Loaded %(title)s, version %(n)d.")
+                    % {"title": version.title, "n": version.number},
+                )
+            else:
+                messages.info(
+                    request,
+                    _("This content is already version %(n)d; nothing changed.")
+                    % {"n": version.number},
+                )
+            return redirect("questionnaire_list", membership.workspace_id)
+    versions = selectors.questionnaire_versions_visible(workspace=membership.workspace)
+    return render(
+        request,
+        "assessments/questionnaire_list.html",
+        {"versions": versions, "form": form, "can_edit": membership.has_role(Role.CONSULTANT)},
+    )
+
+
+@workspace_view()
+def questionnaire_detail_view(request: HttpRequest, membership: Membership, version_id: UUID):
+    version = selectors.questionnaire_version_get(
+        workspace=membership.workspace, version_id=version_id
+    )
+    dimensions = version.dimensions.prefetch_related("questions").order_by("position")
+    return render(
+        request,
+        "assessments/questionnaire_detail.html",
+        {"version": version, "dimensions": dimensions},
+    )
+
+
+@workspace_view()
+def questionnaire_download_view(request: HttpRequest, membership: Membership, version_id: UUID):
+    version = selectors.questionnaire_version_get(
+        workspace=membership.workspace, version_id=version_id
+    )
+    response = HttpResponse(
+        services.questionnaire_export(version=version), content_type="application/yaml"
+    )
+    filename = f"{version.questionnaire.key}-v{version.number}.yaml"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+# --- Assessments ------------------------------------------------------------------------------
+
+
+def _assessment_form(request: HttpRequest, membership: Membership, client, instance=None):
+    versions = selectors.questionnaire_versions_visible(workspace=membership.workspace)
+    version = instance.version if instance else None
+    if version is None:
+        chosen = request.POST.get("version")
+        version = (
+            versions.filter(id=chosen).first()
+            if chosen and _is_uuid(chosen)
+            else selectors.questionnaire_version_default(workspace=membership.workspace)
+        ) or versions.first()
+    previous = selectors.assessment_list(workspace=membership.workspace, client=client)
+    if instance is not None:
+        previous = previous.exclude(id=instance.id)
+    return AssessmentForm(
+        request.POST or None,
+        instance=instance,
+        initial={"version": version},
+        versions=versions,
+        previous_choices=previous,
+        targets_for=version.dimensions.order_by("position") if version else [],
+    )
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        UUID(value)
+    except ValueError:
+        return False
+    return True
+
+
+@workspace_view(Role.CONSULTANT)
+def assessment_create_view(request: HttpRequest, membership: Membership, client_id: UUID):
+    client = client_get(workspace=membership.workspace, client_id=client_id)
+    form = _assessment_form(request, membership, client)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if not k.startswith("target_")}
+        try:
+            assessment = services.assessment_create(
+                client=client, created_by=request.user, targets=form.targets(), **data
+            )
+        except ValidationError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("Assessment created. Add respondents, then open it."))
+            return redirect(assessment)
+    if not request.POST and not form.initial.get("title"):
+        form.initial["title"] = _("CX maturity assessment")
+    return render(request, "assessments/assessment_form.html", {"form": form, "client": client})
+
+
+@workspace_view()
+def assessment_detail_view(request: HttpRequest, membership: Membership, assessment_id: UUID):
+    assessment = selectors.assessment_get(
+        workspace=membership.workspace, assessment_id=assessment_id
+    )
+    progress = selectors.assessment_progress(assessment=assessment)
+    return render(
+        request,
+        "assessments/assessment_detail.html",
+        {
+            "assessment": assessment,
+            "client": assessment.client,
+            "progress": progress,
+            "submitted": sum(1 for p in progress if p.state == "submitted"),
+            "can_edit": membership.has_role(Role.CONSULTANT),
+            "respondent_form": RespondentForm(),
+            "import_form": RespondentImportForm(),
+        },
+    )
+
+
+@workspace_view(Role.CONSULTANT)
+def assessment_edit_view(request: HttpRequest, membership: Membership, assessment_id: UUID):
+    assessment = selectors.assessment_get(
+        workspace=membership.workspace, assessment_id=assessment_id
+    )
+    form = _assessment_form(request, membership, assessment.client, instance=assessment)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if not k.startswith("target_")}
+        try:
+            services.assessment_update(assessment=assessment, targets=form.targets(), **data)
+        except ValidationError as exc:
+            assessment.refresh_from_db()
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect(assessment)
+    return render(
+        request,
+        "assessments/assessment_form.html",
+        {"form": form, "client": assessment.client, "assessment": assessment},
+    )
+
+
+@workspace_view(Role.CONSULTANT)
+@require_POST
+def assessment_status_view(request: HttpRequest, membership: Membership, assessment_id: UUID):
+    assessment = selectors.assessment_get(
+        workspace=membership.workspace, assessment_id=assessment_id
+    )
+    action = request.POST.get("action")
+    try:
+        if action == "open":
+            services.assessment_open(assessment=assessment)
+            messages.success(request, _("The assessment is open: respondents can answer."))
+        elif action == "open_and_invite":
+            services.assessment_open(assessment=assessment)
+            count = respondent_services.respondents_invite_all(assessment=assessment)
+            messages.success(
+                request, _("The assessment is open; %(n)d invitation(s) sent.") % {"n": count}
+            )
+        elif action == "close":
+            services.assessment_close(assessment=assessment)
+            messages.success(request, _("The assessment is closed. Links no longer take answers."))
+        else:
+            messages.error(request, _("Unknown action."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect(assessment)
+
+
+@workspace_view(Role.CONSULTANT)
+def assessment_delete_view(request: HttpRequest, membership: Membership, assessment_id: UUID):
+    assessment = selectors.assessment_get(
+        workspace=membership.workspace, assessment_id=assessment_id
+    )
+    error = None
+    if request.method == "POST":
+        try:
+            services.assessment_delete(assessment=assessment)
+        except ValidationError as exc:
+            error = exc.messages[0]
+        else:
+            messages.success(request, _("Draft deleted."))
+            return redirect(assessment.client)
+    return render(
+        request, "assessments/assessment_delete.html", {"assessment": assessment, "error": error}
+    )
+
+
+@workspace_view(Role.CONSULTANT)
+def consensus_view(request: HttpRequest, membership: Membership, assessment_id: UUID, page: int):
+    """Facilitated mode: the consultant enters the workshop's consensus, a dimension a page."""
+    assessment = selectors.assessment_get(
+        workspace=membership.workspace, assessment_id=assessment_id
+    )
+    if (
+        assessment.mode != Assessment.Mode.FACILITATED
+        or assessment.status != Assessment.Status.OPEN
+    ):
+        messages.error(
+            request, _("Consensus answers are entered while a facilitated assessment is open.")
+        )
+        return redirect(assessment)
+    respondent = respondent_services.consensus_respondent_get_or_create(assessment=assessment)
+    pages = selectors.respondent_pages(respondent=respondent)
+    page = min(max(page, 1), len(pages))
+    current = pages[page - 1]
+    errors = {}
+    if request.method == "POST":
+        changes = answers_from_post(request.POST, current, only_listed=False)
+        try:
+            respondent_services.answers_save(
+                respondent=respondent, changes=changes, page=page, entered_by_consultant=True
+            )
+            respondent_services.consensus_notes_save(
+                respondent=respondent, notes=request.POST.get("notes", respondent.notes)
+            )
+        except ValidationError as exc:
+            errors = exc.message_dict
+        else:
+            messages.success(
+                request,
+                _("Consensus for %(dimension)s saved.") % {"dimension": current.dimension.title},
+            )
+            if request.POST.get("go") == "next" and page < len(pages):
+                return redirect("consensus", membership.workspace_id, assessment.id, page + 1)
+            return redirect("consensus", membership.workspace_id, assessment.id, page)
+        pages = selectors.respondent_pages(respondent=respondent)
+        current = pages[page - 1]
+    return render(
+        request,
+        "assessments/consensus.html",
+        {
+            "assessment": assessment,
+            "respondent": respondent,
+            "pages": pages,
+            "page": current,
+            "rows": question_rows(current, request.POST, errors),
+            "errors": errors,
+        },
+        status=400 if errors else 200,
+    )
