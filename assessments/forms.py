@@ -2,9 +2,7 @@ from django import forms
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
-from workspaces.models import Client
-
-from .models import Assessment, QuestionnaireVersion, Respondent
+from .models import Assessment, Respondent
 from .selectors import DimensionPage
 
 ANSWER_FIELDS = ("value", "comment", "evidence")
