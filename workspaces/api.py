@@ -142,7 +142,8 @@ class ClientViewSet(WorkspaceScopedViewSet):
         archived = self.request.query_params.get("archived", "false").lower() in ("true", "1")
         return selectors.client_list(
             workspace=self.workspace,
-            search=self.request.query_params.get("search", "")[:100],
+            # NUL cannot be stored or searched for in PostgreSQL text.
+            search=self.request.query_params.get("search", "")[:100].replace("\x00", ""),
             archived=archived,
         )
 

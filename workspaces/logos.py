@@ -25,7 +25,7 @@ ET.register_namespace("xlink", XLINK_NS)
 ALLOWED_ELEMENTS = {
     "svg", "g", "path", "rect", "circle", "ellipse", "line", "polyline", "polygon", "text",
     "tspan", "defs", "lineargradient", "radialgradient", "stop", "title", "desc", "clippath",
-    "mask", "use", "symbol", "style",
+    "mask", "use", "symbol",
 }  # fmt: skip
 ALLOWED_ATTRIBUTES = {
     "id", "class", "style", "viewbox", "width", "height", "x", "y", "x1", "y1", "x2", "y2",
@@ -35,48 +35,55 @@ ALLOWED_ATTRIBUTES = {
     "gradientunits", "gradienttransform", "spreadmethod", "fx", "fy", "clip-path",
     "clip-rule", "clippathunits", "mask", "font-family", "font-size", "font-weight",
     "font-style", "text-anchor", "dominant-baseline", "letter-spacing", "href", "version",
-    "preserveaspectratio", "xml:space", "dx", "dy", "display", "visibility",
+    "preserveaspectratio", "dx", "dy", "display", "visibility",
 }  # fmt: skip
-# CSS that could fetch or run something: only local fragment references may remain.
-UNSAFE_CSS = re.compile(r"url\s*\(\s*['\"]?(?!#)|expression|javascript:|@import", re.I)
+MAX_DEPTH = 50
+# Anything that could fetch or run something: only local fragment references may remain.
+# A backslash is refused outright, since CSS escapes could spell any of these.
+UNSAFE_VALUE = re.compile(r"url\s*\(\s*['\"]?(?!#)|expression|javascript:|@import|\\", re.I)
 
 
 def _local(name: str) -> str:
     return name.rsplit("}", 1)[-1].lower()
 
 
-def _sanitise_element(element: ET.Element) -> None:
-    for child in list(element):
-        if not isinstance(child.tag, str) or _local(child.tag) not in ALLOWED_ELEMENTS:
-            element.remove(child)
-            continue
-        _sanitise_element(child)
-    for name, value in list(element.attrib.items()):
-        local = _local(name)
-        if local == "space" and name.startswith("{http://www.w3.org/XML"):
-            continue
-        unsafe = (
-            local not in ALLOWED_ATTRIBUTES
-            or (local == "href" and not value.startswith("#"))
-            or (local == "style" and UNSAFE_CSS.search(value))
-        )
-        if unsafe:
-            del element.attrib[name]
-    if _local(element.tag) == "style" and element.text and UNSAFE_CSS.search(element.text):
-        element.text = ""
+def _attribute_safe(name: str, value: str) -> bool:
+    local = _local(name)
+    if local not in ALLOWED_ATTRIBUTES or UNSAFE_VALUE.search(value):
+        return False
+    return not (local == "href" and not value.startswith("#"))
+
+
+def _sanitise(root: ET.Element) -> None:
+    # Iterative, with a depth limit: a deeply nested file must not exhaust the stack.
+    stack = [(root, 1)]
+    while stack:
+        element, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise ValidationError(
+                {"logo": _("This SVG is nested too deeply to be checked.")}, code="invalid_svg"
+            )
+        for name, value in list(element.attrib.items()):
+            if not _attribute_safe(name, value):
+                del element.attrib[name]
+        for child in list(element):
+            if not isinstance(child.tag, str) or _local(child.tag) not in ALLOWED_ELEMENTS:
+                element.remove(child)
+            else:
+                stack.append((child, depth + 1))
 
 
 def sanitise_svg(data: bytes) -> bytes:
     """The SVG rebuilt from allowed elements and attributes; ValidationError if not an SVG."""
     try:
         root = SafeET.fromstring(data, forbid_dtd=True)
-    except (ET.ParseError, DefusedXmlException, ValueError) as exc:
+    except (ET.ParseError, DefusedXmlException, ValueError, RecursionError) as exc:
         raise ValidationError(
             {"logo": _("This SVG file could not be read safely.")}, code="invalid_svg"
         ) from exc
     if _local(root.tag) != "svg":
         raise ValidationError({"logo": _("This file is not an SVG image.")}, code="invalid_svg")
-    _sanitise_element(root)
+    _sanitise(root)
     return ET.tostring(root, encoding="utf-8", xml_declaration=True)
 
 

@@ -6,7 +6,7 @@ from typing import Any
 from uuid import UUID
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
@@ -27,7 +27,7 @@ def workspace_access(
         membership = Membership.objects.select_related("workspace").get(
             user=user, workspace_id=workspace_id
         )
-    except (Membership.DoesNotExist, ValueError) as exc:
+    except (Membership.DoesNotExist, ValueError, ValidationError) as exc:
         raise Http404(_("No such workspace.")) from exc
     if not membership.has_role(min_role):
         raise PermissionDenied(

@@ -7,7 +7,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -77,13 +77,7 @@ def _client_clean(
     if exclude_id is not None:
         duplicates = duplicates.exclude(id=exclude_id)
     if duplicates.exists():
-        raise ValidationError(
-            {
-                "name": _("A client named “%(name)s” already exists in this workspace.")
-                % {"name": name}
-            },
-            code="unique",
-        )
+        raise _client_name_taken(name)
     if size_band and size_band not in SizeBand.values:
         raise ValidationError({"size_band": _("Choose a size band from the list.")}, code="invalid")
     limits = {"industry": 80, "region": 80, "notes": 5000}
@@ -116,7 +110,18 @@ def client_create(
         region=region,
         notes=notes,
     )
-    return Client.objects.create(workspace=workspace, **cleaned)
+    try:
+        with transaction.atomic():
+            return Client.objects.create(workspace=workspace, **cleaned)
+    except IntegrityError as exc:  # a concurrent request took the name first
+        raise _client_name_taken(cleaned["name"]) from exc
+
+
+def _client_name_taken(name: str) -> ValidationError:
+    return ValidationError(
+        {"name": _("A client named “%(name)s” already exists in this workspace.") % {"name": name}},
+        code="unique",
+    )
 
 
 @transaction.atomic
@@ -135,7 +140,11 @@ def client_update(*, client: Client, **changes: str | bool) -> Client:
         setattr(client, field, value)
     if archived is not None:
         client.archived = bool(archived)
-    client.save()
+    try:
+        with transaction.atomic():
+            client.save()
+    except IntegrityError as exc:
+        raise _client_name_taken(client.name) from exc
     return client
 
 
@@ -150,9 +159,11 @@ def client_archive(*, client: Client, archived: bool = True) -> Client:
 
 
 def _owners_left_after(membership: Membership) -> int:
+    # Lock the workspace row: two owners demoting each other at once must not both pass.
+    # (FOR UPDATE on a COUNT locks nothing.)
+    Workspace.objects.select_for_update().get(id=membership.workspace_id)
     return (
-        Membership.objects.select_for_update()
-        .filter(workspace_id=membership.workspace_id, role=Role.OWNER)
+        Membership.objects.filter(workspace_id=membership.workspace_id, role=Role.OWNER)
         .exclude(id=membership.id)
         .count()
     )
@@ -216,7 +227,13 @@ def invitation_create(
     invitation.invited_by = invited_by
     invitation.expires_at = timezone.now() + INVITATION_LIFETIME
     invitation.full_clean(exclude=["invited_by"], validate_constraints=False)
-    invitation.save()
+    try:
+        with transaction.atomic():
+            invitation.save()
+    except IntegrityError as exc:  # a concurrent invitation of the same address
+        raise ValidationError(
+            {"email": _("%(email)s was invited a moment ago.") % {"email": email}}, code="unique"
+        ) from exc
     invitation_send.delay_on_commit(invitation_id=str(invitation.id))
     return invitation
 
@@ -286,8 +303,30 @@ def invitation_accept_as_new_user(
         raise ValidationError(
             _("An account with this email exists already: sign in to accept."), code="exists"
         )
-    user = User.objects.create_user(invitation.email, password, name=name.strip()[:150])
+    try:
+        with transaction.atomic():
+            user = User.objects.create_user(invitation.email, password, name=name.strip()[:150])
+    except IntegrityError as exc:  # the form was sent twice
+        raise ValidationError(
+            _("An account with this email exists already: sign in to accept."), code="exists"
+        ) from exc
     return invitation_accept(invitation=invitation, user=user)
+
+
+@transaction.atomic
+def invitation_resend(*, invitation: Invitation, invited_by: User) -> Invitation:
+    if invitation.status != Invitation.Status.PENDING:
+        raise ValidationError(
+            _("This invitation was %(status)s; invite the person again instead.")
+            % {"status": invitation.get_status_display().lower()},
+            code="not_pending",
+        )
+    return invitation_create(
+        workspace=invitation.workspace,
+        email=invitation.email,
+        role=invitation.role,
+        invited_by=invited_by,
+    )
 
 
 @transaction.atomic

@@ -1,3 +1,4 @@
+import copy
 from uuid import UUID
 
 from django.contrib import messages
@@ -120,10 +121,11 @@ def client_detail_view(request: HttpRequest, membership: Membership, client_id: 
 @workspace_view(Role.CONSULTANT)
 def client_edit_view(request: HttpRequest, membership: Membership, client_id: UUID):
     client = selectors.client_get(workspace=membership.workspace, client_id=client_id)
-    form = ClientForm(request.POST or None, instance=client)
+    # The form edits a copy, so the page keeps showing the saved name if saving fails.
+    form = ClientForm(request.POST or None, instance=copy.copy(client))
     if form.is_valid():
         try:
-            client = services.client_update(client=client, **form.cleaned_data)
+            client = services.client_update(client=form.instance, **form.cleaned_data)
         except ValidationError as exc:
             _form_error(form, exc)
         else:
@@ -229,12 +231,7 @@ def invitation_resend_view(request: HttpRequest, membership: Membership, invitat
         workspace=membership.workspace, invitation_id=invitation_id
     )
     try:
-        services.invitation_create(
-            workspace=membership.workspace,
-            email=invitation.email,
-            role=invitation.role,
-            invited_by=request.user,
-        )
+        services.invitation_resend(invitation=invitation, invited_by=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -276,7 +273,10 @@ def logo_response(workspace) -> FileResponse:
     logo = workspace.logo
     if not logo:
         raise Http404(_("This workspace has no logo."))
-    response = FileResponse(logo.open("rb"))
+    try:
+        response = FileResponse(logo.open("rb"))
+    except FileNotFoundError as exc:
+        raise Http404(_("This workspace has no logo.")) from exc
     if logo.name.endswith(".svg"):
         response["Content-Type"] = "image/svg+xml"
     # Even a sanitised SVG opened on its own must not run anything.

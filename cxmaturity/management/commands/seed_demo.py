@@ -1,11 +1,14 @@
 """Demo data: a consultancy with three logins and a few clients. Safe to run again."""
 
+import uuid
+
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from workspaces.models import Client, Membership, Role, User, Workspace
 from workspaces.services import client_create
 
+DEMO_WORKSPACE_ID = uuid.UUID("00000000-0000-4000-8000-00000000de30")
 DEMO_PASSWORD = "demo-cx-2026"  # noqa: S105 - a published demo login, local sites only
 DEMO_USERS = [
     ("owner@demo.cxmaturity.local", "Olivia Owner", Role.OWNER),
@@ -27,7 +30,10 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options) -> None:
-        workspace, _ = Workspace.objects.get_or_create(name="Demo Consulting")
+        # A fixed id: a real workspace that happens to share the name is never touched.
+        workspace, _ = Workspace.objects.get_or_create(
+            id=DEMO_WORKSPACE_ID, defaults={"name": "Demo Consulting"}
+        )
         for email, name, role in DEMO_USERS:
             user = User.objects.filter(email=email).first()
             if user is None:
