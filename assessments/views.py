@@ -197,8 +197,8 @@ def assessment_status_view(request: HttpRequest, membership: Membership, assessm
             services.assessment_open(assessment=assessment)
             messages.success(request, _("The assessment is open: respondents can answer."))
         elif action == "open_and_invite":
-            services.assessment_open(assessment=assessment)
-            count = respondent_services.respondents_invite_all(assessment=assessment)
+            opened = services.assessment_open(assessment=assessment)
+            count = respondent_services.respondents_invite_all(assessment=opened)
             messages.success(
                 request, _("The assessment is open; %(n)d invitation(s) sent.") % {"n": count}
             )

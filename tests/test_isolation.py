@@ -10,6 +10,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from rest_framework.test import APIClient
 
+from tests.assessments.factories import open_assessment, small_version
 from tests.factories import ClientFactory, InvitationFactory, MembershipFactory, WorkspaceFactory
 from workspaces.models import Role
 
@@ -17,6 +18,9 @@ pytestmark = pytest.mark.django_db
 
 ID_PATTERN = re.compile(r"<uuid:\w+>|\(\?P<\w+>\[0-9a-fA-F-\]\{36\}\)")
 SKIPPED_PREFIXES = ("admin/",)  # staff-only Django admin
+
+ASSESSMENT = {"workspace_id": "workspace", "assessment_id": "assessment"}
+RESPONDENT = {**ASSESSMENT, "respondent_id": "respondent"}
 
 # url name → (which object each URL argument names, the methods that write)
 ROUTE_CASES = {
@@ -41,9 +45,31 @@ ROUTE_CASES = {
     "api-member-detail": ({"workspace_id": "workspace", "pk": "membership"}, ["patch", "delete"]),
     "api-invitation-list": ({"workspace_id": "workspace"}, ["post"]),
     "api-invitation-detail": ({"workspace_id": "workspace", "pk": "invitation"}, ["delete"]),
+    "questionnaire_list": ({"workspace_id": "workspace"}, ["post"]),
+    "questionnaire_detail": ({"workspace_id": "workspace", "version_id": "version"}, []),
+    "questionnaire_download": ({"workspace_id": "workspace", "version_id": "version"}, []),
+    "assessment_create": ({"workspace_id": "workspace", "client_id": "client"}, ["post"]),
+    "assessment_detail": (ASSESSMENT, []),
+    "assessment_edit": (ASSESSMENT, ["post"]),
+    "assessment_status": (ASSESSMENT, ["post"]),
+    "assessment_delete": (ASSESSMENT, ["post"]),
+    "consensus": ({**ASSESSMENT, "page": 1}, ["post"]),
+    "respondent_add": (ASSESSMENT, ["post"]),
+    "respondent_import": (ASSESSMENT, ["post"]),
+    "respondents_invite_all": (ASSESSMENT, ["post"]),
+    "respondent_edit": (RESPONDENT, ["post"]),
+    "respondent_remove": (RESPONDENT, ["post"]),
+    "respondent_revoke": (RESPONDENT, ["post"]),
+    "respondent_action": (RESPONDENT, ["post"]),
+    "respondent_link": (RESPONDENT, []),
 }
 
-POST_ONLY = {"invitation_resend"}
+POST_ONLY = {
+    "invitation_resend",
+    "assessment_status",
+    "respondents_invite_all",
+    "respondent_action",
+}
 
 
 def _methods(name):
@@ -74,23 +100,31 @@ def world():
     owner = MembershipFactory(workspace=workspace, role=Role.OWNER)
     viewer = MembershipFactory(workspace=workspace, role=Role.VIEWER)
     other = MembershipFactory(role=Role.OWNER)
-    objects = {
-        "workspace": workspace,
-        "client": ClientFactory(workspace=workspace),
-        "membership": owner,
-        "invitation": InvitationFactory(workspace=workspace),
-    }
-    own = {
-        "workspace": other.workspace,
-        "client": ClientFactory(workspace=other.workspace),
-        "membership": other,
-        "invitation": InvitationFactory(workspace=other.workspace),
-    }
+    objects = _one_of_everything(workspace, owner)
+    own = _one_of_everything(other.workspace, other)
     return {"objects": objects, "own": own, "viewer": viewer.user, "outsider": other.user}
 
 
+def _one_of_everything(workspace, membership):
+    client = ClientFactory(workspace=workspace)
+    version = small_version(workspace=workspace)
+    assessment = open_assessment(client=client, version=version, respondents=1)
+    return {
+        "workspace": workspace,
+        "client": client,
+        "membership": membership,
+        "invitation": InvitationFactory(workspace=workspace),
+        "version": version,
+        "assessment": assessment,
+        "respondent": assessment.respondents.get(),
+    }
+
+
 def _url(name, arguments, objects):
-    return reverse(name, kwargs={arg: objects[kind].id for arg, kind in arguments.items()})
+    kwargs = {
+        arg: kind if isinstance(kind, int) else objects[kind].id for arg, kind in arguments.items()
+    }
+    return reverse(name, kwargs=kwargs)
 
 
 def _call(client, method, url):
