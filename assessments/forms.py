@@ -38,8 +38,15 @@ def question_rows(page: DimensionPage, post: QueryDict, errors: dict) -> list[di
             "evidence": item.answer.evidence if item.answer else "",
         }
         shown = {f: post.get(f"{key}-{f}", saved[f]) if errors else saved[f] for f in saved}
-        rows.append({"number": number, "question": item.question, "errors": errors.get(key, []),
-                     "levels": list(item.question.levels.items()), **shown})  # fmt: skip
+        rows.append(
+            {
+                "number": number,
+                "question": item.question,
+                "errors": errors.get(key, []),
+                "levels": list(item.question.levels.items()),
+                **shown,
+            }
+        )
     return rows
 
 
@@ -47,9 +54,16 @@ class AssessmentForm(forms.ModelForm):
     class Meta:
         model = Assessment
         fields = [
-            "title", "version", "purpose", "due_date", "mode", "anonymity",
-            "respondents_may_revise", "reminder_interval_days", "previous",
-        ]  # fmt: skip
+            "title",
+            "version",
+            "purpose",
+            "due_date",
+            "mode",
+            "anonymity",
+            "respondents_may_revise",
+            "reminder_interval_days",
+            "previous",
+        ]
         widgets = {
             "due_date": forms.DateInput(attrs={"type": "date"}),
             "purpose": forms.Textarea(attrs={"rows": 3}),

@@ -68,8 +68,9 @@ def respondent_import_view(request: HttpRequest, membership: Membership, assessm
 
 
 @workspace_view(Role.CONSULTANT)
-def respondent_edit_view(request: HttpRequest, membership: Membership, assessment_id: UUID,
-                         respondent_id: UUID) -> HttpResponse:  # fmt: skip
+def respondent_edit_view(
+    request: HttpRequest, membership: Membership, assessment_id: UUID, respondent_id: UUID
+) -> HttpResponse:
     respondent = _respondent(membership, assessment_id, respondent_id)
     form = RespondentForm(request.POST or None, instance=respondent)
     if request.method == "POST" and form.is_valid():
@@ -89,8 +90,9 @@ def respondent_edit_view(request: HttpRequest, membership: Membership, assessmen
 
 
 @workspace_view(Role.CONSULTANT)
-def respondent_remove_view(request: HttpRequest, membership: Membership, assessment_id: UUID,
-                           respondent_id: UUID) -> HttpResponse:  # fmt: skip
+def respondent_remove_view(
+    request: HttpRequest, membership: Membership, assessment_id: UUID, respondent_id: UUID
+) -> HttpResponse:
     respondent = _respondent(membership, assessment_id, respondent_id)
     error = None
     if request.method == "POST":
@@ -109,8 +111,9 @@ def respondent_remove_view(request: HttpRequest, membership: Membership, assessm
 
 
 @workspace_view(Role.CONSULTANT)
-def respondent_revoke_view(request: HttpRequest, membership: Membership, assessment_id: UUID,
-                           respondent_id: UUID) -> HttpResponse:  # fmt: skip
+def respondent_revoke_view(
+    request: HttpRequest, membership: Membership, assessment_id: UUID, respondent_id: UUID
+) -> HttpResponse:
     respondent = _respondent(membership, assessment_id, respondent_id)
     if request.method == "POST":
         services.respondent_revoke(respondent=respondent)
@@ -130,13 +133,14 @@ _ACTIONS = {
         services.respondent_reissue,
         _("New link issued for %(name)s; the old one no longer works."),
     ),
-}  # fmt: skip
+}
 
 
 @workspace_view(Role.CONSULTANT)
 @require_POST
-def respondent_action_view(request: HttpRequest, membership: Membership, assessment_id: UUID,
-                           respondent_id: UUID) -> HttpResponse:  # fmt: skip
+def respondent_action_view(
+    request: HttpRequest, membership: Membership, assessment_id: UUID, respondent_id: UUID
+) -> HttpResponse:
     respondent = _respondent(membership, assessment_id, respondent_id)
     action = _ACTIONS.get(request.POST.get("action", ""))
     if action is None:
@@ -166,8 +170,9 @@ def respondents_invite_all_view(request: HttpRequest, membership: Membership, as
 
 
 @workspace_view(Role.CONSULTANT)
-def respondent_link_view(request: HttpRequest, membership: Membership, assessment_id: UUID,
-                         respondent_id: UUID) -> HttpResponse:  # fmt: skip
+def respondent_link_view(
+    request: HttpRequest, membership: Membership, assessment_id: UUID, respondent_id: UUID
+) -> HttpResponse:
     respondent = _respondent(membership, assessment_id, respondent_id)
     return render(
         request,

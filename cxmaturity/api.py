@@ -33,7 +33,25 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     response = drf_exception_handler(exc, context)
     if response is not None and isinstance(response.data, list):
         response.data = {"non_field_errors": response.data}
+    if response is not None and isinstance(response.data, dict):
+        response.data = {
+            key: value if key == "detail" else _messages(value)
+            for key, value in response.data.items()
+        }
     return response
+
+
+def _messages(errors: Any, prefix: str = "") -> list[str]:
+    """Nested errors (a dict or list field) as flat messages that still name the part."""
+    if isinstance(errors, dict):
+        return [m for key, value in errors.items() for m in _messages(value, f"{prefix}{key}: ")]
+    if isinstance(errors, list):
+        if all(isinstance(e, str) for e in errors):
+            return [f"{prefix}{e}" for e in errors]
+        return [
+            m for i, value in enumerate(errors) if value for m in _messages(value, f"{prefix}{i}: ")
+        ]
+    return [f"{prefix}{errors}"]
 
 
 ERROR_SCHEMA = {
@@ -48,6 +66,8 @@ _ERROR_RESPONSES = {
     "401": "Not signed in.",
     "403": "Signed in, but your role may not do this.",
     "404": "No such object in your workspaces (or an invalid page).",
+    "409": "The object's state does not allow this now (e.g. a closed assessment).",
+    "413": "The request body is too large.",
 }
 
 

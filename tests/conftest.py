@@ -114,14 +114,27 @@ def celery_worker_process(django_db_setup, django_db_blocker, worker_mailbox, tm
     }
     with log.open("w") as output:
         process = subprocess.Popen(  # noqa: S603 - our own worker, fixed arguments
-            [sys.executable, "-m", "celery", "-A", "cxmaturity", "worker", "--pool", "solo",
-             "--queues", "default,pdf", "--hostname", f"pytest-{os.getpid()}@%h",
-             "--loglevel", "INFO"],
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "cxmaturity",
+                "worker",
+                "--pool",
+                "solo",
+                "--queues",
+                "default,pdf",
+                "--hostname",
+                f"pytest-{os.getpid()}@%h",
+                "--loglevel",
+                "INFO",
+            ],
             cwd=Path(__file__).resolve().parent.parent,
             env=env,
             stdout=output,
             stderr=subprocess.STDOUT,
-        )  # fmt: skip
+        )
     deadline = time.monotonic() + 60
     while not app.control.ping(timeout=0.5, limit=1):
         if process.poll() is not None or time.monotonic() > deadline:

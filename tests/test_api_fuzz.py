@@ -14,7 +14,9 @@ from schemathesis.checks import (
     status_code_conformance,
 )
 
+from assessments.respondents import respondent_invite, respondent_link
 from cxmaturity.wsgi import application
+from tests.assessments.factories import open_assessment, small_version
 from tests.factories import ClientFactory, InvitationFactory, MembershipFactory
 from workspaces.models import Role
 
@@ -24,7 +26,14 @@ schema.config.generation.update(max_examples=25)
 # Ids of the rows the current test made; half the generated ids are swapped for them so
 # that fuzzing reaches real objects and not only 404s.
 REAL_IDS: dict[str, str] = {}
-ID_FOR_PATH = {"clients": "client", "members": "membership", "invitations": "invitation"}
+ID_FOR_PATH = {
+    "clients": "client",
+    "members": "membership",
+    "invitations": "invitation",
+    "questionnaires": "version",
+    "assessments": "assessment",
+    "respondents": "respondent",
+}
 
 
 @schema.hook
@@ -34,12 +43,11 @@ def map_path_parameters(context, path_parameters):
     for name, value in path_parameters.items():
         if str(value)[:1] not in set("01234567"):
             continue
-        if name == "workspace_id":
-            path_parameters[name] = REAL_IDS["workspace"]
+        if name in ("workspace_id", "assessment_id", "token"):
+            path_parameters[name] = REAL_IDS[name.removesuffix("_id")]
         elif name in ("pk", "id"):
-            resource = context.operation.path.rstrip("/").split("/")[-2]
-            kind = ID_FOR_PATH.get(resource, "workspace")
-            path_parameters[name] = REAL_IDS[kind]
+            segments = context.operation.path.split("/{id}/")[0].split("/")
+            path_parameters[name] = REAL_IDS[ID_FOR_PATH.get(segments[-1], "workspace")]
     return path_parameters
 
 
@@ -51,11 +59,19 @@ def token(db):
     owner = MembershipFactory(role=Role.OWNER)
     workspace = owner.workspace
     consultant = MembershipFactory(workspace=workspace, role=Role.CONSULTANT)
+    client = ClientFactory(workspace=workspace)
+    version = small_version(workspace=workspace)
+    assessment = open_assessment(client=client, version=version, respondents=1)
+    respondent = respondent_invite(respondent=assessment.respondents.get())
     REAL_IDS.update(
         workspace=str(workspace.id),
-        client=str(ClientFactory(workspace=workspace).id),
+        client=str(client.id),
         membership=str(consultant.id),
         invitation=str(InvitationFactory(workspace=workspace).id),
+        version=str(version.id),
+        assessment=str(assessment.id),
+        respondent=str(respondent.id),
+        token=respondent_link(respondent).rstrip("/").rsplit("/", 1)[1],
     )
     yield Token.objects.create(user=owner.user).key
     REAL_IDS.clear()

@@ -134,7 +134,11 @@ def test_production_without_secret_key_refuses_to_start():
     env.update(DEBUG="false", HTTPS="true", DJANGO_SETTINGS_MODULE="cxmaturity.settings")
     result = subprocess.run(  # noqa: S603 - our own settings module
         [sys.executable, "-c", "import django; django.setup()"],
-        cwd=ROOT, env=env, capture_output=True, text=True, check=False,
-    )  # fmt: skip
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode != 0
     assert "Set SECRET_KEY" in result.stderr

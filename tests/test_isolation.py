@@ -21,6 +21,8 @@ SKIPPED_PREFIXES = ("admin/",)  # staff-only Django admin
 
 ASSESSMENT = {"workspace_id": "workspace", "assessment_id": "assessment"}
 RESPONDENT = {**ASSESSMENT, "respondent_id": "respondent"}
+API_ASSESSMENT = {"workspace_id": "workspace", "pk": "assessment"}
+API_RESPONDENT = {**ASSESSMENT, "pk": "respondent"}
 
 # url name → (which object each URL argument names, the methods that write)
 ROUTE_CASES = {
@@ -62,6 +64,21 @@ ROUTE_CASES = {
     "respondent_revoke": (RESPONDENT, ["post"]),
     "respondent_action": (RESPONDENT, ["post"]),
     "respondent_link": (RESPONDENT, []),
+    "api-questionnaire-list": ({"workspace_id": "workspace"}, ["post"]),
+    "api-questionnaire-detail": ({"workspace_id": "workspace", "pk": "version"}, []),
+    "api-questionnaire-export": ({"workspace_id": "workspace", "pk": "version"}, []),
+    "api-assessment-list": ({"workspace_id": "workspace"}, ["post"]),
+    "api-assessment-detail": (API_ASSESSMENT, ["patch", "delete"]),
+    "api-assessment-open": (API_ASSESSMENT, ["post"]),
+    "api-assessment-close": (API_ASSESSMENT, ["post"]),
+    "api-assessment-progress": (API_ASSESSMENT, []),
+    "api-respondent-list": (ASSESSMENT, ["post"]),
+    "api-respondent-detail": (API_RESPONDENT, ["patch", "delete"]),
+    "api-respondent-invite": (API_RESPONDENT, ["post"]),
+    "api-respondent-remind": (API_RESPONDENT, ["post"]),
+    "api-respondent-revoke": (API_RESPONDENT, ["post"]),
+    "api-respondent-reissue": (API_RESPONDENT, ["post"]),
+    "api-respondent-link": (API_RESPONDENT, []),
 }
 
 POST_ONLY = {
@@ -69,6 +86,12 @@ POST_ONLY = {
     "assessment_status",
     "respondents_invite_all",
     "respondent_action",
+    "api-assessment-open",
+    "api-assessment-close",
+    "api-respondent-invite",
+    "api-respondent-remind",
+    "api-respondent-revoke",
+    "api-respondent-reissue",
 }
 
 

@@ -33,9 +33,16 @@ class ClientOut(serializers.ModelSerializer):
     class Meta:
         model = Client
         fields = [
-            "id", "name", "industry", "size_band", "region", "notes", "archived",
-            "created_at", "updated_at",
-        ]  # fmt: skip
+            "id",
+            "name",
+            "industry",
+            "size_band",
+            "region",
+            "notes",
+            "archived",
+            "created_at",
+            "updated_at",
+        ]
 
 
 class ClientIn(serializers.Serializer):

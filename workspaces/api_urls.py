@@ -22,11 +22,17 @@ urlpatterns = [
     *router.urls,
     *_nested("clients", ClientViewSet, "client", _COLLECTION, _ITEM),
     *_nested(
-        "members", MemberViewSet, "member", {"get": "list"},
+        "members",
+        MemberViewSet,
+        "member",
+        {"get": "list"},
         {"get": "retrieve", "patch": "partial_update", "delete": "destroy"},
     ),
     *_nested(
-        "invitations", InvitationViewSet, "invitation", _COLLECTION,
+        "invitations",
+        InvitationViewSet,
+        "invitation",
+        _COLLECTION,
         {"get": "retrieve", "delete": "destroy"},
     ),
-]  # fmt: skip
+]

@@ -15,10 +15,18 @@ def test_consultant_creates_an_assessment_with_targets(client, consultant, acme_
     url = reverse("assessment_create", args=[acme_client.workspace_id, acme_client.id])
     page = client.get(url)
     assert page.status_code == 200
-    response = client.post(url, {
-        "title": "CX 2026", "version": version.id, "mode": "survey", "anonymity": "roles",
-        "respondents_may_revise": "on", "reminder_interval_days": 3, "target_strategy": "5",
-    })  # fmt: skip
+    response = client.post(
+        url,
+        {
+            "title": "CX 2026",
+            "version": version.id,
+            "mode": "survey",
+            "anonymity": "roles",
+            "respondents_may_revise": "on",
+            "reminder_interval_days": 3,
+            "target_strategy": "5",
+        },
+    )
     assessment = Assessment.objects.get()
     assert response.url == assessment.get_absolute_url()
     assert assessment.targets == {"strategy": 5}
@@ -29,8 +37,9 @@ def test_assessment_form_errors_name_the_field(client, consultant, acme_client):
     small_version()
     client.force_login(consultant)
     url = reverse("assessment_create", args=[acme_client.workspace_id, acme_client.id])
-    response = client.post(url, {"title": "", "mode": "survey", "anonymity": "named",
-                                 "reminder_interval_days": 0})  # fmt: skip
+    response = client.post(
+        url, {"title": "", "mode": "survey", "anonymity": "named", "reminder_interval_days": 0}
+    )
     assert response.status_code == 200
     errors = response.context["form"].errors
     assert "title" in errors
@@ -56,8 +65,9 @@ def test_add_respondent_with_a_bad_email_names_the_field(client, consultant, acm
     assessment = open_assessment(client=acme_client, respondents=0)
     client.force_login(consultant)
     url = reverse("respondent_add", args=[acme_client.workspace_id, assessment.id])
-    response = client.post(url, {"name": "Ann", "email": "not-an-email", "role": "executive",
-                                 "weight": "1"})  # fmt: skip
+    response = client.post(
+        url, {"name": "Ann", "email": "not-an-email", "role": "executive", "weight": "1"}
+    )
     assert response.status_code == 400
     assert "email" in response.context["form"].errors
     assert not Respondent.objects.exists()
@@ -132,8 +142,9 @@ def test_open_and_invite_everyone_queues_one_email_each(
 ):
     from assessments.services import assessment_create
 
-    assessment = assessment_create(client=acme_client, version=small_version(), title="T",
-                                   created_by=None)  # fmt: skip
+    assessment = assessment_create(
+        client=acme_client, version=small_version(), title="T", created_by=None
+    )
     for n in range(2):
         Respondent.objects.create(assessment=assessment, name=f"R{n}", email=f"r{n}@c.example")
     client.force_login(consultant)
@@ -148,8 +159,9 @@ def test_copy_link_page_shows_a_working_link(client, consultant, acme_client):
     assessment = open_assessment(client=acme_client, respondents=1)
     respondent = respondent_invite(respondent=assessment.respondents.get())
     client.force_login(consultant)
-    page = client.get(reverse("respondent_link", args=[acme_client.workspace_id, assessment.id,
-                                                       respondent.id]))  # fmt: skip
+    page = client.get(
+        reverse("respondent_link", args=[acme_client.workspace_id, assessment.id, respondent.id])
+    )
     link = page.context["link"]
     client.logout()
     assert client.get(link.replace("http://localhost:8000", "")).status_code == 200
@@ -166,7 +178,9 @@ def test_facilitated_mode_saves_consensus_as_one_respondent(client, consultant, 
     assert consensus.name == "Workshop consensus"
     assert consensus.notes == "Lively"
     assert set(Answer.objects.filter(respondent=consensus).values_list("value", flat=True)) == {
-        "3", "5"}  # fmt: skip
+        "3",
+        "5",
+    }
 
 
 def test_draft_can_be_deleted_after_confirmation_but_not_an_opened_one(
@@ -186,8 +200,9 @@ def test_questionnaire_upload_and_download_round_trip(client, consultant, worksp
     version = workspace.questionnaires.get().versions.get()
     download = client.get(reverse("questionnaire_download", args=[workspace.id, version.id]))
     assert download["Content-Disposition"] == 'attachment; filename="small-model-v1.yaml"'
-    response = client.post(url, {"file": SimpleUploadedFile("again.yaml", download.content)},
-                           follow=True)  # fmt: skip
+    response = client.post(
+        url, {"file": SimpleUploadedFile("again.yaml", download.content)}, follow=True
+    )
     assert "nothing changed" in response.text
 
 

@@ -120,9 +120,14 @@ def test_default_questionnaire_covers_the_seven_dimensions_and_every_channel():
     version, _ = questionnaire_import(data=DEFAULT.read_bytes())
     keys = list(version.dimensions.order_by("position").values_list("key", flat=True))
     assert keys == [
-        "strategy", "customer_data", "content_personalisation", "channels",
-        "testing_optimisation", "measurement", "organisation",
-    ]  # fmt: skip
+        "strategy",
+        "customer_data",
+        "content_personalisation",
+        "channels",
+        "testing_optimisation",
+        "measurement",
+        "organisation",
+    ]
     assert version.questions.count() >= 32
     for dimension in version.dimensions.all():
         assert dimension.questions.count() >= 4, dimension.key

@@ -16,13 +16,28 @@ DEMO_USERS = [
     ("viewer@demo.cxmaturity.local", "Vera Viewer", Role.VIEWER),
 ]
 DEMO_CLIENTS = [
-    {"name": "Northwind Retail", "industry": "Retail", "size_band": "1000-4999",
-     "region": "Western Europe", "notes": "Omnichannel retailer; loyalty programme relaunch."},
-    {"name": "Contoso Insurance", "industry": "Insurance", "size_band": "5000+",
-     "region": "Nordics", "notes": "Email is an advanced silo; contact centre outsourced."},
-    {"name": "Fabrikam Travel", "industry": "Travel", "size_band": "250-999",
-     "region": "France", "notes": "Wants to move from Radiate to Align this year."},
-]  # fmt: skip
+    {
+        "name": "Northwind Retail",
+        "industry": "Retail",
+        "size_band": "1000-4999",
+        "region": "Western Europe",
+        "notes": "Omnichannel retailer; loyalty programme relaunch.",
+    },
+    {
+        "name": "Contoso Insurance",
+        "industry": "Insurance",
+        "size_band": "5000+",
+        "region": "Nordics",
+        "notes": "Email is an advanced silo; contact centre outsourced.",
+    },
+    {
+        "name": "Fabrikam Travel",
+        "industry": "Travel",
+        "size_band": "250-999",
+        "region": "France",
+        "notes": "Wants to move from Radiate to Align this year.",
+    },
+]
 
 
 class Command(BaseCommand):

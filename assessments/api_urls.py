@@ -1,0 +1,66 @@
+from django.urls import path
+
+from .api import (
+    AssessmentViewSet,
+    QuestionnaireViewSet,
+    RespondentAnswersView,
+    RespondentSubmitView,
+    RespondentViewSet,
+)
+
+W = "workspaces/<uuid:workspace_id>/"
+A = W + "assessments/<uuid:assessment_id>/"
+
+
+def _routes(base: str, viewset, name: str, collection: dict, item: dict, actions: dict) -> list:
+    routes = [
+        path(base, viewset.as_view(collection), name=f"api-{name}-list"),
+        path(base + "<uuid:pk>/", viewset.as_view(item), name=f"api-{name}-detail"),
+    ]
+    for action_name, method in actions.items():
+        routes.append(
+            path(
+                f"{base}<uuid:pk>/{action_name}/",
+                # As a router would: the action's own settings (renderers, pagination).
+                viewset.as_view({method: action_name}, **getattr(viewset, action_name).kwargs),
+                name=f"api-{name}-{action_name}",
+            )
+        )
+    return routes
+
+
+_LIST = {"get": "list", "post": "create"}
+_ITEM = {"get": "retrieve", "patch": "partial_update", "delete": "destroy"}
+
+urlpatterns = [
+    *_routes(
+        W + "questionnaires/",
+        QuestionnaireViewSet,
+        "questionnaire",
+        _LIST,
+        {"get": "retrieve"},
+        {"export": "get"},
+    ),
+    *_routes(
+        W + "assessments/",
+        AssessmentViewSet,
+        "assessment",
+        _LIST,
+        _ITEM,
+        {"open": "post", "close": "post", "progress": "get"},
+    ),
+    *_routes(
+        A + "respondents/",
+        RespondentViewSet,
+        "respondent",
+        _LIST,
+        _ITEM,
+        {"invite": "post", "remind": "post", "revoke": "post", "reissue": "post", "link": "get"},
+    ),
+    path("respondent/<str:token>/", RespondentAnswersView.as_view(), name="api-respondent-answers"),
+    path(
+        "respondent/<str:token>/submit/",
+        RespondentSubmitView.as_view(),
+        name="api-respondent-submit",
+    ),
+]
