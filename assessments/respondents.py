@@ -244,6 +244,11 @@ def _issue_token(respondent: Respondent) -> None:
     respondent.revoked_at = None
 
 
+def _fresh(respondent: Respondent) -> Respondent:
+    # The caller's copy (and its assessment) may predate an open or close: read it anew.
+    return Respondent.objects.select_related("assessment").get(pk=respondent.pk)
+
+
 def _require_open(assessment: Assessment) -> None:
     if assessment.status != Assessment.Status.OPEN:
         raise ValidationError(
@@ -257,6 +262,7 @@ def respondent_invite(*, respondent: Respondent) -> Respondent:
     """Email the respondent their personal link (issuing one if needed)."""
     from .tasks import respondent_email_send
 
+    respondent = _fresh(respondent)
     _require_open(respondent.assessment)
     if respondent.is_consensus:
         raise ValidationError(_("The workshop consensus is entered by the consultant."))
@@ -291,6 +297,7 @@ def respondent_reissue(*, respondent: Respondent) -> Respondent:
     """A new link; the old one stops working. Emailed when the respondent has an address."""
     from .tasks import respondent_email_send
 
+    respondent = _fresh(respondent)
     _require_open(respondent.assessment)
     _issue_token(respondent)
     respondent.invited_at = respondent.invited_at or timezone.now()
@@ -311,6 +318,7 @@ def respondent_revoke(*, respondent: Respondent) -> Respondent:
 def respondent_remind(*, respondent: Respondent) -> Respondent:
     from .tasks import respondent_email_send
 
+    respondent = _fresh(respondent)
     _require_open(respondent.assessment)
     if respondent.submitted_at or respondent.revoked_at or not respondent.invited_at:
         raise ValidationError(

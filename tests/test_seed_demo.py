@@ -22,3 +22,27 @@ def test_seed_demo_is_idempotent_and_prints_the_three_logins(capsys):
     assert User.objects.get(email="viewer@demo.cxmaturity.local").check_password("demo-cx-2026")
     for email in roles:
         assert email in out
+
+
+def test_seed_demo_gives_northwind_a_closed_baseline_and_an_open_assessment():
+    from assessments.models import Assessment
+
+    call_command("seed_demo")
+    call_command("seed_demo")
+    northwind = Client.objects.get(name="Northwind Retail")
+    baseline = Assessment.objects.get(client=northwind, status=Assessment.Status.CLOSED)
+    submitted = baseline.respondents.filter(submitted_at__isnull=False)
+    assert submitted.count() >= 6
+    assert len(set(submitted.values_list("role", flat=True))) >= 5
+    current = Assessment.objects.get(client=northwind, status=Assessment.Status.OPEN)
+    assert current.previous_id == baseline.id
+    states = {r.submitted_at is not None for r in current.respondents.all()}
+    assert states == {True, False}
+    # The IT lead and the head of service disagree about channels by at least two levels.
+    it = baseline.respondents.get(role="it").answers.filter(question__dimension__key="channels")
+    service = baseline.respondents.get(role="service").answers.filter(
+        question__dimension__key="channels"
+    )
+    levels = [int(a.value) for a in it if a.value.isdigit()]
+    others = [int(a.value) for a in service if a.value.isdigit()]
+    assert sum(levels) / len(levels) - sum(others) / len(others) >= 2

@@ -2,7 +2,7 @@
 
 from uuid import UUID
 
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 
 from .models import Client, Invitation, Membership, User, Workspace
@@ -31,14 +31,16 @@ def client_get(*, workspace: Workspace, client_id: UUID) -> Client:
     return get_object_or_404(Client, workspace=workspace, id=client_id)
 
 
-def dashboard_summary(*, workspace: Workspace) -> dict:
-    """Counts for the dashboard's header, in one query."""
-    clients = Client.objects.filter(workspace=workspace)
-    active = clients.filter(archived=False)
-    return {
-        "active_clients": active.count(),
-        "recent_clients": list(active.order_by("-updated_at")[:10]),
-    }
+def dashboard_clients(*, workspace: Workspace) -> QuerySet[Client]:
+    """Active clients, each with its latest assessment's title, status and id; one query."""
+    from assessments.models import Assessment
+
+    latest = Assessment.objects.filter(client=OuterRef("pk")).order_by("-created_at")
+    return client_list(workspace=workspace).annotate(
+        latest_assessment_id=Subquery(latest.values("id")[:1]),
+        latest_assessment_title=Subquery(latest.values("title")[:1]),
+        latest_assessment_status=Subquery(latest.values("status")[:1]),
+    )
 
 
 def membership_list(*, workspace: Workspace) -> QuerySet[Membership]:

@@ -66,7 +66,7 @@ def workspace_create_view(request: HttpRequest) -> HttpResponse:
 
 @workspace_view()
 def workspace_dashboard_view(request: HttpRequest, membership: Membership) -> HttpResponse:
-    clients = selectors.client_list(workspace=membership.workspace)
+    clients = selectors.dashboard_clients(workspace=membership.workspace)
     return render(
         request,
         "workspaces/dashboard.html",
@@ -110,11 +110,18 @@ def client_create_view(request: HttpRequest, membership: Membership) -> HttpResp
 
 @workspace_view()
 def client_detail_view(request: HttpRequest, membership: Membership, client_id: UUID):
+    from assessments.selectors import assessment_list
+
     client = selectors.client_get(workspace=membership.workspace, client_id=client_id)
+    assessments = assessment_list(workspace=membership.workspace, client=client)
     return render(
         request,
         "workspaces/client_detail.html",
-        {"client": client, "can_edit": membership.has_role(Role.CONSULTANT)},
+        {
+            "client": client,
+            "assessments": assessments,
+            "can_edit": membership.has_role(Role.CONSULTANT),
+        },
     )
 
 

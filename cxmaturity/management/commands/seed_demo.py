@@ -1,10 +1,12 @@
-"""Demo data: a consultancy with three logins and a few clients. Safe to run again."""
+"""Demo data: a consultancy with three logins, clients, the built-in questionnaire and
+Northwind Retail's assessments. Safe to run again."""
 
 import uuid
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from cxmaturity.demo_assessments import default_questionnaire, seed_northwind
 from workspaces.models import Client, Membership, Role, User, Workspace
 from workspaces.services import client_create
 
@@ -59,6 +61,11 @@ class Command(BaseCommand):
         for fields in DEMO_CLIENTS:
             if not Client.objects.filter(workspace=workspace, name=fields["name"]).exists():
                 client_create(workspace=workspace, **fields)
+        default_questionnaire()
+        seed_northwind(
+            client=Client.objects.get(workspace=workspace, name="Northwind Retail"),
+            consultant=User.objects.get(email=DEMO_USERS[1][0]),
+        )
         self.stdout.write(self.style.SUCCESS("Demo workspace “Demo Consulting” is ready."))
         self.stdout.write(f"Sign in with any of these (password for all: {DEMO_PASSWORD}):")
         for email, _name, role in DEMO_USERS:
