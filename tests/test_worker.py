@@ -62,3 +62,32 @@ def test_periodic_task_expires_invitations_in_the_worker(celery_worker_process):
         return invitation.status == Invitation.Status.EXPIRED
 
     assert _wait_for(settled), "the worker did not run invitations_expire"
+
+
+def test_respondent_invitations_sent_by_the_worker_hold_working_links(
+    celery_worker_process, worker_mailbox, client
+):
+    from assessments.respondents import respondents_invite_all
+    from tests.assessments.factories import open_assessment
+
+    assessment = open_assessment(respondents=2)
+    respondents_invite_all(assessment=assessment)
+    emails = {r.email for r in assessment.respondents.all()}
+
+    def delivered():
+        found = {}
+        for path in worker_mailbox.iterdir():
+            text = path.read_text()
+            for email in emails:
+                if f"To: {email}" in text and "/r/" in text:
+                    found[email] = text
+        return found if len(found) == 2 else None
+
+    mails = _wait_for(delivered)
+    assert mails, "the worker did not send both invitations"
+    for text in mails.values():
+        link = next(line for line in text.splitlines() if "/r/" in line).strip()
+        path = link.split("localhost:8000", 1)[1]
+        response = client.get(path)
+        assert response.status_code == 200
+        assert assessment.title in response.text

@@ -50,7 +50,10 @@
         if (response.ok) {
           say(form.dataset.savedText || "Saved");
           if (progress) progress.value = data.answered;
-          if (progressText) progressText.textContent = data.answered + " / " + data.total;
+          if (progressText) {
+            progressText.textContent = (progressText.dataset.template || "{answered} / {total}")
+              .replace("{answered}", data.answered).replace("{total}", data.total);
+          }
           questions.forEach(function (key) {
             var box = form.querySelector('[data-question="' + key + '"]');
             if (box) box.classList.remove("field-error");
