@@ -164,9 +164,7 @@ class ProgressOut(serializers.Serializer):
     answered = serializers.IntegerField()
     total = serializers.IntegerField()
     percent = serializers.IntegerField()
-    last_activity_at = serializers.DateTimeField(
-        source="respondent.last_activity_at", allow_null=True
-    )
+    last_activity_at = serializers.DateTimeField(source="last_activity", allow_null=True)
 
 
 class LinkOut(serializers.Serializer):
@@ -181,7 +179,6 @@ class AnswerIn(serializers.Serializer):
 
 class AnswersIn(serializers.Serializer):
     answers = serializers.DictField(child=AnswerIn())
-    page = serializers.IntegerField(required=False, min_value=1, max_value=100)
 
 
 class RespondentProgressOut(serializers.Serializer):
@@ -532,7 +529,6 @@ class RespondentAnswersView(APIView):
             respondent_services.answers_save(
                 respondent=respondent,
                 changes=data.validated_data["answers"],
-                page=data.validated_data.get("page"),
             )
         except respondent_services.RespondentClosed as exc:
             return Response({"detail": exc.messages[0]}, status=status.HTTP_409_CONFLICT)

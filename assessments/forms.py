@@ -8,20 +8,19 @@ from .selectors import DimensionPage
 ANSWER_FIELDS = ("value", "comment", "evidence")
 
 
-def answers_from_post(post: QueryDict, page: DimensionPage, *, only_listed: bool) -> dict:
-    """The answer changes a page posted, by question key; only fields present count.
+def answers_from_post(post: QueryDict, questions: list) -> dict:
+    """The answer changes posted for these questions (keys, or a page's items), by key;
+    only the fields present count.
 
-    Autosave lists the questions it sends in `questions`, so the rest of the page is left
-    alone (another tab may be editing it).
+    Autosave names the questions it sends in `questions`, so the rest of the page is left
+    alone (another tab may be editing it); a listed key that is not a question is passed
+    on, to be refused by name.
     """
-    listed = set(post.getlist("questions")) if only_listed else None
     changes = {}
-    for item in page.items:
-        key = item.question.key
-        if listed is not None and key not in listed:
-            continue
+    for question in questions:
+        key = question if isinstance(question, str) else question.question.key
         change = {f: post[f"{key}-{f}"] for f in ANSWER_FIELDS if f"{key}-{f}" in post}
-        if change:
+        if change or isinstance(question, str):
             changes[key] = change
     return changes
 

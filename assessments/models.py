@@ -234,8 +234,8 @@ class Respondent(models.Model):
     revoked_at = models.DateTimeField(null=True, blank=True)
     invited_at = models.DateTimeField(null=True, blank=True)
     opened_at = models.DateTimeField(null=True, blank=True)
+    # Page saves and submits; autosaves leave their time on the answers instead.
     last_activity_at = models.DateTimeField(null=True, blank=True)
-    last_page = models.PositiveSmallIntegerField(default=0)
     submitted_at = models.DateTimeField(null=True, blank=True)
     last_reminded_at = models.DateTimeField(null=True, blank=True)
     reminders_sent = models.PositiveSmallIntegerField(default=0)

@@ -6,18 +6,18 @@ from functools import wraps
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from . import respondents as service
+from .autosave import LinkUnknown, answers_autosave
 from .forms import answers_from_post, question_rows
 from .models import Respondent
-from .selectors import respondent_for_token, respondent_pages
+from .selectors import respondent_for_token, respondent_pages, respondent_resume_page
 
 
 def _unavailable(request: HttpRequest, status: int, reason: str) -> HttpResponse:
     # Says nothing about the assessment, its client or other respondents.
-    if request.headers.get("X-Autosave"):
-        return JsonResponse({"detail": reason}, status=status)
     return render(
         request, "assessments/respondent/unavailable.html", {"reason": reason}, status=status
     )
@@ -71,7 +71,8 @@ def respondent_start_view(request: HttpRequest, respondent: Respondent) -> HttpR
     if respondent.submitted_at:
         return redirect("respondent_thanks", request.respondent_token)
     pages = respondent_pages(respondent=respondent)
-    return render(request, "assessments/respondent/welcome.html", _context(respondent, pages))
+    context = _context(respondent, pages, resume_page=respondent_resume_page(respondent=respondent))
+    return render(request, "assessments/respondent/welcome.html", context)
 
 
 @respondent_view(answering=True)
@@ -83,19 +84,14 @@ def respondent_page_view(request: HttpRequest, respondent: Respondent, page: int
     token = request.respondent_token
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
-        autosave = bool(request.headers.get("X-Autosave"))
-        changes = answers_from_post(request.POST, current, only_listed=autosave)
+        changes = answers_from_post(request.POST, current.items)
         try:
-            service.answers_save(respondent=respondent, changes=changes, page=page)
+            service.answers_save(respondent=respondent, changes=changes)
         except service.RespondentClosed as exc:
             return _unavailable(request, 409, exc.messages[0])
         except ValidationError as exc:
             errors = exc.message_dict
-            if autosave:
-                return JsonResponse(errors, status=400)
         else:
-            if autosave:
-                return JsonResponse(_progress(respondent))
             return _after_save(request, token, page, len(pages))
         pages = respondent_pages(respondent=respondent)
         current = pages[page - 1]
@@ -107,16 +103,6 @@ def respondent_page_view(request: HttpRequest, respondent: Respondent, page: int
     )
 
 
-def _progress(respondent: Respondent) -> dict:
-    pages = respondent_pages(respondent=respondent)
-    context = _context(respondent, pages)
-    return {
-        "answered": context["answered"],
-        "total": context["total"],
-        "percent": context["percent"],
-    }
-
-
 def _after_save(request: HttpRequest, token: str, page: int, last: int) -> HttpResponse:
     go = request.POST.get("go", "next")
     if go == "previous" and page > 1:
@@ -126,6 +112,27 @@ def _after_save(request: HttpRequest, token: str, page: int, last: int) -> HttpR
     if go == "review" or page >= last:
         return redirect("respondent_review", token)
     return redirect("respondent_page", token, page + 1)
+
+
+@csrf_exempt
+@require_POST
+def respondent_autosave_view(request: HttpRequest, token: str) -> JsonResponse:
+    """One debounced change from the page's script, naming only the questions it sends.
+    Every respondent sends many of these, so it takes the short path (autosave.py).
+
+    No CSRF check: the secret token in the URL is the only authority here (respondents
+    have no session or cookie), so a forged request would already have to know it.
+    """
+    changes = answers_from_post(request.POST, request.POST.getlist("questions"))
+    try:
+        progress = answers_autosave(token=token, changes=changes)
+    except LinkUnknown:
+        return JsonResponse({"detail": str(service.LINK_UNKNOWN)}, status=404)
+    except service.RespondentClosed as exc:
+        return JsonResponse({"detail": exc.messages[0]}, status=409)
+    except ValidationError as exc:
+        return JsonResponse(exc.message_dict, status=400)
+    return JsonResponse(progress)
 
 
 @respondent_view(answering=True)

@@ -10,14 +10,16 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from .models import Answer, AnswerValue, Assessment, Question, Respondent, RespondentRole
+from .models import Answer, AnswerValue, Assessment, Respondent, RespondentRole
+from .selectors import QuestionRef, version_questions
 from .tokens import new_nonce, token_for, token_hash
 
 MAX_COMMENT = 5000
@@ -410,11 +412,11 @@ def respondent_can_answer(respondent: Respondent) -> str | None:
     return None
 
 
-def _offered(question: Question) -> set[str]:
+def _offered(question: QuestionRef) -> set[str]:
     return set(question.levels) | {AnswerValue.DONT_KNOW, AnswerValue.NOT_APPLICABLE}
 
 
-def _answer_clean(question: Question, change: dict) -> dict:
+def _answer_clean(question: QuestionRef, change: dict) -> dict:
     fields = {}
     if "value" in change:
         value = str(change["value"] if change["value"] is not None else "").strip()
@@ -442,7 +444,6 @@ def answers_save(
     *,
     respondent: Respondent,
     changes: dict[str, dict],
-    page: int | None = None,
     entered_by_consultant: bool = False,
 ) -> int:
     """Upsert the given answers, each `{"value"?, "comment"?, "evidence"?}` by question key.
@@ -450,7 +451,6 @@ def answers_save(
     Only the fields sent change, so two tabs saving different questions lose nothing.
     Every change is checked first; nothing is saved when one is wrong.
     """
-    respondent = Respondent.objects.select_related("assessment").get(pk=respondent.pk)
     reason = respondent_can_answer(respondent)
     if entered_by_consultant and respondent.assessment.status == Assessment.Status.OPEN:
         reason = None
@@ -458,42 +458,49 @@ def answers_save(
         raise RespondentClosed(reason, code="closed")
     if not isinstance(changes, dict):
         raise ValidationError({"answers": _("Send answers as an object keyed by question.")})
-    version_id = respondent.assessment.version_id
-    questions = {
-        q.key: q for q in Question.objects.filter(version_id=version_id, key__in=list(changes))
-    }
+    questions = version_questions(respondent.assessment.version_id)
     unknown = [key for key in changes if key not in questions]
     if unknown:
-        raise ValidationError(
-            {
-                key: _("There is no question “%(key)s” in this questionnaire.") % {"key": key}
-                for key in unknown
-            }
-        )
+        raise _unknown_questions_error(unknown)
     rows = {}
     for key, change in changes.items():
         if not isinstance(change, dict):
             raise ValidationError({key: _("Send value, comment or evidence for each question.")})
         rows[key] = _answer_clean(questions[key], change)
+    _touch_if_may_answer(respondent, entered_by_consultant=entered_by_consultant)
     for sent, group in _group_by_fields(rows):
         Answer.objects.bulk_create(
             [
-                Answer(respondent=respondent, question=questions[key], **fields)
+                Answer(respondent_id=respondent.pk, question_id=questions[key].id, **fields)
                 for fields, key in group
             ],
             update_conflicts=True,
             unique_fields=["respondent", "question"],
             update_fields=[*sorted(sent), "updated_at"],
         )
-    now = timezone.now()
-    respondent.last_activity_at = now
-    respondent.opened_at = respondent.opened_at or now
-    update = ["last_activity_at", "opened_at"]
-    if page is not None:
-        respondent.last_page = page
-        update.append("last_page")
-    respondent.save(update_fields=update)
     return len(rows)
+
+
+def _unknown_questions_error(keys: list[str]) -> ValidationError:
+    return ValidationError(
+        {key: _("There is no question “%(key)s” in this questionnaire.") % {"key": key}
+         for key in keys}
+    )  # fmt: skip
+
+
+def _touch_if_may_answer(respondent: Respondent, *, entered_by_consultant: bool) -> None:
+    """Record the activity, in the same statement that checks answering is still allowed,
+    so a save racing a close or a submit is refused (and rolled back) rather than kept."""
+    allowed = Q(pk=respondent.pk, assessment__status=Assessment.Status.OPEN)
+    if not entered_by_consultant:
+        allowed &= Q(revoked_at__isnull=True, submitted_at__isnull=True)
+    now = timezone.now()
+    fields = {"last_activity_at": now, "opened_at": Coalesce("opened_at", Value(now))}
+    if not Respondent.objects.filter(allowed).update(**fields):
+        fresh = Respondent.objects.select_related("assessment").get(pk=respondent.pk)
+        raise RespondentClosed(
+            respondent_can_answer(fresh) or _("This assessment is closed."), code="closed"
+        )
 
 
 def _group_by_fields(rows: dict[str, dict]) -> list[tuple[frozenset, list]]:

@@ -1,9 +1,12 @@
 """Reads for questionnaires, assessments and respondents; each takes the workspace."""
 
 from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+from typing import NamedTuple
 from uuid import UUID
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from workspaces.models import Client, Workspace
@@ -64,13 +67,51 @@ def respondent_for_token(*, token: str) -> Respondent | None:
     """The respondent a link names, whatever the state of its assessment; None if unknown."""
     if not token or len(token) > 100:
         return None
+    # Only the assessment is joined: the autosave path needs nothing more, and pages that
+    # show the client or workspace load them when they do.
     return (
-        Respondent.objects.select_related(
-            "assessment__client__workspace", "assessment__version__questionnaire"
+        Respondent.objects.select_related("assessment").filter(token_hash=token_hash(token)).first()
+    )
+
+
+class QuestionRef(NamedTuple):
+    id: UUID
+    key: str
+    levels: dict[str, str]
+
+
+@lru_cache(maxsize=128)
+def version_questions(version_id: UUID) -> dict[str, QuestionRef]:
+    """A version's questions by key. Versions never change, so the answer is cached: the
+    autosave path then needs no query for it."""
+    return {
+        key: QuestionRef(id, key, levels)
+        for id, key, levels in Question.objects.filter(version_id=version_id).values_list(
+            "id", "key", "levels"
         )
-        .filter(token_hash=token_hash(token))
+    }
+
+
+def respondent_resume_page(*, respondent: Respondent) -> int:
+    """The page of the question answered last: where the respondent stopped."""
+    latest = (
+        Answer.objects.filter(respondent=respondent)
+        .order_by("-updated_at")
+        .values_list("question__dimension__position", flat=True)
         .first()
     )
+    return 1 if latest is None else latest + 1
+
+
+def respondent_progress(*, respondent: Respondent) -> dict[str, int]:
+    """How much of the questionnaire the respondent has answered; one query."""
+    total = len(version_questions(respondent.assessment.version_id))
+    answered = respondent.answers.exclude(value="").count()
+    return {
+        "answered": answered,
+        "total": total,
+        "percent": round(100 * answered / total) if total else 0,
+    }
 
 
 @dataclass(frozen=True)
@@ -82,6 +123,18 @@ class RespondentProgress:
     @property
     def percent(self) -> int:
         return round(100 * self.answered / self.total) if self.total else 0
+
+    @property
+    def last_activity(self) -> datetime | None:
+        times = [
+            t
+            for t in (
+                self.respondent.last_activity_at,
+                getattr(self.respondent, "last_answer_at", None),
+            )
+            if t
+        ]
+        return max(times) if times else None
 
     @property
     def state(self) -> str:
@@ -103,7 +156,8 @@ def assessment_progress(*, assessment: Assessment) -> list[RespondentProgress]:
     """Who has been invited, opened, answered how much and submitted; two queries."""
     total = Question.objects.filter(version_id=assessment.version_id).count()
     respondents = assessment.respondents.annotate(
-        answered=Count("answers", filter=~Q(answers__value=""))
+        answered=Count("answers", filter=~Q(answers__value="")),
+        last_answer_at=Max("answers__updated_at"),
     ).order_by("is_consensus", "created_at", "name")
     return [RespondentProgress(r, r.answered, total) for r in respondents]
 

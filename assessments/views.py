@@ -251,10 +251,10 @@ def consensus_view(request: HttpRequest, membership: Membership, assessment_id: 
     current = pages[page - 1]
     errors = {}
     if request.method == "POST":
-        changes = answers_from_post(request.POST, current, only_listed=False)
+        changes = answers_from_post(request.POST, current.items)
         try:
             respondent_services.answers_save(
-                respondent=respondent, changes=changes, page=page, entered_by_consultant=True
+                respondent=respondent, changes=changes, entered_by_consultant=True
             )
             respondent_services.consensus_notes_save(
                 respondent=respondent, notes=request.POST.get("notes", respondent.notes)

@@ -92,7 +92,7 @@ def seed_northwind(*, client: Client, consultant: User) -> None:
         respondents = _respondents(baseline, BASELINE)
         baseline = assessment_open(assessment=baseline)
         for respondent, person in zip(respondents, BASELINE, strict=True):
-            respondent_invite(respondent=respondent)
+            respondent = respondent_invite(respondent=respondent)
             answers_save(respondent=respondent, changes=_answers(version, person[0], person[4]))
             respondent_submit(respondent=respondent)
         assessment_close(assessment=baseline)
@@ -109,7 +109,7 @@ def seed_northwind(*, client: Client, consultant: User) -> None:
         for n, (respondent, person) in enumerate(zip(respondents, THIS_YEAR, strict=True)):
             if n == 4:
                 continue  # added, not yet invited
-            respondent_invite(respondent=respondent)
+            respondent = respondent_invite(respondent=respondent)
             if n < 2:
                 answers_save(respondent=respondent, changes=_answers(version, person[0], person[4]))
                 respondent_submit(respondent=respondent)
@@ -117,5 +117,4 @@ def seed_northwind(*, client: Client, consultant: User) -> None:
                 answers_save(
                     respondent=respondent,
                     changes=_answers(version, person[0], person[4], share=0.4),
-                    page=3,
                 )

@@ -43,9 +43,10 @@ auth_patterns = [
 ]
 
 urlpatterns = [
+    # Respondents' pages first: their autosaves are the most frequent requests.
+    path("r/", include("assessments.respondent_urls")),
     path("", include("workspaces.urls")),
     path("", include("assessments.urls")),
-    path("r/", include("assessments.respondent_urls")),
     path("accounts/", include(auth_patterns)),
     path("api/v1/", include("workspaces.api_urls")),
     path("api/v1/", include("assessments.api_urls")),

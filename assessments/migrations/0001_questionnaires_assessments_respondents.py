@@ -127,7 +127,6 @@ class Migration(migrations.Migration):
                 ('invited_at', models.DateTimeField(blank=True, null=True)),
                 ('opened_at', models.DateTimeField(blank=True, null=True)),
                 ('last_activity_at', models.DateTimeField(blank=True, null=True)),
-                ('last_page', models.PositiveSmallIntegerField(default=0)),
                 ('submitted_at', models.DateTimeField(blank=True, null=True)),
                 ('last_reminded_at', models.DateTimeField(blank=True, null=True)),
                 ('reminders_sent', models.PositiveSmallIntegerField(default=0)),

@@ -10,7 +10,6 @@
   var progressText = document.querySelector("[data-progress-text]");
   var pending = {};
   var timer = null;
-  var inFlight = null;
 
   function say(text, isError) {
     status.textContent = text;
@@ -29,7 +28,8 @@
   function flush() {
     var questions = Object.keys(pending);
     if (!questions.length) return;
-    var body = new FormData();
+    // URL-encoded rather than multipart: cheaper to send and to parse, many times a visit.
+    var body = new URLSearchParams();
     body.append("csrfmiddlewaretoken", form.querySelector("[name=csrfmiddlewaretoken]").value);
     questions.forEach(function (key) {
       body.append("questions", key);
@@ -39,12 +39,12 @@
       });
     });
     pending = {};
-    inFlight = fetch(form.action, {
+    fetch(form.dataset.autosave, {
       method: "POST",
       body: body,
       credentials: "same-origin",
       keepalive: true,
-      headers: { "X-Autosave": "1" }
+      headers: { "Accept": "application/json" }
     }).then(function (response) {
       return response.json().then(function (data) {
         if (response.ok) {

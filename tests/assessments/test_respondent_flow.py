@@ -23,6 +23,10 @@ def _page(respondent, n):
     return reverse("respondent_page", args=[_token(respondent), n])
 
 
+def _autosave(respondent):
+    return reverse("respondent_autosave", args=[_token(respondent)])
+
+
 def test_welcome_page_shows_client_purpose_time_and_privacy(client, respondent):
     response = client.get(reverse("respondent_start", args=[_token(respondent)]))
     assert response.status_code == 200
@@ -52,9 +56,7 @@ def test_saving_a_page_without_javascript_moves_on_and_keeps_answers(client, res
 def test_autosave_sends_only_the_listed_question_and_answers_progress(client, respondent):
     client.post(_page(respondent, 1), {"q1-value": "5", "q1-comment": "keep me", "go": "stay"})
     response = client.post(
-        _page(respondent, 1),
-        {"questions": ["q2"], "q2-value": "3", "q1-comment": ""},
-        headers={"X-Autosave": "1"},
+        _autosave(respondent), {"questions": ["q2"], "q2-value": "3", "q1-comment": ""}
     )
     assert response.status_code == 200
     assert response.json() == {"answered": 2, "total": 3, "percent": 67}
@@ -64,9 +66,7 @@ def test_autosave_sends_only_the_listed_question_and_answers_progress(client, re
 @pytest.mark.parametrize("value", ["0", "8", "high", "2"])
 def test_a_level_not_offered_is_refused_naming_the_question(client, respondent, value):
     # q2 offers only 1, 3, 5 and 7.
-    response = client.post(
-        _page(respondent, 1), {"questions": ["q2"], "q2-value": value}, headers={"X-Autosave": "1"}
-    )
+    response = client.post(_autosave(respondent), {"questions": ["q2"], "q2-value": value})
     assert response.status_code == 400
     assert "q2" in response.json()
     assert not Answer.objects.exists()
@@ -82,6 +82,17 @@ def test_refused_page_save_keeps_what_was_typed(client, respondent):
     assert not Answer.objects.exists()
 
 
+def test_autosave_with_a_tampered_token_or_unknown_question_is_refused(client, respondent):
+    bad_token = client.post(reverse("respondent_autosave", args=["nope"]), {"questions": ["q1"]})
+    assert bad_token.status_code == 404
+    unknown = client.post(_autosave(respondent), {"questions": ["zz"], "zz-value": "3"})
+    assert unknown.status_code == 400
+    assert "zz" in unknown.json()
+    too_long = client.post(_autosave(respondent), {"questions": ["q1"], "q1-comment": "c" * 5001})
+    assert "q1" in too_long.json()
+    assert not Answer.objects.exists()
+
+
 def test_unknown_question_key_is_refused(respondent):
     from assessments.respondents import answers_save
 
@@ -89,8 +100,9 @@ def test_unknown_question_key_is_refused(respondent):
         answers_save(respondent=respondent, changes={"nope": {"value": "3"}})
 
 
-def test_resume_returns_to_the_last_page(client, respondent):
-    client.post(_page(respondent, 2), {"q3-value": "7", "go": "stay"})
+def test_resume_returns_to_the_page_answered_last(client, respondent):
+    client.post(_page(respondent, 1), {"q1-value": "2", "go": "stay"})
+    client.post(_autosave(respondent), {"questions": ["q3"], "q3-value": "7"})
     response = client.get(reverse("respondent_start", args=[_token(respondent)]))
     assert _page(respondent, 2) in response.text
     assert "Continue where you stopped" in response.text
@@ -138,10 +150,9 @@ def test_answering_after_submission_when_reopening_is_off_is_refused(client):
     response = client.post(reverse("respondent_reopen", args=[_token(respondent)]))
     assert response.status_code == 409
     assert "cannot be changed" in response.text
-    autosave = client.post(
-        _page(respondent, 1), {"questions": ["q1"], "q1-value": "1"}, headers={"X-Autosave": "1"}
-    )
-    assert autosave.status_code == 302  # to the read-only thank-you page
+    autosave = client.post(_autosave(respondent), {"questions": ["q1"], "q1-value": "1"})
+    assert autosave.status_code == 409
+    assert "submitted" in autosave.json()["detail"]
     assert Answer.objects.get(respondent=respondent, question__key="q1").value == "4"
 
 
@@ -153,6 +164,9 @@ def test_closed_assessment_link_says_so_and_reveals_nothing(client, respondent):
     assert "closed" in response.text
     assert respondent.assessment.client.name not in response.text
     assert client.post(_page(respondent, 1), {"q1-value": "4"}).status_code == 410
+    closed = client.post(_autosave(respondent), {"questions": ["q1"], "q1-value": "4"})
+    assert closed.status_code == 409
+    assert not Answer.objects.exists()
 
 
 @pytest.mark.parametrize("token", ["x", "A" * 43, "a" * 200])
