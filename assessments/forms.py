@@ -3,6 +3,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from .models import Assessment, Respondent
+from .scoring import STAGES
 from .selectors import DimensionPage
 
 ANSWER_FIELDS = ("value", "comment", "evidence")
@@ -89,7 +90,8 @@ class AssessmentForm(forms.ModelForm):
                 required=False,
                 coerce=int,
                 empty_value=None,
-                choices=[("", _("Next stage"))] + [(n, str(n)) for n in range(1, 8)],
+                choices=[("", _("Next stage"))]
+                + [(stage.level, f"{stage.level} · {stage.name}") for stage in STAGES],
                 initial=(self.instance.targets or {}).get(dimension.key),
             )
             self.dimension_fields.append((dimension.key, name))

@@ -8,6 +8,7 @@ from uuid import UUID
 
 from django.db.models import Count, Max, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
 from workspaces.models import Client, Workspace
 
@@ -170,6 +171,15 @@ class QuestionWithAnswer:
     @property
     def value(self) -> str:
         return self.answer.value if self.answer else ""
+
+    @property
+    def value_label(self) -> str:
+        """The answer as the respondent saw it: the level's words, or the choice made."""
+        if self.value in self.question.levels:
+            return f"{self.value} · {self.question.levels[self.value]}"
+        return {"dont_know": _("Don't know"), "not_applicable": _("Not applicable")}.get(
+            self.value, "—"
+        )
 
 
 @dataclass(frozen=True)
