@@ -1,9 +1,14 @@
-"""Maturity scoring, pure (no Django): ../shared/SCORING.md is the contract.
+"""Maturity scoring, pure (no Django): ../shared/SCORING.md §1-2 is the contract.
 
-The stage table lives here so that every page, API answer and PDF names stages alike.
+Every page, API answer, export and PDF shows what `score_assessment` returns; nothing
+else computes a score. Arithmetic is exact (`Fraction`) from input to every comparison;
+only the reported numbers are rounded, half-up, at the very end.
 """
 
-from typing import NamedTuple
+from decimal import Decimal
+from fractions import Fraction
+from math import floor
+from typing import Any, NamedTuple
 
 
 class Stage(NamedTuple):
@@ -21,3 +26,225 @@ STAGES: tuple[Stage, ...] = (
     Stage(6, "Engage", "Advocate"),
     Stage(7, "Lifetime customers", "Advocate"),
 )
+LEVELS = range(1, 8)
+DONT_KNOW = "dont_know"
+NOT_APPLICABLE = "not_applicable"
+DIVERGENCE = 2
+MIN_PEERS = 5
+
+
+def stage(x: Fraction) -> int:
+    """floor(x), clipped to 1..7."""
+    return min(7, max(1, floor(x)))
+
+
+def round_half_up(x: Fraction, places: int = 2) -> float:
+    """x rounded half-up (a tie goes away from zero) to `places` decimals, as a JSON number."""
+    return float(_quantize(x, Decimal(1).scaleb(-places)))
+
+
+def _quantize(x: Fraction, quantum: Decimal) -> Decimal:
+    scale = 1 / Fraction(quantum)
+    scaled = abs(x) * scale
+    whole = floor(scaled)
+    if scaled - whole >= Fraction(1, 2):
+        whole += 1
+    result = Decimal(whole) * quantum
+    return -result if x < 0 else result
+
+
+def _weight(value: Any, item: str) -> Fraction:
+    if value is None:
+        return Fraction(1)
+    if isinstance(value, bool):
+        raise ValueError(f"{item}: weight must be a number > 0")
+    try:
+        weight = Fraction(str(value))
+    except (ValueError, ZeroDivisionError) as exc:
+        raise ValueError(f"{item}: weight must be a number > 0, not {value!r}") from exc
+    if weight <= 0:
+        raise ValueError(f"{item}: weight must be > 0, not {value!r}")
+    return weight
+
+
+def _answer(value: Any, item: str) -> int | str:
+    if value in (DONT_KNOW, NOT_APPLICABLE):
+        return value
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise ValueError(f"{item}: answer must be a level 1..7, dont_know or not_applicable")
+    try:
+        level = int(value)
+    except ValueError as exc:
+        raise ValueError(
+            f"{item}: answer must be a level 1..7, dont_know or not_applicable, not {value!r}"
+        ) from exc
+    if level not in LEVELS or str(value).strip() != str(level):
+        raise ValueError(f"{item}: answer must be a level 1..7, not {value!r}")
+    return level
+
+
+def _target(value: Any, item: str) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value not in LEVELS:
+        raise ValueError(f"{item}: target must be a stage 1..7, not {value!r}")
+    return value
+
+
+def _parse(data: dict) -> tuple[list[dict], list[dict], list[Fraction]]:
+    if not isinstance(data, dict):
+        raise ValueError("input: must be an object with dimensions and respondents")
+    dimensions, question_keys = [], set()
+    for i, raw in enumerate(data.get("dimensions") or []):
+        key = raw.get("key") if isinstance(raw, dict) else None
+        if not key:
+            raise ValueError(f"dimensions[{i}]: needs a key")
+        questions = []
+        for j, q in enumerate(raw.get("questions") or []):
+            q_key = q.get("key") if isinstance(q, dict) else None
+            if not q_key:
+                raise ValueError(f"dimension {key}, questions[{j}]: needs a key")
+            if q_key in question_keys:
+                raise ValueError(f"question {q_key}: key used twice")
+            question_keys.add(q_key)
+            questions.append(
+                {"key": q_key, "weight": _weight(q.get("weight"), f"question {q_key}")}
+            )
+        dimensions.append({
+            "key": key,
+            "weight": _weight(raw.get("weight"), f"dimension {key}"),
+            "target": _target(raw.get("target"), f"dimension {key}"),
+            "questions": questions,
+        })  # fmt: skip
+    respondents = []
+    for i, raw in enumerate(data.get("respondents") or []):
+        key = raw.get("key") if isinstance(raw, dict) else None
+        if key is None:
+            raise ValueError(f"respondents[{i}]: needs a key")
+        answers = raw.get("answers") or {}
+        if not isinstance(answers, dict):
+            raise ValueError(f"respondent {key}: answers must map question keys to answers")
+        parsed = {}
+        for q_key, value in answers.items():
+            if q_key not in question_keys:
+                raise ValueError(f"respondent {key}: unknown question {q_key!r}")
+            parsed[q_key] = _answer(value, f"respondent {key}, question {q_key}")
+        respondents.append({
+            "key": key, "weight": _weight(raw.get("weight"), f"respondent {key}"),
+            "answers": parsed,
+        })  # fmt: skip
+    peers = []
+    for i, value in enumerate(data.get("peers") or []):
+        if isinstance(value, bool):
+            raise ValueError(f"peers[{i}]: must be a number")
+        try:
+            peers.append(Fraction(str(value)))
+        except (ValueError, ZeroDivisionError) as exc:
+            raise ValueError(f"peers[{i}]: must be a number, not {value!r}") from exc
+    return dimensions, respondents, peers
+
+
+def respondent_dimension_score(dimension: dict, answers: dict) -> Fraction | None:
+    """S(r,d): defined when the answered weight is > 0 and at least half the applicable."""
+    applicable = answered = total = Fraction(0)
+    for question in dimension["questions"]:
+        answer = answers.get(question["key"], DONT_KNOW)
+        if answer == NOT_APPLICABLE:
+            continue
+        applicable += question["weight"]
+        if isinstance(answer, int):
+            answered += question["weight"]
+            total += question["weight"] * answer
+    if answered == 0 or answered < applicable / 2:
+        return None
+    return total / answered
+
+
+def _weighted_mean(pairs: list[tuple[Fraction, Fraction]]) -> Fraction | None:
+    weights = sum((w for w, _ in pairs), Fraction(0))
+    return sum((w * x for w, x in pairs), Fraction(0)) / weights if pairs else None
+
+
+def score_assessment(data: dict) -> dict:
+    """Scores per respondent, dimension and overall, with spread, targets, gaps and
+    priorities, as SCORING.md §2 defines them. Bad input raises ValueError naming it."""
+    dimensions, respondents, peers = _parse(data)
+    per_respondent = {
+        r["key"]: {d["key"]: respondent_dimension_score(d, r["answers"]) for d in dimensions}
+        for r in respondents
+    }
+    rows, scores = [], {}
+    for d in dimensions:
+        defined = [(r["weight"], per_respondent[r["key"]][d["key"]]) for r in respondents
+                   if per_respondent[r["key"]][d["key"]] is not None]  # fmt: skip
+        score = _weighted_mean(defined)
+        scores[d["key"]] = score
+        values = [s for _w, s in defined]
+        spread = max(values) - min(values) if values else None
+        target = (
+            d["target"] if d["target"] is not None or score is None else min(7, stage(score) + 1)
+        )
+        gap = max(Fraction(0), target - score) if score is not None else None
+        rows.append({"d": d, "score": score, "spread": spread, "count": len(defined),
+                     "target": target, "gap": gap})  # fmt: skip
+    ranked = sorted(
+        (row for row in rows if row["gap"]),  # questionnaire order breaks ties: sort is stable
+        key=lambda row: row["d"]["weight"] * row["gap"],
+        reverse=True,
+    )
+    priority = {row["d"]["key"]: rank for rank, row in enumerate(ranked, start=1)}
+    overall = _weighted_mean(
+        [(r["d"]["weight"], r["score"]) for r in rows if r["score"] is not None]
+    )
+    return {
+        "overall": _overall(overall, peers),
+        "dimensions": [_dimension_out(row, priority) for row in rows],
+        "respondents": [
+            {"key": r["key"], "dimensions": {
+                key: None if s is None else round_half_up(s)
+                for key, s in per_respondent[r["key"]].items()}}
+            for r in respondents
+        ],
+    }  # fmt: skip
+
+
+def _overall(score: Fraction | None, peers: list[Fraction]) -> dict:
+    if score is None:
+        return {"score": None, "stage": None, "stage_name": None, "phase": None,
+                "percentile": None, "peer_count": len(peers)}  # fmt: skip
+    level = stage(score)
+    percentile = None
+    if len(peers) >= MIN_PEERS:
+        below = sum(1 for p in peers if p < score)
+        equal = sum(1 for p in peers if p == score)
+        percentile = int(_quantize(100 * (below + Fraction(equal, 2)) / len(peers), Decimal(1)))
+    return {
+        "score": round_half_up(score),
+        "stage": level,
+        "stage_name": STAGES[level - 1].name,
+        "phase": STAGES[level - 1].phase,
+        "percentile": percentile,
+        "peer_count": len(peers),
+    }
+
+
+def _dimension_out(row: dict, priority: dict[str, int]) -> dict:
+    key, score = row["d"]["key"], row["score"]
+    if score is None:
+        return {"key": key, "score": None, "stage": None, "stage_name": None, "phase": None,
+                "respondents": 0, "spread": None, "divergent": False,
+                "target": row["target"], "gap": None, "priority": None}  # fmt: skip
+    level = stage(score)
+    return {
+        "key": key,
+        "score": round_half_up(score),
+        "stage": level,
+        "stage_name": STAGES[level - 1].name,
+        "phase": STAGES[level - 1].phase,
+        "respondents": row["count"],
+        "spread": round_half_up(row["spread"]),
+        "divergent": row["count"] >= 2 and row["spread"] >= DIVERGENCE,
+        "target": row["target"],
+        "gap": round_half_up(row["gap"]),
+        "priority": priority.get(key),
+    }
