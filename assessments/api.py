@@ -21,6 +21,7 @@ from workspaces.selectors import client_get
 from . import respondents as respondent_services
 from . import selectors, services
 from .models import Assessment, QuestionnaireVersion, Respondent, RespondentRole
+from .results import assessment_results
 
 # --- Serializers ------------------------------------------------------------------------
 
@@ -553,3 +554,14 @@ class RespondentSubmitView(APIView):
         except respondent_services.RespondentClosed as exc:
             return Response({"detail": exc.messages[0]}, status=status.HTTP_409_CONFLICT)
         return Response(_questionnaire_for(respondent)["progress"])
+
+
+class ResultsView(APIView):
+    """The scores of an assessment: `score_assessment`'s output with titles, channels,
+    heat map, findings and blockers (only submitted answers count)."""
+
+    @extend_schema(summary=_("Results of an assessment"), responses=OpenApiTypes.OBJECT)
+    def get(self, request: Request, workspace_id: str, pk: str) -> Response:
+        membership = workspace_access(user=request.user, workspace_id=workspace_id)
+        assessment = selectors.assessment_get(workspace=membership.workspace, assessment_id=pk)
+        return Response(assessment_results(assessment))

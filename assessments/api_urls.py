@@ -6,6 +6,7 @@ from .api import (
     RespondentAnswersView,
     RespondentSubmitView,
     RespondentViewSet,
+    ResultsView,
 )
 
 W = "workspaces/<uuid:workspace_id>/"
@@ -56,6 +57,9 @@ urlpatterns = [
         _LIST,
         _ITEM,
         {"invite": "post", "remind": "post", "revoke": "post", "reissue": "post", "link": "get"},
+    ),
+    path(
+        W + "assessments/<uuid:pk>/results/", ResultsView.as_view(), name="api-assessment-results"
     ),
     path("respondent/<str:token>/", RespondentAnswersView.as_view(), name="api-respondent-answers"),
     path(

@@ -114,8 +114,11 @@ def _progress(respondent_param: object, *, total: int) -> dict[str, int]:
             [respondent_param],
         )
         answered = cursor.fetchone()[0]
-    return {"answered": answered, "total": total,
-            "percent": round(100 * answered / total) if total else 0}  # fmt: skip
+    return {
+        "answered": answered,
+        "total": total,
+        "percent": round(100 * answered / total) if total else 0,
+    }
 
 
 def _refuse(respondent_id: UUID) -> None:

@@ -483,9 +483,11 @@ def answers_save(
 
 def _unknown_questions_error(keys: list[str]) -> ValidationError:
     return ValidationError(
-        {key: _("There is no question “%(key)s” in this questionnaire.") % {"key": key}
-         for key in keys}
-    )  # fmt: skip
+        {
+            key: _("There is no question “%(key)s” in this questionnaire.") % {"key": key}
+            for key in keys
+        }
+    )
 
 
 def _touch_if_may_answer(respondent: Respondent, *, entered_by_consultant: bool) -> None:

@@ -110,12 +110,14 @@ def _parse(data: dict) -> tuple[list[dict], list[dict], list[Fraction]]:
             questions.append(
                 {"key": q_key, "weight": _weight(q.get("weight"), f"question {q_key}")}
             )
-        dimensions.append({
-            "key": key,
-            "weight": _weight(raw.get("weight"), f"dimension {key}"),
-            "target": _target(raw.get("target"), f"dimension {key}"),
-            "questions": questions,
-        })  # fmt: skip
+        dimensions.append(
+            {
+                "key": key,
+                "weight": _weight(raw.get("weight"), f"dimension {key}"),
+                "target": _target(raw.get("target"), f"dimension {key}"),
+                "questions": questions,
+            }
+        )
     respondents = []
     for i, raw in enumerate(data.get("respondents") or []):
         key = raw.get("key") if isinstance(raw, dict) else None
@@ -129,10 +131,13 @@ def _parse(data: dict) -> tuple[list[dict], list[dict], list[Fraction]]:
             if q_key not in question_keys:
                 raise ValueError(f"respondent {key}: unknown question {q_key!r}")
             parsed[q_key] = _answer(value, f"respondent {key}, question {q_key}")
-        respondents.append({
-            "key": key, "weight": _weight(raw.get("weight"), f"respondent {key}"),
-            "answers": parsed,
-        })  # fmt: skip
+        respondents.append(
+            {
+                "key": key,
+                "weight": _weight(raw.get("weight"), f"respondent {key}"),
+                "answers": parsed,
+            }
+        )
     peers = []
     for i, value in enumerate(data.get("peers") or []):
         if isinstance(value, bool):
@@ -175,8 +180,11 @@ def score_assessment(data: dict) -> dict:
     }
     rows, scores = [], {}
     for d in dimensions:
-        defined = [(r["weight"], per_respondent[r["key"]][d["key"]]) for r in respondents
-                   if per_respondent[r["key"]][d["key"]] is not None]  # fmt: skip
+        defined = [
+            (r["weight"], per_respondent[r["key"]][d["key"]])
+            for r in respondents
+            if per_respondent[r["key"]][d["key"]] is not None
+        ]
         score = _weighted_mean(defined)
         scores[d["key"]] = score
         values = [s for _w, s in defined]
@@ -185,8 +193,16 @@ def score_assessment(data: dict) -> dict:
             d["target"] if d["target"] is not None or score is None else min(7, stage(score) + 1)
         )
         gap = max(Fraction(0), target - score) if score is not None else None
-        rows.append({"d": d, "score": score, "spread": spread, "count": len(defined),
-                     "target": target, "gap": gap})  # fmt: skip
+        rows.append(
+            {
+                "d": d,
+                "score": score,
+                "spread": spread,
+                "count": len(defined),
+                "target": target,
+                "gap": gap,
+            }
+        )
     ranked = sorted(
         (row for row in rows if row["gap"]),  # questionnaire order breaks ties: sort is stable
         key=lambda row: row["d"]["weight"] * row["gap"],
@@ -200,18 +216,28 @@ def score_assessment(data: dict) -> dict:
         "overall": _overall(overall, peers),
         "dimensions": [_dimension_out(row, priority) for row in rows],
         "respondents": [
-            {"key": r["key"], "dimensions": {
-                key: None if s is None else round_half_up(s)
-                for key, s in per_respondent[r["key"]].items()}}
+            {
+                "key": r["key"],
+                "dimensions": {
+                    key: None if s is None else round_half_up(s)
+                    for key, s in per_respondent[r["key"]].items()
+                },
+            }
             for r in respondents
         ],
-    }  # fmt: skip
+    }
 
 
 def _overall(score: Fraction | None, peers: list[Fraction]) -> dict:
     if score is None:
-        return {"score": None, "stage": None, "stage_name": None, "phase": None,
-                "percentile": None, "peer_count": len(peers)}  # fmt: skip
+        return {
+            "score": None,
+            "stage": None,
+            "stage_name": None,
+            "phase": None,
+            "percentile": None,
+            "peer_count": len(peers),
+        }
     level = stage(score)
     percentile = None
     if len(peers) >= MIN_PEERS:
@@ -231,9 +257,19 @@ def _overall(score: Fraction | None, peers: list[Fraction]) -> dict:
 def _dimension_out(row: dict, priority: dict[str, int]) -> dict:
     key, score = row["d"]["key"], row["score"]
     if score is None:
-        return {"key": key, "score": None, "stage": None, "stage_name": None, "phase": None,
-                "respondents": 0, "spread": None, "divergent": False,
-                "target": row["target"], "gap": None, "priority": None}  # fmt: skip
+        return {
+            "key": key,
+            "score": None,
+            "stage": None,
+            "stage_name": None,
+            "phase": None,
+            "respondents": 0,
+            "spread": None,
+            "divergent": False,
+            "target": row["target"],
+            "gap": None,
+            "priority": None,
+        }
     level = stage(score)
     return {
         "key": key,

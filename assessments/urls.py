@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import respondent_manage_views as manage
-from . import views
+from . import results_views, views
 
 W = "w/<uuid:workspace_id>/"
 A = W + "assessments/<uuid:assessment_id>/"
@@ -26,6 +26,8 @@ urlpatterns = [
     ),
     path(A, views.assessment_detail_view, name="assessment_detail"),
     path(A + "edit/", views.assessment_edit_view, name="assessment_edit"),
+    path(A + "results/", results_views.assessment_results_view, name="assessment_results"),
+    path(A + "targets/", results_views.assessment_targets_view, name="assessment_targets"),
     path(A + "status/", views.assessment_status_view, name="assessment_status"),
     path(A + "delete/", views.assessment_delete_view, name="assessment_delete"),
     path(A + "consensus/<int:page>/", views.consensus_view, name="consensus"),

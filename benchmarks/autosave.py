@@ -152,10 +152,19 @@ def main() -> None:
 
     port = _free_port()
     server = subprocess.Popen(
-        [str(VENV_BIN / "gunicorn"), "cxmaturity.wsgi", "--workers", "3", "--bind",
-         f"127.0.0.1:{port}", "--log-level", "warning"],
-        cwd=ROOT, env=env,
-    )  # fmt: skip
+        [
+            str(VENV_BIN / "gunicorn"),
+            "cxmaturity.wsgi",
+            "--workers",
+            "3",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
     try:
         for _ in range(100):
             try:
@@ -179,10 +188,14 @@ def main() -> None:
             questions = pages[page]
             key = questions[(index // (len(people) * len(pages))) % len(questions)]
             value = str(1 + index % 7)
-            body = urlencode({"csrfmiddlewaretoken": person["csrf"], "questions": key,
-                              f"{key}-value": value})  # fmt: skip
-            headers = {"Cookie": person["cookie"], "Accept": "application/json",
-                       "Content-Type": "application/x-www-form-urlencoded"}  # fmt: skip
+            body = urlencode(
+                {"csrfmiddlewaretoken": person["csrf"], "questions": key, f"{key}-value": value}
+            )
+            headers = {
+                "Cookie": person["cookie"],
+                "Accept": "application/json",
+                "Content-Type": "application/x-www-form-urlencoded",
+            }
             # One respondent's saves are sequential in a browser; keep that order here.
             with person.setdefault("lock", threading.Lock()):
                 status, _headers, _body = _request(

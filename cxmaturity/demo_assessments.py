@@ -22,27 +22,44 @@ from assessments.services import (
 from workspaces.models import Client, User
 
 DEFAULT_QUESTIONNAIRE = settings.BASE_DIR / "assessments" / "questionnaires" / "cx-maturity.yaml"
-DIMENSIONS = ("strategy", "customer_data", "content_personalisation", "channels",
-              "testing_optimisation", "measurement", "organisation")  # fmt: skip
+DIMENSIONS = (
+    "strategy",
+    "customer_data",
+    "content_personalisation",
+    "channels",
+    "testing_optimisation",
+    "measurement",
+    "organisation",
+)
 
 # name, email, role, department, typical level per dimension (in DIMENSIONS order)
 BASELINE = [
     ("Hannah Berg", "h.berg@northwind.example", "executive", "Board", (3, 2, 2, 3, 2, 2, 3)),
     ("Marco Rossi", "m.rossi@northwind.example", "marketing", "Marketing", (3, 3, 3, 2, 3, 3, 2)),
     ("Sofia Lind", "s.lind@northwind.example", "sales", "Stores", (2, 2, 2, 2, 1, 2, 2)),
-    ("Tom Okafor", "t.okafor@northwind.example", "service", "Customer service",
-     (2, 1, 2, 1, 1, 2, 2)),
+    (
+        "Tom Okafor",
+        "t.okafor@northwind.example",
+        "service",
+        "Customer service",
+        (2, 1, 2, 1, 1, 2, 2),
+    ),
     ("Ines Duarte", "i.duarte@northwind.example", "it", "IT", (3, 4, 3, 5, 2, 3, 3)),
     ("Lena Vogel", "l.vogel@northwind.example", "other", "E-commerce", (3, 3, 3, 3, 3, 3, 3)),
-]  # fmt: skip
+]
 THIS_YEAR = [
     ("Hannah Berg", "h.berg@northwind.example", "executive", "Board", (4, 3, 3, 3, 3, 3, 4)),
     ("Marco Rossi", "m.rossi@northwind.example", "marketing", "Marketing", (4, 4, 3, 3, 4, 4, 3)),
     ("Ines Duarte", "i.duarte@northwind.example", "it", "IT", (3, 4, 3, 4, 3, 3, 3)),
-    ("Tom Okafor", "t.okafor@northwind.example", "service", "Customer service",
-     (3, 2, 2, 2, 2, 3, 3)),
+    (
+        "Tom Okafor",
+        "t.okafor@northwind.example",
+        "service",
+        "Customer service",
+        (3, 2, 2, 2, 2, 3, 3),
+    ),
     ("Priya Nair", "p.nair@northwind.example", "marketing", "CRM", (3, 3, 3, 3, 3, 3, 3)),
-]  # fmt: skip
+]
 COMMENTS = {
     "channels": "Email runs on its own platform; stores and the contact centre see none of it.",
     "customer_data": "Loyalty data sits in a separate system from web accounts.",
@@ -75,20 +92,24 @@ def _answers(version: QuestionnaireVersion, name: str, levels: tuple, share: flo
 
 def _respondents(assessment: Assessment, people: list) -> list:
     return [
-        respondent_add(assessment=assessment, name=name, email=email, role=role,
-                       department=department)
+        respondent_add(
+            assessment=assessment, name=name, email=email, role=role, department=department
+        )
         for name, email, role, department, _levels in people
-    ]  # fmt: skip
+    ]
 
 
 def seed_northwind(*, client: Client, consultant: User) -> None:
     version = default_questionnaire()
     if not client.assessments.filter(title="CX maturity baseline 2025").exists():
         baseline = assessment_create(
-            client=client, version=version, title="CX maturity baseline 2025",
-            created_by=consultant, anonymity=Assessment.Anonymity.NAMED,
+            client=client,
+            version=version,
+            title="CX maturity baseline 2025",
+            created_by=consultant,
+            anonymity=Assessment.Anonymity.NAMED,
             purpose="Where Northwind's customer experience stands before the loyalty relaunch.",
-        )  # fmt: skip
+        )
         respondents = _respondents(baseline, BASELINE)
         baseline = assessment_open(assessment=baseline)
         for respondent, person in zip(respondents, BASELINE, strict=True):
@@ -100,10 +121,14 @@ def seed_northwind(*, client: Client, consultant: User) -> None:
         baseline = client.assessments.get(title="CX maturity baseline 2025")
     if not client.assessments.filter(title="CX maturity 2026").exists():
         current = assessment_create(
-            client=client, version=version, title="CX maturity 2026", created_by=consultant,
-            previous=baseline, targets={"strategy": 4, "channels": 4},
+            client=client,
+            version=version,
+            title="CX maturity 2026",
+            created_by=consultant,
+            previous=baseline,
+            targets={"strategy": 4, "channels": 4},
             purpose="A year after the baseline: what has moved, and what to do next.",
-        )  # fmt: skip
+        )
         respondents = _respondents(current, THIS_YEAR)
         current = assessment_open(assessment=current)
         for n, (respondent, person) in enumerate(zip(respondents, THIS_YEAR, strict=True)):

@@ -79,6 +79,9 @@ ROUTE_CASES = {
     "api-respondent-revoke": (API_RESPONDENT, ["post"]),
     "api-respondent-reissue": (API_RESPONDENT, ["post"]),
     "api-respondent-link": (API_RESPONDENT, []),
+    "api-assessment-results": (API_ASSESSMENT, []),
+    "assessment_results": (ASSESSMENT, []),
+    "assessment_targets": (ASSESSMENT, ["post"]),
 }
 
 POST_ONLY = {
@@ -92,6 +95,7 @@ POST_ONLY = {
     "api-respondent-remind",
     "api-respondent-revoke",
     "api-respondent-reissue",
+    "assessment_targets",
 }
 
 

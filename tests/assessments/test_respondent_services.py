@@ -1,3 +1,4 @@
+import hashlib
 import threading
 from datetime import timedelta
 
@@ -25,7 +26,7 @@ def _invited(assessment, name, *, days_ago, reminded_days_ago=None, **fields):
         name=name,
         email=f"{name.lower()}@client.example",
         token_nonce="n" * 32,
-        token_hash=name * 10,
+        token_hash=hashlib.sha256(name.encode()).hexdigest(),
         invited_at=NOW - timedelta(days=days_ago),
         last_reminded_at=(
             NOW - timedelta(days=reminded_days_ago) if reminded_days_ago is not None else None

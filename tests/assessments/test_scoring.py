@@ -11,17 +11,31 @@ from assessments.scoring import round_half_up, score_assessment, stage
 
 WORKED = {
     "dimensions": [
-        {"key": "strategy", "weight": 2, "target": None, "questions": [
-            {"key": "q1", "weight": 1}, {"key": "q2", "weight": 1}, {"key": "q3", "weight": 2}]},
-        {"key": "testing", "weight": 1, "questions": [
-            {"key": "q4", "weight": 1}, {"key": "q5", "weight": 1}]},
+        {
+            "key": "strategy",
+            "weight": 2,
+            "target": None,
+            "questions": [
+                {"key": "q1", "weight": 1},
+                {"key": "q2", "weight": 1},
+                {"key": "q3", "weight": 2},
+            ],
+        },
+        {
+            "key": "testing",
+            "weight": 1,
+            "questions": [{"key": "q4", "weight": 1}, {"key": "q5", "weight": 1}],
+        },
     ],
     "respondents": [
-        {"key": "A", "weight": 1,
-         "answers": {"q1": 3, "q2": 2, "q3": 4, "q4": 1, "q5": "dont_know"}},
+        {
+            "key": "A",
+            "weight": 1,
+            "answers": {"q1": 3, "q2": 2, "q3": 4, "q4": 1, "q5": "dont_know"},
+        },
         {"key": "B", "weight": 2, "answers": {"q1": 5, "q2": 4, "q3": 5, "q4": 3, "q5": 4}},
     ],
-}  # fmt: skip
+}
 
 
 def test_worked_example():
@@ -55,7 +69,7 @@ def test_worked_example():
     assert result["respondents"] == [
         {"key": "A", "dimensions": {"strategy": 3.25, "testing": 1.0}},
         {"key": "B", "dimensions": {"strategy": 4.75, "testing": 3.5}},
-    ]  # fmt: skip
+    ]
 
 
 def test_weights_as_decimal_strings_and_a_missing_answer_is_dont_know():
@@ -174,7 +188,7 @@ def assessments(draw):
         }
         for n in range(draw(st.integers(1, 5)))
     ]
-    return {"dimensions": dimensions, "respondents": respondents}  # fmt: skip
+    return {"dimensions": dimensions, "respondents": respondents}
 
 
 @settings(max_examples=150, deadline=None)

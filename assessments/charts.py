@@ -1,0 +1,48 @@
+"""Chart geometry, pure: the page, the PDF and the export draw the same SVG from these."""
+
+from math import cos, pi, sin
+
+RING_LEVELS = range(1, 8)
+
+
+def _point(cx: float, cy: float, radius: float, index: int, count: int) -> tuple[float, float]:
+    angle = -pi / 2 + 2 * pi * index / count  # the first axis points up
+    return round(cx + radius * cos(angle), 1), round(cy + radius * sin(angle), 1)
+
+
+def radar(labels: list[str], series: dict[str, list[float | None]], *, size: int = 440) -> dict:
+    """Axes, rings (stages 1..7) and one polygon per series, scaled to a square of `size`.
+
+    A missing value sits at the centre, so a polygon never claims a score nobody gave.
+    """
+    count = max(len(labels), 3)
+    cx = cy = size / 2
+    outer = size / 2 - 90  # room for the labels
+    scale = outer / 7
+
+    def polygon(values: list[float | None]) -> str:
+        points = [_point(cx, cy, (v or 0) * scale, i, count) for i, v in enumerate(values)]
+        return " ".join(f"{x},{y}" for x, y in points)
+
+    axes = []
+    for i, label in enumerate(labels):
+        x, y = _point(cx, cy, outer, i, count)
+        lx, ly = _point(cx, cy, outer + 14, i, count)
+        anchor = "middle" if abs(lx - cx) < 5 else ("start" if lx > cx else "end")
+        axes.append({"x": x, "y": y, "label": label, "lx": lx, "ly": ly + 4, "anchor": anchor})
+    rings = [{"level": level, "points": polygon([level] * count)} for level in RING_LEVELS]
+    return {
+        "size": size,
+        "cx": cx,
+        "cy": cy,
+        "axes": axes,
+        "rings": rings,
+        "series": {name: polygon(values) for name, values in series.items()},
+    }
+
+
+def heat_class(score: float | None) -> str:
+    """A CSS class per stage band, so colour follows the stage, not a made-up scale."""
+    if score is None:
+        return "heat-none"
+    return f"heat-{min(7, max(1, int(score)))}"

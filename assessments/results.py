@@ -1,0 +1,304 @@
+"""Results: read an assessment's submitted answers in a fixed number of queries and let
+`scoring.score_assessment` compute everything shown (pages, API, exports, PDFs).
+
+Channel scores, question scores and role-group rows are the same function run on the
+same answers grouped another way, so no number anywhere is computed twice.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from uuid import UUID
+
+from django.db.models import Q
+
+from .models import Answer, Assessment, Dimension, Question, Respondent, RespondentRole
+from .scoring import STAGES, score_assessment
+
+MIN_ROLE_GROUP = 3
+
+
+@dataclass
+class Gathered:
+    """Plain data for one or more assessments, from four queries."""
+
+    dimensions: dict[UUID, list[dict]] = field(default_factory=dict)  # by version
+    questions: dict[UUID, list[dict]] = field(default_factory=dict)  # by version
+    respondents: dict[UUID, list[dict]] = field(default_factory=dict)  # by assessment
+    answers: dict[UUID, dict[str, dict]] = field(default_factory=dict)  # by respondent
+
+
+def gather(assessments: list[Assessment]) -> Gathered:
+    """Submitted respondents and their answers for these assessments; 4 queries whatever
+    their number or size (drafts never count)."""
+    data = Gathered()
+    versions = {a.version_id for a in assessments}
+    for d in (
+        Dimension.objects.filter(version_id__in=versions)
+        .order_by("position")
+        .values("version_id", "key", "title", "description", "weight", "guidance")
+    ):
+        data.dimensions.setdefault(d["version_id"], []).append(d)
+    for q in (
+        Question.objects.filter(version_id__in=versions)
+        .order_by("position")
+        .values("version_id", "key", "text", "weight", "channel", "levels", "dimension__key")
+    ):
+        data.questions.setdefault(q["version_id"], []).append(q)
+    submitted = Q(assessment__in=assessments, submitted_at__isnull=False)
+    for r in (
+        Respondent.objects.filter(submitted)
+        .order_by("created_at", "id")
+        .values("id", "assessment_id", "name", "role", "weight", "is_consensus")
+    ):
+        data.respondents.setdefault(r["assessment_id"], []).append(r)
+        data.answers[r["id"]] = {}
+    for a in Answer.objects.filter(
+        respondent__assessment__in=assessments, respondent__submitted_at__isnull=False
+    ).values("respondent_id", "question__key", "value", "comment", "evidence"):
+        data.answers[a["respondent_id"]][a["question__key"]] = a
+    return data
+
+
+def scoring_input(assessment: Assessment, data: Gathered, *, peers: list | None = None) -> dict:
+    """The input of score_assessment (SCORING.md §2) for one gathered assessment."""
+    questions = data.questions.get(assessment.version_id, [])
+    return {
+        "dimensions": [
+            {
+                "key": d["key"],
+                "weight": str(d["weight"]),
+                "target": (assessment.targets or {}).get(d["key"]),
+                "questions": [
+                    {"key": q["key"], "weight": str(q["weight"])}
+                    for q in questions
+                    if q["dimension__key"] == d["key"]
+                ],
+            }
+            for d in data.dimensions.get(assessment.version_id, [])
+        ],
+        "respondents": [
+            {
+                "key": str(r["id"]),
+                "weight": str(r["weight"]),
+                "answers": {
+                    k: _level(a["value"]) for k, a in data.answers[r["id"]].items() if a["value"]
+                },
+            }
+            for r in data.respondents.get(assessment.id, [])
+        ],
+        "peers": peers or [],
+    }
+
+
+def _level(value: str) -> int | str:
+    return int(value) if value.isdigit() else value
+
+
+def peer_scores(assessment: Assessment) -> list[float]:
+    """Overall scores of the workspace's other closed assessments of the same questionnaire
+    (by key), for the benchmark; 5 queries."""
+    peers = list(
+        Assessment.objects.filter(
+            client__workspace_id=assessment.client.workspace_id,
+            version__questionnaire__key=assessment.version.questionnaire.key,
+            status=Assessment.Status.CLOSED,
+        ).exclude(id=assessment.id)
+    )
+    if not peers:
+        return []
+    data = gather(peers)
+    scores = (score_assessment(scoring_input(p, data))["overall"]["score"] for p in peers)
+    return [s for s in scores if s is not None]
+
+
+def _regrouped(base: dict, groups: dict[str, list[str]]) -> dict:
+    """The same answers with each group of question keys scored as one 'dimension'."""
+    keys = {q for questions in groups.values() for q in questions}
+    weights = {q["key"]: q["weight"] for d in base["dimensions"] for q in d["questions"]}
+    return {
+        "dimensions": [
+            {"key": key, "questions": [{"key": q, "weight": weights[q]} for q in questions]}
+            for key, questions in groups.items()
+            if questions
+        ],
+        "respondents": [
+            {**r, "answers": {k: v for k, v in r["answers"].items() if k in keys}}
+            for r in base["respondents"]
+        ],
+    }
+
+
+def assessment_results(assessment: Assessment) -> dict:
+    """Everything the results page, the API and the exports show, in a fixed number of
+    queries: the scores, plus titles, stage names, channels, heat map, findings and what
+    blocks each dimension's next stage."""
+    data = gather([assessment])
+    base = scoring_input(assessment, data, peers=peer_scores(assessment))
+    scores = score_assessment(base)
+    dimensions = {d["key"]: d for d in data.dimensions.get(assessment.version_id, [])}
+    questions = data.questions.get(assessment.version_id, [])
+    respondents = data.respondents.get(assessment.id, [])
+
+    by_channel: dict[str, list[str]] = defaultdict(list)
+    for q in questions:
+        if q["channel"]:
+            by_channel[q["channel"]].append(q["key"])
+    channel_scores = score_assessment(_regrouped(base, by_channel))["dimensions"]
+    question_scores = {
+        d["key"]: d
+        for d in score_assessment(_regrouped(base, {q["key"]: [q["key"]] for q in questions}))[
+            "dimensions"
+        ]
+    }
+    for row in scores["dimensions"]:
+        meta = dimensions[row["key"]]
+        row["title"] = meta["title"]
+        row["weight"] = float(meta["weight"])
+        row["target_stage_name"] = STAGES[row["target"] - 1].name if row["target"] else None
+        row["blockers"] = _blockers(row, meta, questions, question_scores)
+        row["spread_questions"] = (
+            _widest(row["key"], questions, question_scores, respondents, data, assessment)
+            if row["divergent"]
+            else []
+        )
+    return {
+        **scores,
+        "assessment": {
+            "id": str(assessment.id),
+            "title": assessment.title,
+            "status": assessment.status,
+            "anonymity": assessment.anonymity,
+        },
+        "submitted": len(respondents),
+        "channels": [{**c, "channel": c["key"]} for c in channel_scores],
+        "heatmap": _heatmap(assessment, base, respondents),
+        "findings": _findings(scores["dimensions"]),
+        "comments": [
+            {**c, "dimension_title": dimensions[c["dimension"]]["title"]}
+            for c in _comments(questions, respondents, data, assessment)
+        ],
+    }
+
+
+def _who(respondent: dict, assessment: Assessment) -> str:
+    role = RespondentRole(respondent["role"]).label
+    if assessment.anonymity == Assessment.Anonymity.ROLES:
+        return str(role)
+    return f"{respondent['name']} ({role})"
+
+
+def _heatmap(assessment: Assessment, base: dict, respondents: list[dict]) -> list[dict]:
+    """Rows of dimension scores: one a respondent, or one a role group in roles-only mode,
+    where a group of fewer than three joins "Other" so nobody is singled out."""
+    if assessment.anonymity == Assessment.Anonymity.NAMED:
+        labels = {str(r["id"]): _who(r, assessment) for r in respondents}
+        return [
+            {"label": labels[row["key"]], "scores": row["dimensions"]}
+            for row in score_assessment(base)["respondents"]
+        ]
+    groups: dict[str, list[str]] = defaultdict(list)
+    for r in respondents:
+        groups[r["role"]].append(str(r["id"]))
+    merged: dict[str, list[str]] = defaultdict(list)
+    for role, members in groups.items():
+        merged[role if len(members) >= MIN_ROLE_GROUP else RespondentRole.OTHER].extend(members)
+    rows = []
+    for role, members in merged.items():
+        if len(members) < MIN_ROLE_GROUP:
+            continue  # even merged, too few to show without singling anyone out
+        subset = {
+            **base,
+            "peers": [],
+            "respondents": [r for r in base["respondents"] if r["key"] in set(members)],
+        }
+        group = score_assessment(subset)["dimensions"]
+        rows.append(
+            {
+                "label": f"{RespondentRole(role).label} ({len(members)})",
+                "scores": {d["key"]: d["score"] for d in group},
+            }
+        )
+    return rows
+
+
+def _blockers(row: dict, meta: dict, questions: list, question_scores: dict) -> dict | None:
+    """The questions answered below the next stage's level, with the guidance to reach it."""
+    if row["stage"] is None or row["stage"] >= 7:
+        return None
+    next_stage = row["stage"] + 1
+    below = [
+        {"key": q["key"], "text": q["text"], "score": question_scores[q["key"]]["score"]}
+        for q in questions
+        if q["dimension__key"] == row["key"]
+        and question_scores.get(q["key"], {}).get("score") is not None
+        and question_scores[q["key"]]["score"] < next_stage
+    ]
+    return {
+        "stage": next_stage,
+        "stage_name": STAGES[next_stage - 1].name,
+        "guidance": (meta["guidance"] or {}).get(str(next_stage), ""),
+        "questions": sorted(below, key=lambda q: q["score"]),
+    }
+
+
+def _widest(
+    key: str,
+    questions: list,
+    question_scores: dict,
+    respondents: list,
+    data: Gathered,
+    assessment: Assessment,
+) -> list[dict]:
+    """For a divergent dimension: its questions with the widest spread, and who said what."""
+    rows = []
+    for q in questions:
+        score = question_scores.get(q["key"])
+        if q["dimension__key"] != key or not score or score["score"] is None:
+            continue
+        answers = [
+            {
+                "who": _who(r, assessment),
+                "value": data.answers[r["id"]].get(q["key"], {}).get("value") or "dont_know",
+            }
+            for r in respondents
+        ]
+        rows.append(
+            {"key": q["key"], "text": q["text"], "spread": score["spread"], "answers": answers}
+        )
+    return sorted(rows, key=lambda r: -r["spread"])[:3]
+
+
+def _findings(dimensions: list[dict]) -> dict:
+    scored = [d for d in dimensions if d["score"] is not None]
+    ordered = sorted(scored, key=lambda d: d["score"])
+    return {
+        "strongest": [d["key"] for d in ordered[::-1][:2]],
+        "weakest": [d["key"] for d in ordered[:2]],
+        "divergent": [d["key"] for d in dimensions if d["divergent"]],
+    }
+
+
+def _comments(
+    questions: list, respondents: list, data: Gathered, assessment: Assessment
+) -> list[dict]:
+    grouped = []
+    for q in questions:
+        notes = [
+            {
+                "who": _who(r, assessment),
+                "comment": a.get("comment", ""),
+                "evidence": a.get("evidence", ""),
+            }
+            for r in respondents
+            if (a := data.answers[r["id"]].get(q["key"])) and (a["comment"] or a["evidence"])
+        ]
+        if notes:
+            grouped.append(
+                {
+                    "key": q["key"],
+                    "text": q["text"],
+                    "dimension": q["dimension__key"],
+                    "notes": notes,
+                }
+            )
+    return grouped

@@ -1,0 +1,101 @@
+"""The results page and its target editing."""
+
+from uuid import UUID
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from workspaces.models import Membership, Role
+from workspaces.permissions import workspace_view
+
+from . import selectors, services
+from .charts import heat_class, radar
+from .models import Channel
+from .results import assessment_results
+from .scoring import STAGES
+
+
+def _results_context(results: dict) -> dict:
+    dimensions = results["dimensions"]
+    titles = {d["key"]: d["title"] for d in dimensions}
+    chart = radar(
+        [d["title"] for d in dimensions],
+        {"score": [d["score"] for d in dimensions], "target": [d["target"] for d in dimensions]},
+    )
+    heatmap = [
+        {
+            "label": row["label"],
+            "cells": [
+                {
+                    "score": row["scores"].get(d["key"]),
+                    "class": heat_class(row["scores"].get(d["key"])),
+                }
+                for d in dimensions
+            ],
+        }
+        for row in results["heatmap"]
+    ]
+    overall = results["overall"]
+    ladder = [
+        {"level": s.level, "name": s.name, "phase": s.phase, "current": overall["stage"] == s.level}
+        for s in STAGES
+    ]
+    channel_names = dict(Channel.choices)
+    channels = [
+        {
+            **c,
+            "name": channel_names.get(c["channel"], c["channel"]),
+            "class": heat_class(c["score"]),
+        }
+        for c in results["channels"]
+    ]
+    findings = {kind: [titles[k] for k in keys] for kind, keys in results["findings"].items()}
+    return {
+        "results": results,
+        "radar": chart,
+        "heatmap": heatmap,
+        "ladder": ladder,
+        "channels": channels,
+        "findings": findings,
+        "titles": titles,
+        "target_choices": [(s.level, f"{s.level} · {s.name}") for s in STAGES],
+    }
+
+
+@workspace_view()
+def assessment_results_view(request: HttpRequest, membership: Membership, assessment_id: UUID):
+    assessment = selectors.assessment_get(
+        workspace=membership.workspace, assessment_id=assessment_id
+    )
+    results = assessment_results(assessment)
+    context = {
+        "assessment": assessment,
+        "client": assessment.client,
+        "can_edit": membership.has_role(Role.CONSULTANT),
+        **_results_context(results),
+    }
+    return render(request, "assessments/results.html", context)
+
+
+@workspace_view(Role.CONSULTANT)
+@require_POST
+def assessment_targets_view(request: HttpRequest, membership: Membership, assessment_id: UUID):
+    assessment = selectors.assessment_get(
+        workspace=membership.workspace, assessment_id=assessment_id
+    )
+    targets = {
+        key.removeprefix("target_"): value.strip()
+        for key, value in request.POST.items()
+        if key.startswith("target_") and value.strip()
+    }
+    try:
+        services.assessment_update(assessment=assessment, targets=targets)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Targets saved; gaps and priorities are updated."))
+    return redirect("assessment_results", membership.workspace_id, assessment.id)
