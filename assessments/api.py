@@ -19,8 +19,8 @@ from workspaces.permissions import workspace_access
 from workspaces.selectors import client_get
 
 from . import respondents as respondent_services
-from . import selectors, services
-from .models import Assessment, QuestionnaireVersion, Respondent, RespondentRole
+from . import roadmap, selectors, services
+from .models import Action, Assessment, QuestionnaireVersion, Respondent, RespondentRole
 from .results import assessment_results
 
 # --- Serializers ------------------------------------------------------------------------
@@ -565,3 +565,89 @@ class ResultsView(APIView):
         membership = workspace_access(user=request.user, workspace_id=workspace_id)
         assessment = selectors.assessment_get(workspace=membership.workspace, assessment_id=pk)
         return Response(assessment_results(assessment))
+
+
+class ActionOut(serializers.ModelSerializer):
+    class Meta:
+        model = Action
+        fields = [
+            "id",
+            "title",
+            "dimension_key",
+            "description",
+            "owner_name",
+            "owner_email",
+            "due_date",
+            "status",
+            "horizon",
+            "position",
+            "notes",
+            "suggested_for_stage",
+            "created_at",
+            "updated_at",
+            "done_at",
+        ]
+
+
+class ActionIn(serializers.Serializer):
+    title = serializers.CharField(max_length=200)
+    dimension_key = serializers.CharField(max_length=80, required=False, allow_blank=True)
+    description = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+    owner_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
+    owner_email = serializers.EmailField(required=False, allow_blank=True)
+    due_date = serializers.DateField(required=False, allow_null=True)
+    status = serializers.ChoiceField(choices=Action.Status.choices, required=False)
+    horizon = serializers.ChoiceField(choices=Action.Horizon.choices, required=False)
+    notes = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+
+
+class ActionViewSet(WorkspaceScopedViewSet):
+    serializer_class = ActionOut
+
+    def initial(self, request: Request, *args, **kwargs) -> None:
+        super().initial(request, *args, **kwargs)
+        self.assessment = selectors.assessment_get(
+            workspace=self.workspace, assessment_id=kwargs["assessment_id"]
+        )
+
+    @extend_schema(summary=_("The roadmap's actions, Now / Next / Later"))
+    def list(self, request: Request, workspace_id: str, assessment_id: str) -> Response:
+        page = self.paginate_queryset(roadmap.action_list(assessment=self.assessment))
+        return self.get_paginated_response(ActionOut(page, many=True).data)
+
+    @extend_schema(summary=_("Add an action"), request=ActionIn, responses={201: ActionOut})
+    def create(self, request: Request, workspace_id: str, assessment_id: str) -> Response:
+        data = ActionIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        action = roadmap.action_create(assessment=self.assessment, **data.validated_data)
+        return Response(ActionOut(action).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(summary=_("One action"))
+    def retrieve(self, request: Request, workspace_id: str, assessment_id: str, pk: str):
+        return Response(
+            ActionOut(roadmap.action_get(assessment=self.assessment, action_id=pk)).data
+        )
+
+    @extend_schema(
+        summary=_("Change an action"), request=ActionIn(partial=True), responses=ActionOut
+    )
+    def partial_update(self, request: Request, workspace_id: str, assessment_id: str, pk: str):
+        action = roadmap.action_get(assessment=self.assessment, action_id=pk)
+        data = ActionIn(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        return Response(ActionOut(roadmap.action_update(action=action, **data.validated_data)).data)
+
+    @extend_schema(summary=_("Delete an action"), responses={204: None})
+    def destroy(self, request: Request, workspace_id: str, assessment_id: str, pk: str):
+        roadmap.action_delete(action=roadmap.action_get(assessment=self.assessment, action_id=pk))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(
+        summary=_("Draft actions from the priorities"),
+        request=None,
+        responses={201: ActionOut(many=True)},
+    )
+    @action(detail=False, methods=["post"], pagination_class=None)
+    def suggest(self, request: Request, workspace_id: str, assessment_id: str) -> Response:
+        created = roadmap.roadmap_suggest(assessment=self.assessment)
+        return Response(ActionOut(created, many=True).data, status=status.HTTP_201_CREATED)

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from .api import (
+    ActionViewSet,
     AssessmentViewSet,
     QuestionnaireViewSet,
     RespondentAnswersView,
@@ -58,6 +59,12 @@ urlpatterns = [
         _ITEM,
         {"invite": "post", "remind": "post", "revoke": "post", "reissue": "post", "link": "get"},
     ),
+    path(
+        A + "actions/suggest/",
+        ActionViewSet.as_view({"post": "suggest"}, pagination_class=None),
+        name="api-action-suggest",
+    ),
+    *_routes(A + "actions/", ActionViewSet, "action", _LIST, _ITEM, {}),
     path(
         W + "assessments/<uuid:pk>/results/", ResultsView.as_view(), name="api-assessment-results"
     ),

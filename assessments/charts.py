@@ -17,7 +17,7 @@ def radar(labels: list[str], series: dict[str, list[float | None]], *, size: int
     """
     count = max(len(labels), 3)
     cx = cy = size / 2
-    outer = size / 2 - 90  # room for the labels
+    outer = size / 2 - 105  # room for the labels
     scale = outer / 7
 
     def polygon(values: list[float | None]) -> str:

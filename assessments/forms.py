@@ -2,7 +2,7 @@ from django import forms
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
-from .models import Assessment, Respondent
+from .models import Action, Assessment, Respondent
 from .scoring import STAGES
 from .selectors import DimensionPage
 
@@ -154,3 +154,35 @@ class QuestionnaireUploadForm(forms.Form):
         help_text=_("YAML or JSON in the documented shape, at most 1 MB."),
         widget=forms.ClearableFileInput(attrs={"accept": ".yaml,.yml,.json"}),
     )
+
+
+class ActionForm(forms.ModelForm):
+    class Meta:
+        model = Action
+        fields = [
+            "title",
+            "dimension_key",
+            "description",
+            "owner_name",
+            "owner_email",
+            "due_date",
+            "status",
+            "horizon",
+            "notes",
+        ]
+        widgets = {
+            "due_date": forms.DateInput(attrs={"type": "date"}),
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "notes": forms.Textarea(attrs={"rows": 2}),
+        }
+        help_texts = {
+            "description": _("The goal and what done looks like; the owner picks the steps.")
+        }
+
+    def __init__(self, *args, dimensions=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["dimension_key"] = forms.ChoiceField(
+            label=_("Dimension"),
+            required=False,
+            choices=[("", _("(none)"))] + [(d.key, d.title) for d in dimensions],
+        )

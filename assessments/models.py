@@ -278,3 +278,47 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.respondent_id}/{self.question_id}={self.value}"
+
+
+class Action(models.Model):
+    """A roadmap action, in the adaptive-case style: a goal with an owner and a date; the
+    owner picks the steps (domain.md §11)."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        IN_PROGRESS = "in_progress", _("In progress")
+        DONE = "done", _("Done")
+        DROPPED = "dropped", _("Dropped")
+
+    class Horizon(models.TextChoices):
+        NOW = "now", _("Now")
+        NEXT = "next", _("Next")
+        LATER = "later", _("Later")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="actions")
+    dimension_key = models.SlugField(_("dimension"), max_length=80, blank=True)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), max_length=5000, blank=True)
+    owner_name = models.CharField(_("owner"), max_length=150, blank=True)
+    owner_email = models.EmailField(_("owner's email"), blank=True)
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.OPEN
+    )
+    horizon = models.CharField(
+        _("horizon"), max_length=6, choices=Horizon.choices, default=Horizon.NOW
+    )
+    position = models.PositiveIntegerField(default=0)
+    notes = models.TextField(_("notes"), max_length=5000, blank=True)
+    # Set on actions drafted from the results, so suggesting again adds nothing twice.
+    suggested_for_stage = models.PositiveSmallIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["horizon", "position", "created_at"]
+
+    def __str__(self) -> str:
+        return self.title

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import respondent_manage_views as manage
-from . import results_views, views
+from . import results_views, roadmap_views, views
 
 W = "w/<uuid:workspace_id>/"
 A = W + "assessments/<uuid:assessment_id>/"
@@ -28,6 +28,18 @@ urlpatterns = [
     path(A + "edit/", views.assessment_edit_view, name="assessment_edit"),
     path(A + "results/", results_views.assessment_results_view, name="assessment_results"),
     path(A + "targets/", results_views.assessment_targets_view, name="assessment_targets"),
+    path(A + "roadmap/", roadmap_views.roadmap_view, name="roadmap"),
+    path(A + "roadmap/suggest/", roadmap_views.roadmap_suggest_view, name="roadmap_suggest"),
+    path(A + "actions/new/", roadmap_views.action_form_view, name="action_create"),
+    path(A + "actions/<uuid:action_id>/", roadmap_views.action_form_view, name="action_edit"),
+    path(
+        A + "actions/<uuid:action_id>/delete/",
+        roadmap_views.action_delete_view,
+        name="action_delete",
+    ),
+    path(
+        A + "actions/<uuid:action_id>/quick/", roadmap_views.action_quick_view, name="action_quick"
+    ),
     path(A + "status/", views.assessment_status_view, name="assessment_status"),
     path(A + "delete/", views.assessment_delete_view, name="assessment_delete"),
     path(A + "consensus/<int:page>/", views.consensus_view, name="consensus"),

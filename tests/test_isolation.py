@@ -10,6 +10,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from rest_framework.test import APIClient
 
+from assessments.models import Action
 from tests.assessments.factories import open_assessment, small_version
 from tests.factories import ClientFactory, InvitationFactory, MembershipFactory, WorkspaceFactory
 from workspaces.models import Role
@@ -22,6 +23,7 @@ SKIPPED_PREFIXES = ("admin/",)  # staff-only Django admin
 ASSESSMENT = {"workspace_id": "workspace", "assessment_id": "assessment"}
 RESPONDENT = {**ASSESSMENT, "respondent_id": "respondent"}
 API_ASSESSMENT = {"workspace_id": "workspace", "pk": "assessment"}
+ACTION = {**ASSESSMENT, "action_id": "action"}
 API_RESPONDENT = {**ASSESSMENT, "pk": "respondent"}
 
 # url name → (which object each URL argument names, the methods that write)
@@ -82,6 +84,15 @@ ROUTE_CASES = {
     "api-assessment-results": (API_ASSESSMENT, []),
     "assessment_results": (ASSESSMENT, []),
     "assessment_targets": (ASSESSMENT, ["post"]),
+    "roadmap": (ASSESSMENT, []),
+    "roadmap_suggest": (ASSESSMENT, ["post"]),
+    "action_create": (ASSESSMENT, ["post"]),
+    "action_edit": (ACTION, ["post"]),
+    "action_delete": (ACTION, ["post"]),
+    "action_quick": (ACTION, ["post"]),
+    "api-action-list": (ASSESSMENT, ["post"]),
+    "api-action-detail": ({**ASSESSMENT, "pk": "action"}, ["patch", "delete"]),
+    "api-action-suggest": (ASSESSMENT, ["post"]),
 }
 
 POST_ONLY = {
@@ -96,6 +107,9 @@ POST_ONLY = {
     "api-respondent-revoke",
     "api-respondent-reissue",
     "assessment_targets",
+    "roadmap_suggest",
+    "action_quick",
+    "api-action-suggest",
 }
 
 
@@ -144,6 +158,7 @@ def _one_of_everything(workspace, membership):
         "version": version,
         "assessment": assessment,
         "respondent": assessment.respondents.get(),
+        "action": Action.objects.create(assessment=assessment, title="Name an owner"),
     }
 
 

@@ -1,0 +1,134 @@
+"""Roadmap pages: list and board, add, edit, reorder, drop; consultants write, viewers read."""
+
+import copy
+from uuid import UUID
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from workspaces.models import Membership, Role
+from workspaces.permissions import workspace_view
+from workspaces.views import _form_error
+
+from . import roadmap, selectors
+from .forms import ActionForm
+from .models import Action
+
+
+def _assessment(membership: Membership, assessment_id: UUID):
+    return selectors.assessment_get(workspace=membership.workspace, assessment_id=assessment_id)
+
+
+def _dimensions(assessment):
+    return list(assessment.version.dimensions.order_by("position"))
+
+
+@workspace_view()
+def roadmap_view(request: HttpRequest, membership: Membership, assessment_id: UUID):
+    assessment = _assessment(membership, assessment_id)
+    actions = list(roadmap.action_list(assessment=assessment))
+    titles = {d.key: d.title for d in _dimensions(assessment)}
+    for action in actions:
+        action.dimension_title = titles.get(action.dimension_key, "")
+    board = request.GET.get("view") == "board"
+    columns = Action.Status.choices if board else Action.Horizon.choices
+    field = "status" if board else "horizon"
+    groups = [
+        {"key": key, "label": label, "actions": [a for a in actions if getattr(a, field) == key]}
+        for key, label in columns
+    ]
+    return render(
+        request,
+        "assessments/roadmap.html",
+        {
+            "assessment": assessment,
+            "client": assessment.client,
+            "groups": groups,
+            "board": board,
+            "can_edit": membership.has_role(Role.CONSULTANT),
+            "empty": not actions,
+        },
+    )
+
+
+@workspace_view(Role.CONSULTANT)
+@require_POST
+def roadmap_suggest_view(request: HttpRequest, membership: Membership, assessment_id: UUID):
+    assessment = _assessment(membership, assessment_id)
+    created = roadmap.roadmap_suggest(assessment=assessment)
+    if created:
+        messages.success(
+            request, _("%(n)d actions drafted from the priorities.") % {"n": len(created)}
+        )
+    else:
+        messages.info(request, _("No new actions to suggest: every gap already has one."))
+    return redirect("roadmap", membership.workspace_id, assessment.id)
+
+
+@workspace_view(Role.CONSULTANT)
+def action_form_view(
+    request: HttpRequest, membership: Membership, assessment_id: UUID, action_id: UUID | None = None
+) -> HttpResponse:
+    assessment = _assessment(membership, assessment_id)
+    action = roadmap.action_get(assessment=assessment, action_id=action_id) if action_id else None
+    form = ActionForm(
+        request.POST or None,
+        instance=copy.copy(action) if action else None,
+        dimensions=_dimensions(assessment),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            if action:
+                roadmap.action_update(action=action, **form.cleaned_data)
+            else:
+                roadmap.action_create(assessment=assessment, **form.cleaned_data)
+        except ValidationError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("Action saved."))
+            return redirect("roadmap", membership.workspace_id, assessment.id)
+    return render(
+        request,
+        "assessments/action_form.html",
+        {"form": form, "assessment": assessment, "action": action},
+        status=400 if form.errors else 200,
+    )
+
+
+@workspace_view(Role.CONSULTANT)
+def action_delete_view(
+    request: HttpRequest, membership: Membership, assessment_id: UUID, action_id: UUID
+) -> HttpResponse:
+    assessment = _assessment(membership, assessment_id)
+    action = roadmap.action_get(assessment=assessment, action_id=action_id)
+    if request.method == "POST":
+        roadmap.action_delete(action=action)
+        messages.success(request, _("Action deleted."))
+        return redirect("roadmap", membership.workspace_id, assessment.id)
+    return render(
+        request, "assessments/action_delete.html", {"action": action, "assessment": assessment}
+    )
+
+
+@workspace_view(Role.CONSULTANT)
+@require_POST
+def action_quick_view(
+    request: HttpRequest, membership: Membership, assessment_id: UUID, action_id: UUID
+) -> HttpResponse:
+    """Move up or down, or set the status, from the list or the board."""
+    assessment = _assessment(membership, assessment_id)
+    action = roadmap.action_get(assessment=assessment, action_id=action_id)
+    try:
+        if request.POST.get("move") in ("-1", "1"):
+            roadmap.action_move(action=action, offset=int(request.POST["move"]))
+        elif "status" in request.POST:
+            roadmap.action_update(action=action, status=request.POST["status"])
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    view = "?view=board" if request.POST.get("board") else ""
+    return redirect(reverse("roadmap", args=[membership.workspace_id, assessment.id]) + view)
