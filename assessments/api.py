@@ -21,7 +21,7 @@ from workspaces.selectors import client_get
 from . import respondents as respondent_services
 from . import roadmap, selectors, services
 from .models import Action, Assessment, QuestionnaireVersion, Respondent, RespondentRole
-from .results import assessment_results
+from .results import assessment_compare, assessment_results
 
 # --- Serializers ------------------------------------------------------------------------
 
@@ -651,3 +651,31 @@ class ActionViewSet(WorkspaceScopedViewSet):
     def suggest(self, request: Request, workspace_id: str, assessment_id: str) -> Response:
         created = roadmap.roadmap_suggest(assessment=self.assessment)
         return Response(ActionOut(created, many=True).data, status=status.HTTP_201_CREATED)
+
+
+class CompareView(APIView):
+    @extend_schema(
+        summary=_("What moved since the previous assessment"), responses=OpenApiTypes.OBJECT
+    )
+    def get(self, request: Request, workspace_id: str, pk: str) -> Response:
+        membership = workspace_access(user=request.user, workspace_id=workspace_id)
+        assessment = selectors.assessment_get(workspace=membership.workspace, assessment_id=pk)
+        comparison = assessment_compare(assessment)
+        if comparison is None:
+            return Response({"detail": _("This assessment has no previous one.")}, status=404)
+        return Response(comparison)
+
+
+class RunAgainView(APIView):
+    @extend_schema(
+        summary=_("Start a new assessment from a closed one"),
+        request=None,
+        responses={201: AssessmentOut},
+    )
+    def post(self, request: Request, workspace_id: str, pk: str) -> Response:
+        membership = workspace_access(
+            user=request.user, workspace_id=workspace_id, min_role=Role.CONSULTANT
+        )
+        previous = selectors.assessment_get(workspace=membership.workspace, assessment_id=pk)
+        assessment = services.assessment_run_again(previous=previous, created_by=request.user)
+        return Response(AssessmentOut(assessment).data, status=status.HTTP_201_CREATED)

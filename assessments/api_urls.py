@@ -3,11 +3,13 @@ from django.urls import path
 from .api import (
     ActionViewSet,
     AssessmentViewSet,
+    CompareView,
     QuestionnaireViewSet,
     RespondentAnswersView,
     RespondentSubmitView,
     RespondentViewSet,
     ResultsView,
+    RunAgainView,
 )
 
 W = "workspaces/<uuid:workspace_id>/"
@@ -67,6 +69,14 @@ urlpatterns = [
     *_routes(A + "actions/", ActionViewSet, "action", _LIST, _ITEM, {}),
     path(
         W + "assessments/<uuid:pk>/results/", ResultsView.as_view(), name="api-assessment-results"
+    ),
+    path(
+        W + "assessments/<uuid:pk>/compare/", CompareView.as_view(), name="api-assessment-compare"
+    ),
+    path(
+        W + "assessments/<uuid:pk>/run-again/",
+        RunAgainView.as_view(),
+        name="api-assessment-run-again",
     ),
     path("respondent/<str:token>/", RespondentAnswersView.as_view(), name="api-respondent-answers"),
     path(

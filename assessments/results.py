@@ -302,3 +302,54 @@ def _comments(
                 }
             )
     return grouped
+
+
+def overall_scores(assessments: list[Assessment]) -> dict[UUID, dict]:
+    """The overall result of each assessment, for lists and trends; 4 queries in all."""
+    if not assessments:
+        return {}
+    data = gather(assessments)
+    return {a.id: score_assessment(scoring_input(a, data))["overall"] for a in assessments}
+
+
+def assessment_compare(current: Assessment) -> dict | None:
+    """What moved since the previous assessment: per dimension and overall, with the
+    roadmap actions done in between; None without a previous assessment."""
+    previous = current.previous
+    if previous is None:
+        return None
+    data = gather([previous, current])
+    before = score_assessment(scoring_input(previous, data))
+    after = score_assessment(scoring_input(current, data))
+    titles = {d["key"]: d["title"] for d in data.dimensions.get(current.version_id, [])}
+    titles.update({d["key"]: d["title"] for d in data.dimensions.get(previous.version_id, [])})
+    old = {d["key"]: d for d in before["dimensions"]}
+
+    def delta(a: float | None, b: float | None) -> float | None:
+        return None if a is None or b is None else round(b - a, 2)
+
+    rows = []
+    for d in after["dimensions"]:
+        was = old.get(d["key"], {})
+        rows.append({
+            "key": d["key"], "title": titles.get(d["key"], d["key"]),
+            "before": was.get("score"), "after": d["score"],
+            "before_stage": was.get("stage"), "after_stage": d["stage"],
+            "change": delta(was.get("score"), d["score"]),
+            "stage_change": delta(was.get("stage"), d["stage"]),
+        })  # fmt: skip
+    done = previous.actions.filter(status="done").order_by("done_at")
+    return {
+        "previous": {"id": str(previous.id), "title": previous.title},
+        "current": {"id": str(current.id), "title": current.title},
+        "overall": {
+            "before": before["overall"], "after": after["overall"],
+            "change": delta(before["overall"]["score"], after["overall"]["score"]),
+        },
+        "dimensions": rows,
+        "actions_done": [
+            {"title": a.title, "dimension_key": a.dimension_key, "owner_name": a.owner_name,
+             "done_at": a.done_at}
+            for a in done
+        ],
+    }  # fmt: skip

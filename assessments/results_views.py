@@ -15,7 +15,7 @@ from workspaces.permissions import workspace_view
 from . import selectors, services
 from .charts import heat_class, radar
 from .models import Channel
-from .results import assessment_results
+from .results import assessment_compare, assessment_results
 from .scoring import STAGES
 
 
@@ -99,3 +99,32 @@ def assessment_targets_view(request: HttpRequest, membership: Membership, assess
     else:
         messages.success(request, _("Targets saved; gaps and priorities are updated."))
     return redirect("assessment_results", membership.workspace_id, assessment.id)
+
+
+@workspace_view(Role.CONSULTANT)
+@require_POST
+def assessment_run_again_view(request: HttpRequest, membership: Membership, assessment_id: UUID):
+    previous = selectors.assessment_get(workspace=membership.workspace, assessment_id=assessment_id)
+    try:
+        assessment = services.assessment_run_again(previous=previous, created_by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(previous)
+    messages.success(
+        request,
+        _("New assessment drafted with the same respondents and targets: open it when ready."),
+    )
+    return redirect(assessment)
+
+
+@workspace_view()
+def assessment_compare_view(request: HttpRequest, membership: Membership, assessment_id: UUID):
+    assessment = selectors.assessment_get(
+        workspace=membership.workspace, assessment_id=assessment_id
+    )
+    comparison = assessment_compare(assessment)
+    return render(
+        request,
+        "assessments/compare.html",
+        {"assessment": assessment, "client": assessment.client, "comparison": comparison},
+    )

@@ -238,3 +238,34 @@ def assessment_delete(*, assessment: Assessment) -> None:
             _("Only a draft can be deleted; close the assessment instead."), code="not_draft"
         )
     assessment.delete()
+
+
+@transaction.atomic
+def assessment_run_again(*, previous: Assessment, created_by: User | None) -> Assessment:
+    """A new draft for the same client from a closed assessment: the newest version of
+    the same questionnaire, the same respondents and targets, linked to the previous one."""
+    from .models import Respondent
+
+    if previous.status != Assessment.Status.CLOSED:
+        raise ValidationError(_("Close the assessment before running it again."), code="open")
+    version = previous.version.questionnaire.versions.order_by("-number").first()
+    keys = set(version.dimensions.values_list("key", flat=True))
+    assessment = assessment_create(
+        client=previous.client,
+        version=version,
+        title=(_("Reassessment: %(title)s") % {"title": previous.title})[:200],
+        created_by=created_by,
+        purpose=previous.purpose,
+        mode=previous.mode,
+        anonymity=previous.anonymity,
+        targets={k: v for k, v in (previous.targets or {}).items() if k in keys},
+        respondents_may_revise=previous.respondents_may_revise,
+        reminder_interval_days=previous.reminder_interval_days,
+        previous=previous,
+    )
+    Respondent.objects.bulk_create([
+        Respondent(assessment=assessment, name=r.name, email=r.email, role=r.role,
+                   department=r.department, weight=r.weight)
+        for r in previous.respondents.filter(is_consensus=False)
+    ])  # fmt: skip
+    return assessment

@@ -85,6 +85,10 @@ ROUTE_CASES = {
     "assessment_results": (ASSESSMENT, []),
     "assessment_targets": (ASSESSMENT, ["post"]),
     "roadmap": (ASSESSMENT, []),
+    "assessment_run_again": (ASSESSMENT, ["post"]),
+    "assessment_compare": (ASSESSMENT, []),
+    "api-assessment-compare": (API_ASSESSMENT, []),
+    "api-assessment-run-again": (API_ASSESSMENT, ["post"]),
     "roadmap_suggest": (ASSESSMENT, ["post"]),
     "action_create": (ASSESSMENT, ["post"]),
     "action_edit": (ACTION, ["post"]),
@@ -110,6 +114,8 @@ POST_ONLY = {
     "roadmap_suggest",
     "action_quick",
     "api-action-suggest",
+    "assessment_run_again",
+    "api-assessment-run-again",
 }
 
 

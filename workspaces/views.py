@@ -66,11 +66,20 @@ def workspace_create_view(request: HttpRequest) -> HttpResponse:
 
 @workspace_view()
 def workspace_dashboard_view(request: HttpRequest, membership: Membership) -> HttpResponse:
-    clients = selectors.dashboard_clients(workspace=membership.workspace)
+    from assessments.models import Assessment
+    from assessments.results import overall_scores
+
+    page = _page(request, selectors.dashboard_clients(workspace=membership.workspace))
+    latest = Assessment.objects.filter(
+        id__in=[c.latest_assessment_id for c in page.object_list if c.latest_assessment_id]
+    )
+    stages = overall_scores(list(latest))
+    for client in page.object_list:
+        client.latest_overall = stages.get(client.latest_assessment_id)
     return render(
         request,
         "workspaces/dashboard.html",
-        {"page": _page(request, clients), "can_edit": membership.has_role(Role.CONSULTANT)},
+        {"page": page, "can_edit": membership.has_role(Role.CONSULTANT)},
     )
 
 
@@ -110,10 +119,15 @@ def client_create_view(request: HttpRequest, membership: Membership) -> HttpResp
 
 @workspace_view()
 def client_detail_view(request: HttpRequest, membership: Membership, client_id: UUID):
+    from assessments.results import overall_scores
     from assessments.selectors import assessment_list
 
     client = selectors.client_get(workspace=membership.workspace, client_id=client_id)
-    assessments = assessment_list(workspace=membership.workspace, client=client)
+    assessments = list(assessment_list(workspace=membership.workspace, client=client))
+    # The trend: every assessment's overall result, oldest first, from one gathering.
+    overall = overall_scores(assessments)
+    for assessment in assessments:
+        assessment.overall = overall[assessment.id]
     return render(
         request,
         "workspaces/client_detail.html",
