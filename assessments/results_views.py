@@ -4,15 +4,16 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from workspaces.models import Membership, Role
 from workspaces.permissions import workspace_view
 
-from . import selectors, services
+from . import exports, selectors, services
 from .charts import heat_class, radar
 from .models import Channel
 from .results import assessment_compare, assessment_results
@@ -63,6 +64,12 @@ def _results_context(results: dict) -> dict:
         "findings": findings,
         "titles": titles,
         "target_choices": [(s.level, f"{s.level} · {s.name}") for s in STAGES],
+        "export_kinds": [
+            ("answers", _("Answers")),
+            ("respondents", _("Scores by respondent")),
+            ("dimensions", _("Dimension results")),
+            ("roadmap", _("Roadmap")),
+        ],
     }
 
 
@@ -128,3 +135,25 @@ def assessment_compare_view(request: HttpRequest, membership: Membership, assess
         "assessments/compare.html",
         {"assessment": assessment, "client": assessment.client, "comparison": comparison},
     )
+
+
+@workspace_view()
+def assessment_export_view(
+    request: HttpRequest, membership: Membership, assessment_id: UUID, kind: str, fmt: str
+) -> HttpResponse:
+    assessment = selectors.assessment_get(
+        workspace=membership.workspace, assessment_id=assessment_id
+    )
+    if kind not in exports.KINDS or fmt not in ("csv", "xlsx"):
+        raise Http404
+    rows = exports.table(assessment, kind)
+    if fmt == "csv":
+        response = HttpResponse(exports.to_csv(rows), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(
+            exports.to_xlsx(rows, title=kind),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    filename = f"{slugify(assessment.client.name)}-{slugify(assessment.title)}-{kind}.{fmt}"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

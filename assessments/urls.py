@@ -29,6 +29,11 @@ urlpatterns = [
     path(A + "results/", results_views.assessment_results_view, name="assessment_results"),
     path(A + "targets/", results_views.assessment_targets_view, name="assessment_targets"),
     path(A + "again/", results_views.assessment_run_again_view, name="assessment_run_again"),
+    path(
+        A + "export/<slug:kind>.<slug:fmt>",
+        results_views.assessment_export_view,
+        name="assessment_export",
+    ),
     path(A + "compare/", results_views.assessment_compare_view, name="assessment_compare"),
     path(A + "roadmap/", roadmap_views.roadmap_view, name="roadmap"),
     path(A + "roadmap/suggest/", roadmap_views.roadmap_suggest_view, name="roadmap_suggest"),

@@ -87,6 +87,7 @@ ROUTE_CASES = {
     "roadmap": (ASSESSMENT, []),
     "assessment_run_again": (ASSESSMENT, ["post"]),
     "assessment_compare": (ASSESSMENT, []),
+    "assessment_export": ({**ASSESSMENT, "kind": "answers", "fmt": "csv"}, []),
     "api-assessment-compare": (API_ASSESSMENT, []),
     "api-assessment-run-again": (API_ASSESSMENT, ["post"]),
     "roadmap_suggest": (ASSESSMENT, ["post"]),
@@ -169,9 +170,7 @@ def _one_of_everything(workspace, membership):
 
 
 def _url(name, arguments, objects):
-    kwargs = {
-        arg: kind if isinstance(kind, int) else objects[kind].id for arg, kind in arguments.items()
-    }
+    kwargs = {arg: objects[kind].id if kind in objects else kind for arg, kind in arguments.items()}
     return reverse(name, kwargs=kwargs)
 
 

@@ -1,0 +1,172 @@
+"""Exports of an assessment as tables (CSV or XLSX): raw answers, scores per respondent
+and dimension, dimension results and the roadmap. Every number comes from the results."""
+
+import csv
+import io
+
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from .models import Assessment, RespondentRole
+from .results import assessment_results, gather
+from .roadmap import action_list
+
+KINDS = ("answers", "respondents", "dimensions", "roadmap")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: object) -> object:
+    """A text cell that a spreadsheet would run as a formula is prefixed with a quote
+    (CSV injection); numbers and dates pass unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _label(respondent: dict, assessment: Assessment) -> str:
+    role = str(RespondentRole(respondent["role"]).label)
+    if assessment.anonymity == Assessment.Anonymity.ROLES:
+        return role
+    return respondent["name"]
+
+
+def table(assessment: Assessment, kind: str) -> list[list]:
+    """Header row, then data rows."""
+    if kind == "roadmap":
+        rows = [
+            [
+                _("Horizon"),
+                _("Title"),
+                _("Dimension"),
+                _("Owner"),
+                _("Owner's email"),
+                _("Due date"),
+                _("Status"),
+                _("Description"),
+                _("Notes"),
+            ]
+        ]
+        for a in action_list(assessment=assessment):
+            rows.append(
+                [
+                    a.get_horizon_display(),
+                    a.title,
+                    a.dimension_key,
+                    a.owner_name,
+                    a.owner_email,
+                    a.due_date,
+                    a.get_status_display(),
+                    a.description,
+                    a.notes,
+                ]
+            )
+        return rows
+    if kind == "answers":
+        data = gather([assessment])
+        questions = data.questions.get(assessment.version_id, [])
+        rows = [
+            [
+                _("Respondent"),
+                _("Role"),
+                _("Dimension"),
+                _("Question"),
+                _("Question text"),
+                _("Answer"),
+                _("Comment"),
+                _("Evidence"),
+            ]
+        ]
+        for r in data.respondents.get(assessment.id, []):
+            answers = data.answers[r["id"]]
+            for q in questions:
+                a = answers.get(q["key"], {})
+                rows.append(
+                    [
+                        _label(r, assessment),
+                        str(RespondentRole(r["role"]).label),
+                        q["dimension__key"],
+                        q["key"],
+                        q["text"],
+                        a.get("value") or "dont_know",
+                        a.get("comment", ""),
+                        a.get("evidence", ""),
+                    ]
+                )
+        return rows
+    results = assessment_results(assessment)
+    titles = [d["title"] for d in results["dimensions"]]
+    if kind == "respondents":
+        rows = [[_("Respondent"), *titles]]
+        for row in results["heatmap"]:
+            rows.append(
+                [row["label"], *(row["scores"].get(d["key"]) for d in results["dimensions"])]
+            )
+        return rows
+    rows = [
+        [
+            _("Dimension"),
+            _("Score"),
+            _("Stage"),
+            _("Stage name"),
+            _("Target"),
+            _("Gap"),
+            _("Priority"),
+            _("Respondents"),
+            _("Spread"),
+            _("Divergent"),
+        ]
+    ]
+    for d in results["dimensions"]:
+        rows.append(
+            [
+                d["title"],
+                d["score"],
+                d["stage"],
+                d["stage_name"],
+                d["target"],
+                d["gap"],
+                d["priority"],
+                d["respondents"],
+                d["spread"],
+                d["divergent"],
+            ]
+        )
+    o = results["overall"]
+    rows.append(
+        [
+            _("Overall"),
+            o["score"],
+            o["stage"],
+            o["stage_name"],
+            None,
+            None,
+            None,
+            results["submitted"],
+            None,
+            None,
+        ]
+    )
+    return rows
+
+
+def to_csv(rows: list[list]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    for row in rows:
+        writer.writerow(["" if v is None else safe_cell(v) for v in row])
+    # A byte-order mark so that spreadsheet programs read UTF-8 names correctly.
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def to_xlsx(rows: list[list], *, title: str) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = title[:31]
+    for row in rows:
+        sheet.append([safe_cell(v) for v in row])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
