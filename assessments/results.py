@@ -10,11 +10,13 @@ from dataclasses import dataclass, field
 from uuid import UUID
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from .models import Answer, Assessment, Dimension, Question, Respondent, RespondentRole
 from .scoring import STAGES, score_assessment
 
 MIN_ROLE_GROUP = 3
+MAX_NAMED_ROWS = 50
 
 
 @dataclass
@@ -107,7 +109,10 @@ def peer_scores(assessment: Assessment) -> list[float]:
     if not peers:
         return []
     data = gather(peers)
-    scores = (score_assessment(scoring_input(p, data))["overall"]["score"] for p in peers)
+    scores = (
+        score_assessment(scoring_input(p, data), respondent_rows=False)["overall"]["score"]
+        for p in peers
+    )
     return [s for s in scores if s is not None]
 
 
@@ -143,12 +148,14 @@ def assessment_results(assessment: Assessment) -> dict:
     for q in questions:
         if q["channel"]:
             by_channel[q["channel"]].append(q["key"])
-    channel_scores = score_assessment(_regrouped(base, by_channel))["dimensions"]
+    channel_scores = score_assessment(_regrouped(base, by_channel), respondent_rows=False)[
+        "dimensions"
+    ]
     question_scores = {
         d["key"]: d
-        for d in score_assessment(_regrouped(base, {q["key"]: [q["key"]] for q in questions}))[
-            "dimensions"
-        ]
+        for d in score_assessment(
+            _regrouped(base, {q["key"]: [q["key"]] for q in questions}), respondent_rows=False
+        )["dimensions"]
     }
     for row in scores["dimensions"]:
         meta = dimensions[row["key"]]
@@ -171,7 +178,7 @@ def assessment_results(assessment: Assessment) -> dict:
         },
         "submitted": len(respondents),
         "channels": [{**c, "channel": c["key"]} for c in channel_scores],
-        "heatmap": _heatmap(assessment, base, respondents),
+        "heatmap": _heatmap(assessment, base, respondents, scores["respondents"]),
         "findings": _findings(scores["dimensions"]),
         "comments": [
             {**c, "dimension_title": dimensions[c["dimension"]]["title"]}
@@ -187,15 +194,15 @@ def _who(respondent: dict, assessment: Assessment) -> str:
     return f"{respondent['name']} ({role})"
 
 
-def _heatmap(assessment: Assessment, base: dict, respondents: list[dict]) -> list[dict]:
-    """Rows of dimension scores: one a respondent, or one a role group in roles-only mode,
-    where a group of fewer than three joins "Other" so nobody is singled out."""
-    if assessment.anonymity == Assessment.Anonymity.NAMED:
+def _heatmap(
+    assessment: Assessment, base: dict, respondents: list[dict], scored: list[dict]
+) -> list[dict]:
+    """Rows of dimension scores: one a respondent, or one a role group in roles-only mode
+    (and past MAX_NAMED_ROWS respondents, where a row each would not be read), where a
+    group of fewer than three joins "Other" so nobody is singled out."""
+    if assessment.anonymity == Assessment.Anonymity.NAMED and len(respondents) <= MAX_NAMED_ROWS:
         labels = {str(r["id"]): _who(r, assessment) for r in respondents}
-        return [
-            {"label": labels[row["key"]], "scores": row["dimensions"]}
-            for row in score_assessment(base)["respondents"]
-        ]
+        return [{"label": labels[row["key"]], "scores": row["dimensions"]} for row in scored]
     groups: dict[str, list[str]] = defaultdict(list)
     for r in respondents:
         groups[r["role"]].append(str(r["id"]))
@@ -211,7 +218,7 @@ def _heatmap(assessment: Assessment, base: dict, respondents: list[dict]) -> lis
             "peers": [],
             "respondents": [r for r in base["respondents"] if r["key"] in set(members)],
         }
-        group = score_assessment(subset)["dimensions"]
+        group = score_assessment(subset, respondent_rows=False)["dimensions"]
         rows.append(
             {
                 "label": f"{RespondentRole(role).label} ({len(members)})",
@@ -255,13 +262,19 @@ def _widest(
         score = question_scores.get(q["key"])
         if q["dimension__key"] != key or not score or score["score"] is None:
             continue
-        answers = [
-            {
-                "who": _who(r, assessment),
-                "value": data.answers[r["id"]].get(q["key"], {}).get("value") or "dont_know",
-            }
-            for r in respondents
+        values = [
+            data.answers[r["id"]].get(q["key"], {}).get("value") or "dont_know" for r in respondents
         ]
+        if len(respondents) <= MAX_NAMED_ROWS:
+            answers = [
+                {"who": _who(r, assessment), "value": v}
+                for r, v in zip(respondents, values, strict=True)
+            ]
+        else:  # too many to list: how many gave each answer
+            answers = [
+                {"who": _("%(n)d people") % {"n": values.count(v)}, "value": v}
+                for v in sorted(set(values))
+            ]
         rows.append(
             {"key": q["key"], "text": q["text"], "spread": score["spread"], "answers": answers}
         )
@@ -309,7 +322,10 @@ def overall_scores(assessments: list[Assessment]) -> dict[UUID, dict]:
     if not assessments:
         return {}
     data = gather(assessments)
-    return {a.id: score_assessment(scoring_input(a, data))["overall"] for a in assessments}
+    return {
+        a.id: score_assessment(scoring_input(a, data), respondent_rows=False)["overall"]
+        for a in assessments
+    }
 
 
 def assessment_compare(current: Assessment) -> dict | None:
@@ -331,25 +347,35 @@ def assessment_compare(current: Assessment) -> dict | None:
     rows = []
     for d in after["dimensions"]:
         was = old.get(d["key"], {})
-        rows.append({
-            "key": d["key"], "title": titles.get(d["key"], d["key"]),
-            "before": was.get("score"), "after": d["score"],
-            "before_stage": was.get("stage"), "after_stage": d["stage"],
-            "change": delta(was.get("score"), d["score"]),
-            "stage_change": delta(was.get("stage"), d["stage"]),
-        })  # fmt: skip
+        rows.append(
+            {
+                "key": d["key"],
+                "title": titles.get(d["key"], d["key"]),
+                "before": was.get("score"),
+                "after": d["score"],
+                "before_stage": was.get("stage"),
+                "after_stage": d["stage"],
+                "change": delta(was.get("score"), d["score"]),
+                "stage_change": delta(was.get("stage"), d["stage"]),
+            }
+        )
     done = previous.actions.filter(status="done").order_by("done_at")
     return {
         "previous": {"id": str(previous.id), "title": previous.title},
         "current": {"id": str(current.id), "title": current.title},
         "overall": {
-            "before": before["overall"], "after": after["overall"],
+            "before": before["overall"],
+            "after": after["overall"],
             "change": delta(before["overall"]["score"], after["overall"]["score"]),
         },
         "dimensions": rows,
         "actions_done": [
-            {"title": a.title, "dimension_key": a.dimension_key, "owner_name": a.owner_name,
-             "done_at": a.done_at}
+            {
+                "title": a.title,
+                "dimension_key": a.dimension_key,
+                "owner_name": a.owner_name,
+                "done_at": a.done_at,
+            }
             for a in done
         ],
-    }  # fmt: skip
+    }

@@ -7,7 +7,7 @@ only the reported numbers are rounded, half-up, at the very end.
 
 from decimal import Decimal
 from fractions import Fraction
-from math import floor
+from math import floor, lcm
 from typing import Any, NamedTuple
 
 
@@ -44,13 +44,11 @@ def round_half_up(x: Fraction, places: int = 2) -> float:
 
 
 def _quantize(x: Fraction, quantum: Decimal) -> Decimal:
-    scale = 1 / Fraction(quantum)
-    scaled = abs(x) * scale
-    whole = floor(scaled)
-    if scaled - whole >= Fraction(1, 2):
+    places = -quantum.as_tuple().exponent
+    whole, rest = divmod(abs(x.numerator) * 10**places, x.denominator)
+    if 2 * rest >= x.denominator:  # a tie goes up (away from zero)
         whole += 1
-    result = Decimal(whole) * quantum
-    return -result if x < 0 else result
+    return Decimal(-whole if x < 0 else whole).scaleb(-places)
 
 
 def _weight(value: Any, item: str) -> Fraction:
@@ -149,20 +147,33 @@ def _parse(data: dict) -> tuple[list[dict], list[dict], list[Fraction]]:
     return dimensions, respondents, peers
 
 
-def respondent_dimension_score(dimension: dict, answers: dict) -> Fraction | None:
+def _integer_weights(dimension: dict) -> list[tuple[str, int]]:
+    """The dimension's question weights over a common denominator, as whole numbers.
+
+    S(r,d) and the half-weight rule are ratios of weights, so scaling every weight by the
+    same denominator changes neither; whole numbers keep the arithmetic exact and fast.
+    """
+    weights = [q["weight"] for q in dimension["questions"]]
+    denominator = lcm(*(w.denominator for w in weights)) if weights else 1
+    return [(q["key"], int(q["weight"] * denominator)) for q in dimension["questions"]]
+
+
+def respondent_dimension_score(
+    dimension: dict, answers: dict, weights: list[tuple[str, int]] | None = None
+) -> Fraction | None:
     """S(r,d): defined when the answered weight is > 0 and at least half the applicable."""
-    applicable = answered = total = Fraction(0)
-    for question in dimension["questions"]:
-        answer = answers.get(question["key"], DONT_KNOW)
+    applicable = answered = total = 0
+    for key, weight in weights or _integer_weights(dimension):
+        answer = answers.get(key, DONT_KNOW)
         if answer == NOT_APPLICABLE:
             continue
-        applicable += question["weight"]
-        if isinstance(answer, int):
-            answered += question["weight"]
-            total += question["weight"] * answer
-    if answered == 0 or answered < applicable / 2:
+        applicable += weight
+        if answer.__class__ is int:
+            answered += weight
+            total += weight * answer
+    if answered == 0 or 2 * answered < applicable:
         return None
-    return total / answered
+    return Fraction(total, answered)
 
 
 def _weighted_mean(pairs: list[tuple[Fraction, Fraction]]) -> Fraction | None:
@@ -170,12 +181,20 @@ def _weighted_mean(pairs: list[tuple[Fraction, Fraction]]) -> Fraction | None:
     return sum((w * x for w, x in pairs), Fraction(0)) / weights if pairs else None
 
 
-def score_assessment(data: dict) -> dict:
+def score_assessment(data: dict, *, respondent_rows: bool = True) -> dict:
     """Scores per respondent, dimension and overall, with spread, targets, gaps and
-    priorities, as SCORING.md §2 defines them. Bad input raises ValueError naming it."""
+    priorities, as SCORING.md §2 defines them. Bad input raises ValueError naming it.
+
+    `respondent_rows=False` leaves out the per-respondent rows (an empty list), for
+    callers that only need the dimensions.
+    """
     dimensions, respondents, peers = _parse(data)
+    weights = {d["key"]: _integer_weights(d) for d in dimensions}
     per_respondent = {
-        r["key"]: {d["key"]: respondent_dimension_score(d, r["answers"]) for d in dimensions}
+        r["key"]: {
+            d["key"]: respondent_dimension_score(d, r["answers"], weights[d["key"]])
+            for d in dimensions
+        }
         for r in respondents
     }
     rows, scores = [], {}
@@ -224,6 +243,7 @@ def score_assessment(data: dict) -> dict:
                 },
             }
             for r in respondents
+            if respondent_rows
         ],
     }
 

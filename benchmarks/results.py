@@ -1,0 +1,128 @@
+"""Results page and results API at 10, 100 and 1,000 submitted respondents.
+
+Builds assessments of the built-in questionnaire on a fresh SQLite database, then times
+the results page and the results API in-process and counts their queries.
+
+    .venv/bin/python benchmarks/results.py [--repeat 3]
+
+Ends with one JSON line:
+{"queries": {"10": q, "100": q, "1000": q}, "page_ms": {...}, "api_ms": {...}}
+Goals: the same query count at every size; 1,000 respondents under 1,000 ms.
+"""
+
+import argparse
+import json
+import os
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SIZES = (10, 100, 1000)
+
+
+def _setup() -> None:
+    var_dir = Path(tempfile.mkdtemp(prefix="cxm-results-"))
+    os.environ.update({
+        "VAR_DIR": str(var_dir), "DEBUG": "false", "HTTPS": "false",
+        "STATIC_FROM_FINDERS": "true", "SECRET_KEY": "benchmark-only-" + "x" * 50,
+        "ALLOWED_HOSTS": "localhost", "DATABASE_URL": f"sqlite:///{var_dir / 'db.sqlite3'}",
+        "LOG_LEVEL": "WARNING", "DJANGO_SETTINGS_MODULE": "cxmaturity.settings",
+    })  # fmt: skip
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def _build(size: int, workspace, owner, version):
+    from django.utils import timezone
+
+    from assessments.models import Answer, Assessment, Respondent
+    from workspaces.services import client_create
+
+    client = client_create(workspace=workspace, name=f"Client {size}")
+    assessment = Assessment.objects.create(
+        client=client, version=version, title=f"{size} respondents", created_by=owner,
+        status=Assessment.Status.CLOSED,
+    )  # fmt: skip
+    now = timezone.now()
+    roles = ["executive", "marketing", "sales", "service", "it", "other"]
+    respondents = Respondent.objects.bulk_create([
+        Respondent(assessment=assessment, name=f"R{n}", email=f"r{n}@bench.example",
+                   role=roles[n % len(roles)], submitted_at=now)
+        for n in range(size)
+    ])  # fmt: skip
+    questions = list(version.questions.all())
+    rng = random.Random(size)
+    values = ["1", "2", "3", "4", "5", "6", "7", "dont_know"]
+    Answer.objects.bulk_create(
+        [Answer(respondent=r, question=q, value=rng.choice(values)) for r in respondents
+         for q in questions],
+        batch_size=2000,
+    )  # fmt: skip
+    return assessment
+
+
+def _measure(client, url: str, repeat: int) -> tuple[int, float]:
+    from django.db import connection
+
+    # Counted with a wrapper: Django empties its own query log at each request's start.
+    queries = []
+
+    def count(execute, sql, params, many, context):
+        queries.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
+        response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        client.get(url)
+        times.append((time.perf_counter() - start) * 1000)
+    return len(queries), min(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    _setup()
+    from django.test import Client
+
+    from cxmaturity.demo_assessments import default_questionnaire
+    from workspaces.models import User
+    from workspaces.services import workspace_create
+
+    owner = User.objects.create_user("bench@example.com", "bench-password-123")
+    workspace = workspace_create(name="Benchmark", owner=owner)
+    version = default_questionnaire()
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(owner)
+    out = {"queries": {}, "page_ms": {}, "api_ms": {}}
+    # Built first, so every assessment has the same peers (the others) when measured.
+    built = {size: _build(size, workspace, owner, version) for size in SIZES}
+    for size, assessment in built.items():
+        page = f"/w/{workspace.id}/assessments/{assessment.id}/results/"
+        api = f"/api/v1/workspaces/{workspace.id}/assessments/{assessment.id}/results/"
+        page_queries, page_ms = _measure(client, page, args.repeat)
+        api_queries, api_ms = _measure(client, api, args.repeat)
+        print(
+            f"{size:>5} respondents: page {page_ms:7.1f} ms ({page_queries} queries), "
+            f"API {api_ms:7.1f} ms ({api_queries} queries)"
+        )
+        out["queries"][str(size)] = page_queries
+        out["page_ms"][str(size)] = round(page_ms, 1)
+        out["api_ms"][str(size)] = round(api_ms, 1)
+    print(json.dumps(out))
+
+
+if __name__ == "__main__":
+    main()
