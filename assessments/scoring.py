@@ -5,10 +5,11 @@ else computes a score. Arithmetic is exact (`Fraction`) from input to every comp
 only the reported numbers are rounded, half-up, at the very end.
 """
 
-from decimal import Decimal
 from fractions import Fraction
 from math import floor, lcm
 from typing import Any, NamedTuple
+
+from cxmaturity.numbers import quantize_half_up, round_half_up
 
 
 class Stage(NamedTuple):
@@ -36,19 +37,6 @@ MIN_PEERS = 5
 def stage(x: Fraction) -> int:
     """floor(x), clipped to 1..7."""
     return min(7, max(1, floor(x)))
-
-
-def round_half_up(x: Fraction, places: int = 2) -> float:
-    """x rounded half-up (a tie goes away from zero) to `places` decimals, as a JSON number."""
-    return float(_quantize(x, Decimal(1).scaleb(-places)))
-
-
-def _quantize(x: Fraction, quantum: Decimal) -> Decimal:
-    places = -quantum.as_tuple().exponent
-    whole, rest = divmod(abs(x.numerator) * 10**places, x.denominator)
-    if 2 * rest >= x.denominator:  # a tie goes up (away from zero)
-        whole += 1
-    return Decimal(-whole if x < 0 else whole).scaleb(-places)
 
 
 def _weight(value: Any, item: str) -> Fraction:
@@ -263,7 +251,7 @@ def _overall(score: Fraction | None, peers: list[Fraction]) -> dict:
     if len(peers) >= MIN_PEERS:
         below = sum(1 for p in peers if p < score)
         equal = sum(1 for p in peers if p == score)
-        percentile = int(_quantize(100 * (below + Fraction(equal, 2)) / len(peers), Decimal(1)))
+        percentile = int(quantize_half_up(100 * (below + Fraction(equal, 2)) / len(peers), 0))
     return {
         "score": round_half_up(score),
         "stage": level,

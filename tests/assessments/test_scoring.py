@@ -7,7 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from assessments.scoring import round_half_up, score_assessment, stage
+from assessments.scoring import score_assessment, stage
+from cxmaturity.numbers import round_half_up
 
 WORKED = {
     "dimensions": [
