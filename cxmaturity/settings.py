@@ -256,6 +256,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "MemberRoleEnum": "workspaces.models.Role",
         "RespondentRoleEnum": "assessments.models.RespondentRole",
+        "AssessmentStatusEnum": "assessments.models.Assessment.Status",
+        "InvitationStatusEnum": "workspaces.models.Invitation.Status",
+        "ActionStatusEnum": "assessments.models.Action.Status",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
