@@ -8,6 +8,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
+from rest_framework.exceptions import APIException
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -462,7 +463,15 @@ def _respondent_or_404(token: str) -> Respondent:
     respondent = selectors.respondent_for_token(token=token)
     if respondent is None or respondent.revoked_at:
         raise Http404(respondent_services.LINK_UNKNOWN)
+    if respondent.assessment.status != Assessment.Status.OPEN and not respondent.submitted_at:
+        # As the pages do: a closed assessment's link shows nothing of it.
+        raise Gone(respondent_services.ASSESSMENT_CLOSED)
     return respondent
+
+
+class Gone(APIException):
+    status_code = 410
+    default_detail = _("This assessment is closed.")
 
 
 def _questionnaire_for(respondent: Respondent) -> dict:
@@ -583,6 +592,7 @@ class ActionOut(serializers.ModelSerializer):
             "position",
             "notes",
             "suggested_for_stage",
+            "accepted",
             "created_at",
             "updated_at",
             "done_at",
@@ -599,6 +609,7 @@ class ActionIn(serializers.Serializer):
     status = serializers.ChoiceField(choices=Action.Status.choices, required=False)
     horizon = serializers.ChoiceField(choices=Action.Horizon.choices, required=False)
     notes = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+    accepted = serializers.BooleanField(required=False)
 
 
 class ActionViewSet(WorkspaceScopedViewSet):

@@ -6,10 +6,11 @@ import io
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
-from .models import Assessment, RespondentRole
-from .results import assessment_results, gather
+from .models import Assessment
+from .results import assessment_results, gather, respondent_labels
 from .roadmap import action_list
 
 KINDS = ("answers", "respondents", "dimensions", "roadmap")
@@ -18,17 +19,13 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 def safe_cell(value: object) -> object:
     """A text cell that a spreadsheet would run as a formula is prefixed with a quote
-    (CSV injection); numbers and dates pass unchanged."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
+    (CSV injection), and control characters (which XLSX cannot hold) are dropped; numbers
+    and dates pass unchanged."""
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        if value.startswith(FORMULA_START):
+            return "'" + value
     return value
-
-
-def _label(respondent: dict, assessment: Assessment) -> str:
-    role = str(RespondentRole(respondent["role"]).label)
-    if assessment.anonymity == Assessment.Anonymity.ROLES:
-        return role
-    return respondent["name"]
 
 
 def table(assessment: Assessment, kind: str) -> list[list]:
@@ -65,26 +62,17 @@ def table(assessment: Assessment, kind: str) -> list[list]:
     if kind == "answers":
         data = gather([assessment])
         questions = data.questions.get(assessment.version_id, [])
-        rows = [
-            [
-                _("Respondent"),
-                _("Role"),
-                _("Dimension"),
-                _("Question"),
-                _("Question text"),
-                _("Answer"),
-                _("Comment"),
-                _("Evidence"),
-            ]
-        ]
-        for r in data.respondents.get(assessment.id, []):
+        respondents = data.respondents.get(assessment.id, [])
+        labels = respondent_labels(assessment, respondents)
+        rows = []
+        for r in respondents:
             answers = data.answers[r["id"]]
-            for q in questions:
+            for position, q in enumerate(questions):
                 a = answers.get(q["key"], {})
                 rows.append(
                     [
-                        _label(r, assessment),
-                        str(RespondentRole(r["role"]).label),
+                        position,
+                        labels[r["id"]],
                         q["dimension__key"],
                         q["key"],
                         q["text"],
@@ -93,7 +81,18 @@ def table(assessment: Assessment, kind: str) -> list[list]:
                         a.get("evidence", ""),
                     ]
                 )
-        return rows
+        if assessment.anonymity == Assessment.Anonymity.ROLES:
+            rows.sort(key=lambda row: tuple(str(v) for v in row))  # no per-person blocks
+        header = [
+            _("Respondent"),
+            _("Dimension"),
+            _("Question"),
+            _("Question text"),
+            _("Answer"),
+            _("Comment"),
+            _("Evidence"),
+        ]
+        return [header, *(row[1:] for row in rows)]
     results = assessment_results(assessment)
     titles = [d["title"] for d in results["dimensions"]]
     if kind == "respondents":

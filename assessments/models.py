@@ -313,6 +313,8 @@ class Action(models.Model):
     notes = models.TextField(_("notes"), max_length=5000, blank=True)
     # Set on actions drafted from the results, so suggesting again adds nothing twice.
     suggested_for_stage = models.PositiveSmallIntegerField(null=True, blank=True)
+    # A suggestion stays a proposal until a consultant accepts it (or drops it).
+    accepted = models.BooleanField(_("accepted"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     done_at = models.DateTimeField(null=True, blank=True)

@@ -14,8 +14,14 @@ import yaml
 
 CHANNELS = ("web", "email", "mobile", "social", "contact_centre", "in_store")
 LEVELS = range(1, 8)
-KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,119}$")
+KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,79}$")
 MAX_FILE_BYTES = 1024 * 1024
+MAX_DIMENSIONS = 30
+MAX_QUESTIONS = 400
+# Weights are stored with 4 decimals, under 100,000.
+MAX_WEIGHT = Decimal(10000)
+WEIGHT_QUANTUM = Decimal("0.0001")
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class QuestionnaireFileError(ValueError):
@@ -27,7 +33,16 @@ class QuestionnaireFileError(ValueError):
 
 
 class _UniqueKeyLoader(yaml.SafeLoader):
-    """Safe YAML that refuses a mapping with the same key twice (YAML keeps the last)."""
+    """Safe YAML that refuses a mapping with the same key twice (YAML keeps the last),
+    and aliases, which let a small file expand into an enormous one."""
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.events.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(
+                None, None, "aliases (*name) are not allowed", event.start_mark
+            )
+        return super().compose_node(parent, index)
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
         seen = set()
@@ -52,6 +67,8 @@ def parse(data: bytes | str) -> Any:
             raise QuestionnaireFileError(["file: must be UTF-8 text"]) from exc
     try:
         return yaml.load(data, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
+    except (TypeError, RecursionError) as exc:  # unhashable keys, absurd nesting
+        raise QuestionnaireFileError(["file: not a questionnaire in the documented shape"]) from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
@@ -73,6 +90,9 @@ def _weight(value: Any, path: str, problems: list[str]) -> int | str:
     if not number.is_finite() or number <= 0:
         problems.append(f"{path}: must be > 0")
         return 1
+    if number > MAX_WEIGHT or number != number.quantize(WEIGHT_QUANTUM):
+        problems.append(f"{path}: must be at most 10000, with at most 4 decimals")
+        return 1
     return int(number) if number == number.to_integral_value() else str(number.normalize())
 
 
@@ -84,7 +104,7 @@ def _text(value: Any, path: str, problems: list[str], *, required: bool, limit: 
     if not isinstance(value, str | int | float) or isinstance(value, bool):
         problems.append(f"{path}: must be text")
         return ""
-    text = str(value).strip()
+    text = CONTROL_CHARACTERS.sub("", str(value)).strip()
     if len(text) > limit:
         problems.append(f"{path}: must be at most {limit} characters")
     return text
@@ -93,7 +113,7 @@ def _text(value: Any, path: str, problems: list[str], *, required: bool, limit: 
 def _key(value: Any, path: str, problems: list[str]) -> str:
     if not isinstance(value, str) or not KEY_PATTERN.match(value):
         problems.append(
-            f"{path}: must be lowercase letters, digits, '-' or '_' (at most 120 characters)"
+            f"{path}: must be lowercase letters, digits, '-' or '_' (at most 80 characters)"
         )
         return str(value)
     return value
@@ -178,6 +198,16 @@ def normalise(data: Any) -> dict:
     if not isinstance(dimensions, list) or not dimensions:
         problems.append("dimensions: must list at least one dimension")
         dimensions = []
+    questions = sum(
+        len(d.get("questions") or [])
+        if isinstance(d, dict) and isinstance(d.get("questions"), list)
+        else 0
+        for d in dimensions
+    )
+    if len(dimensions) > MAX_DIMENSIONS or questions > MAX_QUESTIONS:
+        raise QuestionnaireFileError(
+            [f"dimensions: at most {MAX_DIMENSIONS} dimensions and {MAX_QUESTIONS} questions"]
+        )
     content = {
         "key": _key(data.get("key"), "key", problems),
         "title": _text(data.get("title"), "title", problems, required=True, limit=200),

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
@@ -23,6 +24,16 @@ from .selectors import QuestionRef, version_questions
 from .tokens import new_nonce, token_for, token_hash
 
 MAX_COMMENT = 5000
+# Control characters (NUL above all) cannot be stored in PostgreSQL text or written to
+# XLSX, and nobody types them on purpose: they are dropped from every text we keep.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean_text(value: object) -> str:
+    """Text as kept: control characters dropped, surrounding space trimmed."""
+    return CONTROL_CHARACTERS.sub("", str(value or "")).strip()
+
+
 MAX_EVIDENCE = 2000
 MAX_CSV_BYTES = 512 * 1024
 MAX_CSV_ROWS = 1000
@@ -44,12 +55,14 @@ def _respondent_clean(
     exclude_id=None,
     taken: set[str] | None = None,
 ) -> dict:
-    name = " ".join((name or "").split())
+    name = " ".join(clean_text(name).split())
     if not name:
         raise ValidationError({"name": _("Enter a name.")}, code="required")
     if len(name) > 150:
         raise ValidationError({"name": _("Use at most 150 characters.")}, code="max_length")
-    email = (email or "").strip().lower()
+    email = clean_text(email).lower()
+    if len(email) > 254:
+        raise ValidationError({"email": _("Enter a valid email address.")})
     if email:
         try:
             validate_email(email)
@@ -70,15 +83,22 @@ def _respondent_clean(
         raise ValidationError(
             {"role": _("Choose one of: %(roles)s.") % {"roles": ", ".join(RespondentRole.values)}}
         )
-    department = (department or "").strip()
+    department = clean_text(department)
     if len(department) > 100:
         raise ValidationError({"department": _("Use at most 100 characters.")})
     try:
         weight = Decimal(str(weight if weight not in (None, "") else 1))
     except InvalidOperation:
         weight = Decimal(-1)
-    if not weight.is_finite() or weight <= 0 or weight > 1000:
-        raise ValidationError({"weight": _("The weight must be a number above 0 (1 is usual).")})
+    if (
+        not weight.is_finite()
+        or weight < Decimal("0.001")
+        or weight > 1000
+        or weight != weight.quantize(Decimal("0.001"))
+    ):
+        raise ValidationError(
+            {"weight": _("The weight must be between 0.001 and 1000, with at most 3 decimals.")}
+        )
     return {
         "name": name,
         "email": email,
@@ -163,7 +183,12 @@ def respondents_import_csv(*, assessment: Assessment, data: bytes | str) -> list
             data = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             raise ValidationError({"file": _("Save the file as UTF-8 CSV.")}) from exc
-    rows = list(csv.reader(io.StringIO(data)))
+    try:
+        rows = list(csv.reader(io.StringIO(CONTROL_CHARACTERS.sub("", data))))
+    except csv.Error as exc:
+        raise ValidationError(
+            {"file": _("This is not a CSV file we can read: %(error)s") % {"error": exc}}
+        ) from exc
     if not rows:
         raise ValidationError({"file": _("The file is empty.")})
     header = [h.strip().lower() for h in rows[0]]
@@ -301,6 +326,8 @@ def respondent_reissue(*, respondent: Respondent) -> Respondent:
 
     respondent = _fresh(respondent)
     _require_open(respondent.assessment)
+    if respondent.is_consensus:
+        raise ValidationError(_("The workshop consensus is entered by the consultant."))
     _issue_token(respondent)
     respondent.invited_at = respondent.invited_at or timezone.now()
     respondent.save(update_fields=["token_nonce", "token_hash", "revoked_at", "invited_at"])
@@ -427,7 +454,7 @@ def _answer_clean(question: QuestionRef, change: dict) -> dict:
         fields["value"] = value
     for field, limit in (("comment", MAX_COMMENT), ("evidence", MAX_EVIDENCE)):
         if field in change:
-            text = str(change[field] or "").strip()
+            text = clean_text(change[field])
             if len(text) > limit:
                 raise ValidationError(
                     {
@@ -559,9 +586,12 @@ def respondent_reopen(*, respondent: Respondent) -> Respondent:
 
 @transaction.atomic
 def consensus_notes_save(*, respondent: Respondent, notes: str) -> Respondent:
-    notes = (notes or "").strip()
+    """Save the workshop's notes. The consensus is the consultant's record of what the group
+    agreed, not a draft: it counts in the results from its first save."""
+    notes = clean_text(notes)
     if len(notes) > MAX_COMMENT:
         raise ValidationError({"notes": _("Notes may be at most 5000 characters.")})
     respondent.notes = notes
-    respondent.save(update_fields=["notes"])
+    respondent.submitted_at = respondent.submitted_at or timezone.now()
+    respondent.save(update_fields=["notes", "submitted_at"])
     return respondent

@@ -7,6 +7,7 @@ same answers grouped another way, so no number anywhere is computed twice.
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal
 from uuid import UUID
 
 from django.db.models import Q
@@ -96,7 +97,7 @@ def _level(value: str) -> int | str:
     return int(value) if value.isdigit() else value
 
 
-def peer_scores(assessment: Assessment) -> list[float]:
+def peer_scores(assessment: Assessment) -> list[str]:
     """Overall scores of the workspace's other closed assessments of the same questionnaire
     (by key), for the benchmark; 5 queries."""
     peers = list(
@@ -110,7 +111,7 @@ def peer_scores(assessment: Assessment) -> list[float]:
         return []
     data = gather(peers)
     scores = (
-        score_assessment(scoring_input(p, data), respondent_rows=False)["overall"]["score"]
+        score_assessment(scoring_input(p, data), respondent_rows=False)["overall"]["exact"]
         for p in peers
     )
     return [s for s in scores if s is not None]
@@ -168,6 +169,8 @@ def assessment_results(assessment: Assessment) -> dict:
             if row["divergent"]
             else []
         )
+    if assessment.anonymity == Assessment.Anonymity.ROLES:
+        scores["respondents"] = []  # rows keyed by respondent could be traced to names
     return {
         **scores,
         "assessment": {
@@ -187,11 +190,35 @@ def assessment_results(assessment: Assessment) -> dict:
     }
 
 
-def _who(respondent: dict, assessment: Assessment) -> str:
-    role = RespondentRole(respondent["role"]).label
+def respondent_labels(assessment: Assessment, respondents: list[dict]) -> dict[UUID, str]:
+    """How each respondent is shown next to an answer or comment.
+
+    Named: name and role. Roles only: the role, where at least three share it; else
+    "Other", where at least three end up there; else no label at all that could single
+    anyone out.
+    """
+    if assessment.anonymity == Assessment.Anonymity.NAMED:
+        return {r["id"]: f"{r['name']} ({RespondentRole(r['role']).label})" for r in respondents}
+    sizes: dict[str, int] = defaultdict(int)
+    for r in respondents:
+        sizes[r["role"]] += 1
+    others = sum(n for n in sizes.values() if n < MIN_ROLE_GROUP)
+    labels = {}
+    for r in respondents:
+        if sizes[r["role"]] >= MIN_ROLE_GROUP:
+            labels[r["id"]] = str(RespondentRole(r["role"]).label)
+        elif others >= MIN_ROLE_GROUP:
+            labels[r["id"]] = str(RespondentRole.OTHER.label)
+        else:
+            labels[r["id"]] = _("A respondent")
+    return labels
+
+
+def _anonymous(assessment: Assessment, rows: list[dict]) -> list[dict]:
+    # Roles only: no order that could be matched against the list of respondents.
     if assessment.anonymity == Assessment.Anonymity.ROLES:
-        return str(role)
-    return f"{respondent['name']} ({role})"
+        return sorted(rows, key=lambda row: tuple(str(v) for v in row.values()))
+    return rows
 
 
 def _heatmap(
@@ -201,7 +228,7 @@ def _heatmap(
     (and past MAX_NAMED_ROWS respondents, where a row each would not be read), where a
     group of fewer than three joins "Other" so nobody is singled out."""
     if assessment.anonymity == Assessment.Anonymity.NAMED and len(respondents) <= MAX_NAMED_ROWS:
-        labels = {str(r["id"]): _who(r, assessment) for r in respondents}
+        labels = {str(k): v for k, v in respondent_labels(assessment, respondents).items()}
         return [{"label": labels[row["key"]], "scores": row["dimensions"]} for row in scored]
     groups: dict[str, list[str]] = defaultdict(list)
     for r in respondents:
@@ -266,10 +293,14 @@ def _widest(
             data.answers[r["id"]].get(q["key"], {}).get("value") or "dont_know" for r in respondents
         ]
         if len(respondents) <= MAX_NAMED_ROWS:
-            answers = [
-                {"who": _who(r, assessment), "value": v}
-                for r, v in zip(respondents, values, strict=True)
-            ]
+            labels = respondent_labels(assessment, respondents)
+            answers = _anonymous(
+                assessment,
+                [
+                    {"who": labels[r["id"]], "value": v}
+                    for r, v in zip(respondents, values, strict=True)
+                ],
+            )
         else:  # too many to list: how many gave each answer
             answers = [
                 {"who": _("%(n)d people") % {"n": values.count(v)}, "value": v}
@@ -295,16 +326,18 @@ def _comments(
     questions: list, respondents: list, data: Gathered, assessment: Assessment
 ) -> list[dict]:
     grouped = []
+    labels = respondent_labels(assessment, respondents)
     for q in questions:
         notes = [
             {
-                "who": _who(r, assessment),
+                "who": labels[r["id"]],
                 "comment": a.get("comment", ""),
                 "evidence": a.get("evidence", ""),
             }
             for r in respondents
             if (a := data.answers[r["id"]].get(q["key"])) and (a["comment"] or a["evidence"])
         ]
+        notes = _anonymous(assessment, notes)
         if notes:
             grouped.append(
                 {
@@ -342,7 +375,8 @@ def assessment_compare(current: Assessment) -> dict | None:
     old = {d["key"]: d for d in before["dimensions"]}
 
     def delta(a: float | None, b: float | None) -> float | None:
-        return None if a is None or b is None else round(b - a, 2)
+        # The change between the two numbers shown, in decimal: no float noise.
+        return None if a is None or b is None else float(Decimal(str(b)) - Decimal(str(a)))
 
     rows = []
     for d in after["dimensions"]:

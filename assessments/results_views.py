@@ -102,9 +102,16 @@ def assessment_targets_view(request: HttpRequest, membership: Membership, assess
     try:
         services.assessment_update(assessment=assessment, targets=targets)
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Targets saved; gaps and priorities are updated."))
+        # Shown on the results page itself, with a 400, and nothing saved.
+        context = {
+            "assessment": assessment,
+            "client": assessment.client,
+            "can_edit": True,
+            "target_error": " ".join(exc.messages),
+            **_results_context(assessment_results(assessment)),
+        }
+        return render(request, "assessments/results.html", context, status=400)
+    messages.success(request, _("Targets saved; gaps and priorities are updated."))
     return redirect("assessment_results", membership.workspace_id, assessment.id)
 
 

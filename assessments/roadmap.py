@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import Action, Assessment
+from .respondents import clean_text
 from .results import assessment_results
 
 HORIZON_ORDER = Case(
@@ -71,6 +72,7 @@ def roadmap_suggest(*, assessment: Assessment) -> list[Action]:
             horizon=horizon_for(dimension["priority"]),
             position=position,
             suggested_for_stage=stage,
+            accepted=False,
         ))  # fmt: skip
         position += 1
     return created
@@ -79,7 +81,7 @@ def roadmap_suggest(*, assessment: Assessment) -> list[Action]:
 def _clean(assessment: Assessment, fields: dict) -> dict:
     cleaned = {}
     if "title" in fields:
-        title = " ".join(str(fields["title"] or "").split())
+        title = " ".join(clean_text(fields["title"]).split())
         if not title:
             raise ValidationError({"title": _("Enter a title.")})
         if len(title) > 200:
@@ -105,6 +107,8 @@ def _clean(assessment: Assessment, fields: dict) -> dict:
         if fields["status"] not in Action.Status.values:
             raise ValidationError({"status": _("Choose open, in progress, done or dropped.")})
         cleaned["status"] = fields["status"]
+    if "accepted" in fields:
+        cleaned["accepted"] = bool(fields["accepted"])
     if "horizon" in fields:
         if fields["horizon"] not in Action.Horizon.values:
             raise ValidationError({"horizon": _("Choose now, next or later.")})
@@ -112,7 +116,7 @@ def _clean(assessment: Assessment, fields: dict) -> dict:
     for name, limit in (("description", 5000), ("notes", 5000), ("owner_name", 150),
                         ("owner_email", 254)):  # fmt: skip
         if name in fields:
-            value = str(fields[name] or "").strip()
+            value = clean_text(fields[name])
             if len(value) > limit:
                 raise ValidationError({name: _("Use at most %(n)d characters.") % {"n": limit}})
             cleaned[name] = value
@@ -148,6 +152,13 @@ def action_update(*, action: Action, **fields) -> Action:
     elif action.status != Action.Status.DONE:
         action.done_at = None
     action.save()
+    return action
+
+
+@transaction.atomic
+def action_accept(*, action: Action) -> Action:
+    action.accepted = True
+    action.save(update_fields=["accepted", "updated_at"])
     return action
 
 

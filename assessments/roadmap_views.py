@@ -124,7 +124,9 @@ def action_quick_view(
     assessment = _assessment(membership, assessment_id)
     action = roadmap.action_get(assessment=assessment, action_id=action_id)
     try:
-        if request.POST.get("move") in ("-1", "1"):
+        if request.POST.get("accept"):
+            roadmap.action_accept(action=action)
+        elif request.POST.get("move") in ("-1", "1"):
             roadmap.action_move(action=action, offset=int(request.POST["move"]))
         elif "status" in request.POST:
             roadmap.action_update(action=action, status=request.POST["status"])

@@ -9,7 +9,7 @@ from fractions import Fraction
 from math import floor, lcm
 from typing import Any, NamedTuple
 
-from cxmaturity.numbers import quantize_half_up, round_half_up
+from cxmaturity.numbers import exact, quantize_half_up, round_half_up
 
 
 class Stage(NamedTuple):
@@ -72,21 +72,35 @@ def _answer(value: Any, item: str) -> int | str:
 def _target(value: Any, item: str) -> int | None:
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, int) or value not in LEVELS:
+    try:
+        level = exact(value, item)
+    except ValueError:
+        level = Fraction(0)
+    if level.denominator != 1 or int(level) not in LEVELS:
         raise ValueError(f"{item}: target must be a stage 1..7, not {value!r}")
-    return value
+    return int(level)
+
+
+def _list(value: Any, item: str) -> list:
+    if value is None:
+        return []
+    if not isinstance(value, list | tuple):
+        raise ValueError(f"{item}: must be a list")
+    return list(value)
 
 
 def _parse(data: dict) -> tuple[list[dict], list[dict], list[Fraction]]:
     if not isinstance(data, dict):
         raise ValueError("input: must be an object with dimensions and respondents")
     dimensions, question_keys = [], set()
-    for i, raw in enumerate(data.get("dimensions") or []):
+    for i, raw in enumerate(_list(data.get("dimensions"), "dimensions")):
         key = raw.get("key") if isinstance(raw, dict) else None
         if not key:
             raise ValueError(f"dimensions[{i}]: needs a key")
         questions = []
-        for j, q in enumerate(raw.get("questions") or []):
+        if any(d["key"] == key for d in dimensions):
+            raise ValueError(f"dimension {key}: key used twice")
+        for j, q in enumerate(_list(raw.get("questions"), f"dimension {key}, questions")):
             q_key = q.get("key") if isinstance(q, dict) else None
             if not q_key:
                 raise ValueError(f"dimension {key}, questions[{j}]: needs a key")
@@ -104,11 +118,14 @@ def _parse(data: dict) -> tuple[list[dict], list[dict], list[Fraction]]:
                 "questions": questions,
             }
         )
-    respondents = []
-    for i, raw in enumerate(data.get("respondents") or []):
+    respondents, respondent_keys = [], set()
+    for i, raw in enumerate(_list(data.get("respondents"), "respondents")):
         key = raw.get("key") if isinstance(raw, dict) else None
         if key is None:
             raise ValueError(f"respondents[{i}]: needs a key")
+        if key in respondent_keys:
+            raise ValueError(f"respondent {key}: key used twice")
+        respondent_keys.add(key)
         answers = raw.get("answers") or {}
         if not isinstance(answers, dict):
             raise ValueError(f"respondent {key}: answers must map question keys to answers")
@@ -125,7 +142,7 @@ def _parse(data: dict) -> tuple[list[dict], list[dict], list[Fraction]]:
             }
         )
     peers = []
-    for i, value in enumerate(data.get("peers") or []):
+    for i, value in enumerate(_list(data.get("peers"), "peers")):
         if isinstance(value, bool):
             raise ValueError(f"peers[{i}]: must be a number")
         try:
@@ -245,6 +262,7 @@ def _overall(score: Fraction | None, peers: list[Fraction]) -> dict:
             "phase": None,
             "percentile": None,
             "peer_count": len(peers),
+            "exact": None,
         }
     level = stage(score)
     percentile = None
@@ -259,6 +277,8 @@ def _overall(score: Fraction | None, peers: list[Fraction]) -> dict:
         "phase": STAGES[level - 1].phase,
         "percentile": percentile,
         "peer_count": len(peers),
+        # O unrounded, as a fraction ("67/18"): what a benchmark compares, exactly.
+        "exact": str(score),
     }
 
 

@@ -266,6 +266,6 @@ def assessment_run_again(*, previous: Assessment, created_by: User | None) -> As
     Respondent.objects.bulk_create([
         Respondent(assessment=assessment, name=r.name, email=r.email, role=r.role,
                    department=r.department, weight=r.weight)
-        for r in previous.respondents.filter(is_consensus=False)
+        for r in previous.respondents.filter(is_consensus=False, revoked_at__isnull=True)
     ])  # fmt: skip
     return assessment

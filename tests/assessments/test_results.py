@@ -159,7 +159,8 @@ def test_bad_target_is_refused_and_nothing_changes(client, consultant, workspace
     assessment = open_assessment(client=ClientFactory(workspace=workspace))
     client.force_login(consultant)
     url = reverse("assessment_targets", args=[workspace.id, assessment.id])
-    response = client.post(url, {"target_strategy": bad, "target_channels": "5"}, follow=True)
+    response = client.post(url, {"target_strategy": bad, "target_channels": "5"})
+    assert response.status_code == 400
     assert "must be a stage from 1 to 7" in response.text
     assessment.refresh_from_db()
     assert assessment.targets == {}

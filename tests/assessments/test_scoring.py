@@ -48,6 +48,7 @@ def test_worked_example():
         "phase": "Attract",
         "percentile": None,
         "peer_count": 0,
+        "exact": "67/18",
     }
     strategy, testing = result["dimensions"]
     assert strategy == {
@@ -127,6 +128,32 @@ def test_percentile_only_from_five_peers():
     # A peer equal to O counts half: 100 · (2 + ½) / 6 = 41.67 → 42.
     data["peers"] = ["67/18", 1, 1, 7, 7, 7]
     assert score_assessment(data)["overall"]["percentile"] == 42
+
+
+def test_duplicate_keys_and_wrong_types_raise_value_error():
+    for mutate in (
+        lambda d: d["respondents"].append(dict(d["respondents"][0])),
+        lambda d: d["dimensions"].append({"key": "strategy", "questions": []}),
+        lambda d: d.update(peers="3.1"),
+        lambda d: d.update(respondents={"a": 1}),
+    ):
+        data = copy.deepcopy(WORKED)
+        mutate(data)
+        with pytest.raises(ValueError, match=r"twice|must be a list"):
+            score_assessment(data)
+
+
+def test_target_may_be_a_decimal_string():
+    data = copy.deepcopy(WORKED)
+    data["dimensions"][1]["target"] = "5"
+    assert score_assessment(data)["dimensions"][1]["target"] == 5
+
+
+def test_a_peer_equal_to_the_score_counts_half_when_given_exactly():
+    data = copy.deepcopy(WORKED)
+    data["peers"] = ["67/18", "67/18", 1, 1, 7]
+    # Two equal (½ each) and two below: 100 · 3 / 5 = 60.
+    assert score_assessment(data)["overall"]["percentile"] == 60
 
 
 def test_rounding_is_half_up_on_exact_values():
