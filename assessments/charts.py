@@ -46,3 +46,31 @@ def heat_class(score: float | None) -> str:
     if score is None:
         return "heat-none"
     return f"heat-{min(7, max(1, int(score)))}"
+
+
+def trend(
+    labels: list[str], values: list[float | None], *, width: int = 560, height: int = 180
+) -> dict:
+    """A line of scores (1..7) over assessments, oldest left; gaps where nothing scored."""
+    left, right, top, bottom = 40, 20, 15, 35
+    inner_w, inner_h = width - left - right, height - top - bottom
+    step = inner_w / max(len(values) - 1, 1)
+
+    def y(score: float) -> float:
+        return round(top + inner_h * (7 - score) / 6, 1)
+
+    points = [
+        {"x": round(left + i * step, 1), "y": y(v), "value": v, "label": labels[i]}
+        for i, v in enumerate(values)
+        if v is not None
+    ]
+    return {
+        "width": width,
+        "height": height,
+        "line": " ".join(f"{p['x']},{p['y']}" for p in points),
+        "points": points,
+        "grid": [{"level": level, "y": y(level)} for level in range(1, 8)],
+        "left": left,
+        "right": width - right,
+        "label_y": height - 10,
+    }

@@ -119,6 +119,7 @@ def client_create_view(request: HttpRequest, membership: Membership) -> HttpResp
 
 @workspace_view()
 def client_detail_view(request: HttpRequest, membership: Membership, client_id: UUID):
+    from assessments.charts import trend
     from assessments.results import overall_scores
     from assessments.selectors import assessment_list
 
@@ -128,12 +129,19 @@ def client_detail_view(request: HttpRequest, membership: Membership, client_id: 
     overall = overall_scores(assessments)
     for assessment in assessments:
         assessment.overall = overall[assessment.id]
+    oldest_first = assessments[::-1]
+    chart = (
+        trend([a.title for a in oldest_first], [a.overall["score"] for a in oldest_first])
+        if sum(1 for a in assessments if a.overall["score"] is not None) >= 2
+        else None
+    )
     return render(
         request,
         "workspaces/client_detail.html",
         {
             "client": client,
             "assessments": assessments,
+            "trend": chart,
             "can_edit": membership.has_role(Role.CONSULTANT),
         },
     )

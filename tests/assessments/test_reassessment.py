@@ -60,6 +60,8 @@ def test_client_page_shows_the_trend_and_dashboard_the_stage(baseline, client):
     page = client.get(baseline.client.get_absolute_url())
     scores = [a.overall["score"] for a in page.context["assessments"]]
     assert all(s is not None for s in scores)
+    assert 'class="trend-line"' in page.text
+    assert len(page.context["trend"]["points"]) == 2
     dashboard = client.get(reverse("workspace_dashboard", args=[ws]))
     northwind = next(
         c for c in dashboard.context["page"].object_list if c.name == "Northwind Retail"
