@@ -1,1 +1,208 @@
-"""Strategy plans, the six steps, engagement value and KPIs arrive with the strategy issue."""
+"""Strategy plans and the six steps from strategy to KPIs (domain.md §5-7)."""
+
+import uuid
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from workspaces.models import Client
+
+
+class Journey(models.TextChoices):
+    SHOPPING = "shopping", _("Shopping")
+    SHARING = "sharing", _("Sharing")
+    ADVOCACY = "advocacy", _("Advocacy")
+
+
+class LifecycleStage(models.TextChoices):
+    CONSIDERATION = "consideration", _("Consideration")
+    EVALUATION = "evaluation", _("Evaluation")
+    PURCHASE = "purchase", _("Purchase")
+    POST_PURCHASE = "post_purchase", _("Post-purchase")
+
+
+class Involvement(models.TextChoices):
+    """Forrester's four I's, from use to championing."""
+
+    INVOLVEMENT = "involvement", _("Involvement")
+    INTERACTION = "interaction", _("Interaction")
+    INTIMACY = "intimacy", _("Intimacy")
+    INFLUENCE = "influence", _("Influence")
+
+
+class Direction(models.TextChoices):
+    INCREASE = "increase", _("Increase")
+    DECREASE = "decrease", _("Decrease")
+
+
+class StrategyPlan(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        ACTIVE = "active", _("Active")
+        ARCHIVED = "archived", _("Archived")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="strategy_plans")
+    title = models.CharField(_("title"), max_length=200)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["client"], condition=Q(status="active"), name="plan_one_active_per_client"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class PlanItem(models.Model):
+    """What every step's items share: the plan they belong to and their place in it."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    position = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["position", "created_at"]
+
+
+class StrategicTheme(PlanItem):
+    plan = models.ForeignKey(StrategyPlan, on_delete=models.CASCADE, related_name="themes")
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), max_length=2000, blank=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StrategicObjective(PlanItem):
+    plan = models.ForeignKey(
+        StrategyPlan, on_delete=models.CASCADE, related_name="strategic_objectives"
+    )
+    theme = models.ForeignKey(
+        StrategicTheme, on_delete=models.CASCADE, null=True, blank=True, related_name="objectives"
+    )
+    statement = models.CharField(_("statement"), max_length=300)
+    measure = models.CharField(_("measure"), max_length=200, blank=True)
+    due = models.DateField(_("due"), null=True, blank=True)
+    owner = models.CharField(_("owner"), max_length=150, blank=True)
+
+    def __str__(self) -> str:
+        return self.statement
+
+
+class MarketingObjective(PlanItem):
+    plan = models.ForeignKey(
+        StrategyPlan, on_delete=models.CASCADE, related_name="marketing_objectives"
+    )
+    strategic_objective = models.ForeignKey(
+        StrategicObjective,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="marketing_objectives",
+    )
+    statement = models.CharField(_("statement"), max_length=300)
+    segment = models.CharField(_("segment"), max_length=200, blank=True)
+    journey = models.CharField(_("journey"), max_length=10, choices=Journey.choices, blank=True)
+    lifecycle_stage = models.CharField(
+        _("lifecycle stage"), max_length=15, choices=LifecycleStage.choices, blank=True
+    )
+    due = models.DateField(_("due"), null=True, blank=True)
+    owner = models.CharField(_("owner"), max_length=150, blank=True)
+
+    def __str__(self) -> str:
+        return self.statement
+
+
+class EngagementCategory(PlanItem):
+    """A band of points on the engagement value scale, by the commitment it shows."""
+
+    plan = models.ForeignKey(
+        StrategyPlan, on_delete=models.CASCADE, related_name="engagement_categories"
+    )
+    key = models.SlugField(max_length=40)
+    name = models.CharField(_("name"), max_length=100)
+    min_points = models.PositiveIntegerField(_("minimum points"), default=0)
+    max_points = models.PositiveIntegerField(_("maximum points"), null=True, blank=True)
+
+    class Meta(PlanItem.Meta):
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "key"], name="category_unique_key_in_plan"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DigitalGoal(PlanItem):
+    """A detectable visitor action that shows commitment, worth points on the scale."""
+
+    plan = models.ForeignKey(StrategyPlan, on_delete=models.CASCADE, related_name="digital_goals")
+    marketing_objective = models.ForeignKey(
+        MarketingObjective,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="digital_goals",
+    )
+    name = models.CharField(_("name"), max_length=200)
+    channel = models.CharField(_("channel"), max_length=20, blank=True)
+    how_detected = models.CharField(_("how detected"), max_length=300, blank=True)
+    category = models.ForeignKey(
+        EngagementCategory, on_delete=models.SET_NULL, null=True, blank=True, related_name="goals"
+    )
+    points = models.PositiveIntegerField(_("engagement value points"), null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class KPI(PlanItem):
+    plan = models.ForeignKey(StrategyPlan, on_delete=models.CASCADE, related_name="kpis")
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), max_length=2000, blank=True)
+    unit = models.CharField(_("unit"), max_length=50, blank=True)
+    direction = models.CharField(
+        _("direction"), max_length=8, choices=Direction.choices, default=Direction.INCREASE
+    )
+    baseline = models.DecimalField(_("baseline"), max_digits=14, decimal_places=4)
+    target = models.DecimalField(_("target"), max_digits=14, decimal_places=4)
+    start = models.DateField(_("start"))
+    due = models.DateField(_("due"))
+    owner = models.CharField(_("owner"), max_length=150, blank=True)
+    involvement = models.CharField(
+        _("Forrester's I"), max_length=12, choices=Involvement.choices, blank=True
+    )
+    journey = models.CharField(_("journey"), max_length=10, choices=Journey.choices, blank=True)
+    digital_goal = models.ForeignKey(
+        DigitalGoal, on_delete=models.SET_NULL, null=True, blank=True, related_name="kpis"
+    )
+    marketing_objective = models.ForeignKey(
+        MarketingObjective, on_delete=models.SET_NULL, null=True, blank=True, related_name="kpis"
+    )
+    data_source = models.CharField(_("data source"), max_length=300, blank=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Measurement(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kpi = models.ForeignKey(KPI, on_delete=models.CASCADE, related_name="measurements")
+    date = models.DateField(_("date"))
+    value = models.DecimalField(_("value"), max_digits=14, decimal_places=4)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["date", "created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.kpi_id} {self.date}: {self.value}"

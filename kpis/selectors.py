@@ -1,0 +1,159 @@
+"""Reads for strategy plans: the coverage checklist and the scorecard."""
+
+from collections import defaultdict
+from datetime import date, timedelta
+from uuid import UUID
+
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from workspaces.models import Workspace
+
+from .engagement import engagement_value
+from .models import (
+    KPI,
+    DigitalGoal,
+    MarketingObjective,
+    Measurement,
+    StrategicObjective,
+    StrategicTheme,
+    StrategyPlan,
+)
+from .status import kpi_status
+
+STALE_AFTER = timedelta(days=45)
+
+
+def plan_get(*, workspace: Workspace, plan_id: UUID) -> StrategyPlan:
+    return get_object_or_404(
+        StrategyPlan.objects.select_related("client"), client__workspace=workspace, id=plan_id
+    )
+
+
+def coverage(*, plan: StrategyPlan) -> list[dict]:
+    """The checklist of domain.md §5, each check naming its orphans; 5 queries."""
+    themes = list(StrategicTheme.objects.filter(plan=plan).values("id", "name"))
+    objectives = list(
+        StrategicObjective.objects.filter(plan=plan).values("id", "statement", "theme_id")
+    )
+    marketing = list(
+        MarketingObjective.objects.filter(plan=plan).values(
+            "id", "statement", "strategic_objective_id"
+        )
+    )
+    goals = list(
+        DigitalGoal.objects.filter(plan=plan).values(
+            "id", "name", "marketing_objective_id", "points", "category_id"
+        )
+    )
+    kpis = list(
+        KPI.objects.filter(plan=plan).values(
+            "id", "name", "digital_goal_id", "marketing_objective_id"
+        )
+    )
+
+    def without_child(parents: list, children: list, link: str, label: str) -> list[str]:
+        linked = {c[link] for c in children}
+        return [p[label] for p in parents if p["id"] not in linked]
+
+    checks = [
+        (
+            "themes",
+            "Every strategic theme has a strategic objective",
+            without_child(themes, objectives, "theme_id", "name"),
+        ),
+        (
+            "strategic_objectives",
+            "Every strategic objective has a marketing objective",
+            without_child(objectives, marketing, "strategic_objective_id", "statement"),
+        ),
+        (
+            "marketing_objectives",
+            "Every marketing objective has a digital goal",
+            without_child(marketing, goals, "marketing_objective_id", "statement"),
+        ),
+        (
+            "points",
+            "Every digital goal has points on the engagement value scale",
+            [g["name"] for g in goals if g["points"] is None or g["category_id"] is None],
+        ),
+        (
+            "kpis",
+            "Every KPI links to a digital goal or a marketing objective",
+            [
+                k["name"]
+                for k in kpis
+                if not k["digital_goal_id"] and not k["marketing_objective_id"]
+            ],
+        ),
+        (
+            "orphans",
+            "No item without a parent",
+            [o["statement"] for o in objectives if not o["theme_id"]]
+            + [m["statement"] for m in marketing if not m["strategic_objective_id"]]
+            + [g["name"] for g in goals if not g["marketing_objective_id"]],
+        ),
+    ]
+    return [
+        {"key": key, "check": text, "orphans": names, "ok": not names}
+        for key, text, names in checks
+    ]
+
+
+def scorecard(*, plan: StrategyPlan, today: date | None = None) -> list[dict]:
+    """Every KPI with its status (SCORING.md §4) and its measurements; 2 queries."""
+    today = today or timezone.localdate()
+    kpis = list(KPI.objects.filter(plan=plan).order_by("position", "created_at"))
+    series = defaultdict(list)
+    for m in Measurement.objects.filter(kpi__plan=plan).order_by("date", "created_at"):
+        series[m.kpi_id].append(m)
+    rows = []
+    for kpi in kpis:
+        measurements = series[kpi.id]
+        status = kpi_status(
+            {
+                "baseline": str(kpi.baseline),
+                "target": str(kpi.target),
+                "direction": kpi.direction,
+                "start": kpi.start,
+                "due": kpi.due,
+                "measurements": [{"date": m.date, "value": str(m.value)} for m in measurements],
+            }
+        )
+        last = measurements[-1].date if measurements else None
+        rows.append(
+            {
+                "kpi": kpi,
+                **status,
+                "stale": last is None or today - last > STALE_AFTER,
+                "series": [float(m.value) for m in measurements],
+            }
+        )
+    return rows
+
+
+def engagement_scale(
+    *, plan: StrategyPlan, conversions: dict | None = None, visits: int = 0
+) -> dict:
+    """The plan's scale checked by SCORING.md §3, valued for a period's conversions."""
+    categories = list(plan.engagement_categories.order_by("position", "min_points"))
+    goals = list(plan.digital_goals.select_related("category"))
+    keys = {c.id: c.key for c in categories}
+    return engagement_value(
+        {
+            "categories": [
+                {"key": c.key, "min_points": c.min_points, "max_points": c.max_points}
+                for c in categories
+            ],
+            "goals": [
+                {
+                    "key": g.name,
+                    "category": keys.get(g.category_id, "(none)"),
+                    "points": g.points or 0,
+                    "conversions": (conversions or {}).get(str(g.id), 0),
+                }
+                for g in goals
+            ],
+            "visits": visits,
+        }
+    )

@@ -1,0 +1,237 @@
+"""Writes for strategy plans, the six steps, KPIs and measurements.
+
+Every item is checked against its plan: a parent from another plan (and so from another
+workspace) is refused by name, and a KPI's numbers are checked by the same rules as its
+status (kpis.status), so a KPI that could not be rated is never saved.
+"""
+
+import csv
+import io
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils.translation import gettext as _
+
+from workspaces.models import Client
+
+from .models import (
+    KPI,
+    DigitalGoal,
+    EngagementCategory,
+    MarketingObjective,
+    Measurement,
+    StrategicObjective,
+    StrategicTheme,
+    StrategyPlan,
+)
+from .status import kpi_status
+
+# domain.md §6: the default ladder of the engagement value scale.
+DEFAULT_CATEGORIES = [
+    ("awareness", _("Awareness"), 0, 4),
+    ("interest", _("Interest"), 5, 19),
+    ("lead", _("Lead"), 20, 49),
+    ("conversion", _("Conversion"), 50, 99),
+    ("advocacy", _("Retention & advocacy"), 100, 250),
+]
+MAX_CSV_ROWS = 5000
+
+# Each step: its model, the field naming its parent, and the parent's model.
+STEPS: dict[str, tuple[type, str | None, type | None]] = {
+    "theme": (StrategicTheme, None, None),
+    "strategic_objective": (StrategicObjective, "theme", StrategicTheme),
+    "marketing_objective": (MarketingObjective, "strategic_objective", StrategicObjective),
+    "digital_goal": (DigitalGoal, "marketing_objective", MarketingObjective),
+}
+
+
+@transaction.atomic
+def plan_create(*, client: Client, title: str) -> StrategyPlan:
+    title = " ".join((title or "").split())
+    if not title:
+        raise ValidationError({"title": _("Enter a title.")})
+    if len(title) > 200:
+        raise ValidationError({"title": _("Use at most 200 characters.")})
+    plan = StrategyPlan.objects.create(client=client, title=title)
+    EngagementCategory.objects.bulk_create(
+        [
+            EngagementCategory(
+                plan=plan,
+                key=key,
+                name=str(name),
+                min_points=low,
+                max_points=high,
+                position=position,
+            )
+            for position, (key, name, low, high) in enumerate(DEFAULT_CATEGORIES)
+        ]
+    )
+    return plan
+
+
+@transaction.atomic
+def plan_activate(*, plan: StrategyPlan) -> StrategyPlan:
+    """Make this the client's active plan; the one active before goes back to draft."""
+    StrategyPlan.objects.select_for_update().filter(
+        client_id=plan.client_id, status=StrategyPlan.Status.ACTIVE
+    ).exclude(id=plan.id).update(status=StrategyPlan.Status.DRAFT)
+    plan.status = StrategyPlan.Status.ACTIVE
+    plan.save(update_fields=["status"])
+    return plan
+
+
+def _in_plan(model: type, plan: StrategyPlan, item_id: Any, field: str) -> Any:
+    """The plan's item with this id, or None for none given; a ValidationError naming the
+    field for an id of another plan (or workspace), which is never confirmed to exist."""
+    if not item_id:
+        return None
+    item = model.objects.filter(plan=plan, id=item_id).first() if _is_uuid(item_id) else None
+    if item is None:
+        raise ValidationError({field: _("Choose one from this plan.")}, code="foreign_parent")
+    return item
+
+
+def _parent(plan: StrategyPlan, step: str, parent_id: Any) -> Any:
+    _model, field, parent_model = STEPS[step]
+    return _in_plan(parent_model, plan, parent_id, field) if parent_model else None
+
+
+def _is_uuid(value: Any) -> bool:
+    import uuid
+
+    try:
+        uuid.UUID(str(value))
+    except ValueError:
+        return False
+    return True
+
+
+@transaction.atomic
+def item_create(*, plan: StrategyPlan, step: str, parent_id: Any = None, **fields) -> Any:
+    """Add an item to one of the first four steps, under a parent of the same plan."""
+    model, field, _parent_model = STEPS[step]
+    parent = _parent(plan, step, parent_id)
+    position = (model.objects.filter(plan=plan).aggregate(n=Max("position"))["n"] or 0) + 1
+    item = model(plan=plan, position=position, **fields)
+    if field:
+        setattr(item, field, parent)
+    item.full_clean(exclude=["plan", field] if field else ["plan"])
+    item.save()
+    return item
+
+
+def kpi_check(fields: dict) -> None:
+    """The rules of SCORING.md §4, as field errors: target ≠ baseline, on the side of the
+    direction, due after start."""
+    try:
+        kpi_status(
+            {
+                key: str(fields[key]) if key in ("baseline", "target") else fields[key]
+                for key in ("baseline", "target", "direction", "start", "due")
+            }
+        )
+    except KeyError as exc:
+        raise ValidationError({exc.args[0]: _("This field is required.")}) from exc
+    except ValueError as exc:
+        field, _sep, message = str(exc).partition(": ")
+        raise ValidationError({field: message}) from exc
+
+
+@transaction.atomic
+def kpi_create(
+    *, plan: StrategyPlan, digital_goal_id: Any = None, marketing_objective_id: Any = None, **fields
+) -> KPI:
+    kpi_check(fields)
+    goal = _in_plan(DigitalGoal, plan, digital_goal_id, "digital_goal")
+    objective = _in_plan(MarketingObjective, plan, marketing_objective_id, "marketing_objective")
+    position = (plan.kpis.aggregate(n=Max("position"))["n"] or 0) + 1
+    kpi = KPI(
+        plan=plan, position=position, digital_goal=goal, marketing_objective=objective, **fields
+    )
+    kpi.full_clean(exclude=["plan", "digital_goal", "marketing_objective"])
+    kpi.save()
+    return kpi
+
+
+def _value(raw: Any, field: str) -> Decimal:
+    try:
+        value = Decimal(str(raw).strip())
+    except InvalidOperation as exc:
+        raise ValidationError({field: _("Enter a number.")}) from exc
+    if not value.is_finite() or abs(value) >= Decimal("1e10"):
+        raise ValidationError({field: _("Enter a number below ten billion.")})
+    return value
+
+
+@transaction.atomic
+def measurement_add(*, kpi: KPI, date: date | str, value: Any, note: str = "") -> Measurement:
+    when = _date(date, "date")
+    return Measurement.objects.create(
+        kpi=kpi, date=when, value=_value(value, "value"), note=(note or "").strip()[:300]
+    )
+
+
+def _date(raw: Any, field: str) -> date:
+    if isinstance(raw, date):
+        return raw
+    try:
+        return date.fromisoformat(str(raw).strip())
+    except ValueError as exc:
+        raise ValidationError({field: _("Enter a date as YYYY-MM-DD.")}) from exc
+
+
+@transaction.atomic
+def measurements_import_csv(*, plan: StrategyPlan, data: bytes | str) -> list[Measurement]:
+    """Add every row of `kpi,date,value` (a KPI of this plan, by name or id), or none.
+    Rows are numbered as a spreadsheet shows them: the header is row 1."""
+    if isinstance(data, bytes):
+        try:
+            data = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise ValidationError({"file": _("Save the file as UTF-8 CSV.")}) from exc
+    try:
+        rows = list(csv.reader(io.StringIO(data.replace("\x00", ""))))
+    except csv.Error as exc:
+        raise ValidationError({"file": _("This is not a CSV file we can read.")}) from exc
+    if not rows or [h.strip().lower() for h in rows[0][:3]] != ["kpi", "date", "value"]:
+        raise ValidationError({"file": _("Row 1 must be the header kpi,date,value.")})
+    if len(rows) - 1 > MAX_CSV_ROWS:
+        raise ValidationError({"file": _("At most %(n)d rows a file.") % {"n": MAX_CSV_ROWS}})
+    kpis = {str(k.id): k for k in plan.kpis.all()}
+    by_name = {k.name.strip().lower(): k for k in kpis.values()}
+    problems, created = [], []
+    for number, row in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        cells = [*row, "", "", ""][:3]
+        kpi = kpis.get(cells[0].strip()) or by_name.get(cells[0].strip().lower())
+        try:
+            if kpi is None:
+                raise ValidationError(
+                    {
+                        "kpi": _("no KPI of this plan is called “%(name)s”.")
+                        % {"name": cells[0].strip()}
+                    }
+                )
+            created.append(
+                Measurement(kpi=kpi, date=_date(cells[1], "date"), value=_value(cells[2], "value"))
+            )
+        except ValidationError as exc:
+            problems.extend(
+                _("Row %(row)d, %(field)s: %(message)s")
+                % {"row": number, "field": field, "message": message}
+                for field, messages in exc.message_dict.items()
+                for message in messages
+            )
+    if problems:
+        raise ValidationError({"file": problems}, code="invalid_rows")
+    if not created:
+        raise ValidationError({"file": _("The file has a header but no measurements.")})
+    try:
+        return Measurement.objects.bulk_create(created)
+    except IntegrityError as exc:  # pragma: no cover - the checks above prevent it
+        raise ValidationError({"file": _("The measurements could not be saved.")}) from exc
