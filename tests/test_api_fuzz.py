@@ -16,6 +16,7 @@ from schemathesis.checks import (
 
 from assessments.respondents import respondent_invite, respondent_link
 from cxmaturity.wsgi import application
+from kpis.services import plan_create
 from tests.assessments.factories import open_assessment, small_version
 from tests.factories import ClientFactory, InvitationFactory, MembershipFactory
 from workspaces.models import Role
@@ -33,6 +34,7 @@ ID_FOR_PATH = {
     "questionnaires": "version",
     "assessments": "assessment",
     "respondents": "respondent",
+    "plans": "plan",
 }
 
 
@@ -43,7 +45,7 @@ def map_path_parameters(context, path_parameters):
     for name, value in path_parameters.items():
         if str(value)[:1] not in set("01234567"):
             continue
-        if name in ("workspace_id", "assessment_id", "token"):
+        if name in ("workspace_id", "assessment_id", "plan_id", "token"):
             path_parameters[name] = REAL_IDS[name.removesuffix("_id")]
         elif name in ("pk", "id"):
             segments = context.operation.path.split("/{id}/")[0].split("/")
@@ -72,6 +74,7 @@ def token(db):
         assessment=str(assessment.id),
         respondent=str(respondent.id),
         token=respondent_link(respondent).rstrip("/").rsplit("/", 1)[1],
+        plan=str(plan_create(client=client, title="Plan").id),
     )
     yield Token.objects.create(user=owner.user).key
     REAL_IDS.clear()

@@ -11,6 +11,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from rest_framework.test import APIClient
 
 from assessments.models import Action
+from kpis.services import plan_create
 from tests.assessments.factories import open_assessment, small_version
 from tests.factories import ClientFactory, InvitationFactory, MembershipFactory, WorkspaceFactory
 from workspaces.models import Role
@@ -24,6 +25,7 @@ ASSESSMENT = {"workspace_id": "workspace", "assessment_id": "assessment"}
 RESPONDENT = {**ASSESSMENT, "respondent_id": "respondent"}
 API_ASSESSMENT = {"workspace_id": "workspace", "pk": "assessment"}
 ACTION = {**ASSESSMENT, "action_id": "action"}
+PLAN = {"workspace_id": "workspace", "plan_id": "plan"}
 API_RESPONDENT = {**ASSESSMENT, "pk": "respondent"}
 
 # url name → (which object each URL argument names, the methods that write)
@@ -90,6 +92,17 @@ ROUTE_CASES = {
     "assessment_export": ({**ASSESSMENT, "kind": "answers", "fmt": "csv"}, []),
     "api-assessment-compare": (API_ASSESSMENT, []),
     "api-assessment-run-again": (API_ASSESSMENT, ["post"]),
+    "api-plan-list": ({"workspace_id": "workspace"}, ["post"]),
+    "api-plan-detail": ({"workspace_id": "workspace", "pk": "plan"}, []),
+    "api-plan-activate": ({"workspace_id": "workspace", "pk": "plan"}, ["post"]),
+    "api-plan-coverage": ({"workspace_id": "workspace", "pk": "plan"}, []),
+    "api-plan-scorecard": ({"workspace_id": "workspace", "pk": "plan"}, []),
+    "api-plan-themes": (PLAN, ["post"]),
+    "api-plan-strategic-objectives": (PLAN, ["post"]),
+    "api-plan-marketing-objectives": (PLAN, ["post"]),
+    "api-plan-digital-goals": (PLAN, ["post"]),
+    "api-plan-kpis": (PLAN, ["post"]),
+    "api-plan-measurements": (PLAN, ["post"]),
     "roadmap_suggest": (ASSESSMENT, ["post"]),
     "action_create": (ASSESSMENT, ["post"]),
     "action_edit": (ACTION, ["post"]),
@@ -117,6 +130,8 @@ POST_ONLY = {
     "api-action-suggest",
     "assessment_run_again",
     "api-assessment-run-again",
+    "api-plan-activate",
+    "api-plan-measurements",
 }
 
 
@@ -166,6 +181,7 @@ def _one_of_everything(workspace, membership):
         "assessment": assessment,
         "respondent": assessment.respondents.get(),
         "action": Action.objects.create(assessment=assessment, title="Name an owner"),
+        "plan": plan_create(client=client, title="Plan"),
     }
 
 

@@ -1,0 +1,302 @@
+"""REST API for strategy plans: plans, the steps' items, KPIs, measurements, coverage and
+the scorecard (under /api/v1/workspaces/{workspace_id}/plans/)."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from workspaces.api import WorkspaceScopedViewSet
+from workspaces.selectors import client_get
+
+from . import selectors, services
+from .models import (
+    KPI,
+    DigitalGoal,
+    Direction,
+    Involvement,
+    Journey,
+    LifecycleStage,
+    MarketingObjective,
+    StrategicObjective,
+    StrategicTheme,
+    StrategyPlan,
+)
+
+
+class PlanOut(serializers.ModelSerializer):
+    client = serializers.UUIDField(source="client_id")
+
+    class Meta:
+        model = StrategyPlan
+        fields = ["id", "client", "title", "status", "created_at"]
+
+
+class PlanIn(serializers.Serializer):
+    client = serializers.UUIDField()
+    title = serializers.CharField(max_length=200)
+
+
+class ThemeIn(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    description = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+
+
+class StrategicObjectiveIn(serializers.Serializer):
+    theme = serializers.UUIDField(required=False, allow_null=True)
+    statement = serializers.CharField(max_length=300)
+    measure = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    due = serializers.DateField(required=False, allow_null=True)
+    owner = serializers.CharField(max_length=150, required=False, allow_blank=True)
+
+
+class MarketingObjectiveIn(serializers.Serializer):
+    strategic_objective = serializers.UUIDField(required=False, allow_null=True)
+    statement = serializers.CharField(max_length=300)
+    segment = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    journey = serializers.ChoiceField(choices=Journey.choices, required=False, allow_blank=True)
+    lifecycle_stage = serializers.ChoiceField(
+        choices=LifecycleStage.choices, required=False, allow_blank=True
+    )
+    due = serializers.DateField(required=False, allow_null=True)
+    owner = serializers.CharField(max_length=150, required=False, allow_blank=True)
+
+
+class DigitalGoalIn(serializers.Serializer):
+    marketing_objective = serializers.UUIDField(required=False, allow_null=True)
+    name = serializers.CharField(max_length=200)
+    channel = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    how_detected = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    category = serializers.SlugField(max_length=40, required=False, allow_blank=True)
+    points = serializers.IntegerField(
+        min_value=0, max_value=100000, required=False, allow_null=True
+    )
+
+
+class ItemOut(serializers.Serializer):
+    id = serializers.UUIDField()
+    position = serializers.IntegerField()
+
+
+class KPIOut(serializers.ModelSerializer):
+    digital_goal = serializers.UUIDField(source="digital_goal_id", allow_null=True)
+    marketing_objective = serializers.UUIDField(source="marketing_objective_id", allow_null=True)
+
+    class Meta:
+        model = KPI
+        fields = [
+            "id",
+            "name",
+            "description",
+            "unit",
+            "direction",
+            "baseline",
+            "target",
+            "start",
+            "due",
+            "owner",
+            "involvement",
+            "journey",
+            "digital_goal",
+            "marketing_objective",
+            "data_source",
+            "position",
+        ]
+
+
+class KPIIn(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    description = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+    unit = serializers.CharField(max_length=50, required=False, allow_blank=True)
+    direction = serializers.ChoiceField(choices=Direction.choices)
+    baseline = serializers.DecimalField(max_digits=14, decimal_places=4)
+    target = serializers.DecimalField(max_digits=14, decimal_places=4)
+    start = serializers.DateField()
+    due = serializers.DateField()
+    owner = serializers.CharField(max_length=150, required=False, allow_blank=True)
+    involvement = serializers.ChoiceField(
+        choices=Involvement.choices, required=False, allow_blank=True
+    )
+    journey = serializers.ChoiceField(choices=Journey.choices, required=False, allow_blank=True)
+    digital_goal = serializers.UUIDField(required=False, allow_null=True)
+    marketing_objective = serializers.UUIDField(required=False, allow_null=True)
+    data_source = serializers.CharField(max_length=300, required=False, allow_blank=True)
+
+
+class MeasurementIn(serializers.Serializer):
+    kpi = serializers.UUIDField()
+    date = serializers.DateField()
+    value = serializers.DecimalField(max_digits=14, decimal_places=4)
+    note = serializers.CharField(max_length=300, required=False, allow_blank=True)
+
+
+class MeasurementsIn(serializers.Serializer):
+    measurements = MeasurementIn(many=True, allow_empty=False, max_length=5000)
+
+
+class PlanViewSet(WorkspaceScopedViewSet):
+    serializer_class = PlanOut
+
+    def get_queryset(self):
+        return StrategyPlan.objects.filter(client__workspace=self.workspace).order_by(
+            "-created_at", "id"
+        )
+
+    def _plan(self, pk: str) -> StrategyPlan:
+        return selectors.plan_get(workspace=self.workspace, plan_id=pk)
+
+    @extend_schema(summary=_("Strategy plans"))
+    def list(self, request: Request, workspace_id: str) -> Response:
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(PlanOut(page, many=True).data)
+
+    @extend_schema(
+        summary=_("Start a plan for a client (with the default scale)"),
+        request=PlanIn,
+        responses={201: PlanOut},
+    )
+    def create(self, request: Request, workspace_id: str) -> Response:
+        data = PlanIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        client = client_get(workspace=self.workspace, client_id=data.validated_data["client"])
+        plan = services.plan_create(client=client, title=data.validated_data["title"])
+        return Response(PlanOut(plan).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(summary=_("One plan"))
+    def retrieve(self, request: Request, workspace_id: str, pk: str) -> Response:
+        return Response(PlanOut(self._plan(pk)).data)
+
+    @extend_schema(summary=_("Make this the client's active plan"), request=None, responses=PlanOut)
+    def activate(self, request: Request, workspace_id: str, pk: str) -> Response:
+        return Response(PlanOut(services.plan_activate(plan=self._plan(pk))).data)
+
+    @extend_schema(
+        summary=_("The coverage checklist, naming orphans"), responses=OpenApiTypes.OBJECT
+    )
+    def coverage(self, request: Request, workspace_id: str, pk: str) -> Response:
+        return Response({"checks": selectors.coverage(plan=self._plan(pk))})
+
+    @extend_schema(summary=_("Every KPI with its status"), responses=OpenApiTypes.OBJECT)
+    def scorecard(self, request: Request, workspace_id: str, pk: str) -> Response:
+        rows = selectors.scorecard(plan=self._plan(pk))
+        return Response(
+            {
+                "kpis": [
+                    {
+                        **KPIOut(r["kpi"]).data,
+                        "status": r["status"],
+                        "latest": r["latest"],
+                        "progress": r["progress"],
+                        "expected": r["expected"],
+                        "stale": r["stale"],
+                    }
+                    for r in rows
+                ]
+            }
+        )
+
+
+_STEPS = {
+    "themes": ("theme", ThemeIn, StrategicTheme, None),
+    "strategic-objectives": (
+        "strategic_objective",
+        StrategicObjectiveIn,
+        StrategicObjective,
+        "theme",
+    ),
+    "marketing-objectives": (
+        "marketing_objective",
+        MarketingObjectiveIn,
+        MarketingObjective,
+        "strategic_objective",
+    ),
+    "digital-goals": ("digital_goal", DigitalGoalIn, DigitalGoal, "marketing_objective"),
+}
+
+
+class PlanItemViewSet(WorkspaceScopedViewSet):
+    """Items of one of the first four steps; `step` is fixed by the URL."""
+
+    serializer_class = ItemOut
+    step = "themes"
+
+    def initial(self, request: Request, *args, **kwargs) -> None:
+        super().initial(request, *args, **kwargs)
+        self.plan = selectors.plan_get(workspace=self.workspace, plan_id=kwargs["plan_id"])
+
+    @extend_schema(summary=_("The step's items"), responses=OpenApiTypes.OBJECT)
+    def list(self, request: Request, workspace_id: str, plan_id: str) -> Response:
+        _key, _in, model, _parent = _STEPS[self.step]
+        items = model.objects.filter(plan=self.plan).order_by("position", "created_at")
+        return Response({"results": list(items.values())})
+
+    @extend_schema(
+        summary=_("Add an item under a parent of the same plan"), responses={201: ItemOut}
+    )
+    def create(self, request: Request, workspace_id: str, plan_id: str) -> Response:
+        key, serializer, _model, parent = _STEPS[self.step]
+        data = serializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        parent_id = fields.pop(parent, None) if parent else None
+        if "category" in fields:
+            slug = fields.pop("category")
+            fields["category"] = self.plan.engagement_categories.filter(key=slug).first()
+            if slug and fields["category"] is None:
+                raise ValidationError({"category": _("No category with this key in the plan.")})
+        item = services.item_create(plan=self.plan, step=key, parent_id=parent_id, **fields)
+        return Response({"id": item.id, "position": item.position}, status=201)
+
+
+class KPIViewSet(WorkspaceScopedViewSet):
+    serializer_class = KPIOut
+
+    def initial(self, request: Request, *args, **kwargs) -> None:
+        super().initial(request, *args, **kwargs)
+        self.plan = selectors.plan_get(workspace=self.workspace, plan_id=kwargs["plan_id"])
+
+    @extend_schema(summary=_("The plan's KPIs"))
+    def list(self, request: Request, workspace_id: str, plan_id: str) -> Response:
+        page = self.paginate_queryset(self.plan.kpis.order_by("position", "created_at"))
+        return self.get_paginated_response(KPIOut(page, many=True).data)
+
+    @extend_schema(summary=_("Add a KPI"), request=KPIIn, responses={201: KPIOut})
+    def create(self, request: Request, workspace_id: str, plan_id: str) -> Response:
+        data = KPIIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        kpi = services.kpi_create(
+            plan=self.plan,
+            digital_goal_id=fields.pop("digital_goal", None),
+            marketing_objective_id=fields.pop("marketing_objective", None),
+            **fields,
+        )
+        return Response(KPIOut(kpi).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary=_("Record measurements (all or none)"),
+        request=MeasurementsIn,
+        responses={201: OpenApiTypes.OBJECT},
+    )
+    def measurements(self, request: Request, workspace_id: str, plan_id: str) -> Response:
+        data = MeasurementsIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        kpis = {k.id: k for k in self.plan.kpis.all()}
+        with transaction.atomic():
+            for i, row in enumerate(data.validated_data["measurements"]):
+                kpi = kpis.get(row["kpi"])
+                if kpi is None:
+                    raise ValidationError(
+                        {
+                            "measurements": _("Row %(n)d: no KPI of this plan has this id.")
+                            % {"n": i + 1}
+                        }
+                    )
+                services.measurement_add(
+                    kpi=kpi, date=row["date"], value=row["value"], note=row.get("note", "")
+                )
+        return Response({"created": len(data.validated_data["measurements"])}, status=201)

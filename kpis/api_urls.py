@@ -1,0 +1,40 @@
+from django.urls import path
+
+from .api import _STEPS, KPIViewSet, PlanItemViewSet, PlanViewSet
+
+W = "workspaces/<uuid:workspace_id>/plans/"
+P = W + "<uuid:plan_id>/"
+
+urlpatterns = [
+    path(W, PlanViewSet.as_view({"get": "list", "post": "create"}), name="api-plan-list"),
+    path(W + "<uuid:pk>/", PlanViewSet.as_view({"get": "retrieve"}), name="api-plan-detail"),
+    path(
+        W + "<uuid:pk>/activate/",
+        PlanViewSet.as_view({"post": "activate"}),
+        name="api-plan-activate",
+    ),
+    path(
+        W + "<uuid:pk>/coverage/",
+        PlanViewSet.as_view({"get": "coverage"}),
+        name="api-plan-coverage",
+    ),
+    path(
+        W + "<uuid:pk>/scorecard/",
+        PlanViewSet.as_view({"get": "scorecard"}),
+        name="api-plan-scorecard",
+    ),
+    *[
+        path(
+            P + f"{step}/",
+            PlanItemViewSet.as_view({"get": "list", "post": "create"}, step=step),
+            name=f"api-plan-{step}",
+        )
+        for step in _STEPS
+    ],
+    path(P + "kpis/", KPIViewSet.as_view({"get": "list", "post": "create"}), name="api-plan-kpis"),
+    path(
+        P + "measurements/",
+        KPIViewSet.as_view({"post": "measurements"}),
+        name="api-plan-measurements",
+    ),
+]
