@@ -13,7 +13,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils.translation import gettext as _
 
 from workspaces.models import Client
@@ -235,3 +235,73 @@ def measurements_import_csv(*, plan: StrategyPlan, data: bytes | str) -> list[Me
         return Measurement.objects.bulk_create(created)
     except IntegrityError as exc:  # pragma: no cover - the checks above prevent it
         raise ValidationError({"file": _("The measurements could not be saved.")}) from exc
+
+
+def _step_of(item: Any) -> str:
+    return next(step for step, (model, _f, _p) in STEPS.items() if isinstance(item, model))
+
+
+@transaction.atomic
+def item_update(*, item: Any, parent_id: Any = None, **fields) -> Any:
+    """Change an item; a new parent must come from the same plan."""
+    step = _step_of(item)
+    _model, field, _parent_model = STEPS[step]
+    if field and parent_id is not None:
+        setattr(item, field, _parent(item.plan, step, parent_id))
+    for name, value in fields.items():
+        setattr(item, name, value)
+    item.full_clean(exclude=["plan", field] if field else ["plan"])
+    item.save()
+    return item
+
+
+def item_dependents(*, item: Any) -> dict[str, int]:
+    """What deleting this item takes with it (children) or leaves orphaned (KPIs)."""
+    if isinstance(item, StrategicTheme):
+        objectives = item.objectives.all()
+        marketing = MarketingObjective.objects.filter(strategic_objective__in=objectives)
+    elif isinstance(item, StrategicObjective):
+        objectives = StrategicObjective.objects.none()
+        marketing = item.marketing_objectives.all()
+    elif isinstance(item, MarketingObjective):
+        objectives = StrategicObjective.objects.none()
+        marketing = MarketingObjective.objects.filter(id=item.id)
+    else:
+        return {"kpis_orphaned": item.kpis.count()}
+    goals = DigitalGoal.objects.filter(marketing_objective__in=marketing)
+    deleted_marketing = marketing.exclude(id=item.id).count()
+    return {
+        "strategic_objectives": objectives.count(),
+        "marketing_objectives": deleted_marketing,
+        "digital_goals": goals.count(),
+        "kpis_orphaned": KPI.objects.filter(
+            Q(digital_goal__in=goals) | Q(marketing_objective__in=marketing)
+        )
+        .distinct()
+        .count(),
+    }
+
+
+@transaction.atomic
+def item_delete(*, item: Any) -> None:
+    """Delete the item and its children; KPIs linked to them stay, as orphans to relink."""
+    item.delete()
+
+
+@transaction.atomic
+def item_move(*, item: Any, offset: int) -> Any:
+    """Swap places with the neighbour above (-1) or below (+1) in the same step."""
+    siblings = list(
+        type(item)
+        .objects.select_for_update()
+        .filter(plan_id=item.plan_id)
+        .order_by("position", "created_at")
+    )
+    index = next(i for i, s in enumerate(siblings) if s.id == item.id)
+    target = index + offset
+    if 0 <= target < len(siblings):
+        siblings[index], siblings[target] = siblings[target], siblings[index]
+    for position, sibling in enumerate(siblings):
+        sibling.position = position
+    type(item).objects.bulk_update(siblings, ["position"])
+    return item

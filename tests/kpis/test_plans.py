@@ -162,3 +162,39 @@ def test_points_outside_their_category_are_reported_by_the_scale(plan):
     scale = engagement_scale(plan=plan)
     assert not scale["valid"]
     assert scale["errors"] == ["Goal Webinar: 80 points lie outside category lead (20–49)."]
+
+
+def test_deleting_an_item_says_what_goes_with_it_and_leaves_kpis_as_orphans(plan):
+    from kpis.services import item_delete, item_dependents
+
+    theme, _objective, _marketing, _goal, kpi = _chain(plan)
+    assert item_dependents(item=theme) == {
+        "strategic_objectives": 1,
+        "marketing_objectives": 1,
+        "digital_goals": 1,
+        "kpis_orphaned": 1,
+    }
+    item_delete(item=theme)
+    kpi.refresh_from_db()
+    assert kpi.digital_goal_id is None
+    checks = {c["key"]: c for c in coverage(plan=plan)}
+    assert checks["kpis"]["orphans"] == ["Loyalty sign-up rate"]
+
+
+def test_items_are_reordered_and_reparented_within_the_plan(plan):
+    from kpis.services import item_move, item_update
+
+    first = item_create(plan=plan, step="theme", name="A")
+    second = item_create(plan=plan, step="theme", name="B")
+    item_move(item=second, offset=-1)
+    assert list(plan.themes.order_by("position").values_list("name", flat=True)) == ["B", "A"]
+    objective = item_create(
+        plan=plan, step="strategic_objective", parent_id=first.id, statement="S"
+    )
+    item_update(item=objective, parent_id=second.id, statement="S2")
+    objective.refresh_from_db()
+    assert (objective.theme_id, objective.statement) == (second.id, "S2")
+    other = plan_create(client=ClientFactory(), title="Other")
+    foreign = item_create(plan=other, step="theme", name="F")
+    with pytest.raises(ValidationError):
+        item_update(item=objective, parent_id=foreign.id)
