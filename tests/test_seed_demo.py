@@ -46,3 +46,23 @@ def test_seed_demo_gives_northwind_a_closed_baseline_and_an_open_assessment():
     levels = [int(a.value) for a in it if a.value.isdigit()]
     others = [int(a.value) for a in service if a.value.isdigit()]
     assert sum(levels) / len(levels) - sum(others) / len(others) >= 2
+
+
+def test_seed_demo_gives_northwind_an_active_plan_with_kpis_and_one_orphan():
+    from kpis.models import StrategyPlan
+    from kpis.selectors import coverage, engagement_scale, scorecard
+
+    call_command("seed_demo")
+    call_command("seed_demo")
+    plan = StrategyPlan.objects.get(client__name="Northwind Retail", status="active")
+    assert plan.themes.count() == 2
+    kpis = list(plan.kpis.all())
+    assert len(kpis) >= 12
+    assert {k.involvement for k in kpis} == {"involvement", "interaction", "intimacy", "influence"}
+    assert {k.journey for k in kpis} == {"shopping", "sharing", "advocacy"}
+    assert all(k.measurements.count() == 6 for k in kpis)
+    checks = {c["key"]: c for c in coverage(plan=plan)}
+    assert checks["orphans"]["orphans"] == ["Store appointment booked"]
+    assert engagement_scale(plan=plan)["valid"]
+    statuses = {row["status"] for row in scorecard(plan=plan)}
+    assert {"on_track", "off_track"} <= statuses

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from cxmaturity.demo_assessments import default_questionnaire, seed_northwind
+from cxmaturity.demo_plan import seed_northwind_plan
 from workspaces.models import Client, Membership, Role, User, Workspace
 from workspaces.services import client_create
 
@@ -62,10 +63,9 @@ class Command(BaseCommand):
             if not Client.objects.filter(workspace=workspace, name=fields["name"]).exists():
                 client_create(workspace=workspace, **fields)
         default_questionnaire()
-        seed_northwind(
-            client=Client.objects.get(workspace=workspace, name="Northwind Retail"),
-            consultant=User.objects.get(email=DEMO_USERS[1][0]),
-        )
+        northwind = Client.objects.get(workspace=workspace, name="Northwind Retail")
+        seed_northwind(client=northwind, consultant=User.objects.get(email=DEMO_USERS[1][0]))
+        seed_northwind_plan(client=northwind)
         self.stdout.write(self.style.SUCCESS("Demo workspace “Demo Consulting” is ready."))
         self.stdout.write(f"Sign in with any of these (password for all: {DEMO_PASSWORD}):")
         for email, _name, role in DEMO_USERS:
