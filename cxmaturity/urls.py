@@ -47,6 +47,7 @@ urlpatterns = [
     path("r/", include("assessments.respondent_urls")),
     path("", include("workspaces.urls")),
     path("", include("assessments.urls")),
+    path("", include("kpis.urls")),
     path("accounts/", include(auth_patterns)),
     path("api/v1/", include("workspaces.api_urls")),
     path("api/v1/", include("assessments.api_urls")),

@@ -93,6 +93,10 @@ ROUTE_CASES = {
     "api-assessment-compare": (API_ASSESSMENT, []),
     "api-assessment-run-again": (API_ASSESSMENT, ["post"]),
     "api-plan-list": ({"workspace_id": "workspace"}, ["post"]),
+    "plan_create": ({"workspace_id": "workspace", "client_id": "client"}, ["post"]),
+    "plan_detail": (PLAN, []),
+    "plan_activate": (PLAN, ["post"]),
+    "scorecard": (PLAN, []),
     "api-plan-detail": ({"workspace_id": "workspace", "pk": "plan"}, []),
     "api-plan-activate": ({"workspace_id": "workspace", "pk": "plan"}, ["post"]),
     "api-plan-coverage": ({"workspace_id": "workspace", "pk": "plan"}, []),
@@ -132,6 +136,8 @@ POST_ONLY = {
     "api-assessment-run-again",
     "api-plan-activate",
     "api-plan-measurements",
+    "plan_create",
+    "plan_activate",
 }
 
 

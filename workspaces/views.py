@@ -142,6 +142,7 @@ def client_detail_view(request: HttpRequest, membership: Membership, client_id: 
             "client": client,
             "assessments": assessments,
             "trend": chart,
+            "plans": client.strategy_plans.order_by("-created_at"),
             "can_edit": membership.has_role(Role.CONSULTANT),
         },
     )

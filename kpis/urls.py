@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+W = "w/<uuid:workspace_id>/"
+P = W + "plans/<uuid:plan_id>/"
+
+urlpatterns = [
+    path(W + "clients/<uuid:client_id>/plans/new/", views.plan_create_view, name="plan_create"),
+    path(P, views.plan_detail_view, name="plan_detail"),
+    path(P + "activate/", views.plan_activate_view, name="plan_activate"),
+    path(P + "scorecard/", views.scorecard_view, name="scorecard"),
+]

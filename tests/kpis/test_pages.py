@@ -1,0 +1,51 @@
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from kpis.models import StrategyPlan
+from workspaces.models import Client, User
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def plan(client):
+    call_command("seed_demo")
+    client.force_login(User.objects.get(email="viewer@demo.cxmaturity.local"))
+    return StrategyPlan.objects.get(status="active")
+
+
+def test_plan_page_shows_the_six_steps_and_names_the_orphan(client, plan):
+    page = client.get(reverse("plan_detail", args=[plan.client.workspace_id, plan.id]))
+    assert page.status_code == 200
+    assert "Engagement value scale" in page.text
+    assert "Store appointment booked" in page.text
+    assert "Make active" not in page.text  # a viewer, and the plan is active anyway
+
+
+def test_scorecard_groups_by_journey_or_i_with_words_not_colour_alone(client, plan):
+    url = reverse("scorecard", args=[plan.client.workspace_id, plan.id])
+    by_journey = client.get(url)
+    assert [g["label"] for g in by_journey.context["groups"]] == ["Shopping", "Sharing", "Advocacy"]
+    assert "Off track" in by_journey.text
+    assert "<polyline" in by_journey.text
+    by_i = client.get(url + "?by=involvement")
+    assert [g["label"] for g in by_i.context["groups"]][:2] == ["Involvement", "Interaction"]
+
+
+def test_consultant_starts_a_plan_from_the_client_page(client, plan):
+    client.force_login(User.objects.get(email="consultant@demo.cxmaturity.local"))
+    fabrikam = Client.objects.get(name="Fabrikam Travel")
+    response = client.post(
+        reverse("plan_create", args=[fabrikam.workspace_id, fabrikam.id]),
+        {"title": "Fabrikam 2027"},
+    )
+    created = StrategyPlan.objects.get(title="Fabrikam 2027")
+    assert response.url == reverse("plan_detail", args=[fabrikam.workspace_id, created.id])
+    assert created.engagement_categories.count() == 5
+    refused = client.post(
+        reverse("plan_create", args=[fabrikam.workspace_id, fabrikam.id]),
+        {"title": ""},
+        follow=True,
+    )
+    assert "Enter a title." in refused.text
