@@ -26,13 +26,15 @@ def _local_secret_key() -> str:
 
 DEBUG = env.bool("DEBUG", default=False)
 HTTPS = env.bool("HTTPS", default=not DEBUG)
+LOCAL_HOSTS = ["localhost", "127.0.0.1", "[::1]"]
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=LOCAL_HOSTS)
 SECRET_KEY = env("SECRET_KEY", default="")
 if not SECRET_KEY:
-    if HTTPS and not DEBUG:
-        # Several web machines with keys of their own would break sessions and links.
-        raise ImproperlyConfigured("Set SECRET_KEY: production (HTTPS on, DEBUG off) needs one.")
+    if not DEBUG and set(ALLOWED_HOSTS) - set(LOCAL_HOSTS):
+        # A site served to the world, maybe from several machines: keys of their own would
+        # break sessions and links between them.
+        raise ImproperlyConfigured("Set SECRET_KEY: a site served beyond localhost needs one.")
     SECRET_KEY = _local_secret_key()
-ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env("SITE_URL", default="http://localhost:8000").rstrip("/")
 

@@ -131,7 +131,12 @@ def test_client_edit_refused_keeps_showing_the_saved_name(client, consultant, ac
 
 def test_production_without_secret_key_refuses_to_start():
     env = {k: v for k, v in os.environ.items() if k != "SECRET_KEY"}
-    env.update(DEBUG="false", HTTPS="true", DJANGO_SETTINGS_MODULE="cxmaturity.settings")
+    env.update(
+        DEBUG="false",
+        HTTPS="true",
+        ALLOWED_HOSTS="cx.example.com",
+        DJANGO_SETTINGS_MODULE="cxmaturity.settings",
+    )
     result = subprocess.run(  # noqa: S603 - our own settings module
         [sys.executable, "-c", "import django; django.setup()"],
         cwd=ROOT,
