@@ -10,4 +10,10 @@ urlpatterns = [
     path(P, views.plan_detail_view, name="plan_detail"),
     path(P + "activate/", views.plan_activate_view, name="plan_activate"),
     path(P + "scorecard/", views.scorecard_view, name="scorecard"),
+    path(P + "steps/<slug:step>/", views.step_view, name="plan_step"),
+    path(
+        P + "steps/<slug:step>/<uuid:item_id>/",
+        views.step_item_delete_view,
+        name="plan_step_item",
+    ),
 ]

@@ -52,8 +52,9 @@ def plan_create_view(request: HttpRequest, membership: Membership, client_id: UU
 def plan_detail_view(request: HttpRequest, membership: Membership, plan_id: UUID):
     plan = selectors.plan_get(workspace=membership.workspace, plan_id=plan_id)
     checks = selectors.coverage(plan=plan)
+    pages = {spec[0] + "s": slug for slug, spec in STEP_PAGES.items()}
     steps = [
-        {"key": key, "title": title, "count": getattr(plan, key).count()}
+        {"key": key, "title": title, "count": getattr(plan, key).count(), "slug": pages.get(key)}
         for key, title in STEP_TITLES
     ]
     scale = selectors.engagement_scale(plan=plan)
@@ -102,4 +103,134 @@ def scorecard_view(request: HttpRequest, membership: Membership, plan_id: UUID) 
         request,
         "kpis/scorecard.html",
         {"plan": plan, "client": plan.client, "groups": groups, "by": by},
+    )
+
+
+STEP_PAGES = {
+    # url slug: (services step, title, parent field, parent title, fields of the add form)
+    "themes": ("theme", _("Strategic themes"), None, None, ["name", "description"]),
+    "strategic-objectives": (
+        "strategic_objective",
+        _("Strategic objectives"),
+        "theme",
+        _("Theme"),
+        ["statement", "measure", "due", "owner"],
+    ),
+    "marketing-objectives": (
+        "marketing_objective",
+        _("Marketing objectives"),
+        "strategic_objective",
+        _("Strategic objective"),
+        ["statement", "segment", "journey", "lifecycle_stage", "due", "owner"],
+    ),
+    "digital-goals": (
+        "digital_goal",
+        _("Digital goals"),
+        "marketing_objective",
+        _("Marketing objective"),
+        ["name", "channel", "how_detected", "category", "points"],
+    ),
+}
+
+
+def _step_form(plan, slug: str, data=None):
+    from django import forms
+
+    step, _title, parent_field, parent_title, fields = STEP_PAGES[slug]
+    model = services.STEPS[step][0]
+    form_fields = forms.models.fields_for_model(model, fields=fields)
+    if "category" in form_fields:
+        form_fields["category"].queryset = plan.engagement_categories.all()
+    if "due" in form_fields:
+        form_fields["due"].widget = forms.DateInput(attrs={"type": "date"})
+    if parent_field:
+        parent_model = services.STEPS[step][2]
+        form_fields = {
+            "parent": forms.ModelChoiceField(
+                label=parent_title,
+                required=False,
+                queryset=parent_model.objects.filter(plan=plan),
+                empty_label=_("(none: an orphan)"),
+            )
+        } | form_fields
+    form_class = type("StepForm", (forms.Form,), form_fields)
+    return form_class(data)
+
+
+@workspace_view(write_role=Role.CONSULTANT)
+def step_view(request: HttpRequest, membership: Membership, plan_id: UUID, step: str):
+    from django.http import Http404
+
+    if step not in STEP_PAGES:
+        raise Http404
+    plan = selectors.plan_get(workspace=membership.workspace, plan_id=plan_id)
+    key, title, parent_field, parent_title, _fields = STEP_PAGES[step]
+    form = _step_form(plan, step, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        parent = data.pop("parent", None)
+        try:
+            services.item_create(
+                plan=plan, step=key, parent_id=parent.id if parent else None, **data
+            )
+        except ValidationError as exc:
+            from workspaces.views import _form_error
+
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("Added."))
+            return redirect("plan_step", membership.workspace_id, plan.id, step)
+    model = services.STEPS[key][0]
+    items = model.objects.filter(plan=plan).order_by("position", "created_at")
+    if parent_field:
+        items = list(items.select_related(parent_field))
+        for item in items:
+            item.parent_item = getattr(item, parent_field)
+    return render(
+        request,
+        "kpis/step.html",
+        {
+            "plan": plan,
+            "client": plan.client,
+            "step": step,
+            "title": title,
+            "form": form,
+            "items": items,
+            "parent_field": parent_field,
+            "parent_title": parent_title,
+            "can_edit": membership.has_role(Role.CONSULTANT),
+            "steps": STEP_PAGES,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@workspace_view(Role.CONSULTANT)
+def step_item_delete_view(
+    request: HttpRequest, membership: Membership, plan_id: UUID, step: str, item_id: UUID
+) -> HttpResponse:
+    from django.http import Http404
+    from django.shortcuts import get_object_or_404
+
+    if step not in STEP_PAGES:
+        raise Http404
+    plan = selectors.plan_get(workspace=membership.workspace, plan_id=plan_id)
+    model = services.STEPS[STEP_PAGES[step][0]][0]
+    item = get_object_or_404(model, plan=plan, id=item_id)
+    if request.method == "POST":
+        if request.POST.get("move") in ("-1", "1"):
+            services.item_move(item=item, offset=int(request.POST["move"]))
+        else:
+            services.item_delete(item=item)
+            messages.success(request, _("Deleted."))
+        return redirect("plan_step", membership.workspace_id, plan.id, step)
+    return render(
+        request,
+        "kpis/step_delete.html",
+        {
+            "plan": plan,
+            "step": step,
+            "item": item,
+            "dependents": services.item_dependents(item=item),
+        },
     )

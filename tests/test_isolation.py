@@ -11,7 +11,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from rest_framework.test import APIClient
 
 from assessments.models import Action
-from kpis.services import plan_create
+from kpis.services import item_create, plan_create
 from tests.assessments.factories import open_assessment, small_version
 from tests.factories import ClientFactory, InvitationFactory, MembershipFactory, WorkspaceFactory
 from workspaces.models import Role
@@ -97,6 +97,8 @@ ROUTE_CASES = {
     "plan_detail": (PLAN, []),
     "plan_activate": (PLAN, ["post"]),
     "scorecard": (PLAN, []),
+    "plan_step": ({**PLAN, "step": "themes"}, ["post"]),
+    "plan_step_item": ({**PLAN, "step": "themes", "item_id": "theme"}, ["post"]),
     "api-plan-detail": ({"workspace_id": "workspace", "pk": "plan"}, []),
     "api-plan-activate": ({"workspace_id": "workspace", "pk": "plan"}, ["post"]),
     "api-plan-coverage": ({"workspace_id": "workspace", "pk": "plan"}, []),
@@ -187,7 +189,8 @@ def _one_of_everything(workspace, membership):
         "assessment": assessment,
         "respondent": assessment.respondents.get(),
         "action": Action.objects.create(assessment=assessment, title="Name an owner"),
-        "plan": plan_create(client=client, title="Plan"),
+        "plan": (plan := plan_create(client=client, title="Plan")),
+        "theme": item_create(plan=plan, step="theme", name="Theme"),
     }
 
 

@@ -21,6 +21,9 @@ def test_plan_page_shows_the_six_steps_and_names_the_orphan(client, plan):
     assert "Engagement value scale" in page.text
     assert "Store appointment booked" in page.text
     assert "Make active" not in page.text  # a viewer, and the plan is active anyway
+    assert (
+        reverse("plan_step", args=[plan.client.workspace_id, plan.id, "digital-goals"]) in page.text
+    )
 
 
 def test_scorecard_groups_by_journey_or_i_with_words_not_colour_alone(client, plan):
@@ -49,3 +52,23 @@ def test_consultant_starts_a_plan_from_the_client_page(client, plan):
         follow=True,
     )
     assert "Enter a title." in refused.text
+
+
+def test_consultant_builds_a_chain_step_by_step_and_deletes_with_confirmation(client, plan):
+    client.force_login(User.objects.get(email="consultant@demo.cxmaturity.local"))
+    ws = plan.client.workspace_id
+    url = reverse("plan_step", args=[ws, plan.id, "themes"])
+    assert client.post(url, {"name": "Product leadership"}).status_code == 302
+    theme = plan.themes.get(name="Product leadership")
+    objectives = reverse("plan_step", args=[ws, plan.id, "strategic-objectives"])
+    page = client.get(objectives)
+    assert "Orphan" not in page.text  # the seeded objectives all have themes
+    client.post(objectives, {"parent": str(theme.id), "statement": "Launch 3 services"})
+    item = plan.strategic_objectives.get(statement="Launch 3 services")
+    confirm = client.get(reverse("plan_step_item", args=[ws, plan.id, "themes", theme.id]))
+    assert "1 strategic objective" in confirm.text
+    client.post(reverse("plan_step_item", args=[ws, plan.id, "themes", theme.id]))
+    assert not plan.strategic_objectives.filter(id=item.id).exists()
+    empty = client.post(url, {"name": ""})
+    assert empty.status_code == 400
+    assert "name" in empty.context["form"].errors
