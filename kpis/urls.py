@@ -10,6 +10,8 @@ urlpatterns = [
     path(P, views.plan_detail_view, name="plan_detail"),
     path(P + "activate/", views.plan_activate_view, name="plan_activate"),
     path(P + "scorecard/", views.scorecard_view, name="scorecard"),
+    path(P + "kpis/", views.kpi_list_view, name="plan_kpis"),
+    path(P + "measurements/", views.measurements_view, name="plan_measurements"),
     path(P + "steps/<slug:step>/", views.step_view, name="plan_step"),
     path(
         P + "steps/<slug:step>/<uuid:item_id>/",

@@ -16,7 +16,7 @@ from workspaces.selectors import client_get
 
 from . import selectors, services
 from .charts import sparkline
-from .models import Involvement, Journey
+from .models import KPI, Involvement, Journey
 
 STEP_TITLES = [
     ("themes", _("Strategic themes")),
@@ -233,4 +233,112 @@ def step_item_delete_view(
             "item": item,
             "dependents": services.item_dependents(item=item),
         },
+    )
+
+
+def _kpi_form(plan, data=None):
+    from django import forms
+
+    fields = forms.models.fields_for_model(
+        KPI,
+        fields=[
+            "name",
+            "unit",
+            "direction",
+            "baseline",
+            "target",
+            "start",
+            "due",
+            "owner",
+            "involvement",
+            "journey",
+            "digital_goal",
+            "marketing_objective",
+            "data_source",
+        ],
+    )
+    fields["digital_goal"].queryset = plan.digital_goals.all()
+    fields["marketing_objective"].queryset = plan.marketing_objectives.all()
+    for name in ("start", "due"):
+        fields[name].widget = forms.DateInput(attrs={"type": "date"})
+    return type("KPIForm", (forms.Form,), fields)(data)
+
+
+@workspace_view(write_role=Role.CONSULTANT)
+def kpi_list_view(request: HttpRequest, membership: Membership, plan_id: UUID) -> HttpResponse:
+    plan = selectors.plan_get(workspace=membership.workspace, plan_id=plan_id)
+    form = _kpi_form(plan, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        goal, objective = data.pop("digital_goal"), data.pop("marketing_objective")
+        try:
+            services.kpi_create(
+                plan=plan,
+                digital_goal_id=goal.id if goal else None,
+                marketing_objective_id=objective.id if objective else None,
+                **data,
+            )
+        except ValidationError as exc:
+            from workspaces.views import _form_error
+
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("KPI added."))
+            return redirect("plan_kpis", membership.workspace_id, plan.id)
+    return render(
+        request,
+        "kpis/kpis.html",
+        {
+            "plan": plan,
+            "client": plan.client,
+            "form": form,
+            "kpis": plan.kpis.select_related("digital_goal", "marketing_objective").order_by(
+                "position", "created_at"
+            ),
+            "can_edit": membership.has_role(Role.CONSULTANT),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@workspace_view(Role.CONSULTANT)
+def measurements_view(request: HttpRequest, membership: Membership, plan_id: UUID):
+    """Record one measurement, or many from a CSV (kpi,date,value): all rows or none."""
+    from django import forms
+
+    plan = selectors.plan_get(workspace=membership.workspace, plan_id=plan_id)
+
+    class MeasurementForm(forms.Form):
+        kpi = forms.ModelChoiceField(label=_("KPI"), queryset=plan.kpis.all(), required=False)
+        date = forms.DateField(
+            label=_("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        )
+        value = forms.DecimalField(
+            label=_("Value"), required=False, max_digits=14, decimal_places=4
+        )
+        file = forms.FileField(label=_("…or a CSV file (kpi,date,value)"), required=False)
+
+    form = MeasurementForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if data["file"]:
+                created = services.measurements_import_csv(plan=plan, data=data["file"].read())
+                messages.success(request, _("%(n)d measurements added.") % {"n": len(created)})
+            elif data["kpi"] and data["date"] and data["value"] is not None:
+                services.measurement_add(kpi=data["kpi"], date=data["date"], value=data["value"])
+                messages.success(request, _("Measurement added."))
+            else:
+                raise ValidationError(_("Choose a KPI, a date and a value, or a CSV file."))
+        except ValidationError as exc:
+            from workspaces.views import _form_error
+
+            _form_error(form, exc)
+        else:
+            return redirect("scorecard", membership.workspace_id, plan.id)
+    return render(
+        request,
+        "kpis/measurements.html",
+        {"plan": plan, "client": plan.client, "form": form},
+        status=400 if form.errors else 200,
     )

@@ -97,6 +97,8 @@ ROUTE_CASES = {
     "plan_detail": (PLAN, []),
     "plan_activate": (PLAN, ["post"]),
     "scorecard": (PLAN, []),
+    "plan_kpis": (PLAN, ["post"]),
+    "plan_measurements": (PLAN, ["post"]),
     "plan_step": ({**PLAN, "step": "themes"}, ["post"]),
     "plan_step_item": ({**PLAN, "step": "themes", "item_id": "theme"}, ["post"]),
     "api-plan-detail": ({"workspace_id": "workspace", "pk": "plan"}, []),

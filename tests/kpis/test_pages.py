@@ -72,3 +72,52 @@ def test_consultant_builds_a_chain_step_by_step_and_deletes_with_confirmation(cl
     empty = client.post(url, {"name": ""})
     assert empty.status_code == 400
     assert "name" in empty.context["form"].errors
+
+
+def test_consultant_adds_a_kpi_and_records_measurements_by_hand_and_csv(client, plan):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(User.objects.get(email="consultant@demo.cxmaturity.local"))
+    ws = plan.client.workspace_id
+    kpis = reverse("plan_kpis", args=[ws, plan.id])
+    goal = plan.digital_goals.get(name="Loyalty sign-up")
+    same = client.post(
+        kpis,
+        {
+            "name": "Club joins",
+            "direction": "increase",
+            "baseline": "5",
+            "target": "5",
+            "start": "2026-01-01",
+            "due": "2026-12-31",
+        },
+    )
+    assert same.status_code == 400
+    assert "target" in same.context["form"].errors
+    added = client.post(
+        kpis,
+        {
+            "name": "Club joins",
+            "direction": "increase",
+            "baseline": "5",
+            "target": "9",
+            "start": "2026-01-01",
+            "due": "2026-12-31",
+            "digital_goal": str(goal.id),
+        },
+    )
+    assert added.status_code == 302
+    kpi = plan.kpis.get(name="Club joins")
+    url = reverse("plan_measurements", args=[ws, plan.id])
+    client.post(url, {"kpi": str(kpi.id), "date": "2026-06-30", "value": "7"})
+    assert kpi.measurements.count() == 1
+    bad = SimpleUploadedFile(
+        "m.csv", b"kpi,date,value\nClub joins,2026-07-31,8\nClub joins,31/08/2026,9\n"
+    )
+    refused = client.post(url, {"file": bad})
+    assert refused.status_code == 400
+    assert "Row 3, date" in refused.text
+    assert kpi.measurements.count() == 1
+    good = SimpleUploadedFile("m.csv", b"kpi,date,value\nClub joins,2026-07-31,8\n")
+    assert client.post(url, {"file": good}).status_code == 302
+    assert kpi.measurements.count() == 2
