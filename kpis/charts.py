@@ -12,3 +12,51 @@ def sparkline(values: list[float], *, width: int = 120, height: int = 28) -> str
         f"{round(i * step, 1)},{round(height - 2 - (v - low) / span * (height - 4), 1)}"
         for i, v in enumerate(values)
     )
+
+
+def alignment_map(
+    columns: list[list[dict]],
+    edges: list[tuple],
+    *,
+    column_width: int = 210,
+    row_height: int = 26,
+    node_width: int = 180,
+) -> dict:
+    """Boxes in columns (themes → … → KPIs, left to right), one row each so nothing overlaps,
+    and a curve for each parent → child link. Each node: {"id", "label", "orphan"}."""
+    rows = max((len(c) for c in columns), default=0)
+    height = max(rows, 1) * row_height + 40
+    placed, boxes = {}, []
+    for col, nodes in enumerate(columns):
+        # Spread a short column over the height, so its links stay readable.
+        step = (height - 40) / max(len(nodes), 1)
+        for i, node in enumerate(nodes):
+            x, y = 10 + col * column_width, round(30 + i * step, 1)
+            placed[node["id"]] = (x, y)
+            label = node["label"] if len(node["label"]) <= 28 else node["label"][:27] + "…"
+            boxes.append(
+                {
+                    **node,
+                    "x": x,
+                    "y": y,
+                    "w": node_width,
+                    "h": row_height - 6,
+                    "label": label,
+                    "full": node["label"],
+                    "tx": x + 6,
+                    "ty": round(y + row_height / 2 + 1, 1),
+                }
+            )
+    curves = []
+    for parent, child in edges:
+        if parent in placed and child in placed:
+            (x1, y1), (x2, y2) = placed[parent], placed[child]
+            x1, y1, y2 = x1 + node_width, y1 + (row_height - 6) / 2, y2 + (row_height - 6) / 2
+            mid = (x1 + x2) / 2
+            curves.append(f"M{x1},{y1} C{mid},{y1} {mid},{y2} {x2},{y2}")
+    return {
+        "width": 20 + len(columns) * column_width,
+        "height": height,
+        "boxes": boxes,
+        "curves": curves,
+    }

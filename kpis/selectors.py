@@ -157,3 +157,49 @@ def engagement_scale(
             "visits": visits,
         }
     )
+
+
+def alignment(*, plan: StrategyPlan) -> tuple[list[list[dict]], list[tuple]]:
+    """The chain as columns of nodes and parent → child links, orphans marked; 5 queries."""
+    themes = list(StrategicTheme.objects.filter(plan=plan).order_by("position"))
+    objectives = list(
+        StrategicObjective.objects.filter(plan=plan).order_by("theme__position", "position")
+    )
+    marketing = list(
+        MarketingObjective.objects.filter(plan=plan).order_by(
+            "strategic_objective__position", "position"
+        )
+    )
+    goals = list(
+        DigitalGoal.objects.filter(plan=plan).order_by("marketing_objective__position", "position")
+    )
+    kpis = list(KPI.objects.filter(plan=plan).order_by("position"))
+    with_children = (
+        {o.theme_id for o in objectives}
+        | {m.strategic_objective_id for m in marketing}
+        | {g.marketing_objective_id for g in goals}
+    )
+    columns = [
+        [{"id": t.id, "label": t.name, "orphan": t.id not in with_children} for t in themes],
+        [{"id": o.id, "label": o.statement, "orphan": not o.theme_id} for o in objectives],
+        [
+            {"id": m.id, "label": m.statement, "orphan": not m.strategic_objective_id}
+            for m in marketing
+        ],
+        [{"id": g.id, "label": g.name, "orphan": not g.marketing_objective_id} for g in goals],
+        [
+            {
+                "id": k.id,
+                "label": k.name,
+                "orphan": not k.digital_goal_id and not k.marketing_objective_id,
+            }
+            for k in kpis
+        ],
+    ]
+    edges = (
+        [(o.theme_id, o.id) for o in objectives]
+        + [(m.strategic_objective_id, m.id) for m in marketing]
+        + [(g.marketing_objective_id, g.id) for g in goals]
+        + [(k.digital_goal_id or k.marketing_objective_id, k.id) for k in kpis]
+    )
+    return columns, edges

@@ -11,6 +11,7 @@ urlpatterns = [
     path(P + "activate/", views.plan_activate_view, name="plan_activate"),
     path(P + "scorecard/", views.scorecard_view, name="scorecard"),
     path(P + "kpis/", views.kpi_list_view, name="plan_kpis"),
+    path(P + "map/", views.alignment_map_view, name="alignment_map"),
     path(P + "measurements/", views.measurements_view, name="plan_measurements"),
     path(P + "steps/<slug:step>/", views.step_view, name="plan_step"),
     path(

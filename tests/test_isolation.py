@@ -98,6 +98,7 @@ ROUTE_CASES = {
     "plan_activate": (PLAN, ["post"]),
     "scorecard": (PLAN, []),
     "plan_kpis": (PLAN, ["post"]),
+    "alignment_map": (PLAN, []),
     "plan_measurements": (PLAN, ["post"]),
     "plan_step": ({**PLAN, "step": "themes"}, ["post"]),
     "plan_step_item": ({**PLAN, "step": "themes", "item_id": "theme"}, ["post"]),

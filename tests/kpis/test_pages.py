@@ -1,3 +1,5 @@
+from itertools import pairwise
+
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
@@ -121,3 +123,31 @@ def test_consultant_adds_a_kpi_and_records_measurements_by_hand_and_csv(client, 
     good = SimpleUploadedFile("m.csv", b"kpi,date,value\nClub joins,2026-07-31,8\n")
     assert client.post(url, {"file": good}).status_code == 302
     assert kpi.measurements.count() == 2
+
+
+def test_alignment_map_draws_every_item_and_marks_the_orphan(client, plan):
+    page = client.get(reverse("alignment_map", args=[plan.client.workspace_id, plan.id]))
+    assert page.status_code == 200
+    boxes = page.context["map"]["boxes"]
+    assert len(boxes) == 2 + 2 + 4 + 9 + 13
+    orphans = [b["full"] for b in boxes if b["orphan"]]
+    assert orphans == ["Store appointment booked"]
+    assert len(page.context["map"]["curves"]) == 2 + 4 + 8 + 13
+
+
+def test_alignment_map_geometry_has_no_overlap_at_5_themes_and_60_kpis():
+    from kpis.charts import alignment_map
+
+    columns = [
+        [{"id": f"t{i}", "label": "T", "orphan": False} for i in range(5)],
+        [],
+        [],
+        [],
+        [{"id": f"k{i}", "label": "K", "orphan": False} for i in range(60)],
+    ]
+    chart = alignment_map(columns, [(f"t{i % 5}", f"k{i}") for i in range(60)])
+    for column_x in {b["x"] for b in chart["boxes"]}:
+        ys = sorted(b["y"] for b in chart["boxes"] if b["x"] == column_x)
+        heights = {b["h"] for b in chart["boxes"]}
+        assert all(b - a >= max(heights) for a, b in pairwise(ys))
+    assert len(chart["curves"]) == 60
