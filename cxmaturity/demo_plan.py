@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from kpis.models import Measurement
-from kpis.services import item_create, kpi_create, plan_activate, plan_create
+from kpis.services import item_create, kpi_create, period_save, plan_activate, plan_create
 from workspaces.models import Client
 
 PLAN_TITLE = "Northwind CX plan 2027"
@@ -171,4 +171,18 @@ def seed_northwind_plan(*, client: Client) -> None:
                 Measurement(kpi=kpi, date=when, value=Decimal(str(round(value, 3))))
             )
     Measurement.objects.bulk_create(measurements)
+    goal_ids = {name: str(item.id) for name, item in links.items()}
+    for name, visits, scale_by in (("Last month", 4000, 1), ("This month", 4400, 1.2)):
+        period_save(
+            plan=plan,
+            name=name,
+            visits=visits,
+            conversions={
+                goal_ids["Newsletter sign-up"]: round(200 * scale_by),
+                goal_ids["Loyalty sign-up"]: round(80 * scale_by),
+                goal_ids["First purchase"]: round(30 * scale_by),
+                goal_ids["Repeat purchase"]: round(12 * scale_by),
+                goal_ids["Review written"]: round(5 * scale_by),
+            },
+        )
     plan_activate(plan=plan)

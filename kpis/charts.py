@@ -60,3 +60,18 @@ def alignment_map(
         "boxes": boxes,
         "curves": curves,
     }
+
+
+def share_bars(by_category: dict, *, width: int = 300, bar: int = 18) -> list[dict]:
+    """One horizontal bar per category, its length its share of the engagement value."""
+    return [
+        {
+            "key": key,
+            "share": round(100 * item["share"], 1),
+            "value": item["value"],
+            "y": i * (bar + 8),
+            "w": round(width * item["share"], 1),
+            "h": bar,
+        }
+        for i, (key, item) in enumerate(by_category.items())
+    ]

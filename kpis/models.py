@@ -206,3 +206,21 @@ class Measurement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kpi_id} {self.date}: {self.value}"
+
+
+class SimulationPeriod(models.Model):
+    """Visits and conversions per digital goal for a period, valued on the plan's scale."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    plan = models.ForeignKey(StrategyPlan, on_delete=models.CASCADE, related_name="periods")
+    name = models.CharField(_("name"), max_length=100)
+    visits = models.PositiveIntegerField(_("visits"), default=0)
+    # {"<digital goal id>": conversions}
+    conversions = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -305,3 +305,32 @@ def item_move(*, item: Any, offset: int) -> Any:
         sibling.position = position
     type(item).objects.bulk_update(siblings, ["position"])
     return item
+
+
+@transaction.atomic
+def period_save(*, plan: StrategyPlan, name: str, visits: Any, conversions: dict) -> Any:
+    """Save a simulated period; conversions must be whole numbers ≥ 0 for goals of the plan."""
+    from .models import SimulationPeriod
+
+    name = " ".join((name or "").split())
+    if not name:
+        raise ValidationError({"name": _("Name the period, e.g. “March 2027”.")})
+    goals = {str(g) for g in plan.digital_goals.values_list("id", flat=True)}
+    cleaned = {}
+    for goal_id, value in (conversions or {}).items():
+        if str(goal_id) not in goals:
+            raise ValidationError({"conversions": _("A goal of another plan was given.")})
+        cleaned[str(goal_id)] = whole_number(value, "conversions")
+    return SimulationPeriod.objects.create(
+        plan=plan, name=name[:100], visits=whole_number(visits, "visits"), conversions=cleaned
+    )
+
+
+def whole_number(value: Any, field: str) -> int:
+    try:
+        number = int(str(value).strip() or 0)
+    except ValueError as exc:
+        raise ValidationError({field: _("Enter a whole number of 0 or more.")}) from exc
+    if number < 0 or number > 10**12:
+        raise ValidationError({field: _("Enter a whole number of 0 or more.")})
+    return number

@@ -12,6 +12,7 @@ urlpatterns = [
     path(P + "scorecard/", views.scorecard_view, name="scorecard"),
     path(P + "kpis/", views.kpi_list_view, name="plan_kpis"),
     path(P + "map/", views.alignment_map_view, name="alignment_map"),
+    path(P + "simulator/", views.simulator_view, name="simulator"),
     path(P + "measurements/", views.measurements_view, name="plan_measurements"),
     path(P + "steps/<slug:step>/", views.step_view, name="plan_step"),
     path(

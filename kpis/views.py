@@ -372,3 +372,63 @@ def alignment_map_view(request: HttpRequest, membership: Membership, plan_id: UU
             ],
         },
     )
+
+
+@workspace_view(write_role=Role.CONSULTANT)
+def simulator_view(request: HttpRequest, membership: Membership, plan_id: UUID):
+    """What a period's visits and conversions are worth on the plan's scale; save periods
+    and compare two side by side."""
+    from .charts import share_bars
+    from .models import SimulationPeriod
+
+    plan = selectors.plan_get(workspace=membership.workspace, plan_id=plan_id)
+    goals = list(plan.digital_goals.select_related("category").order_by("position"))
+    values = {str(g.id): request.POST.get(f"goal-{g.id}", "0") for g in goals}
+    visits = request.POST.get("visits", "0")
+    error, result = None, None
+    if request.method == "POST":
+        try:
+            if request.POST.get("save"):
+                services.period_save(
+                    plan=plan, name=request.POST.get("name", ""), visits=visits, conversions=values
+                )
+                messages.success(request, _("Period saved."))
+                return redirect("simulator", membership.workspace_id, plan.id)
+            result = selectors.engagement_scale(
+                plan=plan,
+                visits=services.whole_number(visits, "visits"),
+                conversions={k: services.whole_number(v, "conversions") for k, v in values.items()},
+            )
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+    periods = list(SimulationPeriod.objects.filter(plan=plan))
+    chosen = [p for p in periods if str(p.id) in request.GET.getlist("compare")][:2]
+    compared = [
+        {
+            "period": p,
+            "result": selectors.engagement_scale(
+                plan=plan, visits=p.visits, conversions=p.conversions
+            ),
+        }
+        for p in chosen
+    ]
+    for item in compared + ([{"result": result}] if result else []):
+        item["bars"] = share_bars(item["result"]["by_category"])
+    return render(
+        request,
+        "kpis/simulator.html",
+        {
+            "plan": plan,
+            "client": plan.client,
+            "goals": goals,
+            "values": values,
+            "visits": visits,
+            "result": result,
+            "result_bars": share_bars(result["by_category"]) if result else None,
+            "error": error,
+            "periods": periods,
+            "compared": compared,
+            "can_edit": membership.has_role(Role.CONSULTANT),
+        },
+        status=400 if error else 200,
+    )

@@ -99,6 +99,7 @@ ROUTE_CASES = {
     "scorecard": (PLAN, []),
     "plan_kpis": (PLAN, ["post"]),
     "alignment_map": (PLAN, []),
+    "simulator": (PLAN, ["post"]),
     "plan_measurements": (PLAN, ["post"]),
     "plan_step": ({**PLAN, "step": "themes"}, ["post"]),
     "plan_step_item": ({**PLAN, "step": "themes", "item_id": "theme"}, ["post"]),

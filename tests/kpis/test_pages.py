@@ -151,3 +151,22 @@ def test_alignment_map_geometry_has_no_overlap_at_5_themes_and_60_kpis():
         heights = {b["h"] for b in chart["boxes"]}
         assert all(b - a >= max(heights) for a, b in pairwise(ys))
     assert len(chart["curves"]) == 60
+
+
+def test_simulator_values_a_period_and_compares_two_saved_ones(client, plan):
+    client.force_login(User.objects.get(email="consultant@demo.cxmaturity.local"))
+    url = reverse("simulator", args=[plan.client.workspace_id, plan.id])
+    goal = plan.digital_goals.get(name="Newsletter sign-up")
+    page = client.post(url, {"visits": "4000", f"goal-{goal.id}": "200"})
+    assert page.context["result"]["engagement_value"] == 2000
+    assert page.context["result"]["value_per_visit"] == 0.5
+    bad = client.post(url, {"visits": "-1"})
+    assert bad.status_code == 400
+    periods = list(plan.periods.all())
+    assert [p.name for p in periods] == ["Last month", "This month"]
+    compared = client.get(url, {"compare": [str(p.id) for p in periods]})
+    values = [item["result"]["engagement_value"] for item in compared.context["compared"]]
+    assert values[1] > values[0]
+    saved = client.post(url, {"visits": "10", "save": "1", "name": "April"})
+    assert saved.status_code == 302
+    assert plan.periods.filter(name="April", visits=10).exists()
