@@ -203,3 +203,21 @@ def alignment(*, plan: StrategyPlan) -> tuple[list[list[dict]], list[tuple]]:
         + [(k.digital_goal_id or k.marketing_objective_id, k.id) for k in kpis]
     )
     return columns, edges
+
+
+def priority_dimensions(*, plan: StrategyPlan) -> list[str]:
+    """The client's dimensions by priority in its latest assessment with answers, so that
+    library suggestions favour what to improve first; [] without results."""
+    from assessments.models import Assessment
+    from assessments.results import assessment_results
+
+    latest = (
+        Assessment.objects.filter(client=plan.client, respondents__submitted_at__isnull=False)
+        .select_related("client", "version__questionnaire")
+        .order_by("-created_at")
+        .first()
+    )
+    if latest is None:
+        return []
+    dimensions = assessment_results(latest)["dimensions"]
+    return [d["key"] for d in sorted(dimensions, key=lambda d: d["priority"] or 99)]

@@ -14,7 +14,7 @@ from workspaces.models import Membership, Role
 from workspaces.permissions import workspace_view
 from workspaces.selectors import client_get
 
-from . import selectors, services
+from . import libraries, selectors, services
 from .charts import sparkline
 from .models import KPI, Involvement, Journey
 
@@ -157,6 +157,33 @@ def _step_form(plan, slug: str, data=None):
     return form_class(data)
 
 
+LIBRARY_FOR_STEP = {"themes": "themes", "digital-goals": "goals"}
+
+
+def _picked(library_name: str | None, key: str | None) -> dict | None:
+    if not library_name or not key:
+        return None
+    return next((e for e in libraries.library(library_name) if e["key"] == key), None)
+
+
+def _initial_from(entry: dict, plan) -> dict:
+    keys = (
+        "name",
+        "description",
+        "channel",
+        "how_detected",
+        "points",
+        "unit",
+        "direction",
+        "involvement",
+        "journey",
+    )
+    initial = {k: entry[k] for k in keys if k in entry}
+    if "category" in entry:
+        initial["category"] = plan.engagement_categories.filter(key=entry["category"]).first()
+    return initial
+
+
 @workspace_view(write_role=Role.CONSULTANT)
 def step_view(request: HttpRequest, membership: Membership, plan_id: UUID, step: str):
     from django.http import Http404
@@ -166,6 +193,10 @@ def step_view(request: HttpRequest, membership: Membership, plan_id: UUID, step:
     plan = selectors.plan_get(workspace=membership.workspace, plan_id=plan_id)
     key, title, parent_field, parent_title, _fields = STEP_PAGES[step]
     form = _step_form(plan, step, request.POST or None)
+    library_name = LIBRARY_FOR_STEP.get(step)
+    picked = _picked(library_name, request.GET.get("from"))
+    if picked and not request.POST:
+        form.initial.update(_initial_from(picked, plan))
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         parent = data.pop("parent", None)
@@ -200,6 +231,13 @@ def step_view(request: HttpRequest, membership: Membership, plan_id: UUID, step:
             "parent_title": parent_title,
             "can_edit": membership.has_role(Role.CONSULTANT),
             "steps": STEP_PAGES,
+            "library": (
+                libraries.suggestions(
+                    library_name, dimensions=selectors.priority_dimensions(plan=plan)
+                )[:8]
+                if library_name
+                else []
+            ),
         },
         status=400 if form.errors else 200,
     )
@@ -268,6 +306,9 @@ def _kpi_form(plan, data=None):
 def kpi_list_view(request: HttpRequest, membership: Membership, plan_id: UUID) -> HttpResponse:
     plan = selectors.plan_get(workspace=membership.workspace, plan_id=plan_id)
     form = _kpi_form(plan, request.POST or None)
+    picked = _picked("kpis", request.GET.get("from"))
+    if picked and not request.POST:
+        form.initial.update(_initial_from(picked, plan))
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         goal, objective = data.pop("digital_goal"), data.pop("marketing_objective")
@@ -296,6 +337,9 @@ def kpi_list_view(request: HttpRequest, membership: Membership, plan_id: UUID) -
                 "position", "created_at"
             ),
             "can_edit": membership.has_role(Role.CONSULTANT),
+            "library": libraries.suggestions(
+                "kpis", dimensions=selectors.priority_dimensions(plan=plan)
+            )[:8],
         },
         status=400 if form.errors else 200,
     )

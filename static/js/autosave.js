@@ -74,4 +74,5 @@
   });
   // Leaving the page (Next, Previous) first sends what is still waiting.
   window.addEventListener("pagehide", function () { clearTimeout(timer); flush(); });
+  form.dataset.autosaveReady = "1";
 })();

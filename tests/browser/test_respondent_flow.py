@@ -14,6 +14,12 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 
 
+def _autosave_ready(page):
+    # A change made before the page's script runs is saved by Next or Save, not by
+    # autosave: wait for the script, as a person's first tap nearly always does.
+    expect(page.locator("form[data-autosave-ready]")).to_be_attached()
+
+
 def _local(link, live_server):
     return link.replace("http://localhost:8000", live_server.url)
 
@@ -31,6 +37,7 @@ def test_respondent_on_a_phone_answers_leaves_comes_back_and_submits(
     expect(page.get_by_role("heading", name=assessment.title)).to_be_visible()
     screenshot("respondent-welcome-phone", on=page)
     page.get_by_role("link", name="Start").click()
+    _autosave_ready(page)
     # Page 1: autosave on each choice, without pressing any button.
     page.locator("label.level", has_text="Routine").first.click()
     expect(page.locator("[data-autosave-status]")).to_have_text("Saved")
@@ -42,6 +49,7 @@ def test_respondent_on_a_phone_answers_leaves_comes_back_and_submits(
     screenshot("respondent-page-phone", on=page)
     page.get_by_role("button", name="Next →").click()
     expect(page.get_by_role("heading", name="Channels")).to_be_visible()
+    _autosave_ready(page)
     page.locator("label.level", has_text="Don't know").click()
     expect(page.locator("[data-autosave-status]")).to_have_text("Saved")
     context.close()  # the tab closes

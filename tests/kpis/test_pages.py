@@ -170,3 +170,22 @@ def test_simulator_values_a_period_and_compares_two_saved_ones(client, plan):
     saved = client.post(url, {"visits": "10", "save": "1", "name": "April"})
     assert saved.status_code == 302
     assert plan.periods.filter(name="April", visits=10).exists()
+
+
+def test_library_suggestions_fill_the_add_forms(client, plan):
+    client.force_login(User.objects.get(email="consultant@demo.cxmaturity.local"))
+    ws = plan.client.workspace_id
+    goals = client.get(
+        reverse("plan_step", args=[ws, plan.id, "digital-goals"]), {"from": "loyalty-sign-up"}
+    )
+    assert goals.context["library"]
+    form = goals.context["form"]
+    assert (form["name"].value(), form["points"].value()) == ("Loyalty sign-up", 30)
+    assert form["category"].value() == plan.engagement_categories.get(key="lead").pk
+    kpis = client.get(reverse("plan_kpis", args=[ws, plan.id]), {"from": "visits"})
+    assert kpis.context["form"]["unit"].value() == "per month"
+    # KPIs for the first priority of Northwind's latest results come first.
+    from kpis.selectors import priority_dimensions
+
+    first = priority_dimensions(plan=plan)[0]
+    assert first in kpis.context["library"][0]["dimensions"]
