@@ -16,6 +16,11 @@ urlpatterns = [
     path(P + "measurements/", views.measurements_view, name="plan_measurements"),
     path(P + "steps/<slug:step>/", views.step_view, name="plan_step"),
     path(
+        P + "steps/<slug:step>/<uuid:item_id>/edit/",
+        views.step_item_edit_view,
+        name="plan_step_item_edit",
+    ),
+    path(
         P + "steps/<slug:step>/<uuid:item_id>/",
         views.step_item_delete_view,
         name="plan_step_item",

@@ -476,3 +476,49 @@ def simulator_view(request: HttpRequest, membership: Membership, plan_id: UUID):
         },
         status=400 if error else 200,
     )
+
+
+@workspace_view(Role.CONSULTANT)
+def step_item_edit_view(
+    request: HttpRequest, membership: Membership, plan_id: UUID, step: str, item_id: UUID
+) -> HttpResponse:
+    from django.http import Http404
+    from django.shortcuts import get_object_or_404
+
+    if step not in STEP_PAGES:
+        raise Http404
+    plan = selectors.plan_get(workspace=membership.workspace, plan_id=plan_id)
+    key, title, parent_field, _parent_title, fields = STEP_PAGES[step]
+    item = get_object_or_404(services.STEPS[key][0], plan=plan, id=item_id)
+    form = _step_form(plan, step, request.POST or None)
+    if not request.POST:
+        form.initial.update({f: getattr(item, f) for f in fields})
+        if parent_field:
+            form.initial["parent"] = getattr(item, f"{parent_field}_id")
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        parent = data.pop("parent", None)
+        try:
+            if parent_field and parent is None:
+                setattr(item, parent_field, None)  # made an orphan on purpose
+            services.item_update(item=item, parent_id=parent.id if parent else None, **data)
+        except ValidationError as exc:
+            from workspaces.views import _form_error
+
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("plan_step", membership.workspace_id, plan.id, step)
+    return render(
+        request,
+        "kpis/step_edit.html",
+        {
+            "plan": plan,
+            "client": plan.client,
+            "step": step,
+            "title": title,
+            "item": item,
+            "form": form,
+        },
+        status=400 if form.errors else 200,
+    )

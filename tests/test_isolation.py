@@ -103,6 +103,7 @@ ROUTE_CASES = {
     "plan_measurements": (PLAN, ["post"]),
     "plan_step": ({**PLAN, "step": "themes"}, ["post"]),
     "plan_step_item": ({**PLAN, "step": "themes", "item_id": "theme"}, ["post"]),
+    "plan_step_item_edit": ({**PLAN, "step": "themes", "item_id": "theme"}, ["post"]),
     "api-plan-detail": ({"workspace_id": "workspace", "pk": "plan"}, []),
     "api-plan-activate": ({"workspace_id": "workspace", "pk": "plan"}, ["post"]),
     "api-plan-coverage": ({"workspace_id": "workspace", "pk": "plan"}, []),

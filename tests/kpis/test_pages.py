@@ -189,3 +189,31 @@ def test_library_suggestions_fill_the_add_forms(client, plan):
 
     first = priority_dimensions(plan=plan)[0]
     assert first in kpis.context["library"][0]["dimensions"]
+
+
+def test_an_item_is_edited_and_reparented_within_the_plan(client, plan):
+    client.force_login(User.objects.get(email="consultant@demo.cxmaturity.local"))
+    ws = plan.client.workspace_id
+    orphan = plan.digital_goals.get(name="Store appointment booked")
+    objective = plan.marketing_objectives.first()
+    url = reverse("plan_step_item_edit", args=[ws, plan.id, "digital-goals", orphan.id])
+    page = client.get(url)
+    assert page.context["form"]["name"].value() == "Store appointment booked"
+    lead = plan.engagement_categories.get(key="lead")
+    saved = client.post(
+        url,
+        {
+            "parent": str(objective.id),
+            "name": "Store visit booked",
+            "category": str(lead.id),
+            "points": "25",
+        },
+    )
+    assert saved.status_code == 302
+    orphan.refresh_from_db()
+    assert (orphan.name, orphan.marketing_objective_id) == ("Store visit booked", objective.id)
+    from kpis.selectors import coverage
+
+    assert all(c["ok"] for c in coverage(plan=plan))
+    refused = client.post(url, {"name": ""})
+    assert refused.status_code == 400
