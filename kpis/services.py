@@ -334,3 +334,21 @@ def whole_number(value: Any, field: str) -> int:
     if number < 0 or number > 10**12:
         raise ValidationError({field: _("Enter a whole number of 0 or more.")})
     return number
+
+
+@transaction.atomic
+def kpi_update(
+    *, kpi: KPI, digital_goal_id: Any = None, marketing_objective_id: Any = None, **fields
+) -> KPI:
+    """Change a KPI; the same checks as when it was added, and links within its plan."""
+    current = {f: getattr(kpi, f) for f in ("baseline", "target", "direction", "start", "due")}
+    kpi_check({**current, **fields})
+    kpi.digital_goal = _in_plan(DigitalGoal, kpi.plan, digital_goal_id, "digital_goal")
+    kpi.marketing_objective = _in_plan(
+        MarketingObjective, kpi.plan, marketing_objective_id, "marketing_objective"
+    )
+    for name, value in fields.items():
+        setattr(kpi, name, value)
+    kpi.full_clean(exclude=["plan", "digital_goal", "marketing_objective"])
+    kpi.save()
+    return kpi

@@ -11,6 +11,7 @@ urlpatterns = [
     path(P + "activate/", views.plan_activate_view, name="plan_activate"),
     path(P + "scorecard/", views.scorecard_view, name="scorecard"),
     path(P + "kpis/", views.kpi_list_view, name="plan_kpis"),
+    path(P + "kpis/<uuid:kpi_id>/", views.kpi_edit_view, name="plan_kpi_edit"),
     path(P + "map/", views.alignment_map_view, name="alignment_map"),
     path(P + "simulator/", views.simulator_view, name="simulator"),
     path(P + "measurements/", views.measurements_view, name="plan_measurements"),

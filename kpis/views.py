@@ -522,3 +522,37 @@ def step_item_edit_view(
         },
         status=400 if form.errors else 200,
     )
+
+
+@workspace_view(Role.CONSULTANT)
+def kpi_edit_view(request: HttpRequest, membership: Membership, plan_id: UUID, kpi_id: UUID):
+    from django.shortcuts import get_object_or_404
+
+    plan = selectors.plan_get(workspace=membership.workspace, plan_id=plan_id)
+    kpi = get_object_or_404(KPI, plan=plan, id=kpi_id)
+    form = _kpi_form(plan, request.POST or None)
+    if not request.POST:
+        form.initial.update({name: getattr(kpi, name) for name in form.fields})
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        goal, objective = data.pop("digital_goal"), data.pop("marketing_objective")
+        try:
+            services.kpi_update(
+                kpi=kpi,
+                digital_goal_id=goal.id if goal else None,
+                marketing_objective_id=objective.id if objective else None,
+                **data,
+            )
+        except ValidationError as exc:
+            from workspaces.views import _form_error
+
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("KPI saved."))
+            return redirect("plan_kpis", membership.workspace_id, plan.id)
+    return render(
+        request,
+        "kpis/kpi_edit.html",
+        {"plan": plan, "client": plan.client, "kpi": kpi, "form": form},
+        status=400 if form.errors else 200,
+    )

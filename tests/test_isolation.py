@@ -5,13 +5,14 @@ one makes `test_every_route_with_an_id_has_a_case` fail, so later issues stay co
 """
 
 import re
+from datetime import date
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from rest_framework.test import APIClient
 
 from assessments.models import Action
-from kpis.services import item_create, plan_create
+from kpis.services import item_create, kpi_create, plan_create
 from tests.assessments.factories import open_assessment, small_version
 from tests.factories import ClientFactory, InvitationFactory, MembershipFactory, WorkspaceFactory
 from workspaces.models import Role
@@ -98,6 +99,7 @@ ROUTE_CASES = {
     "plan_activate": (PLAN, ["post"]),
     "scorecard": (PLAN, []),
     "plan_kpis": (PLAN, ["post"]),
+    "plan_kpi_edit": ({**PLAN, "kpi_id": "kpi"}, ["post"]),
     "alignment_map": (PLAN, []),
     "simulator": (PLAN, ["post"]),
     "plan_measurements": (PLAN, ["post"]),
@@ -196,6 +198,15 @@ def _one_of_everything(workspace, membership):
         "action": Action.objects.create(assessment=assessment, title="Name an owner"),
         "plan": (plan := plan_create(client=client, title="Plan")),
         "theme": item_create(plan=plan, step="theme", name="Theme"),
+        "kpi": kpi_create(
+            plan=plan,
+            name="K",
+            direction="increase",
+            baseline=1,
+            target=2,
+            start=date(2026, 1, 1),
+            due=date(2026, 12, 31),
+        ),
     }
 
 

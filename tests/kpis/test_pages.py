@@ -217,3 +217,20 @@ def test_an_item_is_edited_and_reparented_within_the_plan(client, plan):
     assert all(c["ok"] for c in coverage(plan=plan))
     refused = client.post(url, {"name": ""})
     assert refused.status_code == 400
+
+
+def test_a_kpi_is_edited_with_the_same_checks(client, plan):
+    client.force_login(User.objects.get(email="consultant@demo.cxmaturity.local"))
+    kpi = plan.kpis.get(name="Visits")
+    url = reverse("plan_kpi_edit", args=[plan.client.workspace_id, plan.id, kpi.id])
+    form = client.get(url).context["form"]
+    data = {name: form[name].value() or "" for name in form.fields}
+    data["digital_goal"] = str(kpi.digital_goal_id)
+    data.update(start=str(kpi.start), due=str(kpi.due), target=str(kpi.baseline))
+    same = client.post(url, data)
+    assert same.status_code == 400
+    assert "target" in same.context["form"].errors
+    data["target"] = "250000"
+    assert client.post(url, data).status_code == 302
+    kpi.refresh_from_db()
+    assert kpi.target == 250000
