@@ -352,3 +352,49 @@ def kpi_update(
     kpi.full_clean(exclude=["plan", "digital_goal", "marketing_objective"])
     kpi.save()
     return kpi
+
+
+@transaction.atomic
+def scale_update(*, plan: StrategyPlan, ranges: dict[str, tuple[Any, Any]]) -> list[str]:
+    """Set each category's (min, max) points; saved only when the whole scale is valid
+    (SCORING.md §3). Returns nothing on success; raises ValidationError keyed by category."""
+    from .engagement import engagement_value
+
+    categories = list(plan.engagement_categories.order_by("position", "min_points"))
+    errors: dict[str, list[str]] = {}
+    parsed = {}
+    for category in categories:
+        low, high = ranges.get(category.key, (category.min_points, category.max_points))
+        try:
+            parsed[category.key] = (
+                whole_number(low, category.key),
+                None if high in (None, "") else whole_number(high, category.key),
+            )
+        except ValidationError:
+            errors.setdefault(category.key, []).append(_("Enter whole numbers of 0 or more."))
+    if errors:
+        raise ValidationError(errors)
+    result = engagement_value(
+        {
+            "categories": [
+                {"key": c.key, "min_points": parsed[c.key][0], "max_points": parsed[c.key][1]}
+                for c in categories
+            ],
+            "goals": [
+                {"key": g.name, "category": g.category.key, "points": g.points or 0}
+                for g in plan.digital_goals.select_related("category")
+                if g.category_id
+            ],
+        }
+    )
+    if not result["valid"]:
+        for message in result["errors"]:
+            target = next(
+                (c.key for c in categories if message.startswith(f"Category {c.key}:")), "__all__"
+            )
+            errors.setdefault(target, []).append(message)
+        raise ValidationError(errors)
+    for category in categories:
+        category.min_points, category.max_points = parsed[category.key]
+    EngagementCategory.objects.bulk_update(categories, ["min_points", "max_points"])
+    return []

@@ -14,6 +14,7 @@ urlpatterns = [
     path(P + "kpis/<uuid:kpi_id>/", views.kpi_edit_view, name="plan_kpi_edit"),
     path(P + "map/", views.alignment_map_view, name="alignment_map"),
     path(P + "simulator/", views.simulator_view, name="simulator"),
+    path(P + "scale/", views.scale_view, name="plan_scale"),
     path(P + "measurements/", views.measurements_view, name="plan_measurements"),
     path(P + "steps/<slug:step>/", views.step_view, name="plan_step"),
     path(

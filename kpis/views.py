@@ -556,3 +556,40 @@ def kpi_edit_view(request: HttpRequest, membership: Membership, plan_id: UUID, k
         {"plan": plan, "client": plan.client, "kpi": kpi, "form": form},
         status=400 if form.errors else 200,
     )
+
+
+@workspace_view(write_role=Role.CONSULTANT)
+def scale_view(request: HttpRequest, membership: Membership, plan_id: UUID) -> HttpResponse:
+    """The engagement value scale: each category's points, saved only when all are valid,
+    each problem shown next to its category."""
+    plan = selectors.plan_get(workspace=membership.workspace, plan_id=plan_id)
+    categories = list(plan.engagement_categories.order_by("position", "min_points"))
+    errors: dict = {}
+    if request.method == "POST":
+        ranges = {
+            c.key: (request.POST.get(f"{c.key}-min", ""), request.POST.get(f"{c.key}-max", ""))
+            for c in categories
+        }
+        try:
+            services.scale_update(plan=plan, ranges=ranges)
+        except ValidationError as exc:
+            errors = exc.message_dict
+            for c in categories:
+                c.min_points, c.max_points = ranges[c.key]
+        else:
+            messages.success(request, _("Scale saved."))
+            return redirect("plan_scale", membership.workspace_id, plan.id)
+    rows = [{"category": c, "errors": errors.get(c.key, [])} for c in categories]
+    return render(
+        request,
+        "kpis/scale.html",
+        {
+            "plan": plan,
+            "client": plan.client,
+            "rows": rows,
+            "other_errors": errors.get("__all__", []),
+            "goals": plan.digital_goals.select_related("category").order_by("category__position"),
+            "can_edit": membership.has_role(Role.CONSULTANT),
+        },
+        status=400 if errors else 200,
+    )

@@ -102,6 +102,7 @@ ROUTE_CASES = {
     "plan_kpi_edit": ({**PLAN, "kpi_id": "kpi"}, ["post"]),
     "alignment_map": (PLAN, []),
     "simulator": (PLAN, ["post"]),
+    "plan_scale": (PLAN, ["post"]),
     "plan_measurements": (PLAN, ["post"]),
     "plan_step": ({**PLAN, "step": "themes"}, ["post"]),
     "plan_step_item": ({**PLAN, "step": "themes", "item_id": "theme"}, ["post"]),

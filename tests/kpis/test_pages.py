@@ -234,3 +234,22 @@ def test_a_kpi_is_edited_with_the_same_checks(client, plan):
     assert client.post(url, data).status_code == 302
     kpi.refresh_from_db()
     assert kpi.target == 250000
+
+
+def test_scale_is_saved_only_when_valid_with_each_error_by_its_category(client, plan):
+    client.force_login(User.objects.get(email="consultant@demo.cxmaturity.local"))
+    url = reverse("plan_scale", args=[plan.client.workspace_id, plan.id])
+    ladder = {
+        f"{c.key}-{end}": getattr(c, f"{end}_points")
+        for c in plan.engagement_categories.all()
+        for end in ("min", "max")
+    }
+    overlapping = client.post(url, {**ladder, "interest-min": "3"})
+    assert overlapping.status_code == 400
+    row = next(r for r in overlapping.context["rows"] if r["category"].key == "interest")
+    assert "above the previous category's maximum" in row["errors"][0]
+    outside = client.post(url, {**ladder, "lead-max": "29"})  # loyalty sign-up is 30
+    assert "outside category lead" in " ".join(outside.context["other_errors"])
+    assert plan.engagement_categories.get(key="lead").max_points == 49  # nothing saved
+    assert client.post(url, {**ladder, "advocacy-max": "300"}).status_code == 302
+    assert plan.engagement_categories.get(key="advocacy").max_points == 300
