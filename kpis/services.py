@@ -398,3 +398,42 @@ def scale_update(*, plan: StrategyPlan, ranges: dict[str, tuple[Any, Any]]) -> l
         category.min_points, category.max_points = parsed[category.key]
     EngagementCategory.objects.bulk_update(categories, ["min_points", "max_points"])
     return []
+
+
+def conversions_from_csv(*, plan: StrategyPlan, data: bytes | str) -> dict[str, int]:
+    """Conversions per digital goal from a CSV `goal,conversions` (a goal of this plan by
+    name or id); every row is checked, errors named by row, nothing used if one is wrong."""
+    if isinstance(data, bytes):
+        try:
+            data = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise ValidationError({"file": _("Save the file as UTF-8 CSV.")}) from exc
+    try:
+        rows = list(csv.reader(io.StringIO(data.replace("\x00", ""))))
+    except csv.Error as exc:
+        raise ValidationError({"file": _("This is not a CSV file we can read.")}) from exc
+    if not rows or [h.strip().lower() for h in rows[0][:2]] != ["goal", "conversions"]:
+        raise ValidationError({"file": _("Row 1 must be the header goal,conversions.")})
+    goals = {str(g.id): g for g in plan.digital_goals.all()}
+    by_name = {g.name.strip().lower(): g for g in goals.values()}
+    problems, conversions = [], {}
+    for number, row in enumerate(rows[1 : MAX_CSV_ROWS + 1], start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        name, value = [*row, "", ""][:2]
+        goal = goals.get(name.strip()) or by_name.get(name.strip().lower())
+        if goal is None:
+            problems.append(
+                _("Row %(row)d, goal: no digital goal of this plan is called “%(name)s”.")
+                % {"row": number, "name": name.strip()}
+            )
+            continue
+        try:
+            conversions[str(goal.id)] = whole_number(value, "conversions")
+        except ValidationError:
+            problems.append(
+                _("Row %(row)d, conversions: enter a whole number of 0 or more.") % {"row": number}
+            )
+    if problems:
+        raise ValidationError({"file": problems})
+    return conversions

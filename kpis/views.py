@@ -432,7 +432,12 @@ def simulator_view(request: HttpRequest, membership: Membership, plan_id: UUID):
     error, result = None, None
     if request.method == "POST":
         try:
-            if request.POST.get("save"):
+            if request.FILES.get("file"):
+                imported = services.conversions_from_csv(
+                    plan=plan, data=request.FILES["file"].read()
+                )
+                values = {str(g.id): str(imported.get(str(g.id), 0)) for g in goals}
+            elif request.POST.get("save"):
                 services.period_save(
                     plan=plan, name=request.POST.get("name", ""), visits=visits, conversions=values
                 )

@@ -253,3 +253,19 @@ def test_scale_is_saved_only_when_valid_with_each_error_by_its_category(client, 
     assert plan.engagement_categories.get(key="lead").max_points == 49  # nothing saved
     assert client.post(url, {**ladder, "advocacy-max": "300"}).status_code == 302
     assert plan.engagement_categories.get(key="advocacy").max_points == 300
+
+
+def test_simulator_imports_conversions_from_csv_with_errors_by_row(client, plan):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(User.objects.get(email="consultant@demo.cxmaturity.local"))
+    url = reverse("simulator", args=[plan.client.workspace_id, plan.id])
+    good = SimpleUploadedFile(
+        "c.csv", b"goal,conversions\nNewsletter sign-up,200\nfirst purchase,30\n"
+    )
+    page = client.post(url, {"visits": "4000", "file": good})
+    assert page.context["result"]["engagement_value"] == 200 * 10 + 30 * 60
+    bad = SimpleUploadedFile("c.csv", b"goal,conversions\nNewsletter sign-up,200\nNope,3\n")
+    refused = client.post(url, {"visits": "4000", "file": bad})
+    assert refused.status_code == 400
+    assert "Row 3, goal" in refused.text
