@@ -300,3 +300,80 @@ class KPIViewSet(WorkspaceScopedViewSet):
                     kpi=kpi, date=row["date"], value=row["value"], note=row.get("note", "")
                 )
         return Response({"created": len(data.validated_data["measurements"])}, status=201)
+
+
+class PlanItemDetailViewSet(WorkspaceScopedViewSet):
+    """One item of the first four steps: read, change (parent within the plan), delete."""
+
+    serializer_class = ItemOut
+    step = "themes"
+
+    def initial(self, request: Request, *args, **kwargs) -> None:
+        super().initial(request, *args, **kwargs)
+        self.plan = selectors.plan_get(workspace=self.workspace, plan_id=kwargs["plan_id"])
+        _key, _in, model, _parent = _STEPS[self.step]
+        from django.shortcuts import get_object_or_404
+
+        self.item = get_object_or_404(model, plan=self.plan, id=kwargs["pk"])
+
+    @extend_schema(summary=_("One item"), responses=OpenApiTypes.OBJECT)
+    def retrieve(self, request: Request, workspace_id: str, plan_id: str, pk: str) -> Response:
+        model = type(self.item)
+        return Response(model.objects.filter(id=self.item.id).values()[0])
+
+    @extend_schema(summary=_("Change an item"), responses=ItemOut)
+    def partial_update(self, request: Request, workspace_id: str, plan_id: str, pk: str):
+        _key, serializer, _model, parent = _STEPS[self.step]
+        data = serializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        parent_id = fields.pop(parent, None) if parent else None
+        if "category" in fields:
+            slug = fields.pop("category")
+            fields["category"] = self.plan.engagement_categories.filter(key=slug).first()
+            if slug and fields["category"] is None:
+                raise ValidationError({"category": _("No category with this key in the plan.")})
+        item = services.item_update(item=self.item, parent_id=parent_id, **fields)
+        return Response({"id": item.id, "position": item.position})
+
+    @extend_schema(
+        summary=_("Delete an item and its children (KPIs stay, unlinked)"), responses={204: None}
+    )
+    def destroy(self, request: Request, workspace_id: str, plan_id: str, pk: str) -> Response:
+        services.item_delete(item=self.item)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class KPIDetailViewSet(WorkspaceScopedViewSet):
+    serializer_class = KPIOut
+
+    def initial(self, request: Request, *args, **kwargs) -> None:
+        super().initial(request, *args, **kwargs)
+        self.plan = selectors.plan_get(workspace=self.workspace, plan_id=kwargs["plan_id"])
+        from django.shortcuts import get_object_or_404
+
+        self.kpi = get_object_or_404(KPI, plan=self.plan, id=kwargs["pk"])
+
+    @extend_schema(summary=_("One KPI"))
+    def retrieve(self, request: Request, workspace_id: str, plan_id: str, pk: str) -> Response:
+        return Response(KPIOut(self.kpi).data)
+
+    @extend_schema(summary=_("Change a KPI"), request=KPIIn(partial=True), responses=KPIOut)
+    def partial_update(self, request: Request, workspace_id: str, plan_id: str, pk: str):
+        data = KPIIn(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        kpi = services.kpi_update(
+            kpi=self.kpi,
+            digital_goal_id=fields.pop("digital_goal", self.kpi.digital_goal_id),
+            marketing_objective_id=fields.pop(
+                "marketing_objective", self.kpi.marketing_objective_id
+            ),
+            **fields,
+        )
+        return Response(KPIOut(kpi).data)
+
+    @extend_schema(summary=_("Delete a KPI and its measurements"), responses={204: None})
+    def destroy(self, request: Request, workspace_id: str, plan_id: str, pk: str) -> Response:
+        self.kpi.delete()
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,6 +1,13 @@
 from django.urls import path
 
-from .api import _STEPS, KPIViewSet, PlanItemViewSet, PlanViewSet
+from .api import (
+    _STEPS,
+    KPIDetailViewSet,
+    KPIViewSet,
+    PlanItemDetailViewSet,
+    PlanItemViewSet,
+    PlanViewSet,
+)
 
 W = "workspaces/<uuid:workspace_id>/plans/"
 P = W + "<uuid:plan_id>/"
@@ -32,6 +39,23 @@ urlpatterns = [
         for step in _STEPS
     ],
     path(P + "kpis/", KPIViewSet.as_view({"get": "list", "post": "create"}), name="api-plan-kpis"),
+    *[
+        path(
+            P + f"{step}/<uuid:pk>/",
+            PlanItemDetailViewSet.as_view(
+                {"get": "retrieve", "patch": "partial_update", "delete": "destroy"}, step=step
+            ),
+            name=f"api-plan-{step}-detail",
+        )
+        for step in _STEPS
+    ],
+    path(
+        P + "kpis/<uuid:pk>/",
+        KPIDetailViewSet.as_view(
+            {"get": "retrieve", "patch": "partial_update", "delete": "destroy"}
+        ),
+        name="api-plan-kpi-detail",
+    ),
     path(
         P + "measurements/",
         KPIViewSet.as_view({"post": "measurements"}),

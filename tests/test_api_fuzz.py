@@ -1,6 +1,8 @@
 """Schemathesis fuzzes every operation of the OpenAPI schema, so new endpoints are covered
 as soon as they are documented: no 5xx, and every answer matches the schema."""
 
+from datetime import date
+
 import pytest
 import schemathesis
 from django.core.signals import request_finished, request_started
@@ -16,7 +18,7 @@ from schemathesis.checks import (
 
 from assessments.respondents import respondent_invite, respondent_link
 from cxmaturity.wsgi import application
-from kpis.services import plan_create
+from kpis.services import item_create, kpi_create, plan_create
 from tests.assessments.factories import open_assessment, small_version
 from tests.factories import ClientFactory, InvitationFactory, MembershipFactory
 from workspaces.models import Role
@@ -35,6 +37,11 @@ ID_FOR_PATH = {
     "assessments": "assessment",
     "respondents": "respondent",
     "plans": "plan",
+    "themes": "theme",
+    "strategic-objectives": "objective",
+    "marketing-objectives": "marketing",
+    "digital-goals": "goal",
+    "kpis": "kpi",
 }
 
 
@@ -74,7 +81,31 @@ def token(db):
         assessment=str(assessment.id),
         respondent=str(respondent.id),
         token=respondent_link(respondent).rstrip("/").rsplit("/", 1)[1],
-        plan=str(plan_create(client=client, title="Plan").id),
+        plan=str((plan := plan_create(client=client, title="Plan")).id),
+    )
+    theme = item_create(plan=plan, step="theme", name="T")
+    objective = item_create(
+        plan=plan, step="strategic_objective", parent_id=theme.id, statement="S"
+    )
+    marketing = item_create(
+        plan=plan, step="marketing_objective", parent_id=objective.id, statement="M"
+    )
+    goal = item_create(plan=plan, step="digital_goal", parent_id=marketing.id, name="G")
+    kpi = kpi_create(
+        plan=plan,
+        name="K",
+        direction="increase",
+        baseline=1,
+        target=2,
+        start=date(2026, 1, 1),
+        due=date(2026, 12, 31),
+    )
+    REAL_IDS.update(
+        theme=str(theme.id),
+        objective=str(objective.id),
+        marketing=str(marketing.id),
+        goal=str(goal.id),
+        kpi=str(kpi.id),
     )
     yield Token.objects.create(user=owner.user).key
     REAL_IDS.clear()

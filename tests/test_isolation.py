@@ -116,6 +116,11 @@ ROUTE_CASES = {
     "api-plan-marketing-objectives": (PLAN, ["post"]),
     "api-plan-digital-goals": (PLAN, ["post"]),
     "api-plan-kpis": (PLAN, ["post"]),
+    "api-plan-kpi-detail": ({**PLAN, "pk": "kpi"}, ["patch", "delete"]),
+    "api-plan-themes-detail": ({**PLAN, "pk": "theme"}, ["patch", "delete"]),
+    "api-plan-strategic-objectives-detail": ({**PLAN, "pk": "objective"}, ["patch", "delete"]),
+    "api-plan-marketing-objectives-detail": ({**PLAN, "pk": "marketing"}, ["patch", "delete"]),
+    "api-plan-digital-goals-detail": ({**PLAN, "pk": "goal"}, ["patch", "delete"]),
     "api-plan-measurements": (PLAN, ["post"]),
     "roadmap_suggest": (ASSESSMENT, ["post"]),
     "action_create": (ASSESSMENT, ["post"]),
@@ -198,7 +203,18 @@ def _one_of_everything(workspace, membership):
         "respondent": assessment.respondents.get(),
         "action": Action.objects.create(assessment=assessment, title="Name an owner"),
         "plan": (plan := plan_create(client=client, title="Plan")),
-        "theme": item_create(plan=plan, step="theme", name="Theme"),
+        "theme": (theme := item_create(plan=plan, step="theme", name="Theme")),
+        "objective": (
+            objective := item_create(
+                plan=plan, step="strategic_objective", parent_id=theme.id, statement="S"
+            )
+        ),
+        "marketing": (
+            marketing := item_create(
+                plan=plan, step="marketing_objective", parent_id=objective.id, statement="M"
+            )
+        ),
+        "goal": item_create(plan=plan, step="digital_goal", parent_id=marketing.id, name="G"),
         "kpi": kpi_create(
             plan=plan,
             name="K",
