@@ -222,17 +222,18 @@ class PlanItemViewSet(WorkspaceScopedViewSet):
     """Items of one of the first four steps; `step` is fixed by the URL."""
 
     serializer_class = ItemOut
+    pagination_class = None  # a step holds tens of items, listed whole and in order
     step = "themes"
 
     def initial(self, request: Request, *args, **kwargs) -> None:
         super().initial(request, *args, **kwargs)
         self.plan = selectors.plan_get(workspace=self.workspace, plan_id=kwargs["plan_id"])
 
-    @extend_schema(summary=_("The step's items"), responses=OpenApiTypes.OBJECT)
+    @extend_schema(summary=_("The step's items, in order"), responses=ItemOut(many=True))
     def list(self, request: Request, workspace_id: str, plan_id: str) -> Response:
         _key, _in, model, _parent = _STEPS[self.step]
         items = model.objects.filter(plan=self.plan).order_by("position", "created_at")
-        return Response({"results": list(items.values())})
+        return Response(list(items.values()))
 
     @extend_schema(
         summary=_("Add an item under a parent of the same plan"), responses={201: ItemOut}
