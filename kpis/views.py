@@ -3,16 +3,18 @@ the KPI scorecard."""
 
 from uuid import UUID
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from workspaces.models import Membership, Role
 from workspaces.permissions import workspace_view
 from workspaces.selectors import client_get
+from workspaces.views import _form_error
 
 from . import libraries, selectors, services
 from .charts import sparkline
@@ -134,8 +136,6 @@ STEP_PAGES = {
 
 
 def _step_form(plan, slug: str, data=None):
-    from django import forms
-
     step, _title, parent_field, parent_title, fields = STEP_PAGES[slug]
     model = services.STEPS[step][0]
     form_fields = forms.models.fields_for_model(model, fields=fields)
@@ -205,8 +205,6 @@ def step_view(request: HttpRequest, membership: Membership, plan_id: UUID, step:
                 plan=plan, step=key, parent_id=parent.id if parent else None, **data
             )
         except ValidationError as exc:
-            from workspaces.views import _form_error
-
             _form_error(form, exc)
         else:
             messages.success(request, _("Added."))
@@ -248,7 +246,6 @@ def step_item_delete_view(
     request: HttpRequest, membership: Membership, plan_id: UUID, step: str, item_id: UUID
 ) -> HttpResponse:
     from django.http import Http404
-    from django.shortcuts import get_object_or_404
 
     if step not in STEP_PAGES:
         raise Http404
@@ -275,8 +272,6 @@ def step_item_delete_view(
 
 
 def _kpi_form(plan, data=None):
-    from django import forms
-
     fields = forms.models.fields_for_model(
         KPI,
         fields=[
@@ -302,6 +297,23 @@ def _kpi_form(plan, data=None):
     return type("KPIForm", (forms.Form,), fields)(data)
 
 
+def _kpi_save(form: forms.Form, save, **target) -> bool:
+    """Run kpi_create/kpi_update with the form's data; domain errors land on the form."""
+    data = dict(form.cleaned_data)
+    goal, objective = data.pop("digital_goal"), data.pop("marketing_objective")
+    try:
+        save(
+            digital_goal_id=goal.id if goal else None,
+            marketing_objective_id=objective.id if objective else None,
+            **target,
+            **data,
+        )
+    except ValidationError as exc:
+        _form_error(form, exc)
+        return False
+    return True
+
+
 @workspace_view(write_role=Role.CONSULTANT)
 def kpi_list_view(request: HttpRequest, membership: Membership, plan_id: UUID) -> HttpResponse:
     plan = selectors.plan_get(workspace=membership.workspace, plan_id=plan_id)
@@ -309,23 +321,13 @@ def kpi_list_view(request: HttpRequest, membership: Membership, plan_id: UUID) -
     picked = _picked("kpis", request.GET.get("from"))
     if picked and not request.POST:
         form.initial.update(_initial_from(picked, plan))
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        goal, objective = data.pop("digital_goal"), data.pop("marketing_objective")
-        try:
-            services.kpi_create(
-                plan=plan,
-                digital_goal_id=goal.id if goal else None,
-                marketing_objective_id=objective.id if objective else None,
-                **data,
-            )
-        except ValidationError as exc:
-            from workspaces.views import _form_error
-
-            _form_error(form, exc)
-        else:
-            messages.success(request, _("KPI added."))
-            return redirect("plan_kpis", membership.workspace_id, plan.id)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _kpi_save(form, services.kpi_create, plan=plan)
+    ):
+        messages.success(request, _("KPI added."))
+        return redirect("plan_kpis", membership.workspace_id, plan.id)
     return render(
         request,
         "kpis/kpis.html",
@@ -348,8 +350,6 @@ def kpi_list_view(request: HttpRequest, membership: Membership, plan_id: UUID) -
 @workspace_view(Role.CONSULTANT)
 def measurements_view(request: HttpRequest, membership: Membership, plan_id: UUID):
     """Record one measurement, or many from a CSV (kpi,date,value): all rows or none."""
-    from django import forms
-
     plan = selectors.plan_get(workspace=membership.workspace, plan_id=plan_id)
 
     class MeasurementForm(forms.Form):
@@ -375,8 +375,6 @@ def measurements_view(request: HttpRequest, membership: Membership, plan_id: UUI
             else:
                 raise ValidationError(_("Choose a KPI, a date and a value, or a CSV file."))
         except ValidationError as exc:
-            from workspaces.views import _form_error
-
             _form_error(form, exc)
         else:
             return redirect("scorecard", membership.workspace_id, plan.id)
@@ -488,7 +486,6 @@ def step_item_edit_view(
     request: HttpRequest, membership: Membership, plan_id: UUID, step: str, item_id: UUID
 ) -> HttpResponse:
     from django.http import Http404
-    from django.shortcuts import get_object_or_404
 
     if step not in STEP_PAGES:
         raise Http404
@@ -508,8 +505,6 @@ def step_item_edit_view(
                 setattr(item, parent_field, None)  # made an orphan on purpose
             services.item_update(item=item, parent_id=parent.id if parent else None, **data)
         except ValidationError as exc:
-            from workspaces.views import _form_error
-
             _form_error(form, exc)
         else:
             messages.success(request, _("Saved."))
@@ -531,30 +526,18 @@ def step_item_edit_view(
 
 @workspace_view(Role.CONSULTANT)
 def kpi_edit_view(request: HttpRequest, membership: Membership, plan_id: UUID, kpi_id: UUID):
-    from django.shortcuts import get_object_or_404
-
     plan = selectors.plan_get(workspace=membership.workspace, plan_id=plan_id)
     kpi = get_object_or_404(KPI, plan=plan, id=kpi_id)
     form = _kpi_form(plan, request.POST or None)
     if not request.POST:
         form.initial.update({name: getattr(kpi, name) for name in form.fields})
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        goal, objective = data.pop("digital_goal"), data.pop("marketing_objective")
-        try:
-            services.kpi_update(
-                kpi=kpi,
-                digital_goal_id=goal.id if goal else None,
-                marketing_objective_id=objective.id if objective else None,
-                **data,
-            )
-        except ValidationError as exc:
-            from workspaces.views import _form_error
-
-            _form_error(form, exc)
-        else:
-            messages.success(request, _("KPI saved."))
-            return redirect("plan_kpis", membership.workspace_id, plan.id)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _kpi_save(form, services.kpi_update, kpi=kpi)
+    ):
+        messages.success(request, _("KPI saved."))
+        return redirect("plan_kpis", membership.workspace_id, plan.id)
     return render(
         request,
         "kpis/kpi_edit.html",
