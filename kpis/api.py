@@ -3,6 +3,7 @@ the scorecard (under /api/v1/workspaces/{workspace_id}/plans/)."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
@@ -18,10 +19,12 @@ from .models import (
     KPI,
     DigitalGoal,
     Direction,
+    EngagementCategory,
     Involvement,
     Journey,
     LifecycleStage,
     MarketingObjective,
+    SimulationPeriod,
     StrategicObjective,
     StrategicTheme,
     StrategyPlan,
@@ -200,6 +203,14 @@ class PlanViewSet(WorkspaceScopedViewSet):
         )
 
 
+def _category(plan: StrategyPlan, key: str) -> EngagementCategory | None:
+    """The plan's category for an API key; blank unsets it, an unknown key is a 400."""
+    category = plan.engagement_categories.filter(key=key).first() if key else None
+    if key and category is None:
+        raise ValidationError({"category": _("No category with this key in the plan.")})
+    return category
+
+
 _STEPS = {
     "themes": ("theme", ThemeIn, StrategicTheme, None),
     "strategic-objectives": (
@@ -245,10 +256,7 @@ class PlanItemViewSet(WorkspaceScopedViewSet):
         fields = dict(data.validated_data)
         parent_id = fields.pop(parent, None) if parent else None
         if "category" in fields:
-            slug = fields.pop("category")
-            fields["category"] = self.plan.engagement_categories.filter(key=slug).first()
-            if slug and fields["category"] is None:
-                raise ValidationError({"category": _("No category with this key in the plan.")})
+            fields["category"] = _category(self.plan, fields.pop("category"))
         item = services.item_create(plan=self.plan, step=key, parent_id=parent_id, **fields)
         return Response({"id": item.id, "position": item.position}, status=201)
 
@@ -313,8 +321,6 @@ class PlanItemDetailViewSet(WorkspaceScopedViewSet):
         super().initial(request, *args, **kwargs)
         self.plan = selectors.plan_get(workspace=self.workspace, plan_id=kwargs["plan_id"])
         _key, _in, model, _parent = _STEPS[self.step]
-        from django.shortcuts import get_object_or_404
-
         self.item = get_object_or_404(model, plan=self.plan, id=kwargs["pk"])
 
     @extend_schema(summary=_("One item"), responses=OpenApiTypes.OBJECT)
@@ -330,10 +336,7 @@ class PlanItemDetailViewSet(WorkspaceScopedViewSet):
         fields = dict(data.validated_data)
         parent_id = fields.pop(parent, None) if parent else None
         if "category" in fields:
-            slug = fields.pop("category")
-            fields["category"] = self.plan.engagement_categories.filter(key=slug).first()
-            if slug and fields["category"] is None:
-                raise ValidationError({"category": _("No category with this key in the plan.")})
+            fields["category"] = _category(self.plan, fields.pop("category"))
         item = services.item_update(item=self.item, parent_id=parent_id, **fields)
         return Response({"id": item.id, "position": item.position})
 
@@ -351,8 +354,6 @@ class KPIDetailViewSet(WorkspaceScopedViewSet):
     def initial(self, request: Request, *args, **kwargs) -> None:
         super().initial(request, *args, **kwargs)
         self.plan = selectors.plan_get(workspace=self.workspace, plan_id=kwargs["plan_id"])
-        from django.shortcuts import get_object_or_404
-
         self.kpi = get_object_or_404(KPI, plan=self.plan, id=kwargs["pk"])
 
     @extend_schema(summary=_("One KPI"))
@@ -378,3 +379,149 @@ class KPIDetailViewSet(WorkspaceScopedViewSet):
     def destroy(self, request: Request, workspace_id: str, plan_id: str, pk: str) -> Response:
         self.kpi.delete()
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class CategoryRangeIn(serializers.Serializer):
+    key = serializers.SlugField(max_length=40)
+    min_points = serializers.IntegerField(min_value=0, max_value=10**9)
+    max_points = serializers.IntegerField(min_value=0, max_value=10**9, allow_null=True)
+
+
+class ScaleIn(serializers.Serializer):
+    categories = CategoryRangeIn(many=True, allow_empty=False, max_length=50)
+
+
+class SimulationIn(serializers.Serializer):
+    name = serializers.CharField(max_length=100)
+    visits = serializers.IntegerField(min_value=0, max_value=10**9)
+    conversions = serializers.DictField(
+        child=serializers.IntegerField(min_value=0, max_value=10**9), allow_empty=True
+    )
+
+
+class SimulationOut(serializers.Serializer):
+    id = serializers.UUIDField()
+    name = serializers.CharField()
+    visits = serializers.IntegerField()
+    conversions = serializers.DictField(child=serializers.IntegerField())
+    created_at = serializers.DateTimeField()
+    engagement_value = serializers.DictField(help_text=_("SCORING.md §3 on the current scale"))
+
+
+def _scale_out(plan: StrategyPlan) -> dict:
+    categories = plan.engagement_categories.order_by("position", "min_points")
+    return {
+        "categories": [
+            {
+                "key": c.key,
+                "name": c.name,
+                "min_points": c.min_points,
+                "max_points": c.max_points,
+                "position": c.position,
+            }
+            for c in categories
+        ],
+        "goals": [
+            {
+                "id": g.id,
+                "name": g.name,
+                "category": g.category.key if g.category_id else None,
+                "points": g.points,
+            }
+            for g in plan.digital_goals.select_related("category").order_by("position")
+        ],
+        "validation": selectors.engagement_scale(plan=plan),
+    }
+
+
+def _simulation_out(plan: StrategyPlan, period: SimulationPeriod) -> dict:
+    return SimulationOut(
+        {
+            "id": period.id,
+            "name": period.name,
+            "visits": period.visits,
+            "conversions": period.conversions,
+            "created_at": period.created_at,
+            "engagement_value": selectors.engagement_scale(
+                plan=plan, visits=period.visits, conversions=period.conversions
+            ),
+        }
+    ).data
+
+
+class ScaleViewSet(WorkspaceScopedViewSet):
+    """The plan's engagement value scale: categories with their point ranges, the digital
+    goals' points, and the SCORING.md §3 check of the whole."""
+
+    serializer_class = ScaleIn
+
+    def initial(self, request: Request, *args, **kwargs) -> None:
+        super().initial(request, *args, **kwargs)
+        self.plan = selectors.plan_get(workspace=self.workspace, plan_id=kwargs["plan_id"])
+
+    @extend_schema(summary=_("The engagement value scale"), responses=OpenApiTypes.OBJECT)
+    def retrieve(self, request: Request, workspace_id: str, plan_id: str) -> Response:
+        return Response(_scale_out(self.plan))
+
+    @extend_schema(
+        summary=_("Set the categories' point ranges (saved only when the scale is valid)"),
+        request=ScaleIn,
+        responses=OpenApiTypes.OBJECT,
+    )
+    def update(self, request: Request, workspace_id: str, plan_id: str) -> Response:
+        data = ScaleIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        known = set(self.plan.engagement_categories.values_list("key", flat=True))
+        ranges = {}
+        for row in data.validated_data["categories"]:
+            if row["key"] not in known:
+                raise ValidationError(
+                    {"categories": _("No category “%(key)s” in this plan.") % {"key": row["key"]}}
+                )
+            ranges[row["key"]] = (row["min_points"], row["max_points"])
+        services.scale_update(plan=self.plan, ranges=ranges)
+        return Response(_scale_out(self.plan))
+
+
+class SimulationViewSet(WorkspaceScopedViewSet):
+    """Saved simulator periods: visits and conversions per digital goal, each valued on
+    the plan's current scale."""
+
+    serializer_class = SimulationIn
+    pagination_class = None  # a plan keeps a handful of periods
+
+    def initial(self, request: Request, *args, **kwargs) -> None:
+        super().initial(request, *args, **kwargs)
+        self.plan = selectors.plan_get(workspace=self.workspace, plan_id=kwargs["plan_id"])
+
+    @extend_schema(
+        summary=_("Saved periods with their engagement value"),
+        responses=SimulationOut(many=True),
+        operation_id="plan_simulations_list",
+    )
+    def list(self, request: Request, workspace_id: str, plan_id: str) -> Response:
+        periods = SimulationPeriod.objects.filter(plan=self.plan)
+        return Response([_simulation_out(self.plan, p) for p in periods])
+
+    @extend_schema(
+        summary=_("Save a period (conversions keyed by digital goal id)"),
+        request=SimulationIn,
+        responses={201: SimulationOut},
+    )
+    def create(self, request: Request, workspace_id: str, plan_id: str) -> Response:
+        data = SimulationIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        period = services.period_save(plan=self.plan, **data.validated_data)
+        return Response(_simulation_out(self.plan, period), status=status.HTTP_201_CREATED)
+
+    @extend_schema(summary=_("One saved period"), responses=SimulationOut)
+    def retrieve(self, request: Request, workspace_id: str, plan_id: str, pk: str) -> Response:
+        return Response(_simulation_out(self.plan, self._period(pk)))
+
+    @extend_schema(summary=_("Delete a saved period"), responses={204: None})
+    def destroy(self, request: Request, workspace_id: str, plan_id: str, pk: str) -> Response:
+        self._period(pk).delete()
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    def _period(self, pk: str) -> SimulationPeriod:
+        return get_object_or_404(SimulationPeriod, plan=self.plan, id=pk)

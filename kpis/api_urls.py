@@ -7,6 +7,8 @@ from .api import (
     PlanItemDetailViewSet,
     PlanItemViewSet,
     PlanViewSet,
+    ScaleViewSet,
+    SimulationViewSet,
 )
 
 W = "workspaces/<uuid:workspace_id>/plans/"
@@ -60,5 +62,20 @@ urlpatterns = [
         P + "measurements/",
         KPIViewSet.as_view({"post": "measurements"}),
         name="api-plan-measurements",
+    ),
+    path(
+        P + "scale/",
+        ScaleViewSet.as_view({"get": "retrieve", "put": "update"}),
+        name="api-plan-scale",
+    ),
+    path(
+        P + "simulations/",
+        SimulationViewSet.as_view({"get": "list", "post": "create"}),
+        name="api-plan-simulations",
+    ),
+    path(
+        P + "simulations/<uuid:pk>/",
+        SimulationViewSet.as_view({"get": "retrieve", "delete": "destroy"}),
+        name="api-plan-simulation-detail",
     ),
 ]

@@ -18,7 +18,7 @@ from schemathesis.checks import (
 
 from assessments.respondents import respondent_invite, respondent_link
 from cxmaturity.wsgi import application
-from kpis.services import item_create, kpi_create, plan_create
+from kpis.services import item_create, kpi_create, period_save, plan_create
 from tests.assessments.factories import open_assessment, small_version
 from tests.factories import ClientFactory, InvitationFactory, MembershipFactory
 from workspaces.models import Role
@@ -42,6 +42,7 @@ ID_FOR_PATH = {
     "marketing-objectives": "marketing",
     "digital-goals": "goal",
     "kpis": "kpi",
+    "simulations": "period",
 }
 
 
@@ -106,6 +107,7 @@ def token(db):
         marketing=str(marketing.id),
         goal=str(goal.id),
         kpi=str(kpi.id),
+        period=str(period_save(plan=plan, name="March", visits=10, conversions={}).id),
     )
     yield Token.objects.create(user=owner.user).key
     REAL_IDS.clear()

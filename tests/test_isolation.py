@@ -12,7 +12,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from rest_framework.test import APIClient
 
 from assessments.models import Action
-from kpis.services import item_create, kpi_create, plan_create
+from kpis.services import item_create, kpi_create, period_save, plan_create
 from tests.assessments.factories import open_assessment, small_version
 from tests.factories import ClientFactory, InvitationFactory, MembershipFactory, WorkspaceFactory
 from workspaces.models import Role
@@ -122,6 +122,9 @@ ROUTE_CASES = {
     "api-plan-marketing-objectives-detail": ({**PLAN, "pk": "marketing"}, ["patch", "delete"]),
     "api-plan-digital-goals-detail": ({**PLAN, "pk": "goal"}, ["patch", "delete"]),
     "api-plan-measurements": (PLAN, ["post"]),
+    "api-plan-scale": (PLAN, ["put"]),
+    "api-plan-simulations": (PLAN, ["post"]),
+    "api-plan-simulation-detail": ({**PLAN, "pk": "period"}, ["delete"]),
     "roadmap_suggest": (ASSESSMENT, ["post"]),
     "action_create": (ASSESSMENT, ["post"]),
     "action_edit": (ACTION, ["post"]),
@@ -224,6 +227,7 @@ def _one_of_everything(workspace, membership):
             start=date(2026, 1, 1),
             due=date(2026, 12, 31),
         ),
+        "period": period_save(plan=plan, name="March", visits=10, conversions={}),
     }
 
 
