@@ -14,55 +14,13 @@ from workspaces.models import Membership, Role
 from workspaces.permissions import workspace_view
 
 from . import exports, selectors, services
-from .charts import heat_class, radar
-from .models import Channel
-from .results import assessment_compare, assessment_results
+from .results import assessment_compare, assessment_results, results_display
 from .scoring import STAGES
 
 
 def _results_context(results: dict) -> dict:
-    dimensions = results["dimensions"]
-    titles = {d["key"]: d["title"] for d in dimensions}
-    chart = radar(
-        [d["title"] for d in dimensions],
-        {"score": [d["score"] for d in dimensions], "target": [d["target"] for d in dimensions]},
-    )
-    heatmap = [
-        {
-            "label": row["label"],
-            "cells": [
-                {
-                    "score": row["scores"].get(d["key"]),
-                    "class": heat_class(row["scores"].get(d["key"])),
-                }
-                for d in dimensions
-            ],
-        }
-        for row in results["heatmap"]
-    ]
-    overall = results["overall"]
-    ladder = [
-        {"level": s.level, "name": s.name, "phase": s.phase, "current": overall["stage"] == s.level}
-        for s in STAGES
-    ]
-    channel_names = dict(Channel.choices)
-    channels = [
-        {
-            **c,
-            "name": channel_names.get(c["channel"], c["channel"]),
-            "class": heat_class(c["score"]),
-        }
-        for c in results["channels"]
-    ]
-    findings = {kind: [titles[k] for k in keys] for kind, keys in results["findings"].items()}
     return {
-        "results": results,
-        "radar": chart,
-        "heatmap": heatmap,
-        "ladder": ladder,
-        "channels": channels,
-        "findings": findings,
-        "titles": titles,
+        **results_display(results),
         "target_choices": [(s.level, f"{s.level} · {s.name}") for s in STAGES],
         "export_kinds": [
             ("answers", _("Answers")),

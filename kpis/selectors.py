@@ -6,6 +6,7 @@ from uuid import UUID
 
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from workspaces.models import Workspace
 
@@ -203,6 +204,24 @@ def alignment(*, plan: StrategyPlan) -> tuple[list[list[dict]], list[tuple]]:
         + [(k.digital_goal_id or k.marketing_objective_id, k.id) for k in kpis]
     )
     return columns, edges
+
+
+def alignment_chart(*, plan: StrategyPlan) -> dict:
+    """The alignment map's geometry and column headings, as the page and the PDF draw it."""
+    from .charts import alignment_map
+
+    columns, edges = alignment(plan=plan)
+    titles = [
+        _("Themes"),
+        _("Strategic objectives"),
+        _("Marketing objectives"),
+        _("Digital goals"),
+        _("KPIs"),
+    ]
+    return {
+        "map": alignment_map(columns, edges),
+        "headings": [{"x": 10 + i * 210, "label": label} for i, label in enumerate(titles)],
+    }
 
 
 def priority_dimensions(*, plan: StrategyPlan) -> list[str]:

@@ -388,31 +388,11 @@ def measurements_view(request: HttpRequest, membership: Membership, plan_id: UUI
 
 @workspace_view()
 def alignment_map_view(request: HttpRequest, membership: Membership, plan_id: UUID):
-    from .charts import alignment_map
-
     plan = selectors.plan_get(workspace=membership.workspace, plan_id=plan_id)
-    columns, edges = selectors.alignment(plan=plan)
-    chart = alignment_map(columns, edges)
     return render(
         request,
         "kpis/alignment_map.html",
-        {
-            "plan": plan,
-            "client": plan.client,
-            "map": chart,
-            "headings": [
-                {"x": 10 + i * 210, "label": label}
-                for i, label in enumerate(
-                    [
-                        _("Themes"),
-                        _("Strategic objectives"),
-                        _("Marketing objectives"),
-                        _("Digital goals"),
-                        _("KPIs"),
-                    ]
-                )
-            ],
-        },
+        {"plan": plan, "client": plan.client, **selectors.alignment_chart(plan=plan)},
     )
 
 
