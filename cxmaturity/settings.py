@@ -222,7 +222,18 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "invitations-expire": {"task": "workspaces.tasks.invitations_expire", "schedule": 3600.0},
     "respondents-remind": {"task": "assessments.tasks.respondents_remind_due", "schedule": 3600.0},
+    # Documents whose render task was lost (a worker killed mid-render) are sent again.
+    "documents-requeue-stuck": {
+        "task": "playbooks.tasks.documents_requeue_stuck",
+        "schedule": env.float("DOCUMENTS_REQUEUE_SECONDS", default=60.0),
+    },
 }
+if CELERY_BROKER_URL.startswith("redis"):
+    # An unacknowledged task (its worker died) is delivered again after this many seconds;
+    # longer than the longest render, so a slow render is never run twice.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
+    }
 
 # --- API ----------------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -1,0 +1,47 @@
+"""The demo's roadmap, campaign plans and first playbook for Northwind Retail."""
+
+import datetime
+
+from assessments.models import Action, Assessment
+from assessments.roadmap import roadmap_suggest
+from playbooks.models import CampaignPlan, Document
+from playbooks.services import campaign_draft, document_render, document_request
+from workspaces.models import Client, User
+
+OWNERS = ["Dana Whitfield", "Sam Okafor", "Priya Raman", "Lee Hart", "Ana Costa", "Tom Berg"]
+CAMPAIGNS = [
+    # dimension, owner, status
+    ("strategy", "Dana Whitfield", CampaignPlan.Status.APPROVED),
+    ("testing_optimisation", "Priya Raman", CampaignPlan.Status.DRAFT),
+]
+
+
+def _roadmap(assessment: Assessment) -> None:
+    if assessment.actions.exists():
+        return
+    start = assessment.closed_at.date() if assessment.closed_at else datetime.date(2026, 1, 5)
+    for n, action in enumerate(roadmap_suggest(assessment=assessment)):
+        action.accepted = True
+        action.owner_name = OWNERS[n % len(OWNERS)]
+        action.due_date = start + datetime.timedelta(days=60 * (n + 1))
+        if n == 0:
+            action.status = Action.Status.DONE
+        elif n == 1:
+            action.status = Action.Status.IN_PROGRESS
+        action.save()
+
+
+def seed_northwind_playbook(*, client: Client, requested_by: User) -> None:
+    baseline = client.assessments.filter(status=Assessment.Status.CLOSED).first()
+    if baseline is not None:
+        _roadmap(baseline)
+    if not client.campaigns.exists():
+        for dimension, owner, status in CAMPAIGNS:
+            campaign = campaign_draft(client=client, dimension_key=dimension, stage=2)
+            campaign.owner, campaign.status, campaign.currency = owner, status, "GBP"
+            campaign.save(update_fields=["owner", "status", "currency"])
+    if not Document.objects.filter(client=client, kind=Document.Kind.PLAYBOOK).exists():
+        document = document_request(
+            client=client, kind=Document.Kind.PLAYBOOK, requested_by=requested_by, enqueue=False
+        )
+        document_render(document_id=document.id)

@@ -1,0 +1,581 @@
+"""Writes for campaign plans and documents: one function per use case, each atomic,
+each raising ValidationError keyed by field (nothing half-saved)."""
+
+import datetime
+import hashlib
+import logging
+import os
+from decimal import Decimal, InvalidOperation
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.db import DatabaseError, IntegrityError, models, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from assessments.models import Channel
+from kpis.models import KPI, DigitalGoal, Journey, LifecycleStage, MarketingObjective, StrategyPlan
+from workspaces.models import Client
+
+from .models import (
+    Attribution,
+    CampaignActivity,
+    CampaignPlan,
+    Document,
+    TestKind,
+    document_upload_to,
+)
+
+logger = logging.getLogger(__name__)
+
+LIBRARY = Path(__file__).resolve().parent / "libraries" / "campaigns.yaml"
+MAX_TACTICS = 30
+MAX_ACTIVITIES = 60
+MAX_VARIANTS = 8
+LINKS = {
+    "marketing_objectives": MarketingObjective,
+    "digital_goals": DigitalGoal,
+    "kpis": KPI,
+}
+
+
+@cache
+def campaign_library() -> tuple[dict, ...]:
+    """Campaign templates per dimension and stage range, read once per process."""
+    return tuple(yaml.safe_load(LIBRARY.read_text(encoding="utf-8"))["campaigns"])
+
+
+def _money(value: Any, field: str) -> Decimal | None:
+    if value in (None, ""):
+        return None
+    try:
+        amount = Decimal(str(value).strip().replace(",", ""))
+    except InvalidOperation as exc:
+        raise ValidationError({field: _("Enter an amount, e.g. 12500 or 12500.50.")}) from exc
+    if not amount.is_finite() or amount < 0 or amount >= Decimal(10) ** 12:
+        raise ValidationError({field: _("Enter an amount of 0 or more.")})
+    return amount.quantize(Decimal("0.01"))
+
+
+def _lines(value: Any, field: str, *, most: int, length: int) -> list[str]:
+    """A list of short texts from a list or from one text with one entry per line."""
+    items = value.splitlines() if isinstance(value, str) else list(value or [])
+    cleaned = [" ".join(str(item).split()) for item in items]
+    cleaned = [item for item in cleaned if item]
+    if len(cleaned) > most:
+        raise ValidationError({field: _("At most %(n)d entries.") % {"n": most}})
+    for item in cleaned:
+        if len(item) > length:
+            raise ValidationError(
+                {field: _("Keep each entry under %(n)d characters.") % {"n": length}}
+            )
+    return cleaned
+
+
+def _choice(value: Any, field: str, choices: type, *, blank: bool = False) -> str:
+    value = (value or "").strip() if isinstance(value, str) else value
+    if blank and not value:
+        return ""
+    if value not in choices.values:
+        raise ValidationError({field: _("Choose one of the listed options.")})
+    return value
+
+
+def _date(value: Any, field: str) -> datetime.date:
+    if isinstance(value, datetime.date):
+        return value
+    try:
+        return datetime.date.fromisoformat(str(value).strip())
+    except ValueError as exc:
+        raise ValidationError({field: _("Enter a date as YYYY-MM-DD.")}) from exc
+
+
+def _activities(rows: list[dict], total: Decimal | None) -> list[dict]:
+    if len(rows) > MAX_ACTIVITIES:
+        raise ValidationError(
+            {"activities": _("At most %(n)d activities.") % {"n": MAX_ACTIVITIES}}
+        )
+    cleaned = []
+    for number, row in enumerate(rows, start=1):
+        where = _("Activity %(n)d") % {"n": number}
+        title = " ".join(str(row.get("title") or "").split())
+        if not title:
+            raise ValidationError(
+                {"activities": _("%(where)s: give it a title.") % {"where": where}}
+            )
+        try:
+            start = _date(row.get("start"), "start")
+            end = _date(row.get("end"), "end")
+            budget = _money(row.get("budget"), "budget")
+            channel = _choice(row.get("channel"), "channel", Channel, blank=True)
+        except ValidationError as exc:
+            raise ValidationError(
+                {"activities": f"{where} ({title[:40]}): {' '.join(exc.messages)}"}
+            ) from exc
+        if end < start:
+            raise ValidationError(
+                {
+                    "activities": _("%(where)s (%(title)s): it ends before it starts.")
+                    % {"where": where, "title": title[:40]}
+                }
+            )
+        cleaned.append(
+            {
+                "title": title[:200],
+                "channel": channel,
+                "start": start,
+                "end": end,
+                "owner": " ".join(str(row.get("owner") or "").split())[:150],
+                "budget": budget,
+            }
+        )
+    spent = sum((a["budget"] or 0 for a in cleaned), Decimal(0))
+    if total is not None and spent > total:
+        raise ValidationError(
+            {
+                "total_budget": _(
+                    "The activities' budgets add up to %(spent)s, more than the total budget."
+                )
+                % {"spent": f"{spent:,.2f}"}
+            }
+        )
+    return cleaned
+
+
+def _links(plan: StrategyPlan | None, fields: dict) -> dict[str, list]:
+    """The linked objectives, goals and KPIs, each of the campaign's strategy plan."""
+    linked = {}
+    for field, model in LINKS.items():
+        ids = [str(i) for i in fields.get(field) or []]
+        if not ids:
+            linked[field] = []
+            continue
+        found = list(model.objects.filter(plan=plan, id__in=ids)) if plan else []
+        if len(found) != len(set(ids)):
+            raise ValidationError(
+                {field: _("Choose from the client's strategy plan; one of these is not in it.")}
+            )
+        linked[field] = found
+    return linked
+
+
+def _clean(client: Client, fields: dict) -> dict:
+    name = " ".join(str(fields.get("name") or "").split())
+    if not name:
+        raise ValidationError({"name": _("Name the campaign.")})
+    if len(name) > 200:
+        raise ValidationError({"name": _("Keep the name under 200 characters.")})
+    currency = str(fields.get("currency") or "EUR").strip().upper()
+    if len(currency) != 3 or not currency.isalpha() or not currency.isascii():
+        raise ValidationError({"currency": _("Enter a three-letter currency code, e.g. EUR.")})
+    channels = list(dict.fromkeys(fields.get("channels") or []))
+    if any(c not in Channel.values for c in channels):
+        raise ValidationError({"channels": _("Choose channels from the list.")})
+    cleaned = {
+        "name": name,
+        "purpose": str(fields.get("purpose") or "").strip()[:2000],
+        "journey": _choice(fields.get("journey"), "journey", Journey),
+        "segment": " ".join(str(fields.get("segment") or "").split())[:200],
+        "contextual_segment": " ".join(str(fields.get("contextual_segment") or "").split())[:300],
+        "lifecycle_stage": _choice(
+            fields.get("lifecycle_stage"), "lifecycle_stage", LifecycleStage
+        ),
+        "channels": channels,
+        "tactics": _lines(fields.get("tactics"), "tactics", most=MAX_TACTICS, length=300),
+        "total_budget": _money(fields.get("total_budget"), "total_budget"),
+        "currency": currency,
+        "owner": " ".join(str(fields.get("owner") or "").split())[:150],
+        "attribution": _choice(
+            fields.get("attribution") or Attribution.LAST_TOUCH, "attribution", Attribution
+        ),
+        "status": _choice(
+            fields.get("status") or CampaignPlan.Status.DRAFT, "status", CampaignPlan.Status
+        ),
+        "dimension_key": str(fields.get("dimension_key") or "")[:80],
+        **_test_plan(fields),
+    }
+    return cleaned
+
+
+def _test_plan(fields: dict) -> dict:
+    kind = _choice(fields.get("test_kind"), "test_kind", TestKind, blank=True)
+    variants = _lines(fields.get("test_variants"), "test_variants", most=MAX_VARIANTS, length=200)
+    plan = {
+        "test_kind": kind,
+        "test_hypothesis": " ".join(str(fields.get("test_hypothesis") or "").split())[:500],
+        "test_variants": variants,
+        "test_metric": " ".join(str(fields.get("test_metric") or "").split())[:200],
+        "test_min_sample": None,
+    }
+    if not kind:
+        return plan
+    if not plan["test_hypothesis"]:
+        raise ValidationError({"test_hypothesis": _("State what the test should show.")})
+    least = 2 if kind == TestKind.AB else 3
+    if len(variants) < least or (kind == TestKind.AB and len(variants) != 2):
+        message = (
+            _("An A/B test compares exactly two variants, one per line.")
+            if kind == TestKind.AB
+            else _("A multivariate test needs three variants or more, one per line.")
+        )
+        raise ValidationError({"test_variants": message})
+    if not plan["test_metric"]:
+        raise ValidationError({"test_metric": _("Name the metric that decides the winner.")})
+    try:
+        sample = int(str(fields.get("test_min_sample") or "").strip())
+    except ValueError as exc:
+        raise ValidationError(
+            {"test_min_sample": _("Enter the minimum number of visitors per variant.")}
+        ) from exc
+    if not 1 <= sample <= 10**9:
+        raise ValidationError(
+            {"test_min_sample": _("Enter the minimum number of visitors per variant.")}
+        )
+    plan["test_min_sample"] = sample
+    return plan
+
+
+@transaction.atomic
+def campaign_save(
+    *,
+    client: Client,
+    fields: dict,
+    activities: list[dict] | None = None,
+    campaign: CampaignPlan | None = None,
+) -> CampaignPlan:
+    """Create or change a campaign plan with its links and timeline, all or nothing.
+    `activities` replaces the timeline when given; None keeps it."""
+    if campaign is None:
+        plan = client.strategy_plans.filter(status=StrategyPlan.Status.ACTIVE).first()
+    else:
+        plan = campaign.strategy_plan
+    cleaned = _clean(client, fields)
+    linked = _links(plan, fields)
+    timeline = _activities(activities, cleaned["total_budget"]) if activities is not None else None
+    if timeline is None and campaign is not None and cleaned["total_budget"] is not None:
+        _activities(
+            [
+                {"title": a.title, "start": a.start, "end": a.end, "budget": a.budget}
+                for a in campaign.activities.all()
+            ],
+            cleaned["total_budget"],
+        )
+    if campaign is None:
+        campaign = CampaignPlan(client=client, strategy_plan=plan)
+    for name, value in cleaned.items():
+        setattr(campaign, name, value)
+    campaign.full_clean(exclude=["client", "strategy_plan", "channels", "tactics", "test_variants"])
+    campaign.save()
+    for field, items in linked.items():
+        getattr(campaign, field).set(items)
+    if timeline is not None:
+        campaign.activities.all().delete()
+        CampaignActivity.objects.bulk_create(
+            CampaignActivity(campaign=campaign, position=i, **row) for i, row in enumerate(timeline)
+        )
+    return campaign
+
+
+def campaign_delete(*, campaign: CampaignPlan) -> None:
+    """A campaign goes with its timeline and its rendered campaign plan PDFs."""
+    for document in campaign.documents.all():
+        document.file.delete(save=False)
+    campaign.delete()
+
+
+def campaign_draft(*, client: Client, dimension_key: str, stage: int | None) -> CampaignPlan:
+    """A draft campaign for a priority dimension, pre-filled from the library template
+    that fits the client's stage: tactics, channels, a timeline from next Monday, a test
+    plan where the stage is ready for one, and the plan's KPIs of the same names."""
+    stage = stage or 1
+    templates = [
+        t
+        for t in campaign_library()
+        if t["dimension"] == dimension_key and t["from_stage"] <= stage <= t["to_stage"]
+    ]
+    if not templates:
+        raise ValidationError({"dimension": _("No campaign template fits this dimension.")})
+    template = templates[0]
+    plan = client.strategy_plans.filter(status=StrategyPlan.Status.ACTIVE).first()
+    plan_kpis = {k.name.lower(): k.id for k in plan.kpis.all()} if plan else {}
+    kpis = [plan_kpis[n.lower()] for n in template.get("kpis", []) if n.lower() in plan_kpis]
+    missing = [n for n in template.get("kpis", []) if n.lower() not in plan_kpis]
+    today = timezone.localdate()
+    start = today + datetime.timedelta(days=7 - today.weekday())
+    activities = [
+        {
+            "title": a["title"],
+            "channel": a.get("channel", ""),
+            "start": start + datetime.timedelta(weeks=a["start_week"]),
+            "end": start + datetime.timedelta(weeks=a["start_week"] + a["weeks"], days=-1),
+            "budget": a.get("budget"),
+        }
+        for a in template.get("activities", [])
+    ]
+    test = template.get("test") or {}
+    purpose = template["purpose"]
+    if missing:
+        purpose += "\n\n" + _("KPIs to add to the plan: %(names)s.") % {"names": ", ".join(missing)}
+    return campaign_save(
+        client=client,
+        fields={
+            "name": template["name"],
+            "purpose": purpose,
+            "journey": template["journey"],
+            "lifecycle_stage": template["lifecycle_stage"],
+            "segment": template.get("segment", ""),
+            "channels": template.get("channels", []),
+            "tactics": template.get("tactics", []),
+            "total_budget": sum(Decimal(str(a.get("budget") or 0)) for a in activities) or None,
+            "kpis": kpis,
+            "test_kind": test.get("kind", ""),
+            "test_hypothesis": test.get("hypothesis", ""),
+            "test_variants": test.get("variants", []),
+            "test_metric": test.get("metric", ""),
+            "test_min_sample": test.get("min_sample"),
+            "attribution": template.get("attribution", Attribution.LAST_TOUCH),
+            "dimension_key": dimension_key,
+        },
+        activities=activities,
+    )
+
+
+# --- Documents --------------------------------------------------------------------------
+
+# A render that has not finished this long after a worker claimed it is presumed lost (the
+# worker died); the periodic check hands it to another worker.
+RENDER_LEASE = datetime.timedelta(seconds=int(os.environ.get("DOCUMENT_RENDER_LEASE", "600")))
+# A queued document no worker has claimed after this long is enqueued again.
+QUEUED_PATIENCE = datetime.timedelta(seconds=int(os.environ.get("DOCUMENT_QUEUED_PATIENCE", "300")))
+MAX_ATTEMPTS = 3
+
+
+class TransientRenderError(Exception):
+    """A failure worth retrying (storage or database briefly away), not a broken document."""
+
+
+class LeaseHeld(Exception):
+    """Another worker is rendering this document; look again when its lease ends."""
+
+    def __init__(self, seconds_left: float) -> None:
+        super().__init__(f"rendering elsewhere for up to {seconds_left:.0f} s more")
+        self.seconds_left = seconds_left
+
+
+def document_request(
+    *,
+    client: Client,
+    kind: str,
+    campaign: CampaignPlan | None = None,
+    page_size: str = Document.PageSize.A4,
+    requested_by: Any = None,
+    enqueue: bool = True,
+) -> Document:
+    """Queue the next version of a playbook (or of one campaign's plan) for rendering; the
+    task is sent once the row is committed, so a worker always finds it. Scripts that
+    render at once (render_document, the demo) pass enqueue=False and call
+    document_render themselves."""
+    from .tasks import document_render_task
+
+    kind = _choice(kind, "kind", Document.Kind)
+    page_size = _choice(page_size or Document.PageSize.A4, "page_size", Document.PageSize)
+    foreign = campaign is None or campaign.client_id != client.id
+    if kind == Document.Kind.CAMPAIGN_PLAN and foreign:
+        raise ValidationError({"campaign": _("Choose one of this client's campaigns.")})
+    if kind == Document.Kind.PLAYBOOK:
+        campaign = None
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                # Lock the client row: two requests at once get versions n and n+1.
+                Client.objects.select_for_update().filter(id=client.id).first()
+                siblings = Document.objects.filter(client=client, kind=kind)
+                if campaign is not None:
+                    siblings = siblings.filter(campaign=campaign)
+                version = (siblings.aggregate(m=models.Max("version"))["m"] or 0) + 1
+                document = Document.objects.create(
+                    client=client,
+                    campaign=campaign,
+                    kind=kind,
+                    version=version,
+                    page_size=page_size,
+                    requested_by=requested_by,
+                )
+                if enqueue:
+                    document_render_task.delay_on_commit(str(document.id))
+                return document
+        except IntegrityError:
+            continue  # SQLite has no row locks; another request took this number
+    raise ValidationError({"kind": _("Too many renders at once; try again in a moment.")})
+
+
+def _claim(document_id: Any) -> Document | None:
+    """Take the document for this worker; None if it is done or failed, LeaseHeld if
+    another worker's claim is still live (so a duplicate delivery renders nothing twice)."""
+    now = timezone.now()
+    with transaction.atomic():
+        document = (
+            Document.objects.select_for_update().select_related("client").filter(id=document_id)
+        ).first()
+        if document is None or document.status in (Document.Status.DONE, Document.Status.FAILED):
+            return None
+        if (
+            document.status == Document.Status.RENDERING
+            and document.started_at
+            and now - document.started_at < RENDER_LEASE
+        ):
+            raise LeaseHeld((RENDER_LEASE - (now - document.started_at)).total_seconds())
+        claimed = Document.objects.filter(
+            id=document.id, status=document.status, attempts=document.attempts
+        ).update(
+            status=Document.Status.RENDERING,
+            progress=10,
+            started_at=now,
+            attempts=document.attempts + 1,
+            error="",
+        )
+        if not claimed:
+            return None
+    document.refresh_from_db()
+    return document
+
+
+def _progress(document: Document, percent: int) -> None:
+    Document.objects.filter(id=document.id, status=Document.Status.RENDERING).update(
+        progress=percent
+    )
+
+
+def document_html(document: Document) -> tuple[str, dict]:
+    """The document's HTML and what it shows (for the next version's comparison)."""
+    from django.template.loader import render_to_string
+
+    from . import pdf, selectors
+
+    if document.kind == Document.Kind.PLAYBOOK:
+        context = selectors.playbook_context(document.client)
+        template = "playbooks/pdf/playbook.html"
+        current = selectors.snapshot(context)
+        previous = (
+            Document.objects.filter(
+                client=document.client,
+                kind=Document.Kind.PLAYBOOK,
+                status=Document.Status.DONE,
+                version__lt=document.version,
+            )
+            .order_by("-version")
+            .first()
+        )
+        if previous is not None and previous.snapshot:
+            context["changes"] = selectors.changes_since(previous.snapshot, current)
+            context["previous_version"] = previous.version
+    else:
+        context = selectors.campaign_context(document.campaign)
+        template = "playbooks/pdf/campaign_plan.html"
+        current = {}
+    workspace = document.client.workspace
+    context.update(
+        {
+            "document": document,
+            "chart_css": pdf.chart_css(),
+            "pdf_css": pdf.static_url("css/pdf.css"),
+            "logo_url": pdf.media_url(workspace.logo.name) if workspace.logo else "",
+            "accent": workspace.accent_colour,
+            "generated": timezone.localdate(),
+        }
+    )
+    return render_to_string(template, context), current
+
+
+def document_render(*, document_id: Any) -> Document | None:
+    """Render a queued document to its PDF. Safe to run twice for one id: a finished or
+    claimed document is left alone, and the file is named by the id, so a retry overwrites
+    its own file. Raises TransientRenderError for failures worth retrying; anything else
+    marks the document failed with a message."""
+    from django.core.files.base import ContentFile
+
+    from . import pdf
+
+    document = _claim(document_id)
+    if document is None:
+        return None
+    try:
+        html, shown = document_html(document)
+        _progress(document, 40)
+        data, pages = pdf.html_to_pdf(
+            html,
+            workspace_id=document.client.workspace_id,
+            on_progress=lambda percent: _progress(document, percent),
+        )
+        name = document_upload_to(document, "")
+        if default_storage.exists(name):
+            default_storage.delete(name)
+        stored = default_storage.save(name, ContentFile(data))
+    except (OSError, DatabaseError) as exc:
+        Document.objects.filter(id=document.id).update(
+            status=Document.Status.QUEUED, progress=0, started_at=None
+        )
+        raise TransientRenderError(str(exc)[:300]) from exc
+    except Exception as exc:  # a broken document must say why on its page, not vanish
+        logger.exception("Rendering document %s failed", document.id)
+        Document.objects.filter(id=document.id).update(
+            status=Document.Status.FAILED,
+            progress=0,
+            error=_("The PDF could not be made: %(error)s") % {"error": str(exc)[:300]},
+            finished_at=timezone.now(),
+        )
+        return None
+    Document.objects.filter(id=document.id).update(
+        status=Document.Status.DONE,
+        progress=100,
+        file=stored,
+        pages=pages,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        snapshot=shown,
+        finished_at=timezone.now(),
+    )
+    document.refresh_from_db()
+    return document
+
+
+def document_fail(*, document_id: Any, error: str) -> None:
+    """Give up on a document after its retries, saying why on its page."""
+    Document.objects.filter(
+        id=document_id, status__in=[Document.Status.QUEUED, Document.Status.RENDERING]
+    ).update(status=Document.Status.FAILED, error=error[:500], finished_at=timezone.now())
+
+
+def documents_requeue_stuck(*, now: datetime.datetime | None = None) -> int:
+    """Enqueue again documents whose task was lost: queued and never claimed, or rendering
+    past its lease (the worker died). After MAX_ATTEMPTS claims a document is failed."""
+    from .tasks import document_render_task
+
+    now = now or timezone.now()
+    stale = Document.objects.filter(
+        Q(status=Document.Status.QUEUED, requested_at__lt=now - QUEUED_PATIENCE, started_at=None)
+        | Q(status=Document.Status.QUEUED, started_at__lt=now - QUEUED_PATIENCE)
+        | Q(status=Document.Status.RENDERING, started_at__lt=now - RENDER_LEASE)
+    )
+    sent = 0
+    for document in stale:
+        if document.attempts >= MAX_ATTEMPTS:
+            document_fail(
+                document_id=document.id,
+                error=_("Rendering stopped %(n)d times; ask us to look at this document.")
+                % {"n": document.attempts},
+            )
+            continue
+        document_render_task.delay(str(document.id))
+        sent += 1
+    return sent
+
+
+def document_delete(*, document: Document) -> None:
+    document.file.delete(save=False)
+    document.delete()
