@@ -2,6 +2,8 @@
 
 import datetime
 
+from django.conf import settings
+
 from assessments.models import Action, Assessment
 from assessments.roadmap import roadmap_suggest
 from playbooks.models import CampaignPlan, Document
@@ -41,7 +43,14 @@ def seed_northwind_playbook(*, client: Client, requested_by: User) -> None:
             campaign.owner, campaign.status, campaign.currency = owner, status, "GBP"
             campaign.save(update_fields=["owner", "status", "currency"])
     if not Document.objects.filter(client=client, kind=Document.Kind.PLAYBOOK).exists():
+        # Rendered here so `make run` opens with a finished playbook; the test suite seeds
+        # often and leaves the render to a worker instead (DEMO_RENDER_PLAYBOOK=False).
+        render_now = settings.DEMO_RENDER_PLAYBOOK
         document = document_request(
-            client=client, kind=Document.Kind.PLAYBOOK, requested_by=requested_by, enqueue=False
+            client=client,
+            kind=Document.Kind.PLAYBOOK,
+            requested_by=requested_by,
+            enqueue=not render_now,
         )
-        document_render(document_id=document.id)
+        if render_now:
+            document_render(document_id=document.id)

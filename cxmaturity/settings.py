@@ -235,6 +235,10 @@ if CELERY_BROKER_URL.startswith("redis"):
         "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
     }
 
+# seed_demo renders Northwind's playbook at once (the test suite, which seeds often,
+# turns this off and leaves the render to a worker).
+DEMO_RENDER_PLAYBOOK = env.bool("DEMO_RENDER_PLAYBOOK", default=True)
+
 # --- API ----------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     # Token first, so an anonymous call gets 401 with WWW-Authenticate rather than 403.

@@ -197,6 +197,10 @@ def playbook_context(client: Client) -> dict:
     if assessment is not None:
         results = assessment_results(assessment)
         if results["submitted"]:
+            for dimension in results["dimensions"]:
+                dimension["comments"] = [
+                    c for c in results["comments"] if c["dimension"] == dimension["key"]
+                ]
             context.update(results_display(results))
             actions = list(
                 Action.objects.filter(assessment=assessment, accepted=True).order_by(

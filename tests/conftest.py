@@ -33,6 +33,12 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _demo_playbook_left_to_a_worker(settings):
+    # seed_demo runs in many tests; the one that checks the seeded PDF turns this back on.
+    settings.DEMO_RENDER_PLAYBOOK = False
+
+
 @pytest.fixture
 def workspace(db):
     return WorkspaceFactory(name="Acme Consulting")

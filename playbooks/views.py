@@ -1,0 +1,255 @@
+"""Campaign plan pages and documents: consultants write, viewers read and download."""
+
+from uuid import UUID
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from assessments.results import assessment_results
+from kpis.models import StrategyPlan
+from workspaces.models import Membership, Role
+from workspaces.permissions import workspace_view
+from workspaces.selectors import client_get
+from workspaces.views import _form_error
+
+from . import selectors, services
+from .forms import ActivityFormSet, CampaignForm, DocumentRequestForm
+from .models import CampaignPlan, Document
+
+
+def _priorities(client) -> tuple[list[dict], int | None]:
+    """The client's priority dimensions (to draft campaigns for) and its overall stage."""
+    assessment = selectors.assessment_for_playbook(client)
+    if assessment is None:
+        return [], None
+    results = assessment_results(assessment)
+    if not results["submitted"]:
+        return [], None
+    ranked = sorted(
+        (d for d in results["dimensions"] if d["priority"]), key=lambda d: d["priority"]
+    )
+    return ranked, results["overall"]["stage"]
+
+
+@workspace_view()
+def campaign_list_view(request: HttpRequest, membership: Membership, client_id: UUID):
+    client = client_get(workspace=membership.workspace, client_id=client_id)
+    priorities, stage = _priorities(client)
+    return render(
+        request,
+        "playbooks/campaign_list.html",
+        {
+            "client": client,
+            "campaigns": selectors.campaign_list(
+                workspace=membership.workspace, client=client
+            ).prefetch_related("activities"),
+            "priorities": priorities,
+            "stage": stage,
+            "can_edit": membership.has_role(Role.CONSULTANT),
+        },
+    )
+
+
+def _campaign_form_page(
+    request: HttpRequest, membership: Membership, client, campaign: CampaignPlan | None
+) -> HttpResponse:
+    if campaign is not None:
+        plan = campaign.strategy_plan
+    else:
+        plan = client.strategy_plans.filter(status=StrategyPlan.Status.ACTIVE).first()
+    initial = {"currency": "EUR", "status": CampaignPlan.Status.DRAFT}
+    activities = []
+    if campaign is not None:
+        initial = {
+            field: getattr(campaign, field)
+            for field in CampaignForm.base_fields
+            if hasattr(campaign, field)
+            and field not in ("marketing_objectives", "digital_goals", "kpis")
+        }
+        initial["tactics"] = "\n".join(campaign.tactics)
+        initial["test_variants"] = "\n".join(campaign.test_variants)
+        for name in ("marketing_objectives", "digital_goals", "kpis"):
+            initial[name] = list(getattr(campaign, name).values_list("id", flat=True))
+        activities = [
+            {f: getattr(a, f) for f in ("title", "channel", "start", "end", "owner", "budget")}
+            for a in campaign.activities.all()
+        ]
+    form = CampaignForm(request.POST or None, plan=plan, initial=initial)
+    formset = ActivityFormSet(request.POST or None, initial=activities, prefix="activity")
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        rows = [
+            f.cleaned_data
+            for f in formset.forms
+            if f.cleaned_data and not f.cleaned_data.get("DELETE")
+        ]
+        try:
+            campaign = services.campaign_save(
+                client=client,
+                campaign=campaign,
+                fields=form.service_fields(),
+                activities=[{k: v for k, v in r.items() if k != "DELETE"} for r in rows],
+            )
+        except ValidationError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("Campaign plan saved."))
+            return redirect("campaign_detail", membership.workspace_id, campaign.id)
+    return render(
+        request,
+        "playbooks/campaign_form.html",
+        {"client": client, "campaign": campaign, "form": form, "formset": formset, "plan": plan},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@workspace_view(Role.CONSULTANT)
+def campaign_create_view(request: HttpRequest, membership: Membership, client_id: UUID):
+    client = client_get(workspace=membership.workspace, client_id=client_id)
+    return _campaign_form_page(request, membership, client, None)
+
+
+@workspace_view(Role.CONSULTANT)
+def campaign_edit_view(request: HttpRequest, membership: Membership, campaign_id: UUID):
+    campaign = selectors.campaign_get(workspace=membership.workspace, campaign_id=campaign_id)
+    return _campaign_form_page(request, membership, campaign.client, campaign)
+
+
+@workspace_view(Role.CONSULTANT)
+@require_POST
+def campaign_draft_view(request: HttpRequest, membership: Membership, client_id: UUID):
+    client = client_get(workspace=membership.workspace, client_id=client_id)
+    priorities, stage = _priorities(client)
+    dimension = request.POST.get("dimension", "")
+    if dimension not in {d["key"] for d in priorities}:
+        messages.error(request, _("Choose one of the client's priority dimensions."))
+        return redirect("campaign_list", membership.workspace_id, client.id)
+    try:
+        campaign = services.campaign_draft(client=client, dimension_key=dimension, stage=stage)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("campaign_list", membership.workspace_id, client.id)
+    messages.success(request, _("Draft campaign created from the roadmap: review and adjust it."))
+    return redirect("campaign_edit", membership.workspace_id, campaign.id)
+
+
+@workspace_view()
+def campaign_detail_view(request: HttpRequest, membership: Membership, campaign_id: UUID):
+    campaign = selectors.campaign_get(workspace=membership.workspace, campaign_id=campaign_id)
+    context = selectors.campaign_context(campaign)
+    return render(
+        request,
+        "playbooks/campaign_detail.html",
+        {
+            **context,
+            "campaign": campaign,
+            "documents": selectors.document_list(
+                workspace=membership.workspace, client=campaign.client
+            ).filter(campaign=campaign),
+            "request_form": DocumentRequestForm(),
+            "can_edit": membership.has_role(Role.CONSULTANT),
+        },
+    )
+
+
+@workspace_view(Role.CONSULTANT)
+def campaign_delete_view(request: HttpRequest, membership: Membership, campaign_id: UUID):
+    campaign = selectors.campaign_get(workspace=membership.workspace, campaign_id=campaign_id)
+    if request.method == "POST":
+        client = campaign.client
+        services.campaign_delete(campaign=campaign)
+        messages.success(request, _("Campaign plan deleted."))
+        return redirect("campaign_list", membership.workspace_id, client.id)
+    return render(
+        request,
+        "playbooks/campaign_delete.html",
+        {
+            "campaign": campaign,
+            "client": campaign.client,
+            "activity_count": campaign.activities.count(),
+            "document_count": campaign.documents.count(),
+        },
+    )
+
+
+@workspace_view(write_role=Role.CONSULTANT)
+def document_list_view(request: HttpRequest, membership: Membership, client_id: UUID):
+    """The client's playbooks, newest first; POST queues a new version."""
+    client = client_get(workspace=membership.workspace, client_id=client_id)
+    form = DocumentRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        document = services.document_request(
+            client=client,
+            kind=Document.Kind.PLAYBOOK,
+            page_size=form.cleaned_data["page_size"],
+            requested_by=request.user,
+        )
+        messages.success(
+            request,
+            _("Playbook version %(n)d is being made; this page updates until it is ready.")
+            % {"n": document.version},
+        )
+        return redirect("document_list", membership.workspace_id, client.id)
+    documents = list(selectors.document_list(workspace=membership.workspace, client=client))
+    return render(
+        request,
+        "playbooks/document_list.html",
+        {
+            "client": client,
+            "documents": documents,
+            "form": form,
+            "working": any(d.status in ("queued", "rendering") for d in documents),
+            "can_edit": membership.has_role(Role.CONSULTANT),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@workspace_view(Role.CONSULTANT)
+@require_POST
+def campaign_document_view(request: HttpRequest, membership: Membership, campaign_id: UUID):
+    campaign = selectors.campaign_get(workspace=membership.workspace, campaign_id=campaign_id)
+    form = DocumentRequestForm(request.POST)
+    page_size = form.cleaned_data["page_size"] if form.is_valid() else Document.PageSize.A4
+    document = services.document_request(
+        client=campaign.client,
+        kind=Document.Kind.CAMPAIGN_PLAN,
+        campaign=campaign,
+        page_size=page_size,
+        requested_by=request.user,
+    )
+    return redirect("document_detail", membership.workspace_id, document.id)
+
+
+@workspace_view()
+def document_detail_view(request: HttpRequest, membership: Membership, document_id: UUID):
+    """One document's status; refreshes itself while the PDF is being made."""
+    document = selectors.document_get(workspace=membership.workspace, document_id=document_id)
+    return render(
+        request,
+        "playbooks/document_detail.html",
+        {
+            "document": document,
+            "client": document.client,
+            "filename": selectors.document_filename(document),
+            "working": document.status in ("queued", "rendering"),
+        },
+    )
+
+
+@workspace_view()
+def document_download_view(request: HttpRequest, membership: Membership, document_id: UUID):
+    document = selectors.document_get(workspace=membership.workspace, document_id=document_id)
+    if document.status != Document.Status.DONE or not document.file:
+        raise Http404(_("This document is not ready."))
+    response = FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=selectors.document_filename(document),
+        content_type="application/pdf",
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
