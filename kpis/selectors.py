@@ -23,6 +23,14 @@ from .models import (
 from .status import kpi_status
 
 STALE_AFTER = timedelta(days=45)
+# The words beside each status colour (never colour alone).
+STATUS_WORDS = {
+    "met": _("Met"),
+    "on_track": _("On track"),
+    "at_risk": _("At risk"),
+    "off_track": _("Off track"),
+    "no_data": _("No data"),
+}
 
 
 def plan_get(*, workspace: Workspace, plan_id: UUID) -> StrategyPlan:

@@ -28,13 +28,6 @@ STEP_TITLES = [
     ("engagement_categories", _("Engagement value scale")),
     ("kpis", _("KPIs")),
 ]
-STATUS_WORDS = {
-    "met": _("Met"),
-    "on_track": _("On track"),
-    "at_risk": _("At risk"),
-    "off_track": _("Off track"),
-    "no_data": _("No data"),
-}
 
 
 @workspace_view(Role.CONSULTANT)
@@ -90,7 +83,7 @@ def scorecard_view(request: HttpRequest, membership: Membership, plan_id: UUID) 
     by = request.GET.get("by", "journey")
     rows = selectors.scorecard(plan=plan)
     for row in rows:
-        row["word"] = STATUS_WORDS[row["status"]]
+        row["word"] = selectors.STATUS_WORDS[row["status"]]
         row["spark"] = sparkline(row["series"])
     choices = Involvement.choices if by == "involvement" else Journey.choices
     field = "involvement" if by == "involvement" else "journey"
