@@ -13,6 +13,7 @@ from rest_framework.test import APIClient
 
 from assessments.models import Action
 from kpis.services import item_create, kpi_create, period_save, plan_create
+from playbooks.services import campaign_save, document_request
 from tests.assessments.factories import open_assessment, small_version
 from tests.factories import ClientFactory, InvitationFactory, MembershipFactory, WorkspaceFactory
 from workspaces.models import Role
@@ -27,6 +28,9 @@ RESPONDENT = {**ASSESSMENT, "respondent_id": "respondent"}
 API_ASSESSMENT = {"workspace_id": "workspace", "pk": "assessment"}
 ACTION = {**ASSESSMENT, "action_id": "action"}
 PLAN = {"workspace_id": "workspace", "plan_id": "plan"}
+CLIENT = {"workspace_id": "workspace", "client_id": "client"}
+CAMPAIGN = {"workspace_id": "workspace", "campaign_id": "campaign"}
+DOCUMENT = {"workspace_id": "workspace", "document_id": "document"}
 API_RESPONDENT = {**ASSESSMENT, "pk": "respondent"}
 
 # url name → (which object each URL argument names, the methods that write)
@@ -133,6 +137,16 @@ ROUTE_CASES = {
     "api-action-list": (ASSESSMENT, ["post"]),
     "api-action-detail": ({**ASSESSMENT, "pk": "action"}, ["patch", "delete"]),
     "api-action-suggest": (ASSESSMENT, ["post"]),
+    "campaign_list": (CLIENT, []),
+    "campaign_create": (CLIENT, ["post"]),
+    "campaign_draft": (CLIENT, ["post"]),
+    "document_list": (CLIENT, ["post"]),
+    "campaign_detail": (CAMPAIGN, []),
+    "campaign_edit": (CAMPAIGN, ["post"]),
+    "campaign_delete": (CAMPAIGN, ["post"]),
+    "campaign_document": (CAMPAIGN, ["post"]),
+    "document_detail": (DOCUMENT, []),
+    "document_download": (DOCUMENT, []),
 }
 
 POST_ONLY = {
@@ -156,6 +170,8 @@ POST_ONLY = {
     "api-plan-measurements",
     "plan_create",
     "plan_activate",
+    "campaign_draft",
+    "campaign_document",
 }
 
 
@@ -228,7 +244,23 @@ def _one_of_everything(workspace, membership):
             due=date(2026, 12, 31),
         ),
         "period": period_save(plan=plan, name="March", visits=10, conversions={}),
+        "campaign": (campaign := campaign_save(client=client, fields=CAMPAIGN_FIELDS)),
+        "document": _rendered(client, campaign),
     }
+
+
+CAMPAIGN_FIELDS = {"name": "Relaunch", "journey": "shopping", "lifecycle_stage": "purchase"}
+
+
+def _rendered(client, campaign):
+    """A finished campaign plan PDF (its bytes need not be a real render here)."""
+    from django.core.files.base import ContentFile
+
+    document = document_request(client=client, kind="campaign_plan", campaign=campaign)
+    document.file.save("x.pdf", ContentFile(b"%PDF-1.7 isolation"), save=False)
+    document.status = "done"
+    document.save()
+    return document
 
 
 def _url(name, arguments, objects):
