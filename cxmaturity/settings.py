@@ -211,7 +211,9 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_TASK_DEFAULT_QUEUE = "default"
-CELERY_TASK_ROUTES = {"playbooks.tasks.*": {"queue": "pdf"}}
+# PDF rendering has its own queue, so its memory-hungry workers scale on their own.
+CELERY_PDF_QUEUE = env("CELERY_PDF_QUEUE", default="pdf")
+CELERY_TASK_ROUTES = {"playbooks.tasks.*": {"queue": CELERY_PDF_QUEUE}}
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_WORKER_MAX_TASKS_PER_CHILD = env.int("CELERY_WORKER_MAX_TASKS_PER_CHILD", default=100)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
