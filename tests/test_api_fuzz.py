@@ -19,6 +19,7 @@ from schemathesis.checks import (
 from assessments.respondents import respondent_invite, respondent_link
 from cxmaturity.wsgi import application
 from kpis.services import item_create, kpi_create, period_save, plan_create
+from playbooks.services import campaign_save, document_request
 from tests.assessments.factories import open_assessment, small_version
 from tests.factories import ClientFactory, InvitationFactory, MembershipFactory
 from workspaces.models import Role
@@ -43,6 +44,8 @@ ID_FOR_PATH = {
     "digital-goals": "goal",
     "kpis": "kpi",
     "simulations": "period",
+    "campaigns": "campaign",
+    "documents": "document",
 }
 
 
@@ -108,6 +111,17 @@ def token(db):
         goal=str(goal.id),
         kpi=str(kpi.id),
         period=str(period_save(plan=plan, name="March", visits=10, conversions={}).id),
+        campaign=str(
+            (
+                campaign := campaign_save(
+                    client=client,
+                    fields={"name": "C", "journey": "shopping", "lifecycle_stage": "purchase"},
+                )
+            ).id
+        ),
+    )
+    REAL_IDS["document"] = str(
+        document_request(client=client, kind="campaign_plan", campaign=campaign).id
     )
     yield Token.objects.create(user=owner.user).key
     REAL_IDS.clear()

@@ -147,6 +147,11 @@ ROUTE_CASES = {
     "campaign_document": (CAMPAIGN, ["post"]),
     "document_detail": (DOCUMENT, []),
     "document_download": (DOCUMENT, []),
+    "api-campaign-list": ({"workspace_id": "workspace"}, ["post"]),
+    "api-campaign-draft": ({"workspace_id": "workspace"}, ["post"]),
+    "api-campaign-detail": ({"workspace_id": "workspace", "pk": "campaign"}, ["patch", "delete"]),
+    "api-document-list": ({"workspace_id": "workspace"}, ["post"]),
+    "api-document-detail": ({"workspace_id": "workspace", "pk": "document"}, ["delete"]),
 }
 
 POST_ONLY = {
@@ -172,6 +177,7 @@ POST_ONLY = {
     "plan_activate",
     "campaign_draft",
     "campaign_document",
+    "api-campaign-draft",
 }
 
 

@@ -1,0 +1,413 @@
+"""REST API for campaign plans and the documents rendered from them (under
+/api/v1/workspaces/{workspace_id}/campaigns/ and …/documents/). Serializers only shape
+the input; every rule is checked by the services, which answer 400 naming the field."""
+
+from django.db.models import QuerySet
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from assessments.models import Channel
+from assessments.results import assessment_results
+from kpis.models import Journey, LifecycleStage
+from workspaces.api import WorkspaceScopedViewSet
+from workspaces.models import Client
+from workspaces.selectors import client_get
+
+from . import selectors, services
+from .models import Attribution, CampaignActivity, CampaignPlan, Document, TestKind
+
+# --- Serializers -----------------------------------------------------------------------
+
+
+class ActivityOut(serializers.ModelSerializer):
+    class Meta:
+        model = CampaignActivity
+        fields = ["id", "title", "channel", "start", "end", "owner", "budget", "position"]
+
+
+class CampaignOut(serializers.ModelSerializer):
+    client = serializers.UUIDField(source="client_id")
+    strategy_plan = serializers.UUIDField(
+        source="strategy_plan_id",
+        allow_null=True,
+        help_text=_("The client's plan the objectives, goals and KPIs are chosen from"),
+    )
+    channels = serializers.ListField(child=serializers.ChoiceField(choices=Channel.choices))
+    tactics = serializers.ListField(child=serializers.CharField())
+    test_variants = serializers.ListField(child=serializers.CharField())
+    marketing_objectives = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    digital_goals = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    kpis = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    activities = ActivityOut(many=True, read_only=True)
+
+    class Meta:
+        model = CampaignPlan
+        fields = [
+            "id",
+            "client",
+            "strategy_plan",
+            "name",
+            "purpose",
+            "journey",
+            "segment",
+            "contextual_segment",
+            "lifecycle_stage",
+            "channels",
+            "tactics",
+            "total_budget",
+            "currency",
+            "owner",
+            "marketing_objectives",
+            "digital_goals",
+            "kpis",
+            "test_kind",
+            "test_hypothesis",
+            "test_variants",
+            "test_metric",
+            "test_min_sample",
+            "attribution",
+            "status",
+            "dimension_key",
+            "activities",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class ActivityIn(serializers.Serializer):
+    title = serializers.CharField(max_length=200)
+    channel = serializers.ChoiceField(choices=Channel.choices, required=False, allow_blank=True)
+    start = serializers.DateField()
+    end = serializers.DateField()
+    owner = serializers.CharField(max_length=150, required=False, allow_blank=True)
+    budget = serializers.DecimalField(
+        max_digits=14, decimal_places=2, min_value=0, required=False, allow_null=True
+    )
+
+
+def _ids() -> serializers.ListField:
+    return serializers.ListField(
+        child=serializers.UUIDField(),
+        required=False,
+        max_length=500,
+        help_text=_("Ids from the client's active strategy plan"),
+    )
+
+
+class CampaignIn(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    purpose = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+    journey = serializers.ChoiceField(choices=Journey.choices)
+    segment = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    contextual_segment = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    lifecycle_stage = serializers.ChoiceField(choices=LifecycleStage.choices)
+    channels = serializers.ListField(
+        child=serializers.ChoiceField(choices=Channel.choices), required=False, max_length=50
+    )
+    tactics = serializers.ListField(
+        child=serializers.CharField(max_length=300, allow_blank=True),
+        required=False,
+        max_length=services.MAX_TACTICS,
+    )
+    total_budget = serializers.DecimalField(
+        max_digits=14, decimal_places=2, min_value=0, required=False, allow_null=True
+    )
+    currency = serializers.CharField(
+        max_length=3, required=False, allow_blank=True, help_text=_("ISO 4217, e.g. EUR")
+    )
+    owner = serializers.CharField(max_length=150, required=False, allow_blank=True)
+    marketing_objectives = _ids()
+    digital_goals = _ids()
+    kpis = _ids()
+    test_kind = serializers.ChoiceField(
+        choices=[c for c in TestKind.choices if c[0]], required=False, allow_blank=True
+    )
+    test_hypothesis = serializers.CharField(max_length=500, required=False, allow_blank=True)
+    test_variants = serializers.ListField(
+        child=serializers.CharField(max_length=200, allow_blank=True),
+        required=False,
+        max_length=services.MAX_VARIANTS,
+    )
+    test_metric = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    test_min_sample = serializers.IntegerField(
+        min_value=1, max_value=10**9, required=False, allow_null=True
+    )
+    attribution = serializers.ChoiceField(choices=Attribution.choices, required=False)
+    status = serializers.ChoiceField(choices=CampaignPlan.Status.choices, required=False)
+    activities = ActivityIn(
+        many=True,
+        required=False,
+        max_length=services.MAX_ACTIVITIES,
+        help_text=_("The timeline; when given it replaces the whole timeline"),
+    )
+
+
+class CampaignCreateIn(CampaignIn):
+    client = serializers.UUIDField()
+
+
+class CampaignDraftIn(serializers.Serializer):
+    client = serializers.UUIDField()
+    dimension = serializers.SlugField(
+        max_length=80, help_text=_("Key of the roadmap dimension the campaign answers")
+    )
+
+
+class DocumentOut(serializers.ModelSerializer):
+    client = serializers.UUIDField(source="client_id")
+    campaign = serializers.UUIDField(source="campaign_id", allow_null=True)
+    filename = serializers.SerializerMethodField()
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Document
+        fields = [
+            "id",
+            "client",
+            "campaign",
+            "kind",
+            "version",
+            "page_size",
+            "status",
+            "progress",
+            "error",
+            "pages",
+            "size",
+            "sha256",
+            "filename",
+            "download_url",
+            "requested_at",
+            "finished_at",
+        ]
+
+    def get_filename(self, document: Document) -> str:
+        return selectors.document_filename(document)
+
+    def get_download_url(self, document: Document) -> str | None:
+        """The PDF's address once it is done; null before."""
+        if document.status != Document.Status.DONE:
+            return None
+        try:
+            url = reverse("document_download", args=[document.client.workspace_id, document.id])
+        except NoReverseMatch:
+            return None
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request is not None else url
+
+
+class DocumentIn(serializers.Serializer):
+    client = serializers.UUIDField()
+    kind = serializers.ChoiceField(choices=Document.Kind.choices)
+    campaign = serializers.UUIDField(
+        required=False, allow_null=True, help_text=_("Required for a campaign plan")
+    )
+    page_size = serializers.ChoiceField(choices=Document.PageSize.choices, required=False)
+
+
+# --- Views ------------------------------------------------------------------------------
+
+CLIENT_FILTER = OpenApiParameter(
+    "client", OpenApiTypes.UUID, description=_("Only this client's (of this workspace)")
+)
+# What a PATCH keeps when a field is not given: the campaign's current values.
+KEPT = [
+    "name",
+    "purpose",
+    "journey",
+    "segment",
+    "contextual_segment",
+    "lifecycle_stage",
+    "channels",
+    "tactics",
+    "total_budget",
+    "currency",
+    "owner",
+    "test_kind",
+    "test_hypothesis",
+    "test_variants",
+    "test_metric",
+    "test_min_sample",
+    "attribution",
+    "status",
+    "dimension_key",
+]
+
+
+def _client_filter(view: WorkspaceScopedViewSet, request: Request) -> Client | None:
+    """The `?client=` of a list: None when absent, 400 when not a UUID, 404 when not a
+    client of this workspace."""
+    raw = request.query_params.get("client")
+    if not raw:
+        return None
+    try:
+        client_id = serializers.UUIDField().run_validation(raw)
+    except serializers.ValidationError as exc:
+        raise serializers.ValidationError({"client": exc.detail}) from exc
+    return client_get(workspace=view.workspace, client_id=client_id)
+
+
+def _with_links(campaigns: QuerySet[CampaignPlan]) -> QuerySet[CampaignPlan]:
+    return campaigns.prefetch_related("activities", "marketing_objectives", "digital_goals", "kpis")
+
+
+def _campaign_out(campaign: CampaignPlan) -> dict:
+    return CampaignOut(_with_links(CampaignPlan.objects.filter(id=campaign.id)).get()).data
+
+
+class CampaignViewSet(WorkspaceScopedViewSet):
+    serializer_class = CampaignOut
+
+    def get_queryset(self) -> QuerySet[CampaignPlan]:
+        return selectors.campaign_list(workspace=self.workspace)
+
+    def _get(self, pk: str) -> CampaignPlan:
+        return selectors.campaign_get(workspace=self.workspace, campaign_id=pk)
+
+    @extend_schema(summary=_("Campaign plans"), parameters=[CLIENT_FILTER])
+    def list(self, request: Request, workspace_id: str) -> Response:
+        client = _client_filter(self, request)
+        campaigns = selectors.campaign_list(workspace=self.workspace, client=client)
+        page = self.paginate_queryset(_with_links(campaigns))
+        return self.get_paginated_response(CampaignOut(page, many=True).data)
+
+    @extend_schema(
+        summary=_("Plan a campaign for a client (links from its active strategy plan)"),
+        request=CampaignCreateIn,
+        responses={201: CampaignOut},
+    )
+    def create(self, request: Request, workspace_id: str) -> Response:
+        data = CampaignCreateIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        client = client_get(workspace=self.workspace, client_id=fields.pop("client"))
+        activities = fields.pop("activities", None)
+        campaign = services.campaign_save(client=client, fields=fields, activities=activities)
+        return Response(_campaign_out(campaign), status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary=_("Draft a campaign from the roadmap library for a priority dimension"),
+        request=CampaignDraftIn,
+        responses={201: CampaignOut},
+    )
+    def draft(self, request: Request, workspace_id: str) -> Response:
+        data = CampaignDraftIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        client = client_get(workspace=self.workspace, client_id=data.validated_data["client"])
+        campaign = services.campaign_draft(
+            client=client,
+            dimension_key=data.validated_data["dimension"],
+            stage=_overall_stage(client),
+        )
+        return Response(_campaign_out(campaign), status=status.HTTP_201_CREATED)
+
+    @extend_schema(summary=_("One campaign plan with its timeline"))
+    def retrieve(self, request: Request, workspace_id: str, pk: str) -> Response:
+        return Response(_campaign_out(self._get(pk)))
+
+    @extend_schema(
+        summary=_("Change a campaign; fields not given keep their values"),
+        request=CampaignIn(partial=True),
+        responses=CampaignOut,
+    )
+    def partial_update(self, request: Request, workspace_id: str, pk: str) -> Response:
+        campaign = self._get(pk)
+        data = CampaignIn(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        given = dict(data.validated_data)
+        activities = given.pop("activities", None)
+        fields = {name: getattr(campaign, name) for name in KEPT}
+        for link in services.LINKS:
+            fields[link] = list(getattr(campaign, link).values_list("id", flat=True))
+        fields.update(given)
+        campaign = services.campaign_save(
+            client=campaign.client, fields=fields, activities=activities, campaign=campaign
+        )
+        return Response(_campaign_out(campaign))
+
+    @extend_schema(
+        summary=_("Delete a campaign with its timeline and campaign plan PDFs"),
+        responses={204: None},
+    )
+    def destroy(self, request: Request, workspace_id: str, pk: str) -> Response:
+        services.campaign_delete(campaign=self._get(pk))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+def _overall_stage(client: Client) -> int | None:
+    """The client's overall stage in the assessment its playbook reports, if scored."""
+    assessment = selectors.assessment_for_playbook(client)
+    if assessment is None:
+        return None
+    results = assessment_results(assessment)
+    if not results["submitted"]:
+        return None
+    return results["overall"]["stage"]
+
+
+class DocumentViewSet(WorkspaceScopedViewSet):
+    serializer_class = DocumentOut
+
+    def get_queryset(self) -> QuerySet[Document]:
+        return selectors.document_list(workspace=self.workspace)
+
+    def _get(self, pk: str) -> Document:
+        return selectors.document_get(workspace=self.workspace, document_id=pk)
+
+    def _out(self, document: Document) -> dict:
+        return DocumentOut(document, context={"request": self.request}).data
+
+    @extend_schema(summary=_("Rendered playbooks and campaign plans"), parameters=[CLIENT_FILTER])
+    def list(self, request: Request, workspace_id: str) -> Response:
+        client = _client_filter(self, request)
+        page = self.paginate_queryset(
+            selectors.document_list(workspace=self.workspace, client=client)
+        )
+        return self.get_paginated_response(
+            DocumentOut(page, many=True, context={"request": request}).data
+        )
+
+    @extend_schema(
+        summary=_("Render the next version of a playbook or a campaign plan PDF"),
+        description=_(
+            "Answers at once with the queued document; poll it until `status` is `done` "
+            "(then `download_url` is set) or `failed` (then `error` says why)."
+        ),
+        request=DocumentIn,
+        responses={202: DocumentOut},
+    )
+    def create(self, request: Request, workspace_id: str) -> Response:
+        data = DocumentIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = data.validated_data
+        client = client_get(workspace=self.workspace, client_id=fields["client"])
+        campaign = None
+        if fields.get("campaign"):
+            # Another client's or workspace's campaign is not confirmed to exist: the
+            # service answers "campaign" for it as for none.
+            campaign = (
+                selectors.campaign_list(workspace=self.workspace, client=client)
+                .filter(id=fields["campaign"])
+                .first()
+            )
+        document = services.document_request(
+            client=client,
+            kind=fields["kind"],
+            campaign=campaign,
+            page_size=fields.get("page_size") or Document.PageSize.A4,
+            requested_by=request.user,
+        )
+        return Response(self._out(document), status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(summary=_("One document: its rendering status, then its file"))
+    def retrieve(self, request: Request, workspace_id: str, pk: str) -> Response:
+        return Response(self._out(self._get(pk)))
+
+    @extend_schema(summary=_("Delete a document and its file"), responses={204: None})
+    def destroy(self, request: Request, workspace_id: str, pk: str) -> Response:
+        services.document_delete(document=self._get(pk))
+        return Response(status=status.HTTP_204_NO_CONTENT)
