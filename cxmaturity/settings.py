@@ -278,6 +278,9 @@ SPECTACULAR_SETTINGS = {
         "AssessmentStatusEnum": "assessments.models.Assessment.Status",
         "InvitationStatusEnum": "workspaces.models.Invitation.Status",
         "ActionStatusEnum": "assessments.models.Action.Status",
+        "CampaignStatusEnum": "playbooks.models.CampaignPlan.Status",
+        "DocumentStatusEnum": "playbooks.models.Document.Status",
+        "ChannelEnum": "assessments.models.Channel",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
