@@ -34,9 +34,6 @@ def _roadmap(assessment: Assessment) -> None:
 
 
 def seed_northwind_playbook(*, client: Client, requested_by: User) -> None:
-    baseline = client.assessments.filter(status=Assessment.Status.CLOSED).first()
-    if baseline is not None:
-        _roadmap(baseline)
     if not client.campaigns.exists():
         for dimension, owner, status in CAMPAIGNS:
             campaign = campaign_draft(client=client, dimension_key=dimension, stage=2)
