@@ -80,4 +80,9 @@ def add_error_responses(result: dict, generator, request, public) -> dict:
             responses = operation.setdefault("responses", {})
             for code, description in _ERROR_RESPONSES.items():
                 responses.setdefault(code, {"description": description, "content": ref})
+            if "requestBody" in operation:
+                # A body whose Content-Type cannot be parsed (e.g. a broken multipart header).
+                responses.setdefault(
+                    "415", {"description": "The body's media type is not accepted.", "content": ref}
+                )
     return result
