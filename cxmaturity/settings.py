@@ -57,10 +57,12 @@ INSTALLED_APPS = [
     "assessments",
     "kpis",
     "playbooks",
+    "insights",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "cxmaturity.middleware.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -182,6 +184,8 @@ WHITENOISE_AUTOREFRESH = DEBUG
 # A logo may be at most 1 MB; allow a little more for the multipart envelope.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# The largest request body read at all (a transactions export); larger ones get a 413.
+MAX_REQUEST_BYTES = env.int("MAX_REQUEST_BYTES", default=100 * 1024 * 1024)
 
 # --- Email ------------------------------------------------------------------------------
 EMAIL_URL = env("EMAIL_URL", default="")

@@ -49,6 +49,7 @@ urlpatterns = [
     path("", include("assessments.urls")),
     path("", include("kpis.urls")),
     path("", include("playbooks.urls")),
+    path("", include("insights.urls")),
     path("accounts/", include(auth_patterns)),
     path("api/v1/", include("workspaces.api_urls")),
     path("api/v1/", include("assessments.api_urls")),

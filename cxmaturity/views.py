@@ -58,7 +58,12 @@ def _is_api(request: HttpRequest) -> bool:
     return request.path.startswith("/api/")
 
 
-_ERROR_TITLES = {400: _lazy("Bad request"), 403: _lazy("Not allowed"), 404: _lazy("Page not found")}
+_ERROR_TITLES = {
+    400: _lazy("Bad request"),
+    403: _lazy("Not allowed"),
+    404: _lazy("Page not found"),
+    413: _lazy("File too large"),
+}
 
 
 def _error_page(request: HttpRequest, status: int, message: str) -> HttpResponse:

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from cxmaturity.demo_assessments import default_questionnaire, seed_northwind
+from cxmaturity.demo_insights import seed_northwind_insights
 from cxmaturity.demo_plan import seed_northwind_plan
 from cxmaturity.demo_playbooks import seed_northwind_playbook
 from workspaces.models import Client, Membership, Role, User, Workspace
@@ -65,11 +66,11 @@ class Command(BaseCommand):
                 client_create(workspace=workspace, **fields)
         default_questionnaire()
         northwind = Client.objects.get(workspace=workspace, name="Northwind Retail")
-        seed_northwind(client=northwind, consultant=User.objects.get(email=DEMO_USERS[1][0]))
+        consultant = User.objects.get(email=DEMO_USERS[1][0])
+        seed_northwind(client=northwind, consultant=consultant)
         seed_northwind_plan(client=northwind)
-        seed_northwind_playbook(
-            client=northwind, requested_by=User.objects.get(email=DEMO_USERS[1][0])
-        )
+        seed_northwind_insights(client=northwind, requested_by=consultant)
+        seed_northwind_playbook(client=northwind, requested_by=consultant)
         self.stdout.write(self.style.SUCCESS("Demo workspace “Demo Consulting” is ready."))
         self.stdout.write(f"Sign in with any of these (password for all: {DEMO_PASSWORD}):")
         for email, _name, role in DEMO_USERS:

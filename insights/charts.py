@@ -1,0 +1,40 @@
+"""The recency x frequency grid as an SVG heat map: pure geometry."""
+
+# Light to dark blue by the cell's share of customers (six steps, never colour alone:
+# every cell also prints its count).
+SHADES = ["#f6f7f9", "#dbe8fd", "#b6d0fb", "#8ab4f8", "#5a8ff0", "#1f6feb"]
+
+
+def rf_grid(cells: list[dict], *, cell: int = 84, margin: int = 46) -> dict:
+    """Cells {"r_score", "f_score", "customers", "revenue"}: frequency left to right,
+    recency top (5, most recent) to bottom (1)."""
+    total = sum(c["customers"] for c in cells) or 1
+    top = max((c["customers"] for c in cells), default=0) or 1
+    boxes = []
+    for c in cells:
+        share = c["customers"] / top
+        shade = SHADES[min(len(SHADES) - 1, round(share * (len(SHADES) - 1)))]
+        x = margin + (c["f_score"] - 1) * cell
+        y = 10 + (5 - c["r_score"]) * cell
+        boxes.append(
+            {
+                **c,
+                "x": x,
+                "y": y,
+                "fill": shade,
+                "dark": shade in SHADES[4:],
+                "percent": round(100 * c["customers"] / total, 1),
+                "tx": x + cell / 2,
+                "ty": y + cell / 2 - 4,
+            }
+        )
+    return {
+        "width": margin + 5 * cell + 10,
+        "height": 10 + 5 * cell + 40,
+        "cell": cell,
+        "boxes": boxes,
+        "f_labels": [{"x": margin + (f - 0.5) * cell, "label": f} for f in range(1, 6)],
+        "r_labels": [{"y": 10 + (5 - r + 0.5) * cell + 4, "label": r} for r in range(1, 6)],
+        "axis_y": 10 + 5 * cell + 18,
+        "margin": margin,
+    }

@@ -1,0 +1,99 @@
+"""Customer insight (domain.md §8-9): behavioural segments from a client's transactions,
+and competitor benchmarks from social listening exports."""
+
+import uuid
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from workspaces.models import Client
+
+
+def upload_to(analysis: "SegmentAnalysis", filename: str) -> str:
+    # Private, named by id; the raw upload is deleted once processed.
+    return f"uploads/{analysis.client.workspace_id}/{analysis.id}.csv"
+
+
+def table_to(analysis: "SegmentAnalysis", filename: str) -> str:
+    return f"insights/{analysis.client.workspace_id}/{analysis.id}.parquet"
+
+
+class SegmentAnalysis(models.Model):
+    """One upload of transactions, analysed as of a date: RFM scores, segments, latency."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        PROCESSING = "processing", _("Processing")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="segment_analyses")
+    name = models.CharField(_("name"), max_length=120)
+    as_of = models.DateField(_("analysis date"))
+    k = models.DecimalField(
+        _("defection trigger (k × usual gap)"),
+        max_digits=4,
+        decimal_places=2,
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+    )
+    lifetime_years = models.DecimalField(
+        _("expected lifetime in years"), max_digits=5, decimal_places=2, default=3
+    )
+    margin = models.DecimalField(_("margin"), max_digits=4, decimal_places=3, default=1)
+    cost = models.DecimalField(
+        _("cost to acquire and serve, per customer"), max_digits=12, decimal_places=2, default=0
+    )
+    currency = models.CharField(_("currency"), max_length=3, default="EUR")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(_("error message"), max_length=4000, blank=True)
+    upload = models.FileField(upload_to=upload_to, blank=True)
+    table = models.FileField(upload_to=table_to, blank=True)
+    rows = models.PositiveIntegerField(null=True, blank=True)
+    customers = models.PositiveIntegerField(null=True, blank=True)
+    window_days = models.PositiveIntegerField(null=True, blank=True)
+    # The grid, segments with lifetime value and the top of the defection list, recomputed
+    # from `table` when k or the lifetime inputs change.
+    summary = models.JSONField(default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ListeningMonth(models.Model):
+    """One brand's social listening figures for one month and source."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="listening")
+    brand = models.CharField(_("brand"), max_length=120)
+    # The client's own brand, as named in the export (the rest are competitors).
+    is_client = models.BooleanField(default=False)
+    month = models.DateField(_("month"))  # the first day
+    source = models.CharField(_("source"), max_length=80, blank=True)
+    mentions = models.PositiveIntegerField(_("mentions"))
+    positive = models.PositiveIntegerField(_("positive"))
+    negative = models.PositiveIntegerField(_("negative"))
+    shares = models.PositiveIntegerField(_("shares"))
+    reviews = models.PositiveIntegerField(_("reviews"))
+    rating = models.DecimalField(
+        _("average rating"), max_digits=3, decimal_places=2, null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["month", "brand", "source"]
+        indexes = [models.Index(fields=["client", "month"])]
+
+    def __str__(self) -> str:
+        return f"{self.brand} {self.month:%Y-%m}"

@@ -1,0 +1,204 @@
+"""Writes for customer insight: segment analyses (upload → background analysis → stored
+per-customer table) and social listening uploads. Each raises ValidationError keyed by
+field, with nothing saved."""
+
+import datetime
+import io
+import logging
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import polars as pl
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from workspaces.models import Client
+
+from . import rfm
+from .models import SegmentAnalysis
+
+logger = logging.getLogger(__name__)
+
+AT_RISK_KEPT = 50
+
+
+def _decimal(value: Any, field: str, low: Decimal, high: Decimal) -> Decimal:
+    try:
+        number = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError) as exc:
+        raise ValidationError({field: _("Enter a number.")}) from exc
+    if not number.is_finite() or not low <= number <= high:
+        raise ValidationError(
+            {field: _("Enter a number from %(low)s to %(high)s.") % {"low": low, "high": high}}
+        )
+    return number
+
+
+def _inputs(fields: dict) -> dict:
+    return {
+        "k": _decimal(fields.get("k", 2), "k", Decimal(1), Decimal(10)),
+        "lifetime_years": _decimal(
+            fields.get("lifetime_years", 3), "lifetime_years", Decimal("0.1"), Decimal(50)
+        ),
+        "margin": _decimal(fields.get("margin", 1), "margin", Decimal(0), Decimal(1)),
+        "cost": _decimal(fields.get("cost", 0), "cost", Decimal(0), Decimal(10**9)),
+    }
+
+
+def analysis_request(
+    *,
+    client: Client,
+    data: bytes,
+    name: str,
+    as_of: datetime.date,
+    fields: dict | None = None,
+    created_by: Any = None,
+    enqueue: bool = True,
+) -> SegmentAnalysis:
+    """Check the whole file now (all rows or none, problems named by row and column), keep
+    it only until the background analysis has read it, and queue that analysis."""
+    from .tasks import analysis_run_task
+
+    # Bigger requests never get here (RequestSizeLimitMiddleware); this guards scripts.
+    if len(data) > settings.MAX_REQUEST_BYTES:
+        raise ValidationError({"file": _("The file is too large: split it and upload the parts.")})
+    name = " ".join((name or "").split())[:120] or _("Transactions to %(date)s") % {
+        "date": as_of.isoformat()
+    }
+    inputs = _inputs(fields or {})
+    try:
+        transactions = rfm.read_transactions(data)
+    except rfm.TransactionsError as exc:
+        raise ValidationError({"file": exc.problems}) from exc
+    if transactions.select(pl.col("date").min()).item() > as_of:
+        raise ValidationError(
+            {"as_of": _("Every transaction is after the analysis date: choose a later date.")}
+        )
+    with transaction.atomic():
+        analysis = SegmentAnalysis.objects.create(
+            client=client, name=name, as_of=as_of, created_by=created_by, **inputs
+        )
+        analysis.upload.save("upload.csv", ContentFile(data), save=True)
+        if enqueue:
+            analysis_run_task.delay_on_commit(str(analysis.id))
+    return analysis
+
+
+def _progress(analysis: SegmentAnalysis, percent: int) -> None:
+    SegmentAnalysis.objects.filter(id=analysis.id).update(progress=percent)
+
+
+def summarise(table: pl.DataFrame, analysis: SegmentAnalysis) -> dict:
+    """What the pages, API and playbook show, from the stored per-customer table."""
+    flagged = table.with_columns(
+        (pl.col("recency_days") > float(analysis.k) * pl.col("usual_gap_days")).alias("at_risk")
+    )
+    inputs = rfm.LifetimeInputs(
+        lifetime_years=float(analysis.lifetime_years),
+        margin=float(analysis.margin),
+        cost=float(analysis.cost),
+    )
+    segments = rfm.lifetime_value(flagged, window_days=analysis.window_days, inputs=inputs)
+    at_risk = rfm.defection_risk(flagged)
+    return {
+        "customers": flagged.height,
+        "revenue": round(flagged["monetary"].sum(), 2),
+        "grid": rfm.grid(flagged).to_dicts(),
+        "segments": [
+            {**row, "label": rfm.SEGMENT_LABELS[row["segment"]]} for row in segments.to_dicts()
+        ],
+        "at_risk_count": at_risk.height,
+        "at_risk_value": round(at_risk["value_at_stake"].sum(), 2),
+        "at_risk": [
+            {
+                "customer_id": row["customer_id"],
+                "segment": rfm.SEGMENT_LABELS[row["segment"]],
+                "cell": row["cell"],
+                "recency_days": row["recency_days"],
+                "usual_gap_days": row["usual_gap_days"],
+                "gap_from_population": row["gap_from_population"],
+                "value_at_stake": round(row["value_at_stake"], 2),
+            }
+            for row in at_risk.head(AT_RISK_KEPT).to_dicts()
+        ],
+    }
+
+
+def analysis_run(*, analysis_id: Any) -> SegmentAnalysis | None:
+    """The background step: read the kept upload, analyse it, store the per-customer table
+    (pseudonymous ids only) and the summary, then delete the raw upload. Safe to repeat:
+    a finished analysis is left alone."""
+    with transaction.atomic():
+        analysis = SegmentAnalysis.objects.select_for_update().filter(id=analysis_id).first()
+        if analysis is None or analysis.status in (
+            SegmentAnalysis.Status.DONE,
+            SegmentAnalysis.Status.FAILED,
+        ):
+            return None
+        analysis.status = SegmentAnalysis.Status.PROCESSING
+        analysis.progress = 10
+        analysis.save(update_fields=["status", "progress"])
+    try:
+        with analysis.upload.open("rb") as handle:
+            transactions = rfm.read_transactions(handle.read())
+        _progress(analysis, 30)
+        transactions = transactions.filter(pl.col("date") <= analysis.as_of)
+        table = rfm.analyse(transactions, as_of=analysis.as_of, k=float(analysis.k))
+        analysis.window_days = rfm.window_days(transactions, analysis.as_of)
+        analysis.rows = transactions.height
+        analysis.customers = table.height
+        _progress(analysis, 70)
+        buffer = io.BytesIO()
+        table.write_parquet(buffer)
+        analysis.table.save("table.parquet", ContentFile(buffer.getvalue()), save=False)
+        analysis.summary = summarise(table, analysis)
+    except Exception as exc:  # a broken file must say why on its page, not vanish
+        logger.exception("Segment analysis %s failed", analysis.id)
+        analysis.status = SegmentAnalysis.Status.FAILED
+        analysis.error = str(exc)[:2000]
+    else:
+        analysis.status = SegmentAnalysis.Status.DONE
+        analysis.progress = 100
+    analysis.upload.delete(save=False)  # the raw file is never kept
+    analysis.finished_at = timezone.now()
+    analysis.save()
+    return analysis
+
+
+def analysis_table(analysis: SegmentAnalysis) -> pl.DataFrame:
+    with analysis.table.open("rb") as handle:
+        return pl.read_parquet(io.BytesIO(handle.read()))
+
+
+def analysis_update(*, analysis: SegmentAnalysis, fields: dict) -> SegmentAnalysis:
+    """Change k or the lifetime inputs; the summary is recomputed from the stored table."""
+    if analysis.status != SegmentAnalysis.Status.DONE:
+        raise ValidationError({"k": _("Wait until the analysis is done.")})
+    for name, value in _inputs({**_current(analysis), **fields}).items():
+        setattr(analysis, name, value)
+    currency = str(fields.get("currency") or analysis.currency).strip().upper()
+    if len(currency) != 3 or not currency.isalpha() or not currency.isascii():
+        raise ValidationError({"currency": _("Enter a three-letter currency code, e.g. EUR.")})
+    analysis.currency = currency
+    analysis.summary = summarise(analysis_table(analysis), analysis)
+    analysis.save()
+    return analysis
+
+
+def _current(analysis: SegmentAnalysis) -> dict:
+    return {
+        "k": analysis.k,
+        "lifetime_years": analysis.lifetime_years,
+        "margin": analysis.margin,
+        "cost": analysis.cost,
+    }
+
+
+def analysis_delete(*, analysis: SegmentAnalysis) -> None:
+    analysis.upload.delete(save=False)
+    analysis.table.delete(save=False)
+    analysis.delete()
