@@ -12,6 +12,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from rest_framework.test import APIClient
 
 from assessments.models import Action
+from insights.services import analysis_request, analysis_run
 from kpis.services import item_create, kpi_create, period_save, plan_create
 from playbooks.services import campaign_save, document_request
 from tests.assessments.factories import open_assessment, small_version
@@ -147,6 +148,12 @@ ROUTE_CASES = {
     "campaign_document": (CAMPAIGN, ["post"]),
     "document_detail": (DOCUMENT, []),
     "document_download": (DOCUMENT, []),
+    "insights": (CLIENT, ["post"]),
+    "segment_analysis": ({"workspace_id": "workspace", "analysis_id": "analysis"}, ["post"]),
+    "segment_analysis_delete": (
+        {"workspace_id": "workspace", "analysis_id": "analysis"},
+        ["post"],
+    ),
     "api-campaign-list": ({"workspace_id": "workspace"}, ["post"]),
     "api-campaign-draft": ({"workspace_id": "workspace"}, ["post"]),
     "api-campaign-detail": ({"workspace_id": "workspace", "pk": "campaign"}, ["patch", "delete"]),
@@ -252,7 +259,19 @@ def _one_of_everything(workspace, membership):
         "period": period_save(plan=plan, name="March", visits=10, conversions={}),
         "campaign": (campaign := campaign_save(client=client, fields=CAMPAIGN_FIELDS)),
         "document": _rendered(client, campaign),
+        "analysis": _analysed(client),
     }
+
+
+def _analysed(client):
+    analysis = analysis_request(
+        client=client,
+        data=b"customer_id,date,amount\nc1,2026-01-01,10\nc1,2026-02-01,12\n",
+        name="T",
+        as_of=date(2026, 3, 1),
+        enqueue=False,
+    )
+    return analysis_run(analysis_id=analysis.id)
 
 
 CAMPAIGN_FIELDS = {"name": "Relaunch", "journey": "shopping", "lifecycle_stage": "purchase"}
