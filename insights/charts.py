@@ -38,3 +38,23 @@ def rf_grid(cells: list[dict], *, cell: int = 84, margin: int = 46) -> dict:
         "axis_y": 10 + 5 * cell + 18,
         "margin": margin,
     }
+
+
+def comparison_bars(rows: list[dict], *, width: int = 420, bar: int = 12) -> list[dict]:
+    """For each metric row: three bars (client, best competitor, average) scaled to the
+    largest of the three, so each metric reads on its own scale."""
+    charts = []
+    for row in rows:
+        values = [("client", row["client"]), ("best", row["best"]), ("average", row["average"])]
+        top = max((abs(v) for _k, v in values if v is not None), default=0) or 1
+        bars = [
+            {
+                "key": key,
+                "value": value,
+                "w": 0 if value is None else round(max(value, 0) / top * (width - 150), 1),
+                "y": i * (bar + 6),
+            }
+            for i, (key, value) in enumerate(values)
+        ]
+        charts.append({**row, "bars": bars, "height": 3 * (bar + 6), "bar": bar})
+    return charts

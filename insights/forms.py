@@ -41,3 +41,22 @@ class LifetimeInputsForm(forms.Form):
     )
     cost = forms.DecimalField(label=_("Cost to acquire and serve (per customer)"), min_value=0)
     currency = forms.CharField(label=_("Currency"), max_length=3)
+
+
+class ListeningUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Social listening export (CSV)"),
+        help_text=_(
+            "Columns date,brand,source,mentions,positive,negative,shares,reviews,rating: one "
+            "row per brand, source and day or month, for the client and its competitors."
+        ),
+    )
+    client_brand = forms.CharField(
+        label=_("The client's brand, as named in the file"), max_length=120
+    )
+    mapping = forms.CharField(
+        label=_("Column mapping (optional)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("For another tool's export, one line per column: mentions = Volume."),
+    )

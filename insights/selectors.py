@@ -31,3 +31,47 @@ def latest_analysis(client: Client) -> SegmentAnalysis | None:
         .order_by("-as_of", "-created_at")
         .first()
     )
+
+
+def listening_comparison(*, client: Client, month: str | None = None) -> dict | None:
+    """The months on file, the chosen (or latest) month's comparison per journey, and the
+    findings where competitors lead; None when nothing is uploaded."""
+    import datetime
+
+    import polars as pl
+
+    from .listening import COUNTS, compare, monthly
+    from .models import ListeningMonth
+
+    stored = list(
+        ListeningMonth.objects.filter(client=client).values(
+            "month", "brand", "source", "is_client", "rating", *COUNTS
+        )
+    )
+    if not stored:
+        return None
+    client_brand = next((r["brand"] for r in stored if r["is_client"]), None)
+    frame = pl.DataFrame(
+        [{**r, "rating": None if r["rating"] is None else float(r["rating"])} for r in stored],
+        schema_overrides={"rating": pl.Float64},
+    )
+    table = monthly(frame.drop("is_client"))
+    months = sorted(table["month"].unique().to_list(), reverse=True)
+    chosen = months[0]
+    if month:
+        try:
+            wanted = datetime.date.fromisoformat(f"{month}-01")
+        except ValueError:
+            wanted = None
+        if wanted in months:
+            chosen = wanted
+    rows = compare(table, client_brand=client_brand, month=chosen) if client_brand else []
+    brands = table.filter(pl.col("month") == chosen).sort("mentions", descending=True)
+    return {
+        "client_brand": client_brand,
+        "months": months,
+        "month": chosen,
+        "rows": rows,
+        "findings": [r for r in rows if r["competitors_lead"]],
+        "brands": brands.to_dicts(),
+    }

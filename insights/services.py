@@ -202,3 +202,73 @@ def analysis_delete(*, analysis: SegmentAnalysis) -> None:
     analysis.upload.delete(save=False)
     analysis.table.delete(save=False)
     analysis.delete()
+
+
+# --- Social listening -------------------------------------------------------------------
+
+
+def _mapping(text: str) -> dict[str, str]:
+    """Lines `ours=theirs`, e.g. `mentions=Volume`, for another tool's export."""
+    from .listening import COLUMNS
+
+    mapping = {}
+    for number, line in enumerate((text or "").splitlines(), start=1):
+        if not line.strip():
+            continue
+        ours, sep, theirs = line.partition("=")
+        ours = ours.strip().lower()
+        if not sep or ours not in COLUMNS or not theirs.strip():
+            raise ValidationError(
+                {
+                    "mapping": _(
+                        "Line %(n)d: write our column = the export's column, e.g. "
+                        "mentions = Volume (ours are: %(ours)s)."
+                    )
+                    % {"n": number, "ours": ", ".join(COLUMNS)}
+                }
+            )
+        mapping[ours] = theirs.strip()
+    return mapping
+
+
+@transaction.atomic
+def listening_upload(*, client: Client, data: bytes, client_brand: str, mapping: str = "") -> int:
+    """Store an export's months for each brand, replacing what was stored for the same
+    brand and month; the brand named as the client's is marked so. All rows or none."""
+    from .listening import ListeningError, read_listening
+    from .models import ListeningMonth
+
+    try:
+        rows = read_listening(data, _mapping(mapping))
+    except ListeningError as exc:
+        raise ValidationError({"file": exc.problems}) from exc
+    brands = {b.lower(): b for b in rows["brand"].unique().to_list()}
+    chosen = brands.get(" ".join((client_brand or "").split()).lower())
+    if chosen is None:
+        raise ValidationError(
+            {
+                "client_brand": _("No brand of that name in the file; it has: %(brands)s.")
+                % {"brands": ", ".join(sorted(brands.values()))[:400]}
+            }
+        )
+    for brand, month in rows.select("brand", "month").unique().iter_rows():
+        ListeningMonth.objects.filter(client=client, brand=brand, month=month).delete()
+    ListeningMonth.objects.filter(client=client).exclude(brand=chosen).update(is_client=False)
+    ListeningMonth.objects.bulk_create(
+        ListeningMonth(
+            client=client,
+            brand=row["brand"][:120],
+            is_client=row["brand"] == chosen,
+            month=row["month"],
+            source=row["source"][:80],
+            mentions=row["mentions"],
+            positive=row["positive"],
+            negative=row["negative"],
+            shares=row["shares"],
+            reviews=row["reviews"],
+            rating=None if row["rating"] is None else Decimal(str(round(row["rating"], 2))),
+        )
+        for row in rows.iter_rows(named=True)
+    )
+    ListeningMonth.objects.filter(client=client, brand=chosen).update(is_client=True)
+    return rows.height

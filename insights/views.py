@@ -7,6 +7,8 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.http import require_POST
 
 from workspaces.models import Membership, Role
 from workspaces.permissions import workspace_view
@@ -14,8 +16,8 @@ from workspaces.selectors import client_get
 from workspaces.views import _form_error
 
 from . import selectors, services
-from .charts import rf_grid
-from .forms import LifetimeInputsForm, TransactionsUploadForm
+from .charts import comparison_bars, rf_grid
+from .forms import LifetimeInputsForm, ListeningUploadForm, TransactionsUploadForm
 from .models import SegmentAnalysis
 
 
@@ -102,3 +104,90 @@ def analysis_delete_view(request: HttpRequest, membership: Membership, analysis_
     return render(
         request, "insights/analysis_delete.html", {"analysis": analysis, "client": analysis.client}
     )
+
+
+FINDING_ADVICE = {
+    "net_sentiment": _lazy("Learn what people praise in %(brand)s; fix what they criticise in us."),
+    "share_of_voice": _lazy("Find where %(brand)s is talked about and which topics it owns."),
+    "sharing_rate": _lazy("Study what people share from %(brand)s: formats, timing, places."),
+    "review_rating": _lazy("Study %(brand)s's review prompts and replies after purchase."),
+    "reviews_per_1000": _lazy("Ask buyers for reviews at the right moment, as %(brand)s does."),
+}
+
+
+def _finding_text(row: dict) -> str:
+    journey = row["journey"].capitalize()
+    return _("%(journey)s, %(metric)s: %(brand)s %(best).2f against our %(ours).2f. %(advice)s") % {
+        "journey": journey,
+        "metric": row["label"].lower(),
+        "brand": row["best_brand"],
+        "best": row["best"],
+        "ours": row["client"],
+        "advice": FINDING_ADVICE[row["metric"]] % {"brand": row["best_brand"]},
+    }
+
+
+@workspace_view(write_role=Role.CONSULTANT)
+def listening_view(request: HttpRequest, membership: Membership, client_id: UUID):
+    """Competitor benchmarks per journey; POST uploads a listening export."""
+    from playbooks.selectors import campaign_list
+
+    client = client_get(workspace=membership.workspace, client_id=client_id)
+    form = ListeningUploadForm(
+        request.POST or None, request.FILES or None, initial={"client_brand": client.name}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            count = services.listening_upload(
+                client=client,
+                data=form.cleaned_data["file"].read(),
+                client_brand=form.cleaned_data["client_brand"],
+                mapping=form.cleaned_data["mapping"],
+            )
+        except ValidationError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("%(n)d rows stored.") % {"n": count})
+            return redirect("listening", membership.workspace_id, client.id)
+    comparison = selectors.listening_comparison(client=client, month=request.GET.get("month"))
+    if comparison:
+        comparison["charts"] = comparison_bars(comparison["rows"])
+        for finding in comparison["findings"]:
+            finding["text"] = _finding_text(finding)
+    return render(
+        request,
+        "insights/listening.html",
+        {
+            "client": client,
+            "form": form,
+            "comparison": comparison,
+            "campaigns": campaign_list(workspace=membership.workspace, client=client),
+            "can_edit": membership.has_role(Role.CONSULTANT),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@workspace_view(Role.CONSULTANT)
+@require_POST
+def listening_tactic_view(request: HttpRequest, membership: Membership, client_id: UUID):
+    """Turn a "where competitors lead" finding into a tactic of one of the client's campaigns."""
+    from playbooks import selectors as campaign_selectors
+    from playbooks.services import campaign_add_tactic
+
+    client = client_get(workspace=membership.workspace, client_id=client_id)
+    try:
+        campaign = campaign_selectors.campaign_get(
+            workspace=membership.workspace, campaign_id=UUID(request.POST.get("campaign", ""))
+        )
+    except ValueError:
+        campaign = None
+    comparison = selectors.listening_comparison(client=client, month=request.POST.get("month"))
+    findings = {f"{f['journey']}:{f['metric']}": f for f in (comparison or {}).get("findings", [])}
+    finding = findings.get(request.POST.get("finding", ""))
+    if campaign is None or campaign.client_id != client.id or finding is None:
+        messages.error(request, _("Choose one of the client's campaigns and a listed finding."))
+        return redirect("listening", membership.workspace_id, client.id)
+    campaign_add_tactic(campaign=campaign, tactic=_finding_text(finding))
+    messages.success(request, _("Added to the tactics of “%(name)s”.") % {"name": campaign.name})
+    return redirect("campaign_detail", membership.workspace_id, campaign.id)

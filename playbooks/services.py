@@ -579,3 +579,17 @@ def documents_requeue_stuck(*, now: datetime.datetime | None = None) -> int:
 def document_delete(*, document: Document) -> None:
     document.file.delete(save=False)
     document.delete()
+
+
+def campaign_add_tactic(*, campaign: CampaignPlan, tactic: str) -> CampaignPlan:
+    """Append one tactic (e.g. from a competitor finding), unless it is there already."""
+    tactic = " ".join((tactic or "").split())[:300]
+    if not tactic:
+        raise ValidationError({"tactic": _("The tactic is empty.")})
+    if tactic in campaign.tactics:
+        return campaign
+    if len(campaign.tactics) >= MAX_TACTICS:
+        raise ValidationError({"tactic": _("At most %(n)d tactics.") % {"n": MAX_TACTICS}})
+    campaign.tactics = [*campaign.tactics, tactic]
+    campaign.save(update_fields=["tactics", "updated_at"])
+    return campaign

@@ -149,6 +149,8 @@ ROUTE_CASES = {
     "document_detail": (DOCUMENT, []),
     "document_download": (DOCUMENT, []),
     "insights": (CLIENT, ["post"]),
+    "listening": (CLIENT, ["post"]),
+    "listening_tactic": (CLIENT, ["post"]),
     "segment_analysis": ({"workspace_id": "workspace", "analysis_id": "analysis"}, ["post"]),
     "segment_analysis_delete": (
         {"workspace_id": "workspace", "analysis_id": "analysis"},
@@ -185,6 +187,7 @@ POST_ONLY = {
     "campaign_draft",
     "campaign_document",
     "api-campaign-draft",
+    "listening_tactic",
 }
 
 

@@ -1,0 +1,196 @@
+"""Competitor benchmarks from social listening exports (domain.md §7, §9), pure polars.
+
+Per brand and month (all sources added up):
+- share of voice = the brand's mentions / all brands' mentions that month;
+- net sentiment = (positive - negative) / mentions;
+- sharing rate = shares / mentions;
+- review rating = the average rating weighted by reviews; reviews per 1,000 mentions.
+
+Per SDL journey the metrics that listening data can score (conversion and days to
+purchase come from the client's own KPIs, not from social data):
+- shopping: net sentiment (what people say while they compare), share of voice;
+- sharing: sharing rate, share of voice;
+- advocacy: review rating, reviews per 1,000 mentions.
+
+Competitors "lead" on a metric when the best of them is more than 5 % above the client.
+An empty shares, reviews or rating cell counts as none.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+COLUMNS = (
+    "date",
+    "brand",
+    "source",
+    "mentions",
+    "positive",
+    "negative",
+    "shares",
+    "reviews",
+    "rating",
+)
+COUNTS = ("mentions", "positive", "negative", "shares", "reviews")
+METRICS = {
+    "share_of_voice": "Share of voice",
+    "net_sentiment": "Net sentiment",
+    "sharing_rate": "Sharing rate",
+    "review_rating": "Review rating",
+    "reviews_per_1000": "Reviews per 1,000 mentions",
+}
+JOURNEYS = {
+    "shopping": ["net_sentiment", "share_of_voice"],
+    "sharing": ["sharing_rate", "share_of_voice"],
+    "advocacy": ["review_rating", "reviews_per_1000"],
+}
+LEAD_MARGIN = 0.05
+MAX_PROBLEMS = 20
+
+
+WHOLE = "is not a whole number of 0 or more"
+
+
+def _date(column: pl.Expr) -> pl.Expr:
+    text = column.str.strip_chars()
+    return pl.coalesce(
+        text.str.strptime(pl.Date, "%Y-%m-%d", strict=False),
+        (text + "-01").str.strptime(pl.Date, "%Y-%m-%d", strict=False),
+    )
+
+
+def _count(name: str) -> pl.Expr:
+    # An empty cell is 0 (tools leave shares or reviews empty when there were none);
+    # mentions must be given.
+    text = pl.col(name).str.strip_chars().fill_null("")
+    if name != "mentions":
+        text = pl.when(text == "").then(pl.lit("0")).otherwise(text)
+    return text.cast(pl.Int64, strict=False)
+
+
+def _rating() -> pl.Expr:
+    text = pl.col("rating").str.strip_chars()
+    return pl.when(text == "").then(None).otherwise(text).cast(pl.Float64, strict=False)
+
+
+class ListeningError(ValueError):
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__(" ".join(problems))
+        self.problems = problems
+
+
+def read_listening(data: bytes, mapping: dict[str, str] | None = None) -> pl.DataFrame:
+    """Parse and check an export. `mapping` names the export's column for each of ours
+    (e.g. {"mentions": "Volume"}), for tools whose exports differ. All rows or none."""
+    if not data.strip():
+        raise ListeningError(["The file is empty."])
+    try:
+        raw = pl.read_csv(data, infer_schema=False, encoding="utf8-lossy")
+    except (pl.exceptions.PolarsError, ValueError) as exc:
+        raise ListeningError([f"This is not a CSV file we can read ({str(exc)[:120]})."]) from exc
+    lookup = {c.strip().lower(): c for c in raw.columns}
+    renames = {}
+    for ours in COLUMNS:
+        theirs = (mapping or {}).get(ours, ours).strip().lower()
+        if theirs in lookup:
+            renames[lookup[theirs]] = ours
+    missing = [c for c in COLUMNS if c not in renames.values() and c not in ("source", "rating")]
+    if missing:
+        named = ", ".join(missing)
+        raise ListeningError(
+            [f"Row 1 has no column for {named}: name it, or map it to the export's column."]
+        )
+    table = raw.rename(renames).select([c for c in COLUMNS if c in renames.values()])
+    if "source" not in table.columns:
+        table = table.with_columns(pl.lit("").alias("source"))
+    if "rating" not in table.columns:
+        table = table.with_columns(pl.lit(None, pl.String).alias("rating"))
+    if table.height == 0:
+        raise ListeningError(["The file has a header but no rows."])
+    parsed = table.with_row_index("row", offset=2).with_columns(
+        pl.col("brand").str.strip_chars(),
+        pl.col("source").fill_null("").str.strip_chars(),
+        _date(pl.col("date")).alias("day"),
+        *[_count(c).alias(f"n_{c}") for c in COUNTS],
+        _rating().alias("n_rating"),
+    )
+    given_rating = pl.col("rating").str.strip_chars().fill_null("") != ""
+    rating = pl.col("n_rating")
+    too_many = pl.col("n_positive") + pl.col("n_negative") > pl.col("n_mentions")
+    checks = [
+        ("brand", pl.col("brand").is_null() | (pl.col("brand") == ""), "is empty"),
+        ("date", pl.col("day").is_null(), "is not a date as YYYY-MM-DD or YYYY-MM"),
+        *[(c, pl.col(f"n_{c}").is_null() | (pl.col(f"n_{c}") < 0), WHOLE) for c in COUNTS],
+        ("positive", too_many, "positive and negative add up to more than the mentions"),
+        ("rating", given_rating & (rating.is_null() | ~rating.is_between(0, 5)), "is not 0 to 5"),
+    ]
+    problems = []
+    for column, condition, message in checks:
+        rows = parsed.filter(condition.fill_null(False))["row"].head(MAX_PROBLEMS).to_list()
+        problems += [(row, f"Row {row}, {column}: {message}.") for row in rows]
+    if problems:
+        raise ListeningError([p for _row, p in sorted(problems)][:MAX_PROBLEMS])
+    return parsed.select(
+        pl.col("day").dt.truncate("1mo").alias("month"),
+        "brand",
+        "source",
+        *[pl.col(f"n_{c}").alias(c) for c in COUNTS],
+        pl.col("n_rating").alias("rating"),
+    )
+
+
+def monthly(rows: pl.DataFrame) -> pl.DataFrame:
+    """Per brand and month, all sources added: the counts and the five metrics."""
+    rated = pl.col("rating").is_not_null()
+    per_brand = rows.group_by("month", "brand").agg(
+        *[pl.col(c).sum() for c in COUNTS],
+        (
+            (pl.col("rating") * pl.col("reviews")).filter(rated).sum()
+            / pl.col("reviews").filter(rated).sum()
+        ).alias("review_rating"),
+    )
+    mentions = pl.col("mentions")
+    some = mentions > 0
+    return per_brand.with_columns(
+        (mentions / mentions.sum().over("month")).alias("share_of_voice"),
+        pl.when(some)
+        .then((pl.col("positive") - pl.col("negative")) / mentions)
+        .alias("net_sentiment"),
+        pl.when(some).then(pl.col("shares") / mentions).alias("sharing_rate"),
+        pl.when(some).then(pl.col("reviews") * 1000 / mentions).alias("reviews_per_1000"),
+        pl.col("review_rating").fill_nan(None),
+    ).sort("month", "brand")
+
+
+def compare(table: pl.DataFrame, *, client_brand: str, month) -> list[dict]:
+    """For one month, each journey's metrics: the client, the best competitor and the
+    competitors' average, and whether competitors lead."""
+    rows = table.filter(pl.col("month") == month)
+    mine = rows.filter(pl.col("brand") == client_brand)
+    others = rows.filter(pl.col("brand") != client_brand)
+    result = []
+    for journey, metrics in JOURNEYS.items():
+        for metric in metrics:
+            values = others.select("brand", metric).drop_nulls(metric)
+            best = values.sort(metric, descending=True).head(1)
+            client_value = mine[metric][0] if mine.height else None
+            best_value = best[metric][0] if best.height else None
+            lead = (
+                client_value is not None
+                and best_value is not None
+                and best_value > client_value + abs(client_value) * LEAD_MARGIN
+                and best_value != client_value
+            )
+            result.append(
+                {
+                    "journey": journey,
+                    "metric": metric,
+                    "label": METRICS[metric],
+                    "client": client_value,
+                    "best_brand": best["brand"][0] if best.height else None,
+                    "best": best_value,
+                    "average": values[metric].mean() if values.height else None,
+                    "competitors_lead": bool(lead),
+                }
+            )
+    return result
