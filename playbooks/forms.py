@@ -21,7 +21,13 @@ class CampaignForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=CampaignPlan.Status.choices)
     journey = forms.ChoiceField(label=_("Journey"), choices=Journey.choices)
     lifecycle_stage = forms.ChoiceField(label=_("Lifecycle stage"), choices=LifecycleStage.choices)
-    segment = forms.CharField(label=_("Target segment"), max_length=200, required=False)
+    segment = forms.CharField(
+        label=_("Target segment"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"list": "segment-choices"}),
+        help_text=_("Type one, or pick a behavioural segment from the client's latest analysis."),
+    )
     contextual_segment = forms.CharField(
         label=_("Contextual segment"),
         max_length=300,

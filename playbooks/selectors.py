@@ -238,7 +238,29 @@ def playbook_context(client: Client) -> dict:
             if counts.get(key)
         ]
     context["campaigns"] = campaigns_for_document(client)
+    context.update(_insight_display(client))
     return context
+
+
+def _insight_display(client: Client) -> dict:
+    """The latest segment analysis and the latest month of competitor benchmarks."""
+    from insights.charts import comparison_bars, rf_grid
+    from insights.selectors import latest_analysis, listening_comparison
+
+    shown: dict = {}
+    analysis = latest_analysis(client)
+    if analysis is not None and analysis.summary:
+        shown["segments"] = {
+            "analysis": analysis,
+            "summary": analysis.summary,
+            "grid": rf_grid(analysis.summary["grid"]),
+            "at_risk": analysis.summary["at_risk"][:15],
+        }
+    comparison = listening_comparison(client=client)
+    if comparison and comparison["client_brand"]:
+        comparison["charts"] = comparison_bars(comparison["rows"])
+        shown["benchmarks"] = comparison
+    return shown
 
 
 def campaign_context(campaign: CampaignPlan) -> dict:

@@ -101,9 +101,31 @@ def _campaign_form_page(
     return render(
         request,
         "playbooks/campaign_form.html",
-        {"client": client, "campaign": campaign, "form": form, "formset": formset, "plan": plan},
+        {
+            "client": client,
+            "campaign": campaign,
+            "form": form,
+            "formset": formset,
+            "plan": plan,
+            "segment_choices": _segment_choices(client),
+        },
         status=400 if request.method == "POST" else 200,
     )
+
+
+def _segment_choices(client) -> list[str]:
+    """The named behavioural segments of the client's latest analysis, largest first."""
+    from insights.selectors import latest_analysis
+
+    analysis = latest_analysis(client)
+    if analysis is None:
+        return []
+    segments = sorted(analysis.summary.get("segments", []), key=lambda s: -s["customers"])
+    return [
+        _("%(segment)s customers (%(n)d, RFM analysis of %(date)s)")
+        % {"segment": s["label"], "n": s["customers"], "date": analysis.as_of.isoformat()}
+        for s in segments
+    ]
 
 
 @workspace_view(Role.CONSULTANT)

@@ -126,3 +126,14 @@ def test_a_viewer_reads_but_cannot_upload_or_delete(client, viewer, acme_client)
         client.post(reverse("segment_analysis_delete", args=[ws, analysis.id])).status_code == 403
     )
     assert SegmentAnalysis.objects.exists()
+
+
+def test_segments_are_offered_as_a_campaigns_target_segment(client, consultant, acme_client):
+    analysis = services.analysis_request(
+        client=acme_client, data=CSV, name="Q1", as_of=AS_OF, enqueue=False
+    )
+    services.analysis_run(analysis_id=analysis.id)
+    client.force_login(consultant)
+    page = client.get(reverse("campaign_create", args=[acme_client.workspace_id, acme_client.id]))
+    assert '<datalist id="segment-choices">' in page.text
+    assert "New customers (2, RFM analysis of 2026-03-31)" in page.text
