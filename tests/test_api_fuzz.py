@@ -18,6 +18,7 @@ from schemathesis.checks import (
 
 from assessments.respondents import respondent_invite, respondent_link
 from cxmaturity.wsgi import application
+from insights.services import analysis_request, analysis_run
 from kpis.services import item_create, kpi_create, period_save, plan_create
 from playbooks.services import campaign_save, document_request
 from tests.assessments.factories import open_assessment, small_version
@@ -46,6 +47,7 @@ ID_FOR_PATH = {
     "simulations": "period",
     "campaigns": "campaign",
     "documents": "document",
+    "segment-analyses": "analysis",
 }
 
 
@@ -56,7 +58,7 @@ def map_path_parameters(context, path_parameters):
     for name, value in path_parameters.items():
         if str(value)[:1] not in set("01234567"):
             continue
-        if name in ("workspace_id", "assessment_id", "plan_id", "token"):
+        if name in ("workspace_id", "assessment_id", "plan_id", "client_id", "token"):
             path_parameters[name] = REAL_IDS[name.removesuffix("_id")]
         elif name in ("pk", "id"):
             segments = context.operation.path.split("/{id}/")[0].split("/")
@@ -120,6 +122,14 @@ def token(db):
             ).id
         ),
     )
+    analysis = analysis_request(
+        client=client,
+        data=b"customer_id,date,amount\nc1,2026-01-01,10\nc1,2026-02-01,12\n",
+        name="T",
+        as_of=date(2026, 3, 1),
+        enqueue=False,
+    )
+    REAL_IDS["analysis"] = str(analysis_run(analysis_id=analysis.id).id)
     REAL_IDS["document"] = str(
         document_request(client=client, kind="campaign_plan", campaign=campaign).id
     )

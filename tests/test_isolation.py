@@ -151,6 +151,12 @@ ROUTE_CASES = {
     "insights": (CLIENT, ["post"]),
     "listening": (CLIENT, ["post"]),
     "listening_tactic": (CLIENT, ["post"]),
+    "api-segment-analysis-list": ({"workspace_id": "workspace"}, ["post"]),
+    "api-segment-analysis-detail": (
+        {"workspace_id": "workspace", "pk": "analysis"},
+        ["patch", "delete"],
+    ),
+    "api-client-listening": (CLIENT, ["post"]),
     "segment_analysis": ({"workspace_id": "workspace", "analysis_id": "analysis"}, ["post"]),
     "segment_analysis_delete": (
         {"workspace_id": "workspace", "analysis_id": "analysis"},

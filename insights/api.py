@@ -1,0 +1,179 @@
+"""REST API for customer insight: segment analyses (upload, status, summary, inputs) and
+competitor benchmarks (listening uploads, the comparison), under
+/api/v1/workspaces/{workspace_id}/…. The same services check everything."""
+
+import uuid
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from workspaces.api import WorkspaceScopedViewSet
+from workspaces.selectors import client_get
+
+from . import selectors, services
+from .models import SegmentAnalysis
+
+
+class AnalysisOut(serializers.ModelSerializer):
+    client = serializers.UUIDField(source="client_id")
+    summary = serializers.DictField(
+        help_text=_("Grid, segments with lifetime value, the top of the defection list")
+    )
+
+    class Meta:
+        model = SegmentAnalysis
+        fields = [
+            "id",
+            "client",
+            "name",
+            "as_of",
+            "k",
+            "lifetime_years",
+            "margin",
+            "cost",
+            "currency",
+            "status",
+            "progress",
+            "error",
+            "rows",
+            "customers",
+            "window_days",
+            "summary",
+            "created_at",
+            "finished_at",
+        ]
+
+
+class AnalysisIn(serializers.Serializer):
+    client = serializers.UUIDField()
+    file = serializers.FileField(help_text=_("CSV: customer_id,date,amount[,channel]"))
+    name = serializers.CharField(max_length=120, required=False, allow_blank=True)
+    as_of = serializers.DateField()
+    k = serializers.DecimalField(max_digits=4, decimal_places=2, required=False)
+
+
+class AnalysisInputsIn(serializers.Serializer):
+    k = serializers.DecimalField(max_digits=4, decimal_places=2, required=False)
+    lifetime_years = serializers.DecimalField(max_digits=5, decimal_places=2, required=False)
+    margin = serializers.DecimalField(max_digits=4, decimal_places=3, required=False)
+    cost = serializers.DecimalField(max_digits=12, decimal_places=2, required=False)
+    currency = serializers.CharField(max_length=3, required=False)
+
+
+class ListeningIn(serializers.Serializer):
+    file = serializers.FileField(help_text=_("CSV: date,brand,source,mentions,positive,…"))
+    client_brand = serializers.CharField(max_length=120)
+    mapping = serializers.CharField(
+        max_length=2000, required=False, allow_blank=True, help_text=_("Lines ours = theirs")
+    )
+
+
+class SegmentAnalysisViewSet(WorkspaceScopedViewSet):
+    serializer_class = AnalysisOut
+
+    def get_queryset(self):
+        client_id = self.request.query_params.get("client")
+        client = None
+        if client_id:
+            try:
+                client_id = uuid.UUID(client_id)
+            except ValueError as exc:
+                raise ValidationError({"client": _("Give a client's id.")}) from exc
+            client = client_get(workspace=self.workspace, client_id=client_id)
+        return selectors.analysis_list(workspace=self.workspace, client=client)
+
+    @extend_schema(
+        summary=_("Segment analyses"),
+        parameters=[OpenApiParameter("client", OpenApiTypes.UUID, description=_("One client"))],
+    )
+    def list(self, request: Request, workspace_id: str) -> Response:
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(AnalysisOut(page, many=True).data)
+
+    @extend_schema(
+        summary=_("Upload transactions: checked now, analysed in the background"),
+        request={"multipart/form-data": AnalysisIn},
+        responses={202: AnalysisOut},
+    )
+    def create(self, request: Request, workspace_id: str) -> Response:
+        data = AnalysisIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = data.validated_data
+        client = client_get(workspace=self.workspace, client_id=fields["client"])
+        analysis = services.analysis_request(
+            client=client,
+            data=fields["file"].read(),
+            name=fields.get("name", ""),
+            as_of=fields["as_of"],
+            fields={"k": fields.get("k", 2)},
+            created_by=request.user,
+        )
+        return Response(AnalysisOut(analysis).data, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(summary=_("One analysis with its summary"))
+    def retrieve(self, request: Request, workspace_id: str, pk: str) -> Response:
+        return Response(AnalysisOut(self._analysis(pk)).data)
+
+    @extend_schema(
+        summary=_("Change k or the lifetime inputs; the summary is recomputed"),
+        request=AnalysisInputsIn,
+        responses=AnalysisOut,
+    )
+    def partial_update(self, request: Request, workspace_id: str, pk: str) -> Response:
+        data = AnalysisInputsIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        analysis = services.analysis_update(
+            analysis=self._analysis(pk), fields=dict(data.validated_data)
+        )
+        return Response(AnalysisOut(analysis).data)
+
+    @extend_schema(summary=_("Delete an analysis and its customer table"), responses={204: None})
+    def destroy(self, request: Request, workspace_id: str, pk: str) -> Response:
+        services.analysis_delete(analysis=self._analysis(pk))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    def _analysis(self, pk: str) -> SegmentAnalysis:
+        return selectors.analysis_get(workspace=self.workspace, analysis_id=pk)
+
+
+class ListeningViewSet(WorkspaceScopedViewSet):
+    serializer_class = ListeningIn
+    pagination_class = None
+
+    @extend_schema(
+        summary=_("The competitor comparison for a month (the latest by default)"),
+        parameters=[OpenApiParameter("month", str, description=_("YYYY-MM"))],
+        responses=OpenApiTypes.OBJECT,
+        operation_id="client_listening_comparison",
+    )
+    def comparison(self, request: Request, workspace_id: str, client_id: str) -> Response:
+        client = client_get(workspace=self.workspace, client_id=client_id)
+        found = selectors.listening_comparison(
+            client=client, month=request.query_params.get("month")
+        )
+        if found is None:
+            return Response({"months": [], "rows": [], "findings": [], "brands": []})
+        return Response(found)
+
+    @extend_schema(
+        summary=_("Upload a listening export (all rows or none)"),
+        request={"multipart/form-data": ListeningIn},
+        responses={201: OpenApiTypes.OBJECT},
+        operation_id="client_listening_upload",
+    )
+    def upload(self, request: Request, workspace_id: str, client_id: str) -> Response:
+        client = client_get(workspace=self.workspace, client_id=client_id)
+        data = ListeningIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        rows = services.listening_upload(
+            client=client,
+            data=data.validated_data["file"].read(),
+            client_brand=data.validated_data["client_brand"],
+            mapping=data.validated_data.get("mapping", ""),
+        )
+        return Response({"rows": rows}, status=status.HTTP_201_CREATED)
