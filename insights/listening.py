@@ -49,6 +49,7 @@ MAX_PROBLEMS = 20
 
 
 WHOLE = "is not a whole number of 0 or more"
+MAX_COUNT = 10**9
 
 
 def _date(column: pl.Expr) -> pl.Expr:
@@ -88,6 +89,10 @@ def read_listening(data: bytes, mapping: dict[str, str] | None = None) -> pl.Dat
         raw = pl.read_csv(data, infer_schema=False, encoding="utf8-lossy")
     except (pl.exceptions.PolarsError, ValueError) as exc:
         raise ListeningError([f"This is not a CSV file we can read ({str(exc)[:120]})."]) from exc
+    names = [c.strip().lower() for c in raw.columns]
+    twice = sorted({c for c in names if names.count(c) > 1})
+    if twice:
+        raise ListeningError([f"Row 1 names the column “{twice[0]}” twice."])
     lookup = {c.strip().lower(): c for c in raw.columns}
     renames = {}
     for ours in COLUMNS:
@@ -100,7 +105,9 @@ def read_listening(data: bytes, mapping: dict[str, str] | None = None) -> pl.Dat
         raise ListeningError(
             [f"Row 1 has no column for {named}: name it, or map it to the export's column."]
         )
-    table = raw.rename(renames).select([c for c in COLUMNS if c in renames.values()])
+    if len(set(renames.values())) != len(renames):
+        raise ListeningError(["The mapping names one of our columns twice."])
+    table = raw.select(list(renames)).rename(renames)
     if "source" not in table.columns:
         table = table.with_columns(pl.lit("").alias("source"))
     if "rating" not in table.columns:
@@ -108,7 +115,9 @@ def read_listening(data: bytes, mapping: dict[str, str] | None = None) -> pl.Dat
     if table.height == 0:
         raise ListeningError(["The file has a header but no rows."])
     parsed = table.with_row_index("row", offset=2).with_columns(
-        pl.col("brand").str.strip_chars(),
+        # Brands are stored in 120 characters, without NULs, and one spelling per brand
+        # whatever the case ("ACME" and "Acme" are one competitor).
+        pl.col("brand").str.replace_all("\x00", "").str.strip_chars().str.slice(0, 120),
         pl.col("source").fill_null("").str.strip_chars(),
         _date(pl.col("date")).alias("day"),
         *[_count(c).alias(f"n_{c}") for c in COUNTS],
@@ -120,6 +129,8 @@ def read_listening(data: bytes, mapping: dict[str, str] | None = None) -> pl.Dat
     checks = [
         ("brand", pl.col("brand").is_null() | (pl.col("brand") == ""), "is empty"),
         ("date", pl.col("day").is_null(), "is not a date as YYYY-MM-DD or YYYY-MM"),
+        ("date", ~pl.col("day").dt.year().is_between(1900, 2199), "is not between 1900 and 2199"),
+        *[(c, pl.col(f"n_{c}") > MAX_COUNT, "is too large") for c in COUNTS],
         *[(c, pl.col(f"n_{c}").is_null() | (pl.col(f"n_{c}") < 0), WHOLE) for c in COUNTS],
         ("positive", too_many, "positive and negative add up to more than the mentions"),
         ("rating", given_rating & (rating.is_null() | ~rating.is_between(0, 5)), "is not 0 to 5"),
@@ -130,10 +141,11 @@ def read_listening(data: bytes, mapping: dict[str, str] | None = None) -> pl.Dat
         problems += [(row, f"Row {row}, {column}: {message}.") for row in rows]
     if problems:
         raise ListeningError([p for _row, p in sorted(problems)][:MAX_PROBLEMS])
+    spelling = pl.col("brand").first().over(pl.col("brand").str.to_lowercase())
     return parsed.select(
         pl.col("day").dt.truncate("1mo").alias("month"),
-        "brand",
-        "source",
+        spelling.alias("brand"),
+        pl.col("source").str.replace_all("\x00", "").str.slice(0, 80),
         *[pl.col(f"n_{c}").alias(c) for c in COUNTS],
         pl.col("n_rating").alias("rating"),
     )
@@ -152,7 +164,10 @@ def monthly(rows: pl.DataFrame) -> pl.DataFrame:
     mentions = pl.col("mentions")
     some = mentions > 0
     return per_brand.with_columns(
-        (mentions / mentions.sum().over("month")).alias("share_of_voice"),
+        # A month where nobody was mentioned has no share of voice (not 0/0).
+        pl.when(mentions.sum().over("month") > 0)
+        .then(mentions / mentions.sum().over("month"))
+        .alias("share_of_voice"),
         pl.when(some)
         .then((pl.col("positive") - pl.col("negative")) / mentions)
         .alias("net_sentiment"),

@@ -5,7 +5,9 @@ import uuid
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
 from workspaces.models import Client
@@ -97,3 +99,13 @@ class ListeningMonth(models.Model):
 
     def __str__(self) -> str:
         return f"{self.brand} {self.month:%Y-%m}"
+
+
+@receiver(post_delete, sender=SegmentAnalysis)
+def _analysis_files_deleted(sender: type, instance: SegmentAnalysis, **kwargs) -> None:
+    # However the row goes (its own delete, or its client's), the customer table and any
+    # raw upload go too, once the deletion is committed.
+    for field in (instance.upload, instance.table):
+        if field.name:
+            storage, name = field.storage, field.name
+            transaction.on_commit(lambda storage=storage, name=name: storage.delete(name))

@@ -199,7 +199,12 @@ class TransactionsError(ValueError):
 
 REQUIRED = ("customer_id", "date", "amount")
 OPTIONAL = ("channel",)
-EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+# An address anywhere in the value ("Ann <ann@x.co>", "a@b.co;c@d.co"), not only alone.
+EMAIL = r"[^@\s<>;,]+@[^@\s<>;,]+\.[^@\s<>;,]+"
+# Amounts and dates beyond these are export mistakes (and would overflow the sums).
+MAX_AMOUNT = 1e9
+FIRST_YEAR, LAST_YEAR = 1900, 2199
+DATE_RANGE = f"is not between {FIRST_YEAR} and {LAST_YEAR}"
 MAX_PROBLEMS = 20
 
 
@@ -217,6 +222,9 @@ def read_transactions(data: bytes) -> pl.DataFrame:
             [f"This is not a CSV file we can read ({str(exc)[:120]})."]
         ) from exc
     columns = [c.strip().lower() for c in raw.columns]
+    twice = sorted({c for c in columns if columns.count(c) > 1})
+    if twice:
+        raise TransactionsError([f"Row 1 names the column “{twice[0]}” twice."])
     raw.columns = columns
     mail_columns = [c for c in columns if "mail" in c]
     if mail_columns:
@@ -258,6 +266,8 @@ def read_transactions(data: bytes) -> pl.DataFrame:
         ("date", pl.col("parsed_date").is_null(), "is not a date as YYYY-MM-DD"),
         ("amount", not_a_number, "is not a number"),
         ("amount", amount < 0, "is negative; leave refunds out"),
+        ("amount", amount >= MAX_AMOUNT, "is too large for one purchase"),
+        ("date", ~pl.col("parsed_date").dt.year().is_between(FIRST_YEAR, LAST_YEAR), DATE_RANGE),
     ]
     problems = []
     for column, condition, message in checks:

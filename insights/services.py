@@ -12,6 +12,7 @@ import polars as pl
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,11 +20,16 @@ from django.utils.translation import gettext as _
 from workspaces.models import Client
 
 from . import rfm
-from .models import SegmentAnalysis
+from .models import SegmentAnalysis, table_to
 
 logger = logging.getLogger(__name__)
 
 AT_RISK_KEPT = 50
+
+
+def _active(client: Client) -> None:
+    if client.archived:
+        raise ValidationError(_("Restore the client before adding data to it."), code="archived")
 
 
 def _decimal(value: Any, field: str, low: Decimal, high: Decimal) -> Decimal:
@@ -39,13 +45,18 @@ def _decimal(value: Any, field: str, low: Decimal, high: Decimal) -> Decimal:
 
 
 def _inputs(fields: dict) -> dict:
+    # Rounded as stored, so the summary is computed with exactly the saved values.
     return {
-        "k": _decimal(fields.get("k", 2), "k", Decimal(1), Decimal(10)),
+        "k": _decimal(fields.get("k", 2), "k", Decimal(1), Decimal(10)).quantize(Decimal("0.01")),
         "lifetime_years": _decimal(
             fields.get("lifetime_years", 3), "lifetime_years", Decimal("0.1"), Decimal(50)
+        ).quantize(Decimal("0.01")),
+        "margin": _decimal(fields.get("margin", 1), "margin", Decimal(0), Decimal(1)).quantize(
+            Decimal("0.001")
         ),
-        "margin": _decimal(fields.get("margin", 1), "margin", Decimal(0), Decimal(1)),
-        "cost": _decimal(fields.get("cost", 0), "cost", Decimal(0), Decimal(10**9)),
+        "cost": _decimal(fields.get("cost", 0), "cost", Decimal(0), Decimal(10**9)).quantize(
+            Decimal("0.01")
+        ),
     }
 
 
@@ -63,6 +74,7 @@ def analysis_request(
     it only until the background analysis has read it, and queue that analysis."""
     from .tasks import analysis_run_task
 
+    _active(client)
     # Bigger requests never get here (RequestSizeLimitMiddleware); this guards scripts.
     if len(data) > settings.MAX_REQUEST_BYTES:
         raise ValidationError({"file": _("The file is too large: split it and upload the parts.")})
@@ -131,7 +143,7 @@ def summarise(table: pl.DataFrame, analysis: SegmentAnalysis) -> dict:
 def analysis_run(*, analysis_id: Any) -> SegmentAnalysis | None:
     """The background step: read the kept upload, analyse it, store the per-customer table
     (pseudonymous ids only) and the summary, then delete the raw upload. Safe to repeat:
-    a finished analysis is left alone."""
+    a finished analysis is left alone; one deleted meanwhile stays deleted."""
     with transaction.atomic():
         analysis = SegmentAnalysis.objects.select_for_update().filter(id=analysis_id).first()
         if analysis is None or analysis.status in (
@@ -139,9 +151,11 @@ def analysis_run(*, analysis_id: Any) -> SegmentAnalysis | None:
             SegmentAnalysis.Status.FAILED,
         ):
             return None
-        analysis.status = SegmentAnalysis.Status.PROCESSING
-        analysis.progress = 10
-        analysis.save(update_fields=["status", "progress"])
+        SegmentAnalysis.objects.filter(id=analysis.id).update(
+            status=SegmentAnalysis.Status.PROCESSING, progress=10
+        )
+    outcome: dict = {"finished_at": timezone.now(), "upload": ""}
+    stored = ""
     try:
         with analysis.upload.open("rb") as handle:
             transactions = rfm.read_transactions(handle.read())
@@ -149,23 +163,40 @@ def analysis_run(*, analysis_id: Any) -> SegmentAnalysis | None:
         transactions = transactions.filter(pl.col("date") <= analysis.as_of)
         table = rfm.analyse(transactions, as_of=analysis.as_of, k=float(analysis.k))
         analysis.window_days = rfm.window_days(transactions, analysis.as_of)
-        analysis.rows = transactions.height
-        analysis.customers = table.height
         _progress(analysis, 70)
         buffer = io.BytesIO()
         table.write_parquet(buffer)
-        analysis.table.save("table.parquet", ContentFile(buffer.getvalue()), save=False)
-        analysis.summary = summarise(table, analysis)
-    except Exception as exc:  # a broken file must say why on its page, not vanish
+        stored = default_storage.save(table_to(analysis, ""), ContentFile(buffer.getvalue()))
+        outcome.update(
+            status=SegmentAnalysis.Status.DONE,
+            progress=100,
+            rows=transactions.height,
+            customers=table.height,
+            window_days=analysis.window_days,
+            table=stored,
+            summary=summarise(table, analysis),
+        )
+    except rfm.TransactionsError as exc:
+        outcome.update(status=SegmentAnalysis.Status.FAILED, error=str(exc)[:2000])
+    except Exception:  # never a server path or a trace on the page: the log has those
         logger.exception("Segment analysis %s failed", analysis.id)
-        analysis.status = SegmentAnalysis.Status.FAILED
-        analysis.error = str(exc)[:2000]
-    else:
-        analysis.status = SegmentAnalysis.Status.DONE
-        analysis.progress = 100
-    analysis.upload.delete(save=False)  # the raw file is never kept
-    analysis.finished_at = timezone.now()
-    analysis.save()
+        outcome.update(
+            status=SegmentAnalysis.Status.FAILED,
+            error=_(
+                "The analysis could not be completed. Upload the file again; if it fails "
+                "again, tell us the analysis name."
+            ),
+        )
+    updated = SegmentAnalysis.objects.filter(
+        id=analysis.id, status=SegmentAnalysis.Status.PROCESSING
+    ).update(**outcome)
+    if analysis.upload.name:
+        default_storage.delete(analysis.upload.name)  # the raw file is never kept
+    if not updated:
+        if stored:
+            default_storage.delete(stored)  # deleted meanwhile: keep nothing of it
+        return None
+    analysis.refresh_from_db()
     return analysis
 
 
@@ -199,9 +230,7 @@ def _current(analysis: SegmentAnalysis) -> dict:
 
 
 def analysis_delete(*, analysis: SegmentAnalysis) -> None:
-    analysis.upload.delete(save=False)
-    analysis.table.delete(save=False)
-    analysis.delete()
+    analysis.delete()  # its files go with the row (post_delete signal)
 
 
 # --- Social listening -------------------------------------------------------------------
@@ -238,6 +267,7 @@ def listening_upload(*, client: Client, data: bytes, client_brand: str, mapping:
     from .listening import ListeningError, read_listening
     from .models import ListeningMonth
 
+    _active(client)
     try:
         rows = read_listening(data, _mapping(mapping))
     except ListeningError as exc:
@@ -252,7 +282,7 @@ def listening_upload(*, client: Client, data: bytes, client_brand: str, mapping:
             }
         )
     for brand, month in rows.select("brand", "month").unique().iter_rows():
-        ListeningMonth.objects.filter(client=client, brand=brand, month=month).delete()
+        ListeningMonth.objects.filter(client=client, brand__iexact=brand, month=month).delete()
     ListeningMonth.objects.filter(client=client).exclude(brand=chosen).update(is_client=False)
     ListeningMonth.objects.bulk_create(
         ListeningMonth(

@@ -188,6 +188,10 @@ def listening_tactic_view(request: HttpRequest, membership: Membership, client_i
     if campaign is None or campaign.client_id != client.id or finding is None:
         messages.error(request, _("Choose one of the client's campaigns and a listed finding."))
         return redirect("listening", membership.workspace_id, client.id)
-    campaign_add_tactic(campaign=campaign, tactic=_finding_text(finding))
+    try:
+        campaign_add_tactic(campaign=campaign, tactic=_finding_text(finding))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("listening", membership.workspace_id, client.id)
     messages.success(request, _("Added to the tactics of “%(name)s”.") % {"name": campaign.name})
     return redirect("campaign_detail", membership.workspace_id, campaign.id)

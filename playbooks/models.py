@@ -4,8 +4,10 @@ campaign plan PDFs, each a versioned Document tracked from queued to done."""
 import uuid
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
 from kpis.models import KPI, DigitalGoal, Journey, LifecycleStage, MarketingObjective, StrategyPlan
@@ -196,3 +198,12 @@ class Document(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} v{self.version} ({self.client})"
+
+
+@receiver(post_delete, sender=Document)
+def _document_file_deleted(sender: type, instance: Document, **kwargs) -> None:
+    # However the row goes (its own delete, its campaign's or its client's), the PDF goes
+    # too, once the deletion is committed.
+    if instance.file.name:
+        storage, name = instance.file.storage, instance.file.name
+        transaction.on_commit(lambda: storage.delete(name))

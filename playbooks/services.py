@@ -35,6 +35,8 @@ logger = logging.getLogger(__name__)
 
 LIBRARY = Path(__file__).resolve().parent / "libraries" / "campaigns.yaml"
 MAX_TACTICS = 30
+# Timelines outside these years are typing mistakes (and would draw thousands of months).
+FIRST_DAY, LAST_DAY = datetime.date(1900, 1, 1), datetime.date(2199, 12, 31)
 MAX_ACTIVITIES = 60
 MAX_VARIANTS = 8
 LINKS = {
@@ -117,6 +119,13 @@ def _activities(rows: list[dict], total: Decimal | None) -> list[dict]:
             raise ValidationError(
                 {"activities": f"{where} ({title[:40]}): {' '.join(exc.messages)}"}
             ) from exc
+        if not (start >= FIRST_DAY and end <= LAST_DAY):
+            raise ValidationError(
+                {
+                    "activities": _("%(where)s (%(title)s): use dates from 1900 to 2199.")
+                    % {"where": where, "title": title[:40]}
+                }
+            )
         if end < start:
             raise ValidationError(
                 {
@@ -250,6 +259,8 @@ def campaign_save(
 ) -> CampaignPlan:
     """Create or change a campaign plan with its links and timeline, all or nothing.
     `activities` replaces the timeline when given; None keeps it."""
+    if client.archived:
+        raise ValidationError(_("Restore the client before planning for it."), code="archived")
     if campaign is None:
         plan = client.strategy_plans.filter(status=StrategyPlan.Status.ACTIVE).first()
     else:
@@ -282,9 +293,8 @@ def campaign_save(
 
 
 def campaign_delete(*, campaign: CampaignPlan) -> None:
-    """A campaign goes with its timeline and its rendered campaign plan PDFs."""
-    for document in campaign.documents.all():
-        document.file.delete(save=False)
+    """A campaign goes with its timeline and its rendered campaign plan PDFs (their files
+    are removed by the Document delete signal)."""
     campaign.delete()
 
 
@@ -382,6 +392,8 @@ def document_request(
     document_render themselves."""
     from .tasks import document_render_task
 
+    if client.archived:
+        raise ValidationError(_("Restore the client before making documents for it."))
     kind = _choice(kind, "kind", Document.Kind)
     page_size = _choice(page_size or Document.PageSize.A4, "page_size", Document.PageSize)
     foreign = campaign is None or campaign.client_id != client.id
@@ -523,14 +535,14 @@ def document_render(*, document_id: Any) -> Document | None:
         raise TransientRenderError(str(exc)[:300]) from exc
     except Exception as exc:  # a broken document must say why on its page, not vanish
         logger.exception("Rendering document %s failed", document.id)
-        Document.objects.filter(id=document.id).update(
+        Document.objects.filter(id=document.id, status=Document.Status.RENDERING).update(
             status=Document.Status.FAILED,
             progress=0,
             error=_("The PDF could not be made: %(error)s") % {"error": str(exc)[:300]},
             finished_at=timezone.now(),
         )
         return None
-    Document.objects.filter(id=document.id).update(
+    finished = Document.objects.filter(id=document.id, status=Document.Status.RENDERING).update(
         status=Document.Status.DONE,
         progress=100,
         file=stored,
@@ -540,6 +552,12 @@ def document_render(*, document_id: Any) -> Document | None:
         snapshot=shown,
         finished_at=timezone.now(),
     )
+    if not finished:
+        # Deleted (or finished by another worker) while this one rendered: its file is
+        # not ours to keep.
+        if not Document.objects.filter(id=document.id, file=stored).exists():
+            default_storage.delete(stored)
+        return None
     document.refresh_from_db()
     return document
 
@@ -577,8 +595,7 @@ def documents_requeue_stuck(*, now: datetime.datetime | None = None) -> int:
 
 
 def document_delete(*, document: Document) -> None:
-    document.file.delete(save=False)
-    document.delete()
+    document.delete()  # the file goes with the row (post_delete signal)
 
 
 def campaign_add_tactic(*, campaign: CampaignPlan, tactic: str) -> CampaignPlan:
