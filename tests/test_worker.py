@@ -2,6 +2,7 @@
 
 import os
 import time
+import uuid
 
 import pytest
 from django.urls import reverse
@@ -70,7 +71,9 @@ def test_respondent_invitations_sent_by_the_worker_hold_working_links(
     from assessments.respondents import respondents_invite_all
     from tests.assessments.factories import open_assessment
 
-    assessment = open_assessment(respondents=2)
+    # A title of its own: other tests' invitations to the same factory addresses may sit
+    # in the session worker's mailbox too.
+    assessment = open_assessment(respondents=2, title=f"Worker links {uuid.uuid4().hex[:8]}")
     respondents_invite_all(assessment=assessment)
     emails = {r.email for r in assessment.respondents.all()}
 
@@ -79,7 +82,7 @@ def test_respondent_invitations_sent_by_the_worker_hold_working_links(
         for path in worker_mailbox.iterdir():
             text = path.read_text()
             for email in emails:
-                if f"To: {email}" in text and "/r/" in text:
+                if f"To: {email}" in text and "/r/" in text and assessment.title in text:
                     found[email] = text
         return found if len(found) == 2 else None
 
