@@ -229,6 +229,7 @@ CELERY_BEAT_SCHEDULE = {
     "invitations-expire": {"task": "workspaces.tasks.invitations_expire", "schedule": 3600.0},
     "respondents-remind": {"task": "assessments.tasks.respondents_remind_due", "schedule": 3600.0},
     # Documents whose render task was lost (a worker killed mid-render) are sent again.
+    "analyses-requeue-stuck": {"task": "insights.tasks.analyses_requeue_stuck", "schedule": 300.0},
     "documents-requeue-stuck": {
         "task": "playbooks.tasks.documents_requeue_stuck",
         "schedule": env.float("DOCUMENTS_REQUEUE_SECONDS", default=60.0),

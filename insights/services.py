@@ -302,3 +302,25 @@ def listening_upload(*, client: Client, data: bytes, client_brand: str, mapping:
     )
     ListeningMonth.objects.filter(client=client, brand=chosen).update(is_client=True)
     return rows.height
+
+
+def analyses_requeue_stuck(*, now: datetime.datetime | None = None) -> int:
+    """Send again analyses whose task was lost (queued for over 5 minutes); give up, with a
+    message, on one processing for over 30 minutes (its worker died mid-way)."""
+    from .tasks import analysis_run_task
+
+    now = now or timezone.now()
+    SegmentAnalysis.objects.filter(
+        status=SegmentAnalysis.Status.PROCESSING,
+        created_at__lt=now - datetime.timedelta(minutes=30),
+    ).update(
+        status=SegmentAnalysis.Status.FAILED,
+        error=_("The analysis stopped before it finished. Upload the file again."),
+        finished_at=now,
+    )
+    lost = SegmentAnalysis.objects.filter(
+        status=SegmentAnalysis.Status.QUEUED, created_at__lt=now - datetime.timedelta(minutes=5)
+    ).values_list("id", flat=True)
+    for analysis_id in lost:
+        analysis_run_task.delay(str(analysis_id))
+    return len(lost)
