@@ -18,11 +18,13 @@ import json
 import os
 import shutil
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from results import _setup as results_setup
+
 PAGE_BYTES = os.sysconf("SC_PAGE_SIZE")
 GOAL_PAGES = 30
 GOAL_PAGES_PER_S = 10
@@ -37,20 +39,9 @@ def _rss_mb() -> float:
 
 
 def _setup() -> Path:
-    var_dir = Path(tempfile.mkdtemp(prefix="cxm-pdf-"))
-    os.environ.update({
-        "VAR_DIR": str(var_dir), "DEBUG": "false", "HTTPS": "false",
-        "STATIC_FROM_FINDERS": "true", "SECRET_KEY": "benchmark-only-" + "x" * 50,
-        "ALLOWED_HOSTS": "localhost", "DATABASE_URL": f"sqlite:///{var_dir / 'db.sqlite3'}",
-        "LOG_LEVEL": "WARNING", "DJANGO_SETTINGS_MODULE": "cxmaturity.settings",
-    })  # fmt: skip
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
+    var_dir = results_setup(prefix="cxm-pdf-")
     from django.core.management import call_command
 
-    call_command("migrate", verbosity=0)
     call_command("seed_demo", stdout=io.StringIO())  # its sign-in lines are not figures
     return var_dir
 

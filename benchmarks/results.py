@@ -23,8 +23,9 @@ ROOT = Path(__file__).resolve().parent.parent
 SIZES = (10, 100, 1000)
 
 
-def _setup() -> None:
-    var_dir = Path(tempfile.mkdtemp(prefix="cxm-results-"))
+def _setup(prefix: str = "cxm-results-") -> Path:
+    """Django on a fresh SQLite database in a VAR_DIR of its own, migrated; returns it."""
+    var_dir = Path(tempfile.mkdtemp(prefix=prefix))
     os.environ.update({
         "VAR_DIR": str(var_dir), "DEBUG": "false", "HTTPS": "false",
         "STATIC_FROM_FINDERS": "true", "SECRET_KEY": "benchmark-only-" + "x" * 50,
@@ -38,6 +39,7 @@ def _setup() -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
+    return var_dir
 
 
 def _build(size: int, workspace, owner, version):

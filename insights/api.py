@@ -2,9 +2,6 @@
 competitor benchmarks (listening uploads, the comparison), under
 /api/v1/workspaces/{workspace_id}/…. The same services check everything."""
 
-import uuid
-
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -12,7 +9,7 @@ from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from workspaces.api import WorkspaceScopedViewSet
+from workspaces.api import WorkspaceScopedViewSet, client_filter
 from workspaces.selectors import client_get
 
 from . import selectors, services
@@ -77,14 +74,7 @@ class SegmentAnalysisViewSet(WorkspaceScopedViewSet):
     serializer_class = AnalysisOut
 
     def get_queryset(self):
-        client_id = self.request.query_params.get("client")
-        client = None
-        if client_id:
-            try:
-                client_id = uuid.UUID(client_id)
-            except ValueError as exc:
-                raise ValidationError({"client": _("Give a client's id.")}) from exc
-            client = client_get(workspace=self.workspace, client_id=client_id)
+        client = client_filter(self, self.request)
         return selectors.analysis_list(workspace=self.workspace, client=client)
 
     @extend_schema(

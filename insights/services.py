@@ -2,13 +2,14 @@
 per-customer table) and social listening uploads. Each raises ValidationError keyed by
 field, with nothing saved."""
 
+from __future__ import annotations
+
 import datetime
 import io
 import logging
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import polars as pl
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -19,8 +20,10 @@ from django.utils.translation import gettext as _
 
 from workspaces.models import Client
 
-from . import rfm
 from .models import SegmentAnalysis, table_to
+
+if TYPE_CHECKING:
+    import polars as pl
 
 logger = logging.getLogger(__name__)
 
@@ -72,6 +75,11 @@ def analysis_request(
 ) -> SegmentAnalysis:
     """Check the whole file now (all rows or none, problems named by row and column), keep
     it only until the background analysis has read it, and queue that analysis."""
+    # polars (and the rfm module built on it) load on first use, not with the URLconf:
+    # every web process would otherwise carry ~50 MB it rarely needs.
+    import polars as pl
+
+    from . import rfm
     from .tasks import analysis_run_task
 
     _active(client)
@@ -106,6 +114,10 @@ def _progress(analysis: SegmentAnalysis, percent: int) -> None:
 
 def summarise(table: pl.DataFrame, analysis: SegmentAnalysis) -> dict:
     """What the pages, API and playbook show, from the stored per-customer table."""
+    import polars as pl
+
+    from . import rfm
+
     flagged = table.with_columns(
         (pl.col("recency_days") > float(analysis.k) * pl.col("usual_gap_days")).alias("at_risk")
     )
@@ -144,6 +156,10 @@ def analysis_run(*, analysis_id: Any) -> SegmentAnalysis | None:
     """The background step: read the kept upload, analyse it, store the per-customer table
     (pseudonymous ids only) and the summary, then delete the raw upload. Safe to repeat:
     a finished analysis is left alone; one deleted meanwhile stays deleted."""
+    import polars as pl
+
+    from . import rfm
+
     with transaction.atomic():
         analysis = SegmentAnalysis.objects.select_for_update().filter(id=analysis_id).first()
         if analysis is None or analysis.status in (
@@ -201,6 +217,8 @@ def analysis_run(*, analysis_id: Any) -> SegmentAnalysis | None:
 
 
 def analysis_table(analysis: SegmentAnalysis) -> pl.DataFrame:
+    import polars as pl
+
     with analysis.table.open("rb") as handle:
         return pl.read_parquet(io.BytesIO(handle.read()))
 

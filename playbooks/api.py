@@ -12,10 +12,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from assessments.models import Channel
-from assessments.results import assessment_results
 from kpis.models import Journey, LifecycleStage
-from workspaces.api import WorkspaceScopedViewSet
-from workspaces.models import Client
+from workspaces.api import WorkspaceScopedViewSet, client_filter
 from workspaces.selectors import client_get
 
 from . import selectors, services
@@ -214,41 +212,6 @@ class DocumentIn(serializers.Serializer):
 CLIENT_FILTER = OpenApiParameter(
     "client", OpenApiTypes.UUID, description=_("Only this client's (of this workspace)")
 )
-# What a PATCH keeps when a field is not given: the campaign's current values.
-KEPT = [
-    "name",
-    "purpose",
-    "journey",
-    "segment",
-    "contextual_segment",
-    "lifecycle_stage",
-    "channels",
-    "tactics",
-    "total_budget",
-    "currency",
-    "owner",
-    "test_kind",
-    "test_hypothesis",
-    "test_variants",
-    "test_metric",
-    "test_min_sample",
-    "attribution",
-    "status",
-    "dimension_key",
-]
-
-
-def _client_filter(view: WorkspaceScopedViewSet, request: Request) -> Client | None:
-    """The `?client=` of a list: None when absent, 400 when not a UUID, 404 when not a
-    client of this workspace."""
-    raw = request.query_params.get("client")
-    if not raw:
-        return None
-    try:
-        client_id = serializers.UUIDField().run_validation(raw)
-    except serializers.ValidationError as exc:
-        raise serializers.ValidationError({"client": exc.detail}) from exc
-    return client_get(workspace=view.workspace, client_id=client_id)
 
 
 def _with_links(campaigns: QuerySet[CampaignPlan]) -> QuerySet[CampaignPlan]:
@@ -270,7 +233,7 @@ class CampaignViewSet(WorkspaceScopedViewSet):
 
     @extend_schema(summary=_("Campaign plans"), parameters=[CLIENT_FILTER])
     def list(self, request: Request, workspace_id: str) -> Response:
-        client = _client_filter(self, request)
+        client = client_filter(self, request)
         campaigns = selectors.campaign_list(workspace=self.workspace, client=client)
         page = self.paginate_queryset(_with_links(campaigns))
         return self.get_paginated_response(CampaignOut(page, many=True).data)
@@ -301,7 +264,7 @@ class CampaignViewSet(WorkspaceScopedViewSet):
         campaign = services.campaign_draft(
             client=client,
             dimension_key=data.validated_data["dimension"],
-            stage=_overall_stage(client),
+            stage=selectors.client_priorities(client)[1],
         )
         return Response(_campaign_out(campaign), status=status.HTTP_201_CREATED)
 
@@ -320,10 +283,7 @@ class CampaignViewSet(WorkspaceScopedViewSet):
         data.is_valid(raise_exception=True)
         given = dict(data.validated_data)
         activities = given.pop("activities", None)
-        fields = {name: getattr(campaign, name) for name in KEPT}
-        for link in services.LINKS:
-            fields[link] = list(getattr(campaign, link).values_list("id", flat=True))
-        fields.update(given)
+        fields = {**selectors.campaign_fields(campaign), **given}
         campaign = services.campaign_save(
             client=campaign.client, fields=fields, activities=activities, campaign=campaign
         )
@@ -336,17 +296,6 @@ class CampaignViewSet(WorkspaceScopedViewSet):
     def destroy(self, request: Request, workspace_id: str, pk: str) -> Response:
         services.campaign_delete(campaign=self._get(pk))
         return Response(status=status.HTTP_204_NO_CONTENT)
-
-
-def _overall_stage(client: Client) -> int | None:
-    """The client's overall stage in the assessment its playbook reports, if scored."""
-    assessment = selectors.assessment_for_playbook(client)
-    if assessment is None:
-        return None
-    results = assessment_results(assessment)
-    if not results["submitted"]:
-        return None
-    return results["overall"]["stage"]
 
 
 class DocumentViewSet(WorkspaceScopedViewSet):
@@ -363,7 +312,7 @@ class DocumentViewSet(WorkspaceScopedViewSet):
 
     @extend_schema(summary=_("Rendered playbooks and campaign plans"), parameters=[CLIENT_FILTER])
     def list(self, request: Request, workspace_id: str) -> Response:
-        client = _client_filter(self, request)
+        client = client_filter(self, request)
         page = self.paginate_queryset(
             selectors.document_list(workspace=self.workspace, client=client)
         )

@@ -74,6 +74,34 @@ def assessment_for_playbook(client: Client) -> Assessment | None:
     )
 
 
+def client_priorities(client: Client) -> tuple[list[dict], int | None]:
+    """The priority dimensions (in priority order) and the overall stage of the assessment
+    the playbook reports; nothing before anyone has submitted."""
+    assessment = assessment_for_playbook(client)
+    if assessment is None:
+        return [], None
+    results = assessment_results(assessment)
+    if not results["submitted"]:
+        return [], None
+    ranked = [d for d in results["dimensions"] if d["priority"]]
+    return sorted(ranked, key=lambda d: d["priority"]), results["overall"]["stage"]
+
+
+def campaign_fields(campaign: CampaignPlan) -> dict:
+    """A campaign's current values as campaign_save takes them (links as ids): what a
+    partial change keeps and what the edit form starts from."""
+    from .services import LINKS
+
+    fields = {
+        field.name: getattr(campaign, field.name)
+        for field in CampaignPlan._meta.concrete_fields
+        if field.name not in ("id", "client", "strategy_plan", "created_at", "updated_at")
+    }
+    for link in LINKS:
+        fields[link] = list(getattr(campaign, link).values_list("id", flat=True))
+    return fields
+
+
 def _campaign_display(campaign: CampaignPlan) -> dict:
     channel_names = dict(Channel.choices)
     activities = list(campaign.activities.all())

@@ -9,7 +9,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from assessments.results import assessment_results
 from kpis.models import StrategyPlan
 from workspaces.models import Membership, Role
 from workspaces.permissions import workspace_view
@@ -21,24 +20,10 @@ from .forms import ActivityFormSet, CampaignForm, DocumentRequestForm
 from .models import CampaignPlan, Document
 
 
-def _priorities(client) -> tuple[list[dict], int | None]:
-    """The client's priority dimensions (to draft campaigns for) and its overall stage."""
-    assessment = selectors.assessment_for_playbook(client)
-    if assessment is None:
-        return [], None
-    results = assessment_results(assessment)
-    if not results["submitted"]:
-        return [], None
-    ranked = sorted(
-        (d for d in results["dimensions"] if d["priority"]), key=lambda d: d["priority"]
-    )
-    return ranked, results["overall"]["stage"]
-
-
 @workspace_view()
 def campaign_list_view(request: HttpRequest, membership: Membership, client_id: UUID):
     client = client_get(workspace=membership.workspace, client_id=client_id)
-    priorities, stage = _priorities(client)
+    priorities, stage = selectors.client_priorities(client)
     return render(
         request,
         "playbooks/campaign_list.html",
@@ -64,16 +49,9 @@ def _campaign_form_page(
     initial = {"currency": "EUR", "status": CampaignPlan.Status.DRAFT}
     activities = []
     if campaign is not None:
-        initial = {
-            field: getattr(campaign, field)
-            for field in CampaignForm.base_fields
-            if hasattr(campaign, field)
-            and field not in ("marketing_objectives", "digital_goals", "kpis")
-        }
+        initial = selectors.campaign_fields(campaign)
         initial["tactics"] = "\n".join(campaign.tactics)
         initial["test_variants"] = "\n".join(campaign.test_variants)
-        for name in ("marketing_objectives", "digital_goals", "kpis"):
-            initial[name] = list(getattr(campaign, name).values_list("id", flat=True))
         activities = [
             {f: getattr(a, f) for f in ("title", "channel", "start", "end", "owner", "budget")}
             for a in campaign.activities.all()
@@ -144,7 +122,7 @@ def campaign_edit_view(request: HttpRequest, membership: Membership, campaign_id
 @require_POST
 def campaign_draft_view(request: HttpRequest, membership: Membership, client_id: UUID):
     client = client_get(workspace=membership.workspace, client_id=client_id)
-    priorities, stage = _priorities(client)
+    priorities, stage = selectors.client_priorities(client)
     dimension = request.POST.get("dimension", "")
     if dimension not in {d["key"] for d in priorities}:
         messages.error(request, _("Choose one of the client's priority dimensions."))

@@ -123,6 +123,19 @@ class WorkspaceScopedViewSet(viewsets.GenericViewSet):
         self.workspace = self.membership.workspace
 
 
+def client_filter(view: WorkspaceScopedViewSet, request: Request) -> Client | None:
+    """The `?client=` of a list: None when absent, 400 when not a UUID, 404 when not a
+    client of this workspace."""
+    raw = request.query_params.get("client")
+    if not raw:
+        return None
+    try:
+        client_id = serializers.UUIDField().run_validation(raw)
+    except serializers.ValidationError as exc:
+        raise serializers.ValidationError({"client": exc.detail}) from exc
+    return selectors.client_get(workspace=view.workspace, client_id=client_id)
+
+
 @extend_schema_view(
     list=extend_schema(
         summary=_("List clients"),
