@@ -116,7 +116,7 @@ class WorkspaceScopedViewSet(viewsets.GenericViewSet):
 
     def initial(self, request: Request, *args, **kwargs) -> None:
         super().initial(request, *args, **kwargs)
-        role = Role.VIEWER if request.method in SAFE_METHODS else self.write_role
+        role = Role.CLIENT if request.method in SAFE_METHODS else self.write_role
         self.membership = workspace_access(
             user=request.user, workspace_id=kwargs["workspace_id"], min_role=role
         )

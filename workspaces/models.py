@@ -69,13 +69,23 @@ class User(AbstractBaseUser, PermissionsMixin):
 
 
 class Role(models.TextChoices):
+    """A member's role in the workspace. Client members reach only the clients they were
+    granted (ClientAccess), each with a client role."""
+
     OWNER = "owner", _("Owner")
     CONSULTANT = "consultant", _("Consultant")
-    VIEWER = "viewer", _("Viewer")
+    CLIENT = "client", _("Client member")
 
 
 # What each role may do, weakest first; a role includes every weaker one.
-ROLE_RANK = {Role.VIEWER: 0, Role.CONSULTANT: 1, Role.OWNER: 2}
+ROLE_RANK = {Role.CLIENT: 0, Role.CONSULTANT: 1, Role.OWNER: 2}
+
+
+class ClientRole(models.TextChoices):
+    """What a client member may do with one client."""
+
+    VIEWER = "viewer", _("Client viewer")
+    CONTRIBUTOR = "contributor", _("Client contributor")
 
 hex_colour = RegexValidator(
     r"^#[0-9a-fA-F]{6}$", _("Enter a colour as # followed by six hexadecimal digits.")
@@ -96,6 +106,9 @@ class Workspace(models.Model):
         _("accent colour"), max_length=7, default="#1f6feb", validators=[hex_colour]
     )
     logo = models.FileField(_("logo"), upload_to=logo_upload_to, blank=True)
+    require_two_factor = models.BooleanField(
+        _("require two-factor sign-in for owners and consultants"), default=False
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -114,7 +127,12 @@ class Membership(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
     )
-    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.VIEWER)
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.CLIENT)
+    # A consultant limited to the clients assigned to them (ClientAccess rows); owners and
+    # unlimited consultants reach every client, client members only their own.
+    assigned_clients_only = models.BooleanField(
+        _("only the clients assigned to them"), default=False
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -128,6 +146,12 @@ class Membership(models.Model):
 
     def has_role(self, role: str) -> bool:
         return ROLE_RANK[Role(self.role)] >= ROLE_RANK[Role(role)]
+
+    @property
+    def reaches_every_client(self) -> bool:
+        return self.role == Role.OWNER or (
+            self.role == Role.CONSULTANT and not self.assigned_clients_only
+        )
 
 
 class SizeBand(models.TextChoices):
@@ -170,8 +194,38 @@ class Client(models.Model):
         return reverse("client_detail", args=[self.workspace_id, self.id])
 
 
+class ClientAccess(models.Model):
+    """One member's access to one client: a client member's client role, or a limited
+    consultant's assignment (whose workspace role then applies; `role` is not used)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    membership = models.ForeignKey(
+        Membership, on_delete=models.CASCADE, related_name="client_accesses"
+    )
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="accesses")
+    role = models.CharField(
+        _("client role"), max_length=20, choices=ClientRole.choices, default=ClientRole.VIEWER
+    )
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["membership__user__email"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["membership", "client"], name="client_access_unique_member"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.membership.user} → {self.client} ({self.get_role_display()})"
+
+
 class Invitation(models.Model):
-    """An emailed invitation to join a workspace; the link carries a signed id."""
+    """An emailed invitation to join a workspace, or one client of it (then `client` and
+    `client_role` are set); the link carries a signed id."""
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
@@ -182,7 +236,13 @@ class Invitation(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="invitations")
     email = models.EmailField(_("email address"))
-    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.VIEWER)
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.CLIENT)
+    client = models.ForeignKey(
+        Client, on_delete=models.CASCADE, null=True, blank=True, related_name="invitations"
+    )
+    client_role = models.CharField(
+        _("client role"), max_length=20, choices=ClientRole.choices, blank=True
+    )
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -197,8 +257,13 @@ class Invitation(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["workspace", "email"],
-                condition=models.Q(status="pending"),
+                condition=models.Q(status="pending", client__isnull=True),
                 name="invitation_unique_pending_email",
+            ),
+            models.UniqueConstraint(
+                fields=["client", "email"],
+                condition=models.Q(status="pending", client__isnull=False),
+                name="invitation_unique_pending_client_email",
             ),
         ]
 

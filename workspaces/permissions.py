@@ -14,7 +14,7 @@ from .models import Membership, Role
 
 
 def workspace_access(
-    *, user: Any, workspace_id: UUID | str, min_role: str = Role.VIEWER
+    *, user: Any, workspace_id: UUID | str, min_role: str = Role.CLIENT
 ) -> Membership:
     """The user's membership of the workspace, if their role is at least `min_role`.
 
@@ -37,7 +37,7 @@ def workspace_access(
 
 
 def workspace_view(
-    min_role: str = Role.VIEWER, *, write_role: str | None = None
+    min_role: str = Role.CLIENT, *, write_role: str | None = None
 ) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
     """Decorate a page view taking `workspace_id`: it receives `membership` instead.
 

@@ -18,7 +18,7 @@ DEMO_PASSWORD = "demo-cx-2026"  # noqa: S105 - a published demo login, local sit
 DEMO_USERS = [
     ("owner@demo.cxmaturity.local", "Olivia Owner", Role.OWNER),
     ("consultant@demo.cxmaturity.local", "Carlos Consultant", Role.CONSULTANT),
-    ("viewer@demo.cxmaturity.local", "Vera Viewer", Role.VIEWER),
+    ("viewer@demo.cxmaturity.local", "Vera Viewer", Role.CLIENT),
 ]
 DEMO_CLIENTS = [
     {
