@@ -8,7 +8,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
-from rest_framework.exceptions import APIException
+from rest_framework.exceptions import APIException, PermissionDenied
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 
 from workspaces.api import WorkspaceScopedViewSet
 from workspaces.models import Role
-from workspaces.permissions import workspace_access
+from workspaces.permissions import require_contribution, workspace_access
 from workspaces.selectors import client_get
 
 from . import respondents as respondent_services
@@ -264,19 +264,43 @@ class QuestionnaireViewSet(WorkspaceScopedViewSet):
 # --- Assessments -----------------------------------------------------------------------------
 
 
+def _require_released(membership, *assessments: Assessment) -> None:
+    """403 naming the rule while a roles-only assessment's results are not yet the client
+    team's to see."""
+    for assessment in assessments:
+        if not selectors.results_released(assessment=assessment, scope=membership.scope):
+            raise PermissionDenied(
+                _(
+                    "This assessment shows roles only: its results reach the client team once "
+                    "it is closed with at least %(n)d submitted respondents."
+                )
+                % {"n": selectors.RELEASE_MINIMUM_RESPONDENTS}
+            )
+
+
+def _require_disclosed(membership, assessment: Assessment) -> None:
+    if not selectors.respondents_disclosed(assessment=assessment, scope=membership.scope):
+        raise PermissionDenied(
+            _(
+                "This assessment shows roles only: the client team sees how many respondents "
+                "were invited and submitted (on the assessment), never who."
+            )
+        )
+
+
 def _assessment_fields(view: WorkspaceScopedViewSet, data: dict) -> dict:
     """Turn the ids in a request into this workspace's objects (404 for anyone else's)."""
     fields = dict(data)
     workspace = view.workspace
     if "client" in fields:
-        fields["client"] = client_get(workspace=workspace, client_id=fields["client"])
+        fields["client"] = client_get(scope=view.scope, client_id=fields["client"])
     if "version" in fields:
         fields["version"] = selectors.questionnaire_version_get(
             workspace=workspace, version_id=fields["version"]
         )
     if fields.get("previous"):
         fields["previous"] = selectors.assessment_get(
-            workspace=workspace, assessment_id=fields["previous"]
+            scope=view.scope, assessment_id=fields["previous"]
         )
     return fields
 
@@ -285,10 +309,10 @@ class AssessmentViewSet(WorkspaceScopedViewSet):
     serializer_class = AssessmentOut
 
     def get_queryset(self):
-        return selectors.assessment_list(workspace=self.workspace)
+        return selectors.assessment_list(scope=self.scope)
 
     def _get(self, pk: str) -> Assessment:
-        return selectors.assessment_get(workspace=self.workspace, assessment_id=pk)
+        return selectors.assessment_get(scope=self.scope, assessment_id=pk)
 
     @extend_schema(
         summary=_("List assessments"),
@@ -363,7 +387,9 @@ class AssessmentViewSet(WorkspaceScopedViewSet):
     )
     @action(detail=True, methods=["get"], pagination_class=None)
     def progress(self, request: Request, workspace_id: str, pk: str) -> Response:
-        rows = selectors.assessment_progress(assessment=self._get(pk))
+        assessment = self._get(pk)
+        _require_disclosed(self.membership, assessment)
+        rows = selectors.assessment_progress(assessment=assessment)
         return Response(ProgressOut(rows, many=True).data)
 
 
@@ -373,8 +399,9 @@ class RespondentViewSet(WorkspaceScopedViewSet):
     def initial(self, request: Request, *args, **kwargs) -> None:
         super().initial(request, *args, **kwargs)
         self.assessment = selectors.assessment_get(
-            workspace=self.workspace, assessment_id=kwargs["assessment_id"]
+            scope=self.scope, assessment_id=kwargs["assessment_id"]
         )
+        _require_disclosed(self.membership, self.assessment)
 
     def _get(self, pk: str) -> Respondent:
         return selectors.respondent_get(assessment=self.assessment, respondent_id=pk)
@@ -572,7 +599,8 @@ class ResultsView(APIView):
     @extend_schema(summary=_("Results of an assessment"), responses=OpenApiTypes.OBJECT)
     def get(self, request: Request, workspace_id: str, pk: str) -> Response:
         membership = workspace_access(user=request.user, workspace_id=workspace_id)
-        assessment = selectors.assessment_get(workspace=membership.workspace, assessment_id=pk)
+        assessment = selectors.assessment_get(scope=membership.scope, assessment_id=pk)
+        _require_released(membership, assessment)
         return Response(assessment_results(assessment))
 
 
@@ -590,6 +618,7 @@ class ActionOut(serializers.ModelSerializer):
             "status",
             "horizon",
             "position",
+            "progress",
             "notes",
             "suggested_for_stage",
             "accepted",
@@ -608,17 +637,19 @@ class ActionIn(serializers.Serializer):
     due_date = serializers.DateField(required=False, allow_null=True)
     status = serializers.ChoiceField(choices=Action.Status.choices, required=False)
     horizon = serializers.ChoiceField(choices=Action.Horizon.choices, required=False)
+    progress = serializers.IntegerField(min_value=0, max_value=100, required=False)
     notes = serializers.CharField(max_length=5000, required=False, allow_blank=True)
     accepted = serializers.BooleanField(required=False)
 
 
 class ActionViewSet(WorkspaceScopedViewSet):
     serializer_class = ActionOut
+    contributor_actions = frozenset({"partial_update"})
 
     def initial(self, request: Request, *args, **kwargs) -> None:
         super().initial(request, *args, **kwargs)
         self.assessment = selectors.assessment_get(
-            workspace=self.workspace, assessment_id=kwargs["assessment_id"]
+            scope=self.scope, assessment_id=kwargs["assessment_id"]
         )
 
     @extend_schema(summary=_("The roadmap's actions, Now / Next / Later"))
@@ -644,8 +675,16 @@ class ActionViewSet(WorkspaceScopedViewSet):
     )
     def partial_update(self, request: Request, workspace_id: str, assessment_id: str, pk: str):
         action = roadmap.action_get(assessment=self.assessment, action_id=pk)
+        require_contribution(membership=self.membership, client_id=self.assessment.client_id)
         data = ActionIn(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
+        if not self.membership.has_role(Role.CONSULTANT):
+            refused = sorted(set(data.validated_data) - set(roadmap.CONTRIBUTOR_FIELDS))
+            if refused:
+                raise PermissionDenied(
+                    _("Client contributors change only status, progress and notes, not: %(f)s.")
+                    % {"f": ", ".join(refused)}
+                )
         return Response(ActionOut(roadmap.action_update(action=action, **data.validated_data)).data)
 
     @extend_schema(summary=_("Delete an action"), responses={204: None})
@@ -670,7 +709,8 @@ class CompareView(APIView):
     )
     def get(self, request: Request, workspace_id: str, pk: str) -> Response:
         membership = workspace_access(user=request.user, workspace_id=workspace_id)
-        assessment = selectors.assessment_get(workspace=membership.workspace, assessment_id=pk)
+        assessment = selectors.assessment_get(scope=membership.scope, assessment_id=pk)
+        _require_released(membership, *filter(None, [assessment, assessment.previous]))
         comparison = assessment_compare(assessment)
         if comparison is None:
             return Response({"detail": _("This assessment has no previous one.")}, status=404)
@@ -687,6 +727,6 @@ class RunAgainView(APIView):
         membership = workspace_access(
             user=request.user, workspace_id=workspace_id, min_role=Role.CONSULTANT
         )
-        previous = selectors.assessment_get(workspace=membership.workspace, assessment_id=pk)
+        previous = selectors.assessment_get(scope=membership.scope, assessment_id=pk)
         assessment = services.assessment_run_again(previous=previous, created_by=request.user)
         return Response(AssessmentOut(assessment).data, status=status.HTTP_201_CREATED)

@@ -168,6 +168,7 @@ class ActionForm(forms.ModelForm):
             "due_date",
             "status",
             "horizon",
+            "progress",
             "notes",
         ]
         widgets = {
@@ -186,3 +187,12 @@ class ActionForm(forms.ModelForm):
             required=False,
             choices=[("", _("(none)"))] + [(d.key, d.title) for d in dimensions],
         )
+
+
+class ActionProgressForm(forms.ModelForm):
+    """What a client contributor updates between visits: status, progress and notes."""
+
+    class Meta:
+        model = Action
+        fields = ["status", "progress", "notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}

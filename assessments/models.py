@@ -2,7 +2,7 @@ import uuid
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -311,6 +311,9 @@ class Action(models.Model):
     )
     position = models.PositiveIntegerField(default=0)
     notes = models.TextField(_("notes"), max_length=5000, blank=True)
+    progress = models.PositiveSmallIntegerField(
+        _("progress (%)"), default=0, validators=[MaxValueValidator(100)]
+    )
     # Set on actions drafted from the results, so suggesting again adds nothing twice.
     suggested_for_stage = models.PositiveSmallIntegerField(null=True, blank=True)
     # A suggestion stays a proposal until a consultant accepts it (or drops it).

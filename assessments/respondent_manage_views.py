@@ -19,7 +19,7 @@ from .forms import RespondentForm, RespondentImportForm
 
 
 def _assessment(membership: Membership, assessment_id: UUID):
-    return selectors.assessment_get(workspace=membership.workspace, assessment_id=assessment_id)
+    return selectors.assessment_get(scope=membership.scope, assessment_id=assessment_id)
 
 
 def _respondent(membership: Membership, assessment_id: UUID, respondent_id: UUID):

@@ -31,11 +31,29 @@ def _results_context(results: dict) -> dict:
     }
 
 
+def _withheld(request: HttpRequest, membership: Membership, *assessments) -> HttpResponse | None:
+    """A page saying why, when a roles-only assessment's results are not yet the client
+    team's to see; None when they may be shown."""
+    for assessment in assessments:
+        if not selectors.results_released(assessment=assessment, scope=membership.scope):
+            return render(
+                request,
+                "assessments/results_withheld.html",
+                {
+                    "assessment": assessment,
+                    "client": assessment.client,
+                    "minimum": selectors.RELEASE_MINIMUM_RESPONDENTS,
+                },
+                status=403,
+            )
+    return None
+
+
 @workspace_view()
 def assessment_results_view(request: HttpRequest, membership: Membership, assessment_id: UUID):
-    assessment = selectors.assessment_get(
-        workspace=membership.workspace, assessment_id=assessment_id
-    )
+    assessment = selectors.assessment_get(scope=membership.scope, assessment_id=assessment_id)
+    if withheld := _withheld(request, membership, assessment):
+        return withheld
     results = assessment_results(assessment)
     context = {
         "assessment": assessment,
@@ -49,9 +67,7 @@ def assessment_results_view(request: HttpRequest, membership: Membership, assess
 @workspace_view(Role.CONSULTANT)
 @require_POST
 def assessment_targets_view(request: HttpRequest, membership: Membership, assessment_id: UUID):
-    assessment = selectors.assessment_get(
-        workspace=membership.workspace, assessment_id=assessment_id
-    )
+    assessment = selectors.assessment_get(scope=membership.scope, assessment_id=assessment_id)
     targets = {
         key.removeprefix("target_"): value.strip()
         for key, value in request.POST.items()
@@ -76,7 +92,7 @@ def assessment_targets_view(request: HttpRequest, membership: Membership, assess
 @workspace_view(Role.CONSULTANT)
 @require_POST
 def assessment_run_again_view(request: HttpRequest, membership: Membership, assessment_id: UUID):
-    previous = selectors.assessment_get(workspace=membership.workspace, assessment_id=assessment_id)
+    previous = selectors.assessment_get(scope=membership.scope, assessment_id=assessment_id)
     try:
         assessment = services.assessment_run_again(previous=previous, created_by=request.user)
     except ValidationError as exc:
@@ -91,9 +107,10 @@ def assessment_run_again_view(request: HttpRequest, membership: Membership, asse
 
 @workspace_view()
 def assessment_compare_view(request: HttpRequest, membership: Membership, assessment_id: UUID):
-    assessment = selectors.assessment_get(
-        workspace=membership.workspace, assessment_id=assessment_id
-    )
+    assessment = selectors.assessment_get(scope=membership.scope, assessment_id=assessment_id)
+    previous = assessment.previous if assessment.previous_id else None
+    if withheld := _withheld(request, membership, *filter(None, [assessment, previous])):
+        return withheld
     comparison = assessment_compare(assessment)
     return render(
         request,
@@ -106,11 +123,12 @@ def assessment_compare_view(request: HttpRequest, membership: Membership, assess
 def assessment_export_view(
     request: HttpRequest, membership: Membership, assessment_id: UUID, kind: str, fmt: str
 ) -> HttpResponse:
-    assessment = selectors.assessment_get(
-        workspace=membership.workspace, assessment_id=assessment_id
-    )
+    assessment = selectors.assessment_get(scope=membership.scope, assessment_id=assessment_id)
     if kind not in exports.KINDS or fmt not in ("csv", "xlsx"):
         raise Http404
+    # The roadmap holds no answers; every other export does.
+    if kind != "roadmap" and (withheld := _withheld(request, membership, assessment)):
+        return withheld
     rows = exports.table(assessment, kind)
     if fmt == "csv":
         response = HttpResponse(exports.to_csv(rows), content_type="text/csv; charset=utf-8")

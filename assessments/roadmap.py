@@ -22,6 +22,10 @@ HORIZON_ORDER = Case(
 )
 
 
+# What a client contributor may change on an action; the rest is the consultant's plan.
+CONTRIBUTOR_FIELDS = ("status", "progress", "notes")
+
+
 def horizon_for(priority: int | None) -> str:
     """Priorities 1-2 are for now, 3-4 next, the rest later."""
     if priority is not None and priority <= 2:
@@ -109,6 +113,11 @@ def _clean(assessment: Assessment, fields: dict) -> dict:
         cleaned["status"] = fields["status"]
     if "accepted" in fields:
         cleaned["accepted"] = bool(fields["accepted"])
+    if "progress" in fields:
+        progress = fields["progress"]
+        if isinstance(progress, bool) or not isinstance(progress, int) or not 0 <= progress <= 100:
+            raise ValidationError({"progress": _("Enter a whole percentage from 0 to 100.")})
+        cleaned["progress"] = progress
     if "horizon" in fields:
         if fields["horizon"] not in Action.Horizon.values:
             raise ValidationError({"horizon": _("Choose now, next or later.")})

@@ -4,7 +4,7 @@ import copy
 from uuid import UUID
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -12,16 +12,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from workspaces.models import Membership, Role
-from workspaces.permissions import workspace_view
+from workspaces.permissions import require_contribution, workspace_view
 from workspaces.views import _form_error
 
 from . import roadmap, selectors
-from .forms import ActionForm
+from .forms import ActionForm, ActionProgressForm
 from .models import Action
 
 
 def _assessment(membership: Membership, assessment_id: UUID):
-    return selectors.assessment_get(workspace=membership.workspace, assessment_id=assessment_id)
+    return selectors.assessment_get(scope=membership.scope, assessment_id=assessment_id)
 
 
 def _dimensions(assessment):
@@ -51,6 +51,7 @@ def roadmap_view(request: HttpRequest, membership: Membership, assessment_id: UU
             "groups": groups,
             "board": board,
             "can_edit": membership.has_role(Role.CONSULTANT),
+            "can_update": membership.scope.may_contribute(assessment.client_id),
             "empty": not actions,
         },
     )
@@ -70,17 +71,25 @@ def roadmap_suggest_view(request: HttpRequest, membership: Membership, assessmen
     return redirect("roadmap", membership.workspace_id, assessment.id)
 
 
-@workspace_view(Role.CONSULTANT)
+@workspace_view()
 def action_form_view(
     request: HttpRequest, membership: Membership, assessment_id: UUID, action_id: UUID | None = None
 ) -> HttpResponse:
+    """Consultants add and edit actions; a client contributor updates an action's status,
+    progress and notes."""
     assessment = _assessment(membership, assessment_id)
     action = roadmap.action_get(assessment=assessment, action_id=action_id) if action_id else None
-    form = ActionForm(
-        request.POST or None,
-        instance=copy.copy(action) if action else None,
-        dimensions=_dimensions(assessment),
-    )
+    if membership.has_role(Role.CONSULTANT):
+        form = ActionForm(
+            request.POST or None,
+            instance=copy.copy(action) if action else None,
+            dimensions=_dimensions(assessment),
+        )
+    else:
+        if action is None:
+            raise PermissionDenied(_("Only consultants add actions."))
+        require_contribution(membership=membership, client_id=assessment.client_id)
+        form = ActionProgressForm(request.POST or None, instance=copy.copy(action))
     if request.method == "POST" and form.is_valid():
         try:
             if action:
@@ -115,14 +124,18 @@ def action_delete_view(
     )
 
 
-@workspace_view(Role.CONSULTANT)
+@workspace_view()
 @require_POST
 def action_quick_view(
     request: HttpRequest, membership: Membership, assessment_id: UUID, action_id: UUID
 ) -> HttpResponse:
-    """Move up or down, or set the status, from the list or the board."""
+    """Move up or down, or set the status, from the list or the board; client
+    contributors set the status only."""
     assessment = _assessment(membership, assessment_id)
     action = roadmap.action_get(assessment=assessment, action_id=action_id)
+    require_contribution(membership=membership, client_id=assessment.client_id)
+    if not membership.has_role(Role.CONSULTANT) and "status" not in request.POST:
+        raise PermissionDenied(_("Client contributors set an action's status only."))
     try:
         if request.POST.get("accept"):
             roadmap.action_accept(action=action)

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from workspaces.models import Client, Workspace
+from workspaces.scope import ClientScope
 
 from .models import Answer, Assessment, Dimension, Question, QuestionnaireVersion, Respondent
 from .tokens import token_hash
@@ -41,10 +42,8 @@ def questionnaire_version_default(*, workspace: Workspace) -> QuestionnaireVersi
     )
 
 
-def assessment_list(*, workspace: Workspace, client: Client | None = None) -> QuerySet[Assessment]:
-    qs = Assessment.objects.filter(client__workspace=workspace).select_related(
-        "client", "version__questionnaire"
-    )
+def assessment_list(*, scope: ClientScope, client: Client | None = None) -> QuerySet[Assessment]:
+    qs = scope.filter(Assessment.objects.select_related("client", "version__questionnaire"))
     if client is not None:
         qs = qs.filter(client=client)
     return qs.annotate(
@@ -53,9 +52,66 @@ def assessment_list(*, workspace: Workspace, client: Client | None = None) -> Qu
     ).order_by("-created_at")
 
 
-def assessment_get(*, workspace: Workspace, assessment_id: UUID) -> Assessment:
+def assessment_get(*, scope: ClientScope, assessment_id: UUID) -> Assessment:
     qs = Assessment.objects.select_related("client__workspace", "version__questionnaire")
-    return get_object_or_404(qs, client__workspace=workspace, id=assessment_id)
+    return get_object_or_404(scope.filter(qs), id=assessment_id)
+
+
+# A roles-only assessment's results reach the client team once closed with at least this
+# many submitted respondents: fewer, and one person's answers could be told apart.
+RELEASE_MINIMUM_RESPONDENTS = 3
+
+
+def respondents_disclosed(*, assessment: Assessment, scope: ClientScope) -> bool:
+    """Whether names, per-person progress and submission times may be shown. Roles only:
+    to the consultancy running it, never to the client team."""
+    return assessment.anonymity == Assessment.Anonymity.NAMED or not scope.is_client_member
+
+
+def released_to_client_team(assessment: Assessment) -> bool:
+    """Whether the client team (pages, API, exports, and every playbook, which is made for
+    them) may see the results: always when named; roles only, once closed with at least
+    RELEASE_MINIMUM_RESPONDENTS submitted (a workshop's consensus is nobody's own)."""
+    if assessment.anonymity == Assessment.Anonymity.NAMED:
+        return True
+    if assessment.status != Assessment.Status.CLOSED:
+        return False
+    if assessment.mode == Assessment.Mode.FACILITATED:
+        return True
+    submitted = getattr(assessment, "submitted_count", None)  # assessment_list counts them
+    if submitted is None:
+        submitted = assessment.respondents.filter(
+            submitted_at__isnull=False, is_consensus=False
+        ).count()
+    return submitted >= RELEASE_MINIMUM_RESPONDENTS
+
+
+def results_released(*, assessment: Assessment, scope: ClientScope) -> bool:
+    """Whether this member may see the assessment's results, comments and exports."""
+    return not scope.is_client_member or released_to_client_team(assessment)
+
+
+def released_overall_scores(
+    *, assessments: list[Assessment], scope: ClientScope
+) -> dict[UUID, dict]:
+    """Each assessment's overall result for lists and trends, where this member may see
+    it; the others map to no score."""
+    from .results import overall_scores
+
+    shown = [a for a in assessments if results_released(assessment=a, scope=scope)]
+    overall = overall_scores(shown)
+    return {a.id: overall.get(a.id, {"score": None, "stage": None}) for a in assessments}
+
+
+def assessment_counts(*, assessment: Assessment) -> dict[str, int]:
+    """Invited, opened and submitted respondents: what a client team sees of a roles-only
+    assessment's progress."""
+    return assessment.respondents.filter(is_consensus=False).aggregate(
+        respondents=Count("id"),
+        invited=Count("id", filter=Q(invited_at__isnull=False)),
+        opened=Count("id", filter=Q(opened_at__isnull=False)),
+        submitted=Count("id", filter=Q(submitted_at__isnull=False)),
+    )
 
 
 def respondent_get(*, assessment: Assessment, respondent_id: UUID) -> Respondent:

@@ -100,7 +100,7 @@ def _assessment_form(request: HttpRequest, membership: Membership, client, insta
             if chosen and _is_uuid(chosen)
             else selectors.questionnaire_version_default(workspace=membership.workspace)
         ) or versions.first()
-    previous = selectors.assessment_list(workspace=membership.workspace, client=client)
+    previous = selectors.assessment_list(scope=membership.scope, client=client)
     if instance is not None:
         previous = previous.exclude(id=instance.id)
     return AssessmentForm(
@@ -123,7 +123,7 @@ def _is_uuid(value: str) -> bool:
 
 @workspace_view(Role.CONSULTANT)
 def assessment_create_view(request: HttpRequest, membership: Membership, client_id: UUID):
-    client = client_get(workspace=membership.workspace, client_id=client_id)
+    client = client_get(scope=membership.scope, client_id=client_id)
     form = _assessment_form(request, membership, client)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if not k.startswith("target_")}
@@ -143,10 +143,14 @@ def assessment_create_view(request: HttpRequest, membership: Membership, client_
 
 @workspace_view()
 def assessment_detail_view(request: HttpRequest, membership: Membership, assessment_id: UUID):
-    assessment = selectors.assessment_get(
-        workspace=membership.workspace, assessment_id=assessment_id
-    )
-    progress = selectors.assessment_progress(assessment=assessment)
+    assessment = selectors.assessment_get(scope=membership.scope, assessment_id=assessment_id)
+    scope = membership.scope
+    if selectors.respondents_disclosed(assessment=assessment, scope=scope):
+        progress, counts = selectors.assessment_progress(assessment=assessment), None
+        submitted = sum(1 for p in progress if p.state == "submitted")
+    else:  # roles only, seen by the client team: how many, never who
+        progress, counts = [], selectors.assessment_counts(assessment=assessment)
+        submitted = counts["submitted"]
     return render(
         request,
         "assessments/assessment_detail.html",
@@ -154,7 +158,9 @@ def assessment_detail_view(request: HttpRequest, membership: Membership, assessm
             "assessment": assessment,
             "client": assessment.client,
             "progress": progress,
-            "submitted": sum(1 for p in progress if p.state == "submitted"),
+            "counts": counts,
+            "submitted": submitted,
+            "results_released": selectors.results_released(assessment=assessment, scope=scope),
             "can_edit": membership.has_role(Role.CONSULTANT),
             "respondent_form": RespondentForm(),
             "import_form": RespondentImportForm(),
@@ -164,9 +170,7 @@ def assessment_detail_view(request: HttpRequest, membership: Membership, assessm
 
 @workspace_view(Role.CONSULTANT)
 def assessment_edit_view(request: HttpRequest, membership: Membership, assessment_id: UUID):
-    assessment = selectors.assessment_get(
-        workspace=membership.workspace, assessment_id=assessment_id
-    )
+    assessment = selectors.assessment_get(scope=membership.scope, assessment_id=assessment_id)
     form = _assessment_form(request, membership, assessment.client, instance=assessment)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if not k.startswith("target_")}
@@ -188,9 +192,7 @@ def assessment_edit_view(request: HttpRequest, membership: Membership, assessmen
 @workspace_view(Role.CONSULTANT)
 @require_POST
 def assessment_status_view(request: HttpRequest, membership: Membership, assessment_id: UUID):
-    assessment = selectors.assessment_get(
-        workspace=membership.workspace, assessment_id=assessment_id
-    )
+    assessment = selectors.assessment_get(scope=membership.scope, assessment_id=assessment_id)
     action = request.POST.get("action")
     try:
         if action == "open":
@@ -214,9 +216,7 @@ def assessment_status_view(request: HttpRequest, membership: Membership, assessm
 
 @workspace_view(Role.CONSULTANT)
 def assessment_delete_view(request: HttpRequest, membership: Membership, assessment_id: UUID):
-    assessment = selectors.assessment_get(
-        workspace=membership.workspace, assessment_id=assessment_id
-    )
+    assessment = selectors.assessment_get(scope=membership.scope, assessment_id=assessment_id)
     error = None
     if request.method == "POST":
         try:
@@ -234,9 +234,7 @@ def assessment_delete_view(request: HttpRequest, membership: Membership, assessm
 @workspace_view(Role.CONSULTANT)
 def consensus_view(request: HttpRequest, membership: Membership, assessment_id: UUID, page: int):
     """Facilitated mode: the consultant enters the workshop's consensus, a dimension a page."""
-    assessment = selectors.assessment_get(
-        workspace=membership.workspace, assessment_id=assessment_id
-    )
+    assessment = selectors.assessment_get(scope=membership.scope, assessment_id=assessment_id)
     if (
         assessment.mode != Assessment.Mode.FACILITATED
         or assessment.status != Assessment.Status.OPEN

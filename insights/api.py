@@ -4,7 +4,7 @@ competitor benchmarks (listening uploads, the comparison), under
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -18,8 +18,11 @@ from .models import SegmentAnalysis
 
 class AnalysisOut(serializers.ModelSerializer):
     client = serializers.UUIDField(source="client_id")
-    summary = serializers.DictField(
-        help_text=_("Grid, segments with lifetime value, the top of the defection list")
+    summary = serializers.SerializerMethodField(
+        help_text=_(
+            "Grid, segments with lifetime value, the top of the defection list (not for "
+            "client members, who read no per-customer rows)"
+        )
     )
 
     class Meta:
@@ -44,6 +47,10 @@ class AnalysisOut(serializers.ModelSerializer):
             "created_at",
             "finished_at",
         ]
+
+    @extend_schema_field(OpenApiTypes.OBJECT)
+    def get_summary(self, analysis: SegmentAnalysis) -> dict:
+        return selectors.analysis_summary(analysis=analysis, scope=self.context["scope"])
 
 
 class AnalysisIn(serializers.Serializer):
@@ -75,7 +82,7 @@ class SegmentAnalysisViewSet(WorkspaceScopedViewSet):
 
     def get_queryset(self):
         client = client_filter(self, self.request)
-        return selectors.analysis_list(workspace=self.workspace, client=client)
+        return selectors.analysis_list(scope=self.scope, client=client)
 
     @extend_schema(
         summary=_("Segment analyses"),
@@ -83,7 +90,9 @@ class SegmentAnalysisViewSet(WorkspaceScopedViewSet):
     )
     def list(self, request: Request, workspace_id: str) -> Response:
         page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response(AnalysisOut(page, many=True).data)
+        return self.get_paginated_response(
+            AnalysisOut(page, many=True, context={"scope": self.scope}).data
+        )
 
     @extend_schema(
         summary=_("Upload transactions: checked now, analysed in the background"),
@@ -94,7 +103,7 @@ class SegmentAnalysisViewSet(WorkspaceScopedViewSet):
         data = AnalysisIn(data=request.data)
         data.is_valid(raise_exception=True)
         fields = data.validated_data
-        client = client_get(workspace=self.workspace, client_id=fields["client"])
+        client = client_get(scope=self.scope, client_id=fields["client"])
         analysis = services.analysis_request(
             client=client,
             data=fields["file"].read(),
@@ -103,11 +112,14 @@ class SegmentAnalysisViewSet(WorkspaceScopedViewSet):
             fields={"k": fields.get("k", 2)},
             created_by=request.user,
         )
-        return Response(AnalysisOut(analysis).data, status=status.HTTP_202_ACCEPTED)
+        return Response(
+            AnalysisOut(analysis, context={"scope": self.scope}).data,
+            status=status.HTTP_202_ACCEPTED,
+        )
 
     @extend_schema(summary=_("One analysis with its summary"))
     def retrieve(self, request: Request, workspace_id: str, pk: str) -> Response:
-        return Response(AnalysisOut(self._analysis(pk)).data)
+        return Response(AnalysisOut(self._analysis(pk), context={"scope": self.scope}).data)
 
     @extend_schema(
         summary=_("Change k or the lifetime inputs; the summary is recomputed"),
@@ -120,7 +132,7 @@ class SegmentAnalysisViewSet(WorkspaceScopedViewSet):
         analysis = services.analysis_update(
             analysis=self._analysis(pk), fields=dict(data.validated_data)
         )
-        return Response(AnalysisOut(analysis).data)
+        return Response(AnalysisOut(analysis, context={"scope": self.scope}).data)
 
     @extend_schema(summary=_("Delete an analysis and its customer table"), responses={204: None})
     def destroy(self, request: Request, workspace_id: str, pk: str) -> Response:
@@ -128,7 +140,7 @@ class SegmentAnalysisViewSet(WorkspaceScopedViewSet):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     def _analysis(self, pk: str) -> SegmentAnalysis:
-        return selectors.analysis_get(workspace=self.workspace, analysis_id=pk)
+        return selectors.analysis_get(scope=self.scope, analysis_id=pk)
 
 
 class ListeningViewSet(WorkspaceScopedViewSet):
@@ -142,7 +154,7 @@ class ListeningViewSet(WorkspaceScopedViewSet):
         operation_id="client_listening_comparison",
     )
     def comparison(self, request: Request, workspace_id: str, client_id: str) -> Response:
-        client = client_get(workspace=self.workspace, client_id=client_id)
+        client = client_get(scope=self.scope, client_id=client_id)
         found = selectors.listening_comparison(
             client=client, month=request.query_params.get("month")
         )
@@ -157,7 +169,7 @@ class ListeningViewSet(WorkspaceScopedViewSet):
         operation_id="client_listening_upload",
     )
     def upload(self, request: Request, workspace_id: str, client_id: str) -> Response:
-        client = client_get(workspace=self.workspace, client_id=client_id)
+        client = client_get(scope=self.scope, client_id=client_id)
         data = ListeningIn(data=request.data)
         data.is_valid(raise_exception=True)
         rows = services.listening_upload(

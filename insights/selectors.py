@@ -5,24 +5,32 @@ from uuid import UUID
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
-from workspaces.models import Client, Workspace
+from workspaces.models import Client
+from workspaces.scope import ClientScope
 
 from .models import SegmentAnalysis
 
 
-def analysis_list(*, workspace: Workspace, client: Client | None = None) -> QuerySet:
-    analyses = SegmentAnalysis.objects.filter(client__workspace=workspace).select_related("client")
+def analysis_list(*, scope: ClientScope, client: Client | None = None) -> QuerySet:
+    analyses = scope.filter(SegmentAnalysis.objects.select_related("client"))
     if client is not None:
         analyses = analyses.filter(client=client)
     return analyses.order_by("-created_at")
 
 
-def analysis_get(*, workspace: Workspace, analysis_id: UUID) -> SegmentAnalysis:
+def analysis_get(*, scope: ClientScope, analysis_id: UUID) -> SegmentAnalysis:
     return get_object_or_404(
-        SegmentAnalysis.objects.select_related("client"),
-        client__workspace=workspace,
-        id=analysis_id,
+        scope.filter(SegmentAnalysis.objects.select_related("client")), id=analysis_id
     )
+
+
+def analysis_summary(*, analysis: SegmentAnalysis, scope: ClientScope) -> dict:
+    """The analysis summary this member may read: the client team reads the grid, segments
+    and counts, never per-customer rows (the defection list)."""
+    summary = dict(analysis.summary or {})
+    if scope.is_client_member:
+        summary.pop("at_risk", None)
+    return summary
 
 
 def latest_analysis(client: Client) -> SegmentAnalysis | None:

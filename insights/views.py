@@ -24,7 +24,7 @@ from .models import SegmentAnalysis
 @workspace_view(write_role=Role.CONSULTANT)
 def insights_view(request: HttpRequest, membership: Membership, client_id: UUID):
     """The client's segment analyses; POST uploads transactions for a new one."""
-    client = client_get(workspace=membership.workspace, client_id=client_id)
+    client = client_get(scope=membership.scope, client_id=client_id)
     form = TransactionsUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -47,7 +47,7 @@ def insights_view(request: HttpRequest, membership: Membership, client_id: UUID)
         {
             "client": client,
             "form": form,
-            "analyses": selectors.analysis_list(workspace=membership.workspace, client=client),
+            "analyses": selectors.analysis_list(scope=membership.scope, client=client),
             "can_edit": membership.has_role(Role.CONSULTANT),
         },
         status=400 if form.errors else 200,
@@ -58,7 +58,7 @@ def insights_view(request: HttpRequest, membership: Membership, client_id: UUID)
 def analysis_view(request: HttpRequest, membership: Membership, analysis_id: UUID):
     """One analysis: its progress, then the grid, the segments with lifetime value and the
     customers about to defect. POST changes k and the lifetime inputs."""
-    analysis = selectors.analysis_get(workspace=membership.workspace, analysis_id=analysis_id)
+    analysis = selectors.analysis_get(scope=membership.scope, analysis_id=analysis_id)
     initial = {
         "k": analysis.k,
         "lifetime_years": analysis.lifetime_years,
@@ -75,7 +75,7 @@ def analysis_view(request: HttpRequest, membership: Membership, analysis_id: UUI
         else:
             messages.success(request, _("Recomputed with the new inputs."))
             return redirect("segment_analysis", membership.workspace_id, analysis.id)
-    summary = analysis.summary or {}
+    summary = selectors.analysis_summary(analysis=analysis, scope=membership.scope)
     return render(
         request,
         "insights/analysis.html",
@@ -95,7 +95,7 @@ def analysis_view(request: HttpRequest, membership: Membership, analysis_id: UUI
 
 @workspace_view(Role.CONSULTANT)
 def analysis_delete_view(request: HttpRequest, membership: Membership, analysis_id: UUID):
-    analysis = selectors.analysis_get(workspace=membership.workspace, analysis_id=analysis_id)
+    analysis = selectors.analysis_get(scope=membership.scope, analysis_id=analysis_id)
     if request.method == "POST":
         client = analysis.client
         services.analysis_delete(analysis=analysis)
@@ -132,7 +132,7 @@ def listening_view(request: HttpRequest, membership: Membership, client_id: UUID
     """Competitor benchmarks per journey; POST uploads a listening export."""
     from playbooks.selectors import campaign_list
 
-    client = client_get(workspace=membership.workspace, client_id=client_id)
+    client = client_get(scope=membership.scope, client_id=client_id)
     form = ListeningUploadForm(
         request.POST or None, request.FILES or None, initial={"client_brand": client.name}
     )
@@ -161,7 +161,7 @@ def listening_view(request: HttpRequest, membership: Membership, client_id: UUID
             "client": client,
             "form": form,
             "comparison": comparison,
-            "campaigns": campaign_list(workspace=membership.workspace, client=client),
+            "campaigns": campaign_list(scope=membership.scope, client=client),
             "can_edit": membership.has_role(Role.CONSULTANT),
         },
         status=400 if form.errors else 200,
@@ -175,10 +175,10 @@ def listening_tactic_view(request: HttpRequest, membership: Membership, client_i
     from playbooks import selectors as campaign_selectors
     from playbooks.services import campaign_add_tactic
 
-    client = client_get(workspace=membership.workspace, client_id=client_id)
+    client = client_get(scope=membership.scope, client_id=client_id)
     try:
         campaign = campaign_selectors.campaign_get(
-            workspace=membership.workspace, campaign_id=UUID(request.POST.get("campaign", ""))
+            scope=membership.scope, campaign_id=UUID(request.POST.get("campaign", ""))
         )
     except ValueError:
         campaign = None

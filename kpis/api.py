@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from workspaces.api import WorkspaceScopedViewSet
+from workspaces.permissions import require_contribution
 from workspaces.selectors import client_get
 
 from . import selectors, services
@@ -145,12 +146,10 @@ class PlanViewSet(WorkspaceScopedViewSet):
     serializer_class = PlanOut
 
     def get_queryset(self):
-        return StrategyPlan.objects.filter(client__workspace=self.workspace).order_by(
-            "-created_at", "id"
-        )
+        return selectors.plan_list(scope=self.scope).order_by("-created_at", "id")
 
     def _plan(self, pk: str) -> StrategyPlan:
-        return selectors.plan_get(workspace=self.workspace, plan_id=pk)
+        return selectors.plan_get(scope=self.scope, plan_id=pk)
 
     @extend_schema(summary=_("Strategy plans"))
     def list(self, request: Request, workspace_id: str) -> Response:
@@ -165,7 +164,7 @@ class PlanViewSet(WorkspaceScopedViewSet):
     def create(self, request: Request, workspace_id: str) -> Response:
         data = PlanIn(data=request.data)
         data.is_valid(raise_exception=True)
-        client = client_get(workspace=self.workspace, client_id=data.validated_data["client"])
+        client = client_get(scope=self.scope, client_id=data.validated_data["client"])
         plan = services.plan_create(client=client, title=data.validated_data["title"])
         return Response(PlanOut(plan).data, status=status.HTTP_201_CREATED)
 
@@ -238,7 +237,7 @@ class PlanItemViewSet(WorkspaceScopedViewSet):
 
     def initial(self, request: Request, *args, **kwargs) -> None:
         super().initial(request, *args, **kwargs)
-        self.plan = selectors.plan_get(workspace=self.workspace, plan_id=kwargs["plan_id"])
+        self.plan = selectors.plan_get(scope=self.scope, plan_id=kwargs["plan_id"])
 
     @extend_schema(summary=_("The step's items, in order"), responses=ItemOut(many=True))
     def list(self, request: Request, workspace_id: str, plan_id: str) -> Response:
@@ -263,10 +262,11 @@ class PlanItemViewSet(WorkspaceScopedViewSet):
 
 class KPIViewSet(WorkspaceScopedViewSet):
     serializer_class = KPIOut
+    contributor_actions = frozenset({"measurements"})
 
     def initial(self, request: Request, *args, **kwargs) -> None:
         super().initial(request, *args, **kwargs)
-        self.plan = selectors.plan_get(workspace=self.workspace, plan_id=kwargs["plan_id"])
+        self.plan = selectors.plan_get(scope=self.scope, plan_id=kwargs["plan_id"])
 
     @extend_schema(summary=_("The plan's KPIs"))
     def list(self, request: Request, workspace_id: str, plan_id: str) -> Response:
@@ -292,6 +292,7 @@ class KPIViewSet(WorkspaceScopedViewSet):
         responses={201: OpenApiTypes.OBJECT},
     )
     def measurements(self, request: Request, workspace_id: str, plan_id: str) -> Response:
+        require_contribution(membership=self.membership, client_id=self.plan.client_id)
         data = MeasurementsIn(data=request.data)
         data.is_valid(raise_exception=True)
         kpis = {k.id: k for k in self.plan.kpis.all()}
@@ -319,7 +320,7 @@ class PlanItemDetailViewSet(WorkspaceScopedViewSet):
 
     def initial(self, request: Request, *args, **kwargs) -> None:
         super().initial(request, *args, **kwargs)
-        self.plan = selectors.plan_get(workspace=self.workspace, plan_id=kwargs["plan_id"])
+        self.plan = selectors.plan_get(scope=self.scope, plan_id=kwargs["plan_id"])
         _key, _in, model, _parent = _STEPS[self.step]
         self.item = get_object_or_404(model, plan=self.plan, id=kwargs["pk"])
 
@@ -353,7 +354,7 @@ class KPIDetailViewSet(WorkspaceScopedViewSet):
 
     def initial(self, request: Request, *args, **kwargs) -> None:
         super().initial(request, *args, **kwargs)
-        self.plan = selectors.plan_get(workspace=self.workspace, plan_id=kwargs["plan_id"])
+        self.plan = selectors.plan_get(scope=self.scope, plan_id=kwargs["plan_id"])
         self.kpi = get_object_or_404(KPI, plan=self.plan, id=kwargs["pk"])
 
     @extend_schema(summary=_("One KPI"))
@@ -457,7 +458,7 @@ class ScaleViewSet(WorkspaceScopedViewSet):
 
     def initial(self, request: Request, *args, **kwargs) -> None:
         super().initial(request, *args, **kwargs)
-        self.plan = selectors.plan_get(workspace=self.workspace, plan_id=kwargs["plan_id"])
+        self.plan = selectors.plan_get(scope=self.scope, plan_id=kwargs["plan_id"])
 
     @extend_schema(summary=_("The engagement value scale"), responses=OpenApiTypes.OBJECT)
     def retrieve(self, request: Request, workspace_id: str, plan_id: str) -> Response:
@@ -492,7 +493,7 @@ class SimulationViewSet(WorkspaceScopedViewSet):
 
     def initial(self, request: Request, *args, **kwargs) -> None:
         super().initial(request, *args, **kwargs)
-        self.plan = selectors.plan_get(workspace=self.workspace, plan_id=kwargs["plan_id"])
+        self.plan = selectors.plan_get(scope=self.scope, plan_id=kwargs["plan_id"])
 
     @extend_schema(
         summary=_("Saved periods with their engagement value"),

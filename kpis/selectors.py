@@ -4,11 +4,12 @@ from collections import defaultdict
 from datetime import date, timedelta
 from uuid import UUID
 
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from workspaces.models import Workspace
+from workspaces.scope import ClientScope
 
 from .engagement import engagement_value
 from .models import (
@@ -33,10 +34,12 @@ STATUS_WORDS = {
 }
 
 
-def plan_get(*, workspace: Workspace, plan_id: UUID) -> StrategyPlan:
-    return get_object_or_404(
-        StrategyPlan.objects.select_related("client"), client__workspace=workspace, id=plan_id
-    )
+def plan_list(*, scope: ClientScope) -> QuerySet[StrategyPlan]:
+    return scope.filter(StrategyPlan.objects.select_related("client"))
+
+
+def plan_get(*, scope: ClientScope, plan_id: UUID) -> StrategyPlan:
+    return get_object_or_404(plan_list(scope=scope), id=plan_id)
 
 
 def coverage(*, plan: StrategyPlan) -> list[dict]:

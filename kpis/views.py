@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from workspaces.models import Membership, Role
-from workspaces.permissions import workspace_view
+from workspaces.permissions import require_contribution, workspace_view
 from workspaces.selectors import client_get
 from workspaces.views import _form_error
 
@@ -33,7 +33,7 @@ STEP_TITLES = [
 @workspace_view(Role.CONSULTANT)
 @require_POST
 def plan_create_view(request: HttpRequest, membership: Membership, client_id: UUID):
-    client = client_get(workspace=membership.workspace, client_id=client_id)
+    client = client_get(scope=membership.scope, client_id=client_id)
     try:
         plan = services.plan_create(client=client, title=request.POST.get("title", ""))
     except ValidationError as exc:
@@ -45,7 +45,7 @@ def plan_create_view(request: HttpRequest, membership: Membership, client_id: UU
 
 @workspace_view()
 def plan_detail_view(request: HttpRequest, membership: Membership, plan_id: UUID):
-    plan = selectors.plan_get(workspace=membership.workspace, plan_id=plan_id)
+    plan = selectors.plan_get(scope=membership.scope, plan_id=plan_id)
     checks = selectors.coverage(plan=plan)
     pages = {spec[0] + "s": slug for slug, spec in STEP_PAGES.items()}
     steps = [
@@ -71,7 +71,7 @@ def plan_detail_view(request: HttpRequest, membership: Membership, plan_id: UUID
 @workspace_view(Role.CONSULTANT)
 @require_POST
 def plan_activate_view(request: HttpRequest, membership: Membership, plan_id: UUID):
-    plan = selectors.plan_get(workspace=membership.workspace, plan_id=plan_id)
+    plan = selectors.plan_get(scope=membership.scope, plan_id=plan_id)
     services.plan_activate(plan=plan)
     messages.success(request, _("This is now the client's active plan."))
     return redirect("plan_detail", membership.workspace_id, plan.id)
@@ -79,7 +79,7 @@ def plan_activate_view(request: HttpRequest, membership: Membership, plan_id: UU
 
 @workspace_view()
 def scorecard_view(request: HttpRequest, membership: Membership, plan_id: UUID) -> HttpResponse:
-    plan = selectors.plan_get(workspace=membership.workspace, plan_id=plan_id)
+    plan = selectors.plan_get(scope=membership.scope, plan_id=plan_id)
     by = request.GET.get("by", "journey")
     rows = selectors.scorecard(plan=plan)
     for row in rows:
@@ -97,7 +97,13 @@ def scorecard_view(request: HttpRequest, membership: Membership, plan_id: UUID) 
     return render(
         request,
         "kpis/scorecard.html",
-        {"plan": plan, "client": plan.client, "groups": groups, "by": by},
+        {
+            "plan": plan,
+            "client": plan.client,
+            "groups": groups,
+            "by": by,
+            "can_record": membership.scope.may_contribute(plan.client_id),
+        },
     )
 
 
@@ -183,7 +189,7 @@ def step_view(request: HttpRequest, membership: Membership, plan_id: UUID, step:
 
     if step not in STEP_PAGES:
         raise Http404
-    plan = selectors.plan_get(workspace=membership.workspace, plan_id=plan_id)
+    plan = selectors.plan_get(scope=membership.scope, plan_id=plan_id)
     key, title, parent_field, parent_title, _fields = STEP_PAGES[step]
     form = _step_form(plan, step, request.POST or None)
     library_name = LIBRARY_FOR_STEP.get(step)
@@ -242,7 +248,7 @@ def step_item_delete_view(
 
     if step not in STEP_PAGES:
         raise Http404
-    plan = selectors.plan_get(workspace=membership.workspace, plan_id=plan_id)
+    plan = selectors.plan_get(scope=membership.scope, plan_id=plan_id)
     model = services.STEPS[STEP_PAGES[step][0]][0]
     item = get_object_or_404(model, plan=plan, id=item_id)
     if request.method == "POST":
@@ -309,7 +315,7 @@ def _kpi_save(form: forms.Form, save, **target) -> bool:
 
 @workspace_view(write_role=Role.CONSULTANT)
 def kpi_list_view(request: HttpRequest, membership: Membership, plan_id: UUID) -> HttpResponse:
-    plan = selectors.plan_get(workspace=membership.workspace, plan_id=plan_id)
+    plan = selectors.plan_get(scope=membership.scope, plan_id=plan_id)
     form = _kpi_form(plan, request.POST or None)
     picked = _picked("kpis", request.GET.get("from"))
     if picked and not request.POST:
@@ -340,10 +346,12 @@ def kpi_list_view(request: HttpRequest, membership: Membership, plan_id: UUID) -
     )
 
 
-@workspace_view(Role.CONSULTANT)
+@workspace_view()
 def measurements_view(request: HttpRequest, membership: Membership, plan_id: UUID):
-    """Record one measurement, or many from a CSV (kpi,date,value): all rows or none."""
-    plan = selectors.plan_get(workspace=membership.workspace, plan_id=plan_id)
+    """Record one measurement, or many from a CSV (kpi,date,value): all rows or none.
+    Consultants and the client's contributors."""
+    plan = selectors.plan_get(scope=membership.scope, plan_id=plan_id)
+    require_contribution(membership=membership, client_id=plan.client_id)
 
     class MeasurementForm(forms.Form):
         kpi = forms.ModelChoiceField(label=_("KPI"), queryset=plan.kpis.all(), required=False)
@@ -381,7 +389,7 @@ def measurements_view(request: HttpRequest, membership: Membership, plan_id: UUI
 
 @workspace_view()
 def alignment_map_view(request: HttpRequest, membership: Membership, plan_id: UUID):
-    plan = selectors.plan_get(workspace=membership.workspace, plan_id=plan_id)
+    plan = selectors.plan_get(scope=membership.scope, plan_id=plan_id)
     return render(
         request,
         "kpis/alignment_map.html",
@@ -396,7 +404,7 @@ def simulator_view(request: HttpRequest, membership: Membership, plan_id: UUID):
     from .charts import share_bars
     from .models import SimulationPeriod
 
-    plan = selectors.plan_get(workspace=membership.workspace, plan_id=plan_id)
+    plan = selectors.plan_get(scope=membership.scope, plan_id=plan_id)
     goals = list(plan.digital_goals.select_related("category").order_by("position"))
     values = {str(g.id): request.POST.get(f"goal-{g.id}", "0") for g in goals}
     visits = request.POST.get("visits", "0")
@@ -462,7 +470,7 @@ def step_item_edit_view(
 
     if step not in STEP_PAGES:
         raise Http404
-    plan = selectors.plan_get(workspace=membership.workspace, plan_id=plan_id)
+    plan = selectors.plan_get(scope=membership.scope, plan_id=plan_id)
     key, title, parent_field, _parent_title, fields = STEP_PAGES[step]
     item = get_object_or_404(services.STEPS[key][0], plan=plan, id=item_id)
     form = _step_form(plan, step, request.POST or None)
@@ -499,7 +507,7 @@ def step_item_edit_view(
 
 @workspace_view(Role.CONSULTANT)
 def kpi_edit_view(request: HttpRequest, membership: Membership, plan_id: UUID, kpi_id: UUID):
-    plan = selectors.plan_get(workspace=membership.workspace, plan_id=plan_id)
+    plan = selectors.plan_get(scope=membership.scope, plan_id=plan_id)
     kpi = get_object_or_404(KPI, plan=plan, id=kpi_id)
     form = _kpi_form(plan, request.POST or None)
     if not request.POST:
@@ -523,7 +531,7 @@ def kpi_edit_view(request: HttpRequest, membership: Membership, plan_id: UUID, k
 def scale_view(request: HttpRequest, membership: Membership, plan_id: UUID) -> HttpResponse:
     """The engagement value scale: each category's points, saved only when all are valid,
     each problem shown next to its category."""
-    plan = selectors.plan_get(workspace=membership.workspace, plan_id=plan_id)
+    plan = selectors.plan_get(scope=membership.scope, plan_id=plan_id)
     categories = list(plan.engagement_categories.order_by("position", "min_points"))
     errors: dict = {}
     if request.method == "POST":

@@ -226,15 +226,15 @@ class CampaignViewSet(WorkspaceScopedViewSet):
     serializer_class = CampaignOut
 
     def get_queryset(self) -> QuerySet[CampaignPlan]:
-        return selectors.campaign_list(workspace=self.workspace)
+        return selectors.campaign_list(scope=self.scope)
 
     def _get(self, pk: str) -> CampaignPlan:
-        return selectors.campaign_get(workspace=self.workspace, campaign_id=pk)
+        return selectors.campaign_get(scope=self.scope, campaign_id=pk)
 
     @extend_schema(summary=_("Campaign plans"), parameters=[CLIENT_FILTER])
     def list(self, request: Request, workspace_id: str) -> Response:
         client = client_filter(self, request)
-        campaigns = selectors.campaign_list(workspace=self.workspace, client=client)
+        campaigns = selectors.campaign_list(scope=self.scope, client=client)
         page = self.paginate_queryset(_with_links(campaigns))
         return self.get_paginated_response(CampaignOut(page, many=True).data)
 
@@ -247,7 +247,7 @@ class CampaignViewSet(WorkspaceScopedViewSet):
         data = CampaignCreateIn(data=request.data)
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
-        client = client_get(workspace=self.workspace, client_id=fields.pop("client"))
+        client = client_get(scope=self.scope, client_id=fields.pop("client"))
         activities = fields.pop("activities", None)
         campaign = services.campaign_save(client=client, fields=fields, activities=activities)
         return Response(_campaign_out(campaign), status=status.HTTP_201_CREATED)
@@ -260,7 +260,7 @@ class CampaignViewSet(WorkspaceScopedViewSet):
     def draft(self, request: Request, workspace_id: str) -> Response:
         data = CampaignDraftIn(data=request.data)
         data.is_valid(raise_exception=True)
-        client = client_get(workspace=self.workspace, client_id=data.validated_data["client"])
+        client = client_get(scope=self.scope, client_id=data.validated_data["client"])
         campaign = services.campaign_draft(
             client=client,
             dimension_key=data.validated_data["dimension"],
@@ -302,10 +302,10 @@ class DocumentViewSet(WorkspaceScopedViewSet):
     serializer_class = DocumentOut
 
     def get_queryset(self) -> QuerySet[Document]:
-        return selectors.document_list(workspace=self.workspace)
+        return selectors.document_list(scope=self.scope)
 
     def _get(self, pk: str) -> Document:
-        return selectors.document_get(workspace=self.workspace, document_id=pk)
+        return selectors.document_get(scope=self.scope, document_id=pk)
 
     def _out(self, document: Document) -> dict:
         return DocumentOut(document, context={"request": self.request}).data
@@ -313,9 +313,7 @@ class DocumentViewSet(WorkspaceScopedViewSet):
     @extend_schema(summary=_("Rendered playbooks and campaign plans"), parameters=[CLIENT_FILTER])
     def list(self, request: Request, workspace_id: str) -> Response:
         client = client_filter(self, request)
-        page = self.paginate_queryset(
-            selectors.document_list(workspace=self.workspace, client=client)
-        )
+        page = self.paginate_queryset(selectors.document_list(scope=self.scope, client=client))
         return self.get_paginated_response(
             DocumentOut(page, many=True, context={"request": request}).data
         )
@@ -333,13 +331,13 @@ class DocumentViewSet(WorkspaceScopedViewSet):
         data = DocumentIn(data=request.data)
         data.is_valid(raise_exception=True)
         fields = data.validated_data
-        client = client_get(workspace=self.workspace, client_id=fields["client"])
+        client = client_get(scope=self.scope, client_id=fields["client"])
         campaign = None
         if fields.get("campaign"):
             # Another client's or workspace's campaign is not confirmed to exist: the
             # service answers "campaign" for it as for none.
             campaign = (
-                selectors.campaign_list(workspace=self.workspace, client=client)
+                selectors.campaign_list(scope=self.scope, client=client)
                 .filter(id=fields["campaign"])
                 .first()
             )

@@ -10,43 +10,41 @@ from django.utils.translation import gettext as _
 from assessments.models import Action, Assessment, Channel
 from assessments.results import assessment_results, results_display
 from assessments.scoring import STAGES
+from assessments.selectors import RELEASE_MINIMUM_RESPONDENTS, released_to_client_team
 from kpis import selectors as kpi_selectors
 from kpis.charts import share_bars, sparkline
 from kpis.models import Journey, LifecycleStage, StrategyPlan
-from workspaces.models import Client, Workspace
+from workspaces.models import Client
+from workspaces.scope import ClientScope
 
 from .charts import gantt
 from .models import Attribution, CampaignActivity, CampaignPlan, Document
 
 
-def campaign_list(*, workspace: Workspace, client: Client | None = None) -> QuerySet[CampaignPlan]:
-    campaigns = CampaignPlan.objects.filter(client__workspace=workspace).select_related("client")
+def campaign_list(*, scope: ClientScope, client: Client | None = None) -> QuerySet[CampaignPlan]:
+    campaigns = scope.filter(CampaignPlan.objects.select_related("client"))
     if client is not None:
         campaigns = campaigns.filter(client=client)
     return campaigns.order_by("client__name", "created_at")
 
 
-def campaign_get(*, workspace: Workspace, campaign_id: UUID) -> CampaignPlan:
+def campaign_get(*, scope: ClientScope, campaign_id: UUID) -> CampaignPlan:
     return get_object_or_404(
-        CampaignPlan.objects.select_related("client", "strategy_plan"),
-        client__workspace=workspace,
+        scope.filter(CampaignPlan.objects.select_related("client", "strategy_plan")),
         id=campaign_id,
     )
 
 
-def document_list(*, workspace: Workspace, client: Client | None = None) -> QuerySet[Document]:
-    documents = Document.objects.filter(client__workspace=workspace).select_related(
-        "client", "campaign", "requested_by"
-    )
+def document_list(*, scope: ClientScope, client: Client | None = None) -> QuerySet[Document]:
+    documents = scope.filter(Document.objects.select_related("client", "campaign", "requested_by"))
     if client is not None:
         documents = documents.filter(client=client)
     return documents.order_by("-requested_at")
 
 
-def document_get(*, workspace: Workspace, document_id: UUID) -> Document:
+def document_get(*, scope: ClientScope, document_id: UUID) -> Document:
     return get_object_or_404(
-        Document.objects.select_related("client__workspace", "campaign"),
-        client__workspace=workspace,
+        scope.filter(Document.objects.select_related("client__workspace", "campaign")),
         id=document_id,
     )
 
@@ -221,10 +219,20 @@ def changes_since(previous: dict, current: dict) -> dict:
 def playbook_context(client: Client) -> dict:
     """Everything the playbook shows, read through the same selectors as the pages."""
     assessment = assessment_for_playbook(client)
-    context: dict = {"client": client, "workspace": client.workspace, "assessment": assessment}
+    context: dict = {
+        "client": client,
+        "workspace": client.workspace,
+        "assessment": assessment,
+        "release_minimum": RELEASE_MINIMUM_RESPONDENTS,
+    }
     if assessment is not None:
         results = assessment_results(assessment)
-        if results["submitted"]:
+        # A playbook is made for the client team: a roles-only assessment's results go in
+        # once they are the team's to see.
+        context["results_withheld"] = bool(results["submitted"]) and not released_to_client_team(
+            assessment
+        )
+        if results["submitted"] and not context["results_withheld"]:
             for dimension in results["dimensions"]:
                 dimension["comments"] = [
                     c for c in results["comments"] if c["dimension"] == dimension["key"]

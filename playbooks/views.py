@@ -22,7 +22,7 @@ from .models import CampaignPlan, Document
 
 @workspace_view()
 def campaign_list_view(request: HttpRequest, membership: Membership, client_id: UUID):
-    client = client_get(workspace=membership.workspace, client_id=client_id)
+    client = client_get(scope=membership.scope, client_id=client_id)
     priorities, stage = selectors.client_priorities(client)
     return render(
         request,
@@ -30,7 +30,7 @@ def campaign_list_view(request: HttpRequest, membership: Membership, client_id: 
         {
             "client": client,
             "campaigns": selectors.campaign_list(
-                workspace=membership.workspace, client=client
+                scope=membership.scope, client=client
             ).prefetch_related("activities"),
             "priorities": priorities,
             "stage": stage,
@@ -108,20 +108,20 @@ def _segment_choices(client) -> list[str]:
 
 @workspace_view(Role.CONSULTANT)
 def campaign_create_view(request: HttpRequest, membership: Membership, client_id: UUID):
-    client = client_get(workspace=membership.workspace, client_id=client_id)
+    client = client_get(scope=membership.scope, client_id=client_id)
     return _campaign_form_page(request, membership, client, None)
 
 
 @workspace_view(Role.CONSULTANT)
 def campaign_edit_view(request: HttpRequest, membership: Membership, campaign_id: UUID):
-    campaign = selectors.campaign_get(workspace=membership.workspace, campaign_id=campaign_id)
+    campaign = selectors.campaign_get(scope=membership.scope, campaign_id=campaign_id)
     return _campaign_form_page(request, membership, campaign.client, campaign)
 
 
 @workspace_view(Role.CONSULTANT)
 @require_POST
 def campaign_draft_view(request: HttpRequest, membership: Membership, client_id: UUID):
-    client = client_get(workspace=membership.workspace, client_id=client_id)
+    client = client_get(scope=membership.scope, client_id=client_id)
     priorities, stage = selectors.client_priorities(client)
     dimension = request.POST.get("dimension", "")
     if dimension not in {d["key"] for d in priorities}:
@@ -138,7 +138,7 @@ def campaign_draft_view(request: HttpRequest, membership: Membership, client_id:
 
 @workspace_view()
 def campaign_detail_view(request: HttpRequest, membership: Membership, campaign_id: UUID):
-    campaign = selectors.campaign_get(workspace=membership.workspace, campaign_id=campaign_id)
+    campaign = selectors.campaign_get(scope=membership.scope, campaign_id=campaign_id)
     context = selectors.campaign_context(campaign)
     return render(
         request,
@@ -147,7 +147,7 @@ def campaign_detail_view(request: HttpRequest, membership: Membership, campaign_
             **context,
             "campaign": campaign,
             "documents": selectors.document_list(
-                workspace=membership.workspace, client=campaign.client
+                scope=membership.scope, client=campaign.client
             ).filter(campaign=campaign),
             "request_form": DocumentRequestForm(),
             "can_edit": membership.has_role(Role.CONSULTANT),
@@ -157,7 +157,7 @@ def campaign_detail_view(request: HttpRequest, membership: Membership, campaign_
 
 @workspace_view(Role.CONSULTANT)
 def campaign_delete_view(request: HttpRequest, membership: Membership, campaign_id: UUID):
-    campaign = selectors.campaign_get(workspace=membership.workspace, campaign_id=campaign_id)
+    campaign = selectors.campaign_get(scope=membership.scope, campaign_id=campaign_id)
     if request.method == "POST":
         client = campaign.client
         services.campaign_delete(campaign=campaign)
@@ -178,7 +178,7 @@ def campaign_delete_view(request: HttpRequest, membership: Membership, campaign_
 @workspace_view(write_role=Role.CONSULTANT)
 def document_list_view(request: HttpRequest, membership: Membership, client_id: UUID):
     """The client's playbooks, newest first; POST queues a new version."""
-    client = client_get(workspace=membership.workspace, client_id=client_id)
+    client = client_get(scope=membership.scope, client_id=client_id)
     form = DocumentRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         document = services.document_request(
@@ -193,7 +193,7 @@ def document_list_view(request: HttpRequest, membership: Membership, client_id: 
             % {"n": document.version},
         )
         return redirect("document_list", membership.workspace_id, client.id)
-    documents = list(selectors.document_list(workspace=membership.workspace, client=client))
+    documents = list(selectors.document_list(scope=membership.scope, client=client))
     return render(
         request,
         "playbooks/document_list.html",
@@ -211,7 +211,7 @@ def document_list_view(request: HttpRequest, membership: Membership, client_id: 
 @workspace_view(Role.CONSULTANT)
 @require_POST
 def campaign_document_view(request: HttpRequest, membership: Membership, campaign_id: UUID):
-    campaign = selectors.campaign_get(workspace=membership.workspace, campaign_id=campaign_id)
+    campaign = selectors.campaign_get(scope=membership.scope, campaign_id=campaign_id)
     form = DocumentRequestForm(request.POST)
     page_size = form.cleaned_data["page_size"] if form.is_valid() else Document.PageSize.A4
     document = services.document_request(
@@ -227,7 +227,7 @@ def campaign_document_view(request: HttpRequest, membership: Membership, campaig
 @workspace_view()
 def document_detail_view(request: HttpRequest, membership: Membership, document_id: UUID):
     """One document's status; refreshes itself while the PDF is being made."""
-    document = selectors.document_get(workspace=membership.workspace, document_id=document_id)
+    document = selectors.document_get(scope=membership.scope, document_id=document_id)
     return render(
         request,
         "playbooks/document_detail.html",
@@ -242,7 +242,7 @@ def document_detail_view(request: HttpRequest, membership: Membership, document_
 
 @workspace_view()
 def document_download_view(request: HttpRequest, membership: Membership, document_id: UUID):
-    document = selectors.document_get(workspace=membership.workspace, document_id=document_id)
+    document = selectors.document_get(scope=membership.scope, document_id=document_id)
     if document.status != Document.Status.DONE or not document.file:
         raise Http404(_("This document is not ready."))
     response = FileResponse(

@@ -6,9 +6,10 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 import pytest
 from django.conf import settings
+from django.db.models.signals import post_save
 
-from tests.factories import ClientFactory, MembershipFactory, WorkspaceFactory
-from workspaces.models import Role
+from tests.factories import ClientFactory, MembershipFactory, WorkspaceFactory, grant_client
+from workspaces.models import Client, ClientRole, Role
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -56,7 +57,35 @@ def consultant(workspace):
 
 @pytest.fixture
 def viewer(workspace):
-    return MembershipFactory(workspace=workspace, role=Role.VIEWER).user
+    """A client viewer of every client of `workspace`, as migration 0003 made of each
+    former workspace viewer; clients added later in the test are granted too."""
+    membership = MembershipFactory(workspace=workspace, role=Role.CLIENT)
+    for client in Client.objects.filter(workspace=workspace):
+        grant_client(membership, client)
+
+    def grant_new(sender, instance, created, **kwargs):
+        if created and instance.workspace_id == workspace.id:
+            grant_client(membership, instance)
+
+    post_save.connect(grant_new, sender=Client, weak=False, dispatch_uid="viewer-fixture")
+    yield membership.user
+    post_save.disconnect(sender=Client, dispatch_uid="viewer-fixture")
+
+
+@pytest.fixture
+def client_viewer(acme_client):
+    """A client viewer of `acme_client` only."""
+    membership = MembershipFactory(workspace=acme_client.workspace, role=Role.CLIENT)
+    grant_client(membership, acme_client)
+    return membership.user
+
+
+@pytest.fixture
+def client_contributor(acme_client):
+    """A client contributor of `acme_client` only."""
+    membership = MembershipFactory(workspace=acme_client.workspace, role=Role.CLIENT)
+    grant_client(membership, acme_client, role=ClientRole.CONTRIBUTOR)
+    return membership.user
 
 
 @pytest.fixture

@@ -1,7 +1,16 @@
 import factory
 from django.utils import timezone
 
-from workspaces.models import Client, Invitation, Membership, Role, User, Workspace
+from workspaces.models import (
+    Client,
+    ClientAccess,
+    ClientRole,
+    Invitation,
+    Membership,
+    Role,
+    User,
+    Workspace,
+)
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -54,3 +63,10 @@ class InvitationFactory(factory.django.DjangoModelFactory):
     email = factory.Sequence(lambda n: f"invitee{n}@example.com")
     role = Role.CONSULTANT
     expires_at = factory.LazyFunction(lambda: timezone.now() + timezone.timedelta(days=7))
+
+
+def grant_client(
+    membership: Membership, client: Client, role: str = ClientRole.VIEWER
+) -> ClientAccess:
+    """Give a client member (or a limited consultant) access to one client."""
+    return ClientAccess.objects.create(membership=membership, client=client, role=role)

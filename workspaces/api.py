@@ -111,16 +111,24 @@ class WorkspaceViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 class WorkspaceScopedViewSet(viewsets.GenericViewSet):
     """Resolves the workspace in the URL through the one access check."""
 
+    read_role = Role.CLIENT
     write_role = Role.CONSULTANT
+    # Writes a client contributor may make too; each checks `require_contribution` for
+    # its client and limits the fields itself.
+    contributor_actions: frozenset[str] = frozenset()
     lookup_value_regex = "[0-9a-fA-F-]{36}"
 
     def initial(self, request: Request, *args, **kwargs) -> None:
         super().initial(request, *args, **kwargs)
-        role = Role.CLIENT if request.method in SAFE_METHODS else self.write_role
+        if request.method in SAFE_METHODS or self.action in self.contributor_actions:
+            role = self.read_role
+        else:
+            role = self.write_role
         self.membership = workspace_access(
             user=request.user, workspace_id=kwargs["workspace_id"], min_role=role
         )
         self.workspace = self.membership.workspace
+        self.scope = self.membership.scope
 
 
 def client_filter(view: WorkspaceScopedViewSet, request: Request) -> Client | None:
@@ -133,7 +141,7 @@ def client_filter(view: WorkspaceScopedViewSet, request: Request) -> Client | No
         client_id = serializers.UUIDField().run_validation(raw)
     except serializers.ValidationError as exc:
         raise serializers.ValidationError({"client": exc.detail}) from exc
-    return selectors.client_get(workspace=view.workspace, client_id=client_id)
+    return selectors.client_get(scope=view.scope, client_id=client_id)
 
 
 @extend_schema_view(
@@ -161,7 +169,7 @@ class ClientViewSet(WorkspaceScopedViewSet):
     def get_queryset(self):
         archived = self.request.query_params.get("archived", "false").lower() in ("true", "1")
         return selectors.client_list(
-            workspace=self.workspace,
+            scope=self.scope,
             # NUL cannot be stored or searched for in PostgreSQL text.
             search=self.request.query_params.get("search", "")[:100].replace("\x00", ""),
             archived=archived,
@@ -179,11 +187,11 @@ class ClientViewSet(WorkspaceScopedViewSet):
         return Response(ClientOut(client).data, status=status.HTTP_201_CREATED)
 
     def retrieve(self, request: Request, workspace_id: str, pk: str) -> Response:
-        client = selectors.client_get(workspace=self.workspace, client_id=pk)
+        client = selectors.client_get(scope=self.scope, client_id=pk)
         return Response(ClientOut(client).data)
 
     def partial_update(self, request: Request, workspace_id: str, pk: str) -> Response:
-        client = selectors.client_get(workspace=self.workspace, client_id=pk)
+        client = selectors.client_get(scope=self.scope, client_id=pk)
         data = ClientIn(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         client = services.client_update(client=client, **data.validated_data)
@@ -191,7 +199,7 @@ class ClientViewSet(WorkspaceScopedViewSet):
 
     def destroy(self, request: Request, workspace_id: str, pk: str) -> Response:
         workspace_access(user=request.user, workspace_id=workspace_id, min_role=Role.OWNER)
-        client = selectors.client_get(workspace=self.workspace, client_id=pk)
+        client = selectors.client_get(scope=self.scope, client_id=pk)
         services.client_delete(client=client)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -206,6 +214,7 @@ class ClientViewSet(WorkspaceScopedViewSet):
 )
 class MemberViewSet(WorkspaceScopedViewSet):
     serializer_class = MembershipOut
+    read_role = Role.CONSULTANT
     write_role = Role.OWNER
 
     def get_queryset(self):
@@ -244,6 +253,7 @@ class MemberViewSet(WorkspaceScopedViewSet):
 )
 class InvitationViewSet(WorkspaceScopedViewSet):
     serializer_class = InvitationOut
+    read_role = Role.CONSULTANT
     write_role = Role.OWNER
 
     def get_queryset(self):

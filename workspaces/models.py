@@ -1,4 +1,5 @@
 import uuid
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
@@ -7,7 +8,11 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from .scope import ClientScope
 
 
 class UserManager(BaseUserManager["User"]):
@@ -87,6 +92,7 @@ class ClientRole(models.TextChoices):
     VIEWER = "viewer", _("Client viewer")
     CONTRIBUTOR = "contributor", _("Client contributor")
 
+
 hex_colour = RegexValidator(
     r"^#[0-9a-fA-F]{6}$", _("Enter a colour as # followed by six hexadecimal digits.")
 )
@@ -146,6 +152,13 @@ class Membership(models.Model):
 
     def has_role(self, role: str) -> bool:
         return ROLE_RANK[Role(self.role)] >= ROLE_RANK[Role(role)]
+
+    @cached_property
+    def scope(self) -> "ClientScope":
+        """The clients this member reaches; every selector of client-owned rows takes it."""
+        from .scope import ClientScope
+
+        return ClientScope.of(self)
 
     @property
     def reaches_every_client(self) -> bool:

@@ -36,6 +36,18 @@ def workspace_access(
     return membership
 
 
+def require_contribution(*, membership: Membership, client_id: UUID) -> None:
+    """Updating roadmap actions and recording measurements: consultants and owners who
+    reach the client, and the client's contributors. Everyone else who reaches it: 403."""
+    if not membership.scope.may_contribute(client_id):
+        raise PermissionDenied(
+            _("Only consultants and client contributors may change this.")
+            if membership.role == Role.CLIENT
+            else _("Your role (%(role)s) may not do this.")
+            % {"role": membership.get_role_display()}
+        )
+
+
 def workspace_view(
     min_role: str = Role.CLIENT, *, write_role: str | None = None
 ) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:

@@ -6,6 +6,7 @@ from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 
 from .models import Client, Invitation, Membership, User, Workspace
+from .scope import ClientScope
 
 
 def membership_list_for_user(*, user: User) -> QuerySet[Membership]:
@@ -15,9 +16,9 @@ def membership_list_for_user(*, user: User) -> QuerySet[Membership]:
 
 
 def client_list(
-    *, workspace: Workspace, search: str = "", archived: bool | None = False
+    *, scope: ClientScope, search: str = "", archived: bool | None = False
 ) -> QuerySet[Client]:
-    qs = Client.objects.filter(workspace=workspace)
+    qs = scope.clients()
     if archived is not None:
         qs = qs.filter(archived=archived)
     if search:
@@ -27,16 +28,16 @@ def client_list(
     return qs.order_by("name", "id")
 
 
-def client_get(*, workspace: Workspace, client_id: UUID) -> Client:
-    return get_object_or_404(Client, workspace=workspace, id=client_id)
+def client_get(*, scope: ClientScope, client_id: UUID) -> Client:
+    return get_object_or_404(scope.clients(), id=client_id)
 
 
-def dashboard_clients(*, workspace: Workspace) -> QuerySet[Client]:
+def dashboard_clients(*, scope: ClientScope) -> QuerySet[Client]:
     """Active clients, each with its latest assessment's title, status and id; one query."""
     from assessments.models import Assessment
 
     latest = Assessment.objects.filter(client=OuterRef("pk")).order_by("-created_at")
-    return client_list(workspace=workspace).annotate(
+    return client_list(scope=scope).annotate(
         latest_assessment_id=Subquery(latest.values("id")[:1]),
         latest_assessment_title=Subquery(latest.values("title")[:1]),
         latest_assessment_status=Subquery(latest.values("status")[:1]),

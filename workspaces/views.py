@@ -66,14 +66,13 @@ def workspace_create_view(request: HttpRequest) -> HttpResponse:
 
 @workspace_view()
 def workspace_dashboard_view(request: HttpRequest, membership: Membership) -> HttpResponse:
-    from assessments.models import Assessment
-    from assessments.results import overall_scores
+    from assessments.selectors import assessment_list, released_overall_scores
 
-    page = _page(request, selectors.dashboard_clients(workspace=membership.workspace))
-    latest = Assessment.objects.filter(
+    page = _page(request, selectors.dashboard_clients(scope=membership.scope))
+    latest = assessment_list(scope=membership.scope).filter(
         id__in=[c.latest_assessment_id for c in page.object_list if c.latest_assessment_id]
     )
-    stages = overall_scores(list(latest))
+    stages = released_overall_scores(assessments=list(latest), scope=membership.scope)
     for client in page.object_list:
         client.latest_overall = stages.get(client.latest_assessment_id)
     return render(
@@ -89,7 +88,7 @@ def client_list_view(request: HttpRequest, membership: Membership) -> HttpRespon
     query, archived = "", False
     if search.is_valid():
         query, archived = search.cleaned_data["q"], search.cleaned_data["archived"]
-    clients = selectors.client_list(workspace=membership.workspace, search=query, archived=archived)
+    clients = selectors.client_list(scope=membership.scope, search=query, archived=archived)
     return render(
         request,
         "workspaces/client_list.html",
@@ -120,13 +119,12 @@ def client_create_view(request: HttpRequest, membership: Membership) -> HttpResp
 @workspace_view()
 def client_detail_view(request: HttpRequest, membership: Membership, client_id: UUID):
     from assessments.charts import trend
-    from assessments.results import overall_scores
-    from assessments.selectors import assessment_list
+    from assessments.selectors import assessment_list, released_overall_scores
 
-    client = selectors.client_get(workspace=membership.workspace, client_id=client_id)
-    assessments = list(assessment_list(workspace=membership.workspace, client=client))
+    client = selectors.client_get(scope=membership.scope, client_id=client_id)
+    assessments = list(assessment_list(scope=membership.scope, client=client))
     # The trend: every assessment's overall result, oldest first, from one gathering.
-    overall = overall_scores(assessments)
+    overall = released_overall_scores(assessments=assessments, scope=membership.scope)
     for assessment in assessments:
         assessment.overall = overall[assessment.id]
     oldest_first = assessments[::-1]
@@ -150,7 +148,7 @@ def client_detail_view(request: HttpRequest, membership: Membership, client_id: 
 
 @workspace_view(Role.CONSULTANT)
 def client_edit_view(request: HttpRequest, membership: Membership, client_id: UUID):
-    client = selectors.client_get(workspace=membership.workspace, client_id=client_id)
+    client = selectors.client_get(scope=membership.scope, client_id=client_id)
     # The form edits a copy, so the page keeps showing the saved name if saving fails.
     form = ClientForm(request.POST or None, instance=copy.copy(client))
     if form.is_valid():
@@ -166,7 +164,7 @@ def client_edit_view(request: HttpRequest, membership: Membership, client_id: UU
 
 @workspace_view(Role.CONSULTANT)
 def client_archive_view(request: HttpRequest, membership: Membership, client_id: UUID):
-    client = selectors.client_get(workspace=membership.workspace, client_id=client_id)
+    client = selectors.client_get(scope=membership.scope, client_id=client_id)
     if request.method == "POST":
         archived = not client.archived
         services.client_archive(client=client, archived=archived)
@@ -368,7 +366,7 @@ def _invitation_accept_signed_in(request: HttpRequest, invitation) -> HttpRespon
 
 @workspace_view(Role.OWNER)
 def client_delete_view(request: HttpRequest, membership: Membership, client_id: UUID):
-    client = selectors.client_get(workspace=membership.workspace, client_id=client_id)
+    client = selectors.client_get(scope=membership.scope, client_id=client_id)
     error = None
     if request.method == "POST":
         try:
