@@ -50,12 +50,14 @@ urlpatterns = [
     path("", include("kpis.urls")),
     path("", include("playbooks.urls")),
     path("", include("insights.urls")),
+    path("", include("audit.urls")),
     path("accounts/", include(auth_patterns)),
     path("api/v1/", include("workspaces.api_urls")),
     path("api/v1/", include("assessments.api_urls")),
     path("api/v1/", include("kpis.api_urls")),
     path("api/v1/", include("playbooks.api_urls")),
     path("api/v1/", include("insights.api_urls")),
+    path("api/v1/", include("audit.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     # The split view loads its start-up script from a URL, so no inline script is needed;
     # Swagger UI does set inline styles.
