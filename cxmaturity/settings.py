@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "kpis",
     "playbooks",
     "insights",
+    "auditlog",
+    "audit",
 ]
 
 MIDDLEWARE = [
@@ -69,6 +71,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Names the person and address behind each change the audit trail records.
+    "audit.middleware.AuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -228,6 +232,7 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "invitations-expire": {"task": "workspaces.tasks.invitations_expire", "schedule": 3600.0},
     "respondents-remind": {"task": "assessments.tasks.respondents_remind_due", "schedule": 3600.0},
+    "audit-events-prune": {"task": "audit.tasks.audit_events_prune", "schedule": 86400.0},
     # Documents whose render task was lost (a worker killed mid-render) are sent again.
     "analyses-requeue-stuck": {"task": "insights.tasks.analyses_requeue_stuck", "schedule": 300.0},
     "documents-requeue-stuck": {
@@ -241,6 +246,15 @@ if CELERY_BROKER_URL.startswith("redis"):
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
     }
+
+# --- Audit trail ---------------------------------------------------------------------------
+# Events are kept this many days (at least 400), then a daily task deletes them.
+AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=400)
+if AUDIT_RETENTION_DAYS < 400:
+    raise ImproperlyConfigured("AUDIT_RETENTION_DAYS must be at least 400.")
+# django-auditlog: changes as JSON values (not strings), and no entries for fixture loads.
+AUDITLOG_STORE_JSON_CHANGES = True
+AUDITLOG_DISABLE_ON_RAW_SAVE = True
 
 # seed_demo renders Northwind's playbook at once (the test suite, which seeds often,
 # turns this off and leaves the render to a worker).
