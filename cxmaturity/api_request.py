@@ -1,13 +1,11 @@
-"""How the API reads requests: bounded JSON, and token keys checked before any query.
+"""How the API reads requests: bounded JSON (tokens: workspaces.tokens).
 
 Kept apart from cxmaturity.api because DRF imports these while it loads its own views.
 """
 
-import re
-
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
-from rest_framework import authentication, exceptions, parsers
+from rest_framework import exceptions, parsers
 
 
 class PayloadTooLarge(exceptions.APIException):
@@ -29,12 +27,3 @@ class JSONParser(parsers.JSONParser):
             return super().parse(stream, media_type, parser_context)
         except RecursionError as exc:
             raise exceptions.ParseError(_("The JSON document is nested too deeply.")) from exc
-
-
-class TokenAuthentication(authentication.TokenAuthentication):
-    """Token auth that answers 401 for a malformed key instead of querying with it."""
-
-    def authenticate_credentials(self, key: str):
-        if not re.fullmatch(r"[0-9a-f]{40}", key):
-            raise exceptions.AuthenticationFailed(_("Invalid token."))
-        return super().authenticate_credentials(key)

@@ -47,7 +47,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
@@ -71,6 +74,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session passed two-factor sign-in.
+    "django_otp.middleware.OTPMiddleware",
+    "workspaces.two_factor.TwoFactorRequiredMiddleware",
     # Names the person and address behind each change the audit trail records.
     "audit.middleware.AuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -135,6 +141,9 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Not a check: its hook runs whenever a password is saved (change, reset, admin,
+    # changepassword), and revokes every API token of that user.
+    {"NAME": "workspaces.tokens.RevokeApiTokensOnPasswordChange"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -150,10 +159,12 @@ AXES_RESET_ON_SUCCESS = True
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_VERBOSE = False
 AXES_USERNAME_CALLABLE = "cxmaturity.forms.axes_username"
-# Behind N trusted proxies the client's address is read from X-Forwarded-For.
-AXES_IPWARE_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0) or None
-if AXES_IPWARE_PROXY_COUNT:
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# Two-factor sign-in (django-otp): authenticator apps show this name beside the account.
+OTP_TOTP_ISSUER = "cxmaturity"
+# Behind N trusted proxies the client's address is the one the N-th proxy from the end
+# appended to X-Forwarded-For; entries left of it may be forged (cxmaturity.client_ip).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "cxmaturity.client_ip.client_ip"
 
 # --- Internationalisation ------------------------------------------------------------
 LANGUAGE_CODE = "en"
@@ -261,10 +272,21 @@ AUDITLOG_DISABLE_ON_RAW_SAVE = True
 DEMO_RENDER_PLAYBOOK = env.bool("DEMO_RENDER_PLAYBOOK", default=True)
 
 # --- API ----------------------------------------------------------------------------------
+# Personal API tokens (django-rest-knox, stored as SHA-512 digests): they expire after
+# API_TOKEN_DEFAULT_DAYS unless their maker picks 1..API_TOKEN_MAX_DAYS days.
+KNOX_TOKEN_MODEL = "workspaces.ApiToken"  # noqa: S105 (a model, not a secret)
+REST_KNOX = {
+    "TOKEN_PREFIX": "cxm_",  # recognisable by secret scanners
+    "AUTH_HEADER_PREFIX": "Token",
+    "TOKEN_TTL": None,  # every token is made with its own expiry
+    "AUTO_REFRESH": False,
+}
+API_TOKEN_DEFAULT_DAYS = env.int("API_TOKEN_DEFAULT_DAYS", default=90)
+API_TOKEN_MAX_DAYS = env.int("API_TOKEN_MAX_DAYS", default=365)
 REST_FRAMEWORK = {
     # Token first, so an anonymous call gets 401 with WWW-Authenticate rather than 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "cxmaturity.api_request.TokenAuthentication",
+        "workspaces.tokens.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PARSER_CLASSES": [
@@ -272,7 +294,11 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        # A token limited to one workspace or to reading goes no further.
+        "workspaces.tokens.ApiTokenScope",
+    ],
     "DEFAULT_PAGINATION_CLASS": "cxmaturity.api.PageNumberPagination",
     "PAGE_SIZE": 25,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -337,12 +363,43 @@ SECURE_REDIRECT_EXEMPT = [r"^livez/$", r"^healthz/$"]
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 
+# Respondents' tokens never reach a log: the filter rewrites records on the loggers that
+# write request paths (before any handler, pytest's included) and on every handler.
+_REDACT = ["redact_respondent_tokens"]
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "redact_respondent_tokens": {"()": "cxmaturity.log_filters.RedactRespondentTokens"}
+    },
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": _REDACT},
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": _REDACT,
+        },
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "django.request": {"filters": _REDACT},
+        "django.security.csrf": {"filters": _REDACT},
+        # runserver's request lines, as Django logs them, but redacted.
+        "django.server": {
+            "handlers": ["django.server"],
+            "level": "INFO",
+            "propagate": False,
+            "filters": _REDACT,
+        },
+    },
 }
 
 # Test runs set this so a missing PostgreSQL/Redis/Chromium fails the run instead of skipping.

@@ -2,7 +2,10 @@ from csp.decorators import csp_update
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from workspaces.account_views import SignInView
 
 from . import views
 from .forms import EmailAuthenticationForm, QueuedPasswordResetForm
@@ -10,7 +13,7 @@ from .forms import EmailAuthenticationForm, QueuedPasswordResetForm
 auth_patterns = [
     path(
         "login/",
-        auth_views.LoginView.as_view(
+        SignInView.as_view(
             authentication_form=EmailAuthenticationForm, redirect_authenticated_user=True
         ),
         name="login",
@@ -70,6 +73,12 @@ urlpatterns = [
     ),
     path("healthz/", views.healthz_view, name="healthz"),
     path("livez/", views.livez_view, name="livez"),
+    # The admin signs in through our sign-in, so two-factor sign-in cannot be skipped.
+    path(
+        "admin/login/",
+        RedirectView.as_view(pattern_name="login", query_string=True),
+        name="admin_login",
+    ),
     path("admin/", admin.site.urls),
 ]
 

@@ -1,9 +1,9 @@
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from tests.factories import ClientFactory, InvitationFactory
 from workspaces.models import Client, Invitation, Membership, Role
+from workspaces.tokens import api_token_create
 
 pytestmark = pytest.mark.django_db
 
@@ -18,8 +18,8 @@ def _clients(workspace):
 
 
 def test_token_authenticated_consultant_creates_and_lists_clients(api, consultant, workspace):
-    token = Token.objects.create(user=consultant)
-    api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    _token, key = api_token_create(user=consultant, name="Import", two_factor_verified=False)
+    api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     created = api.post(_clients(workspace), {"name": "Northwind", "size_band": "50-249"})
     assert created.status_code == 201, created.json()
     assert created.json()["name"] == "Northwind"

@@ -8,7 +8,6 @@ import schemathesis
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
-from rest_framework.authtoken.models import Token
 from schemathesis.checks import (
     content_type_conformance,
     not_a_server_error,
@@ -24,6 +23,7 @@ from playbooks.services import campaign_save, document_request
 from tests.assessments.factories import open_assessment, small_version
 from tests.factories import ClientFactory, InvitationFactory, MembershipFactory
 from workspaces.models import Role
+from workspaces.tokens import api_token_create
 
 schema = schemathesis.openapi.from_wsgi("/api/schema/", application)
 schema.config.generation.update(max_examples=25)
@@ -133,7 +133,7 @@ def token(db):
     REAL_IDS["document"] = str(
         document_request(client=client, kind="campaign_plan", campaign=campaign).id
     )
-    yield Token.objects.create(user=owner.user).key
+    yield api_token_create(user=owner.user, name="Fuzz", two_factor_verified=False)[1]
     REAL_IDS.clear()
     request_started.connect(close_old_connections)
     request_finished.connect(close_old_connections)

@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from . import selectors, services
 from .models import Client, Invitation, Membership, Role, SizeBand, Workspace
 from .permissions import workspace_access
+from .tokens import token_workspaces
 
 # --- Serializers -----------------------------------------------------------------------
 
@@ -95,7 +96,8 @@ class WorkspaceViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     lookup_value_regex = "[0-9a-fA-F-]{36}"
 
     def get_queryset(self):
-        return Workspace.objects.filter(memberships__user=self.request.user).order_by("name")
+        workspaces = Workspace.objects.filter(memberships__user=self.request.user)
+        return token_workspaces(self.request, workspaces).order_by("name")
 
     def get_serializer_context(self) -> dict:
         context = super().get_serializer_context()

@@ -2,9 +2,11 @@ from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from .api import ClientViewSet, InvitationViewSet, MemberViewSet, WorkspaceViewSet
+from .api_tokens import ApiTokenViewSet
 
 router = SimpleRouter()
 router.register("workspaces", WorkspaceViewSet, basename="workspace")
+router.register("tokens", ApiTokenViewSet, basename="api-token")
 
 _COLLECTION = {"get": "list", "post": "create"}
 _ITEM = {"get": "retrieve", "patch": "partial_update", "delete": "destroy"}

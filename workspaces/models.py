@@ -10,6 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from knox.models import AbstractAuthToken
+from knox.settings import CONSTANTS as KNOX_CONSTANTS
 
 if TYPE_CHECKING:
     from .scope import ClientScope
@@ -288,3 +290,31 @@ class Invitation(models.Model):
         return self.status == self.Status.EXPIRED or (
             self.status == self.Status.PENDING and self.expires_at <= timezone.now()
         )
+
+
+class ApiToken(AbstractAuthToken):
+    """A personal API token (django-rest-knox): only a SHA-512 digest of it is stored.
+    Named, expiring, and optionally limited to one workspace and to reading."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    # Knox makes the digest the primary key; ids in URLs are UUIDs here.
+    digest = models.CharField(max_length=KNOX_CONSTANTS.DIGEST_LENGTH, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    workspace = models.ForeignKey(
+        Workspace,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="api_tokens",
+        verbose_name=_("only this workspace"),
+    )
+    read_only = models.BooleanField(_("read-only"), default=False)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.user})"

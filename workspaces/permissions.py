@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
 from .models import Membership, Role
+from .two_factor import two_factor_check
 
 
 def workspace_access(
@@ -29,6 +30,7 @@ def workspace_access(
         )
     except (Membership.DoesNotExist, ValueError, ValidationError) as exc:
         raise Http404(_("No such workspace.")) from exc
+    two_factor_check(user=user, membership=membership)  # when the workspace requires it
     if not membership.has_role(min_role):
         raise PermissionDenied(
             _("Your role (%(role)s) may not do this.") % {"role": membership.get_role_display()}

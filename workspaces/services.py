@@ -353,19 +353,3 @@ def client_delete(*, client: Client) -> None:
             code="not_archived",
         )
     client.delete()
-
-
-@transaction.atomic
-def api_token_regenerate(*, user: User) -> str:
-    """A fresh API token for the user; any previous one stops working."""
-    from rest_framework.authtoken.models import Token
-
-    Token.objects.filter(user=user).delete()
-    return Token.objects.create(user=user).key
-
-
-@transaction.atomic
-def api_token_revoke(*, user: User) -> None:
-    from rest_framework.authtoken.models import Token
-
-    Token.objects.filter(user=user).delete()

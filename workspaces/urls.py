@@ -1,10 +1,23 @@
 from django.urls import path
 
-from . import views
+from . import account_views, views
 
 urlpatterns = [
     path("", views.home_view, name="home"),
-    path("account/", views.account_view, name="account"),
+    path("account/", account_views.account_view, name="account"),
+    path("account/tokens/revoke/", account_views.api_token_revoke_view, name="api_token_revoke"),
+    path("account/two-factor/", account_views.two_factor_setup_view, name="two_factor_setup"),
+    path(
+        "account/two-factor/recovery-codes/",
+        account_views.recovery_codes_view,
+        name="two_factor_recovery_codes",
+    ),
+    path(
+        "account/two-factor/off/", account_views.two_factor_disable_view, name="two_factor_disable"
+    ),
+    path(
+        "account/two-factor/code/", account_views.two_factor_verify_view, name="two_factor_verify"
+    ),
     path("w/new/", views.workspace_create_view, name="workspace_create"),
     path("w/<uuid:workspace_id>/", views.workspace_dashboard_view, name="workspace_dashboard"),
     path("w/<uuid:workspace_id>/clients/", views.client_list_view, name="client_list"),

@@ -272,6 +272,10 @@ def invitation_resend_view(request: HttpRequest, membership: Membership, invitat
 @workspace_view(Role.OWNER)
 def workspace_settings_view(request: HttpRequest, membership: Membership) -> HttpResponse:
     workspace = membership.workspace
+    if request.POST.get("form") == "two_factor":
+        from .account_views import workspace_two_factor_post
+
+        return workspace_two_factor_post(request, workspace)
     form = BrandingForm(request.POST or None, request.FILES or None, instance=workspace)
     if form.is_valid():
         try:
@@ -377,21 +381,3 @@ def client_delete_view(request: HttpRequest, membership: Membership, client_id: 
             messages.success(request, _("“%(name)s” deleted.") % {"name": client.name})
             return redirect("client_list", membership.workspace_id)
     return render(request, "workspaces/client_delete.html", {"client": client, "error": error})
-
-
-@login_required
-def account_view(request: HttpRequest) -> HttpResponse:
-    """The signed-in person's account: API token (shown once when made) and password."""
-    from rest_framework.authtoken.models import Token
-
-    new_token = None
-    if request.method == "POST":
-        if request.POST.get("action") == "revoke":
-            services.api_token_revoke(user=request.user)
-            messages.success(request, _("API token revoked."))
-            return redirect("account")
-        new_token = services.api_token_regenerate(user=request.user)
-    has_token = new_token is not None or Token.objects.filter(user=request.user).exists()
-    return render(
-        request, "workspaces/account.html", {"new_token": new_token, "has_token": has_token}
-    )

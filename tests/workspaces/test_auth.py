@@ -79,11 +79,13 @@ def test_pages_send_a_content_security_policy_without_inline_script(client):
 
 def test_account_page_makes_an_api_token_that_works_and_can_be_revoked(client, owner, workspace):
     client.force_login(owner)
-    response = client.post(reverse("account"), {"action": "create"})
-    token = response.context["new_token"]
+    response = client.post(reverse("account"), {"name": "Nightly import", "days": 30})
+    token = response.context["new_key"]
     assert token in response.text
     api = APIClient()
     api.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     assert api.get(f"/api/v1/workspaces/{workspace.id}/clients/").status_code == 200
-    client.post(reverse("account"), {"action": "revoke"})
+    assert token not in client.get(reverse("account")).text  # shown once
+    token_id = response.context["api_tokens"][0].id
+    client.post(reverse("api_token_revoke"), {"token": str(token_id)})
     assert api.get(f"/api/v1/workspaces/{workspace.id}/clients/").status_code == 401
