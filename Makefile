@@ -29,6 +29,7 @@ setup-dev: $(VENV)/.dev
 
 migrate: setup
 	$(LOCAL_ENV) $(BIN)/python manage.py migrate --no-input -v 0
+	$(LOCAL_ENV) $(BIN)/python manage.py createcachetable
 	$(LOCAL_ENV) $(BIN)/python manage.py seed_demo
 
 run: migrate

@@ -64,7 +64,8 @@ def _prepare(respondents: int) -> list[dict]:
     call_command("migrate", verbosity=0)
     from workspaces.models import User
 
-    owner = User.objects.create_user("bench@example.com", "bench-password-123")
+    # Site staff: only staff and existing owners create workspaces.
+    owner = User.objects.create_user("bench@example.com", "bench-password-123", is_staff=True)
     workspace = workspace_create(name="Benchmark", owner=owner)
     client = client_create(workspace=workspace, name="Autosave Ltd")
     version = default_questionnaire()

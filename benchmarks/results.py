@@ -103,7 +103,8 @@ def main() -> None:
     from workspaces.models import User
     from workspaces.services import workspace_create
 
-    owner = User.objects.create_user("bench@example.com", "bench-password-123")
+    # Site staff: only staff and existing owners create workspaces.
+    owner = User.objects.create_user("bench@example.com", "bench-password-123", is_staff=True)
     workspace = workspace_create(name="Benchmark", owner=owner)
     version = default_questionnaire()
     client = Client(HTTP_HOST="localhost")

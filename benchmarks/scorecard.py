@@ -62,7 +62,8 @@ def main() -> None:
     from workspaces.models import User
     from workspaces.services import client_create, workspace_create
 
-    owner = User.objects.create_user("bench@example.com", "bench-password-123")
+    # Site staff: only staff and existing owners create workspaces.
+    owner = User.objects.create_user("bench@example.com", "bench-password-123", is_staff=True)
     workspace = workspace_create(name="Benchmark", owner=owner)
     browser = Client(HTTP_HOST="localhost")
     browser.force_login(owner)

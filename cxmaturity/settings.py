@@ -159,6 +159,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_VERBOSE = False
 AXES_USERNAME_CALLABLE = "cxmaturity.forms.axes_username"
+# Site staff and owners create workspaces; true lets any signed-in person who is not only a
+# client member do it too.
+WORKSPACE_CREATION_OPEN = env.bool("WORKSPACE_CREATION_OPEN", default=False)
 # Two-factor sign-in (django-otp): authenticator apps show this name beside the account.
 OTP_TOTP_ISSUER = "cxmaturity"
 # Behind N trusted proxies the client's address is the one the N-th proxy from the end
@@ -266,6 +269,22 @@ if AUDIT_RETENTION_DAYS < 400:
 # django-auditlog: changes as JSON values (not strings), and no entries for fixture loads.
 AUDITLOG_STORE_JSON_CHANGES = True
 AUDITLOG_DISABLE_ON_RAW_SAVE = True
+
+# --- Cache: shared by every web process (rate limits) --------------------------------------
+# The database cache by default (`manage.py createcachetable` after `migrate`; the test
+# database gets it on its own), or CACHE_URL, e.g. redis://host:6379/1.
+CACHE_URL = env("CACHE_URL", default="")
+CACHES = {
+    "default": (
+        env.cache("CACHE_URL")
+        if CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "cache"}
+    )
+}
+# Password-reset requests per hour: per client address (then 429), and per email address
+# (then nothing is sent, and the page says the same as ever).
+PASSWORD_RESET_PER_ADDRESS = env.int("PASSWORD_RESET_PER_ADDRESS", default=5)
+PASSWORD_RESET_PER_ACCOUNT = env.int("PASSWORD_RESET_PER_ACCOUNT", default=3)
 
 # seed_demo renders Northwind's playbook at once (the test suite, which seeds often,
 # turns this off and leaves the render to a worker).

@@ -5,7 +5,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from workspaces.account_views import SignInView
+from workspaces.account_views import RateLimitedPasswordResetView, SignInView
 
 from . import views
 from .forms import EmailAuthenticationForm, QueuedPasswordResetForm
@@ -21,7 +21,7 @@ auth_patterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "password-reset/",
-        auth_views.PasswordResetView.as_view(form_class=QueuedPasswordResetForm),
+        RateLimitedPasswordResetView.as_view(form_class=QueuedPasswordResetForm),
         name="password_reset",
     ),
     path(

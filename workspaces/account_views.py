@@ -5,6 +5,7 @@ from base64 import b32encode
 
 from axes.handlers.proxy import AxesProxyHandler
 from axes.helpers import get_lockout_response
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -14,6 +15,9 @@ from django.shortcuts import redirect, render, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
+from cxmaturity.client_ip import client_ip
+from cxmaturity.rate_limits import rate_limit_exceeded
 
 from . import selectors, tokens, two_factor
 from .account_forms import ApiTokenForm, CodeForm
@@ -221,3 +225,29 @@ def workspace_two_factor_post(request: HttpRequest, workspace) -> HttpResponse:
             else _("Two-factor sign-in is no longer required."),
         )
     return redirect("workspace_settings", workspace.id)
+
+
+class RateLimitedPasswordResetView(auth_views.PasswordResetView):
+    """Password reset, limited per client address (429 with a message) and per email
+    address (the usual "sent" page, but nothing is sent), so that it neither floods a
+    mailbox nor tells whether an account exists."""
+
+    def form_valid(self, form) -> HttpResponse:
+        per_address = rate_limit_exceeded(
+            scope="password-reset-address",
+            key=client_ip(self.request),
+            limit=settings.PASSWORD_RESET_PER_ADDRESS,
+            window=3600,
+        )
+        if per_address:
+            context = self.get_context_data(form=form, rate_limited=True)
+            return self.render_to_response(context, status=429)
+        per_account = rate_limit_exceeded(
+            scope="password-reset-email",
+            key=form.cleaned_data["email"].strip().lower(),
+            limit=settings.PASSWORD_RESET_PER_ACCOUNT,
+            window=3600,
+        )
+        if per_account:
+            return redirect(self.get_success_url())
+        return super().form_valid(form)

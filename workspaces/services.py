@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core import signing
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
@@ -34,8 +34,21 @@ def _name_clean(value: str, *, field: str = "name", max_length: int = 120) -> st
     return name
 
 
+def workspace_creation_allowed(*, user: User) -> bool:
+    """Site staff and owners of a workspace create workspaces; WORKSPACE_CREATION_OPEN lets
+    anyone who is not only a client member do it too."""
+    if user.is_staff or Membership.objects.filter(user=user, role=Role.OWNER).exists():
+        return True
+    is_client_member = Membership.objects.filter(user=user, role=Role.CLIENT).exists()
+    return settings.WORKSPACE_CREATION_OPEN and not is_client_member
+
+
 @transaction.atomic
 def workspace_create(*, name: str, owner: User) -> Workspace:
+    if not workspace_creation_allowed(user=owner):
+        raise PermissionDenied(
+            _("Only site staff and owners of a workspace may create workspaces.")
+        )
     workspace = Workspace.objects.create(name=_name_clean(name))
     Membership.objects.create(workspace=workspace, user=owner, role=Role.OWNER)
     return workspace

@@ -4,7 +4,7 @@ from uuid import UUID
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -45,11 +45,22 @@ def home_view(request: HttpRequest) -> HttpResponse:
     memberships = list(selectors.membership_list_for_user(user=request.user))
     if len(memberships) == 1:
         return redirect(memberships[0].workspace)
-    return render(request, "workspaces/home.html", {"memberships": memberships})
+    return render(
+        request,
+        "workspaces/home.html",
+        {
+            "memberships": memberships,
+            "can_create_workspace": services.workspace_creation_allowed(user=request.user),
+        },
+    )
 
 
 @login_required
 def workspace_create_view(request: HttpRequest) -> HttpResponse:
+    if not services.workspace_creation_allowed(user=request.user):
+        raise PermissionDenied(
+            _("Only site staff and owners of a workspace may create workspaces. Ask one of them.")
+        )
     form = WorkspaceForm(request.POST or None)
     if form.is_valid():
         try:
