@@ -216,6 +216,7 @@ class RespondentQuestionnaireOut(serializers.Serializer):
 
 class QuestionnaireViewSet(WorkspaceScopedViewSet):
     serializer_class = QuestionnaireVersionOut
+    read_role = Role.CONSULTANT
 
     def get_queryset(self):
         return selectors.questionnaire_versions_visible(workspace=self.workspace)
@@ -307,6 +308,7 @@ def _assessment_fields(view: WorkspaceScopedViewSet, data: dict) -> dict:
 
 class AssessmentViewSet(WorkspaceScopedViewSet):
     serializer_class = AssessmentOut
+    pk_kwarg = "assessment_id"
 
     def get_queryset(self):
         return selectors.assessment_list(scope=self.scope)
@@ -395,6 +397,7 @@ class AssessmentViewSet(WorkspaceScopedViewSet):
 
 class RespondentViewSet(WorkspaceScopedViewSet):
     serializer_class = RespondentOut
+    pk_kwarg = "respondent_id"
 
     def initial(self, request: Request, *args, **kwargs) -> None:
         super().initial(request, *args, **kwargs)
@@ -475,7 +478,12 @@ class RespondentViewSet(WorkspaceScopedViewSet):
     @extend_schema(summary=_("The personal link, to copy (consultants)"), responses=LinkOut)
     @action(detail=True, methods=["get"])
     def link(self, request: Request, workspace_id: str, assessment_id: str, pk: str):
-        workspace_access(user=request.user, workspace_id=workspace_id, min_role=Role.CONSULTANT)
+        workspace_access(
+            user=request.user,
+            workspace_id=workspace_id,
+            min_role=Role.CONSULTANT,
+            url_kwargs={"assessment_id": assessment_id},
+        )
         respondent = self._get(pk)
         link = "" if respondent.revoked_at else respondent_services.respondent_link(respondent)
         return Response({"link": link})
@@ -644,6 +652,7 @@ class ActionIn(serializers.Serializer):
 
 class ActionViewSet(WorkspaceScopedViewSet):
     serializer_class = ActionOut
+    pk_kwarg = "action_id"
     contributor_actions = frozenset({"partial_update"})
 
     def initial(self, request: Request, *args, **kwargs) -> None:
@@ -725,7 +734,10 @@ class RunAgainView(APIView):
     )
     def post(self, request: Request, workspace_id: str, pk: str) -> Response:
         membership = workspace_access(
-            user=request.user, workspace_id=workspace_id, min_role=Role.CONSULTANT
+            user=request.user,
+            workspace_id=workspace_id,
+            min_role=Role.CONSULTANT,
+            url_kwargs={"assessment_id": pk},
         )
         previous = selectors.assessment_get(scope=membership.scope, assessment_id=pk)
         assessment = services.assessment_run_again(previous=previous, created_by=request.user)

@@ -156,6 +156,14 @@ class QuestionnaireUploadForm(forms.Form):
     )
 
 
+def _progress_or_current(form: forms.ModelForm) -> int:
+    # Left empty (or absent from an older form), the progress stays what it was.
+    value = form.cleaned_data.get("progress")
+    if value is None:
+        return form.instance.progress if form.instance.pk else 0
+    return value
+
+
 class ActionForm(forms.ModelForm):
     class Meta:
         model = Action
@@ -182,11 +190,15 @@ class ActionForm(forms.ModelForm):
 
     def __init__(self, *args, dimensions=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["progress"].required = False
         self.fields["dimension_key"] = forms.ChoiceField(
             label=_("Dimension"),
             required=False,
             choices=[("", _("(none)"))] + [(d.key, d.title) for d in dimensions],
         )
+
+    def clean_progress(self) -> int:
+        return _progress_or_current(self)
 
 
 class ActionProgressForm(forms.ModelForm):
@@ -196,3 +208,10 @@ class ActionProgressForm(forms.ModelForm):
         model = Action
         fields = ["status", "progress", "notes"]
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["progress"].required = False
+
+    def clean_progress(self) -> int:
+        return _progress_or_current(self)

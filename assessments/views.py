@@ -29,7 +29,7 @@ from .models import Assessment
 # --- Questionnaires -----------------------------------------------------------------------
 
 
-@workspace_view(write_role=Role.CONSULTANT)
+@workspace_view(Role.CONSULTANT)
 def questionnaire_list_view(request: HttpRequest, membership: Membership) -> HttpResponse:
     form = QuestionnaireUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -61,7 +61,7 @@ def questionnaire_list_view(request: HttpRequest, membership: Membership) -> Htt
     )
 
 
-@workspace_view()
+@workspace_view(Role.CONSULTANT)
 def questionnaire_detail_view(request: HttpRequest, membership: Membership, version_id: UUID):
     version = selectors.questionnaire_version_get(
         workspace=membership.workspace, version_id=version_id
@@ -74,7 +74,7 @@ def questionnaire_detail_view(request: HttpRequest, membership: Membership, vers
     )
 
 
-@workspace_view()
+@workspace_view(Role.CONSULTANT)
 def questionnaire_download_view(request: HttpRequest, membership: Membership, version_id: UUID):
     version = selectors.questionnaire_version_get(
         workspace=membership.workspace, version_id=version_id

@@ -338,6 +338,8 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
         "MemberRoleEnum": "workspaces.models.Role",
+        "ClientRoleEnum": "workspaces.models.ClientRole",
+        "WorkspaceRoleEnum": "workspaces.models.WORKSPACE_ROLES",
         "RespondentRoleEnum": "assessments.models.RespondentRole",
         "AssessmentStatusEnum": "assessments.models.Assessment.Status",
         "InvitationStatusEnum": "workspaces.models.Invitation.Status",

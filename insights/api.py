@@ -79,6 +79,7 @@ class ListeningIn(serializers.Serializer):
 
 class SegmentAnalysisViewSet(WorkspaceScopedViewSet):
     serializer_class = AnalysisOut
+    pk_kwarg = "analysis_id"
 
     def get_queryset(self):
         client = client_filter(self, self.request)

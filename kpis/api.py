@@ -144,6 +144,7 @@ class MeasurementsIn(serializers.Serializer):
 
 class PlanViewSet(WorkspaceScopedViewSet):
     serializer_class = PlanOut
+    pk_kwarg = "plan_id"
 
     def get_queryset(self):
         return selectors.plan_list(scope=self.scope).order_by("-created_at", "id")
@@ -351,6 +352,7 @@ class PlanItemDetailViewSet(WorkspaceScopedViewSet):
 
 class KPIDetailViewSet(WorkspaceScopedViewSet):
     serializer_class = KPIOut
+    pk_kwarg = "kpi_id"
 
     def initial(self, request: Request, *args, **kwargs) -> None:
         super().initial(request, *args, **kwargs)

@@ -224,6 +224,7 @@ def _campaign_out(campaign: CampaignPlan) -> dict:
 
 class CampaignViewSet(WorkspaceScopedViewSet):
     serializer_class = CampaignOut
+    pk_kwarg = "campaign_id"
 
     def get_queryset(self) -> QuerySet[CampaignPlan]:
         return selectors.campaign_list(scope=self.scope)
@@ -300,6 +301,7 @@ class CampaignViewSet(WorkspaceScopedViewSet):
 
 class DocumentViewSet(WorkspaceScopedViewSet):
     serializer_class = DocumentOut
+    pk_kwarg = "document_id"
 
     def get_queryset(self) -> QuerySet[Document]:
         return selectors.document_list(scope=self.scope)

@@ -114,8 +114,8 @@ def test_members_api_lists_changes_roles_and_removes(api, owner, consultant, wor
     listing = api.get(base).json()
     assert {m["user"]["email"] for m in listing["results"]} == {owner.email, consultant.email}
     membership = consultant.memberships.get()
-    changed = api.patch(f"{base}{membership.id}/", {"role": "viewer"}, format="json")
-    assert changed.json()["role"] == "viewer"
+    changed = api.patch(f"{base}{membership.id}/", {"role": "owner"}, format="json")
+    assert changed.json()["role"] == "owner"
     bad = api.patch(f"{base}{membership.id}/", {"role": "boss"}, format="json")
     assert bad.status_code == 400
     assert "role" in bad.json()
@@ -134,10 +134,10 @@ def test_last_owner_cannot_be_removed_through_the_api(api, owner, workspace):
 def test_invitations_api_invites_and_withdraws(api, owner, workspace):
     api.force_authenticate(owner)
     base = f"/api/v1/workspaces/{workspace.id}/invitations/"
-    bad = api.post(base, {"email": "not-an-email", "role": "viewer"}, format="json")
+    bad = api.post(base, {"email": "not-an-email", "role": "consultant"}, format="json")
     assert bad.status_code == 400
     assert "email" in bad.json()
-    created = api.post(base, {"email": "x@example.com", "role": "viewer"}, format="json")
+    created = api.post(base, {"email": "x@example.com", "role": "consultant"}, format="json")
     assert created.status_code == 201
     assert api.delete(f"{base}{created.json()['id']}/").status_code == 204
     assert Invitation.objects.get().status == Invitation.Status.REVOKED

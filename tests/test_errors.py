@@ -22,4 +22,4 @@ def test_viewer_forbidden_page_names_the_role(client, viewer, workspace):
     client.force_login(viewer)
     response = client.get(f"/w/{workspace.id}/settings/")
     assert response.status_code == 403
-    assert "Your role (Viewer) may not do this." in response.text
+    assert "Your role (Client member) may not do this." in response.text

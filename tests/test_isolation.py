@@ -1,13 +1,19 @@
-"""Tenant walls, generated from the URL conf.
+"""Tenant and client walls, generated from the URL conf.
 
 Every route that takes an object id must have a case in ROUTE_CASES: a new route without
 one makes `test_every_route_with_an_id_has_a_case` fail, so later issues stay covered.
+The same cases prove the client wall: every route whose id names a client's object
+answers 404 to a member of another client (and to a consultant limited to another
+client), and every list (LIST_CASES, also checked for completeness) shows only the
+clients a member was granted.
 """
 
 import re
 from datetime import date
 
 import pytest
+from django.db import transaction
+from django.test import TestCase
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from rest_framework.test import APIClient
 
@@ -16,8 +22,15 @@ from insights.services import analysis_request, analysis_run
 from kpis.services import item_create, kpi_create, period_save, plan_create
 from playbooks.services import campaign_save, document_request
 from tests.assessments.factories import open_assessment, small_version
-from tests.factories import ClientFactory, InvitationFactory, MembershipFactory, WorkspaceFactory
-from workspaces.models import Role
+from tests.factories import (
+    ClientFactory,
+    InvitationFactory,
+    MembershipFactory,
+    WorkspaceFactory,
+    grant_client,
+)
+from workspaces.models import Client, ClientRole, Role, User
+from workspaces.tokens import api_token_create
 
 pytestmark = pytest.mark.django_db
 
@@ -33,10 +46,26 @@ CLIENT = {"workspace_id": "workspace", "client_id": "client"}
 CAMPAIGN = {"workspace_id": "workspace", "campaign_id": "campaign"}
 DOCUMENT = {"workspace_id": "workspace", "document_id": "document"}
 API_RESPONDENT = {**ASSESSMENT, "pk": "respondent"}
+TEAM = {**CLIENT, "access_id": "access"}
+TEAM_INVITATION = {**CLIENT, "invitation_id": "client_invitation"}
 
 # url name → (which object each URL argument names, the methods that write)
 ROUTE_CASES = {
     "workspace_dashboard": ({"workspace_id": "workspace"}, []),
+    "audit_event_list": ({"workspace_id": "workspace"}, []),
+    "audit_export": ({"workspace_id": "workspace"}, []),
+    "api-audit-list": ({"workspace_id": "workspace"}, []),
+    # A user's own token: anyone else's answers 404 (test_someone_elses_token_is_404).
+    "api-token-detail": ({"pk": "token"}, []),
+    "client_team": (CLIENT, ["post"]),
+    "client_access_edit": (TEAM, ["post"]),
+    "client_access_remove": (TEAM, ["post"]),
+    "client_invitation_revoke": (TEAM_INVITATION, ["post"]),
+    "client_invitation_resend": (TEAM_INVITATION, ["post"]),
+    "api-client-team-list": (CLIENT, []),
+    "api-client-team-detail": ({**CLIENT, "pk": "access"}, ["patch", "delete"]),
+    "api-client-invitation-list": (CLIENT, ["post"]),
+    "api-client-invitation-detail": ({**CLIENT, "pk": "client_invitation"}, ["delete"]),
     "client_list": ({"workspace_id": "workspace"}, []),
     "client_create": ({"workspace_id": "workspace"}, ["post"]),
     "client_detail": ({"workspace_id": "workspace", "client_id": "client"}, []),
@@ -194,6 +223,48 @@ POST_ONLY = {
     "campaign_document",
     "api-campaign-draft",
     "listening_tactic",
+    "client_invitation_resend",
+}
+
+# Objects that belong to a client: a route naming one is behind the client wall.
+CLIENT_OWNED = {
+    "client",
+    "assessment",
+    "respondent",
+    "action",
+    "plan",
+    "theme",
+    "objective",
+    "marketing",
+    "goal",
+    "kpi",
+    "period",
+    "campaign",
+    "document",
+    "analysis",
+    "access",
+    "client_invitation",
+}
+
+# Lists of client-owned rows: url name → (URL arguments, whether it is JSON). A client
+# member of the other client must find none of the first client's rows in them.
+LIST_CASES = {
+    "workspace_dashboard": ({"workspace_id": "workspace"}, False),
+    "client_list": ({"workspace_id": "workspace"}, False),
+    "api-client-list": ({"workspace_id": "workspace"}, True),
+    "api-assessment-list": ({"workspace_id": "workspace"}, True),
+    "api-plan-list": ({"workspace_id": "workspace"}, True),
+    "api-campaign-list": ({"workspace_id": "workspace"}, True),
+    "api-document-list": ({"workspace_id": "workspace"}, True),
+    "api-segment-analysis-list": ({"workspace_id": "workspace"}, True),
+}
+# Workspace-level lists that are not of client-owned rows (or not for client members).
+NOT_CLIENT_LISTS = {
+    "api-member-list",
+    "api-invitation-list",
+    "api-questionnaire-list",
+    "api-token-list",
+    "api-audit-list",
 }
 
 
@@ -218,20 +289,62 @@ def test_every_route_with_an_id_has_a_case():
     assert not missing, f"Add tenant-isolation cases for: {sorted(missing)}"
 
 
-@pytest.fixture
-def world():
-    """Workspace A with one of everything, and a viewer of A; an outsider owning B."""
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """Built once for the module and deleted after it: every case only asks, and each
+    test's own writes roll back, so the hundreds of cases share one world."""
+    with django_db_blocker.unblock():
+        # Committed for the module, with no email or render task sent for a worker.
+        with transaction.atomic(), TestCase.captureOnCommitCallbacks(execute=False):
+            built = _world()
+        yield built
+        workspaces = [built["objects"]["workspace"], built["own"]["workspace"]]
+        users = User.objects.filter(memberships__workspace__in=workspaces).distinct()
+        user_ids = list(users.values_list("id", flat=True))
+        # Clients first: their assessments hold the questionnaires the workspaces own.
+        Client.objects.filter(workspace__in=workspaces).delete()
+        for workspace in workspaces:
+            workspace.delete()
+        User.objects.filter(id__in=user_ids).delete()
+
+
+def _world():
+    """Workspace A with one of everything for client X and again for client Y; a client
+    viewer of X; members of Y only (client viewer, client contributor, a consultant
+    limited to Y); an outsider owning workspace B."""
     workspace = WorkspaceFactory()
     owner = MembershipFactory(workspace=workspace, role=Role.OWNER)
-    viewer = MembershipFactory(workspace=workspace, role=Role.VIEWER)
     other = MembershipFactory(role=Role.OWNER)
     objects = _one_of_everything(workspace, owner)
+    neighbours = _one_of_everything(workspace, owner)
+    viewer = MembershipFactory(workspace=workspace, role=Role.CLIENT)
+    grant_client(viewer, objects["client"])
+    neighbour_viewer = MembershipFactory(workspace=workspace, role=Role.CLIENT)
+    grant_client(neighbour_viewer, neighbours["client"])
+    neighbour_contributor = MembershipFactory(workspace=workspace, role=Role.CLIENT)
+    grant_client(neighbour_contributor, neighbours["client"], role=ClientRole.CONTRIBUTOR)
+    limited = MembershipFactory(
+        workspace=workspace, role=Role.CONSULTANT, assigned_clients_only=True
+    )
+    grant_client(limited, neighbours["client"])
     own = _one_of_everything(other.workspace, other)
-    return {"objects": objects, "own": own, "viewer": viewer.user, "outsider": other.user}
+    return {
+        "objects": objects,
+        "neighbours": neighbours,
+        "own": own,
+        "viewer": viewer.user,
+        "outsider": other.user,
+        "other_clients": {
+            "client viewer": neighbour_viewer.user,
+            "client contributor": neighbour_contributor.user,
+            "limited consultant": limited.user,
+        },
+    }
 
 
 def _one_of_everything(workspace, membership):
     client = ClientFactory(workspace=workspace)
+    team_member = MembershipFactory(workspace=workspace, role=Role.CLIENT)
     version = small_version(workspace=workspace)
     assessment = open_assessment(client=client, version=version, respondents=1)
     return {
@@ -269,6 +382,14 @@ def _one_of_everything(workspace, membership):
         "campaign": (campaign := campaign_save(client=client, fields=CAMPAIGN_FIELDS)),
         "document": _rendered(client, campaign),
         "analysis": _analysed(client),
+        "access": grant_client(team_member, client),
+        "token": api_token_create(user=membership.user, name="T", two_factor_verified=True)[0],
+        "client_invitation": InvitationFactory(
+            workspace=workspace,
+            client=client,
+            role=Role.CLIENT,
+            client_role=ClientRole.VIEWER,
+        ),
     }
 
 
@@ -290,7 +411,9 @@ def _rendered(client, campaign):
     """A finished campaign plan PDF (its bytes need not be a real render here)."""
     from django.core.files.base import ContentFile
 
-    document = document_request(client=client, kind="campaign_plan", campaign=campaign)
+    document = document_request(
+        client=client, kind="campaign_plan", campaign=campaign, enqueue=False
+    )
     document.file.save("x.pdf", ContentFile(b"%PDF-1.7 isolation"), save=False)
     document.status = "done"
     document.save()
@@ -363,3 +486,67 @@ def test_malformed_ids_in_page_urls_are_404(client, owner, workspace):
         f"/w/{workspace.id}/clients/{workspace.id}x/edit/",
     ]:
         assert client.get(url).status_code == 404, url
+
+
+def _client_owned(name):
+    return any(kind in CLIENT_OWNED for kind in ROUTE_CASES[name][0].values())
+
+
+@pytest.mark.parametrize("name", sorted(n for n in ROUTE_CASES if _client_owned(n)))
+@pytest.mark.parametrize("who", ["client viewer", "client contributor", "limited consultant"])
+def test_member_of_another_client_gets_404_everywhere(name, who, world):
+    """Client X's objects, asked for by people who reach only client Y of the same
+    workspace: not found, whatever the method."""
+    arguments, _writes = ROUTE_CASES[name]
+    client = _client_for(name, world["other_clients"][who])
+    url = _url(name, arguments, world["objects"])
+    for method in _methods(name):
+        assert _call(client, method, url).status_code == 404, (who, method, url)
+
+
+def _list_routes():
+    for name, route in _all_routes():
+        if name and name.endswith("-list") and route.count("<") == 1 and "workspace_id" in route:
+            yield name
+
+
+def _all_routes(patterns=None, prefix=""):
+    for entry in patterns if patterns is not None else get_resolver().url_patterns:
+        route = prefix + str(entry.pattern)
+        if isinstance(entry, URLResolver):
+            yield from _all_routes(entry.url_patterns, route)
+        elif isinstance(entry, URLPattern):
+            yield entry.name, route
+
+
+def test_every_workspace_list_has_a_client_scope_case():
+    missing = set(_list_routes()) - set(LIST_CASES) - NOT_CLIENT_LISTS
+    assert not missing, f"Add client-scope list cases for: {sorted(missing)}"
+
+
+@pytest.mark.parametrize("name", sorted(LIST_CASES))
+@pytest.mark.parametrize("who", ["client viewer", "limited consultant"])
+def test_lists_show_only_the_clients_a_member_reaches(name, who, world):
+    arguments, is_api = LIST_CASES[name]
+    user = world["other_clients"][who]
+    client = _client_for(name if is_api else "page", user)
+    response = client.get(_url(name, arguments, world["objects"]))
+    assert response.status_code == 200
+    body = response.content.decode()
+    hidden, shown = world["objects"], world["neighbours"]
+    assert str(hidden["client"].id) not in body
+    assert hidden["client"].name not in body
+    for kind in ("assessment", "plan", "campaign", "document", "analysis"):
+        assert str(hidden[kind].id) not in body, kind
+    # …and the list is not simply empty: the member's own client is there.
+    assert str(shown["client"].id) in body or shown["client"].name in body
+
+
+def test_someone_elses_token_is_404_to_read_and_to_revoke(world):
+    token = world["objects"]["token"]
+    api = APIClient()
+    api.force_login(world["viewer"])
+    url = reverse("api-token-detail", kwargs={"pk": token.id})
+    assert api.get(url).status_code == 404
+    assert api.delete(url).status_code == 404
+    token.refresh_from_db()  # still there

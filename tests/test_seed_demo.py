@@ -1,12 +1,12 @@
 import pytest
 from django.core.management import call_command
 
-from workspaces.models import Client, Membership, Role, User, Workspace
+from workspaces.models import Client, ClientAccess, Membership, Role, User, Workspace
 
 pytestmark = pytest.mark.django_db
 
 
-def test_seed_demo_is_idempotent_and_prints_the_three_logins(capsys):
+def test_seed_demo_is_idempotent_and_prints_the_four_logins(capsys):
     call_command("seed_demo")
     call_command("seed_demo")
     out = capsys.readouterr().out
@@ -15,7 +15,22 @@ def test_seed_demo_is_idempotent_and_prints_the_three_logins(capsys):
     assert roles == {
         "owner@demo.cxmaturity.local": Role.OWNER,
         "consultant@demo.cxmaturity.local": Role.CONSULTANT,
-        "viewer@demo.cxmaturity.local": Role.VIEWER,
+        "viewer@demo.cxmaturity.local": Role.CLIENT,
+        "northwind@demo.cxmaturity.local": Role.CLIENT,
+    }
+    reach = {
+        email: set(
+            ClientAccess.objects.filter(membership__user__email=email).values_list(
+                "client__name", "role"
+            )
+        )
+        for email in ("viewer@demo.cxmaturity.local", "northwind@demo.cxmaturity.local")
+    }
+    assert reach["northwind@demo.cxmaturity.local"] == {("Northwind Retail", "viewer")}
+    assert {name for name, _role in reach["viewer@demo.cxmaturity.local"]} == {
+        "Northwind Retail",
+        "Contoso Insurance",
+        "Fabrikam Travel",
     }
     assert Workspace.objects.count() == 1
     assert Client.objects.filter(workspace=workspace).count() == 3
@@ -66,3 +81,19 @@ def test_seed_demo_gives_northwind_an_active_plan_with_kpis_and_one_orphan():
     assert engagement_scale(plan=plan)["valid"]
     statuses = {row["status"] for row in scorecard(plan=plan)}
     assert {"on_track", "off_track"} <= statuses
+
+
+def test_seed_demo_gives_contoso_its_own_closed_assessment_plan_campaign_and_playbook():
+    from assessments.models import Assessment
+    from kpis.models import StrategyPlan
+    from playbooks.models import Document
+
+    call_command("seed_demo")
+    contoso = Client.objects.get(name="Contoso Insurance")
+    closed = Assessment.objects.get(client=contoso, status=Assessment.Status.CLOSED)
+    assert closed.anonymity == Assessment.Anonymity.ROLES
+    assert closed.respondents.filter(submitted_at__isnull=False).count() >= 3
+    plan = StrategyPlan.objects.get(client=contoso, status=StrategyPlan.Status.ACTIVE)
+    assert plan.kpis.count() >= 3
+    assert contoso.campaigns.count() >= 1
+    assert Document.objects.filter(client=contoso, kind=Document.Kind.PLAYBOOK).exists()

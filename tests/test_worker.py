@@ -27,7 +27,10 @@ def _wait_for(predicate, seconds=30.0):
 def test_invitation_email_is_sent_by_a_worker_process(celery_worker_process, worker_mailbox):
     owner = MembershipFactory(role=Role.OWNER)
     invitation = invitation_create(
-        workspace=owner.workspace, email="exec@example.com", role="viewer", invited_by=owner.user
+        workspace=owner.workspace,
+        email="exec@example.com",
+        role="consultant",
+        invited_by=owner.user,
     )
     token = invitation_token(invitation)
 

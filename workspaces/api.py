@@ -1,5 +1,8 @@
 """REST API for workspaces, clients, members and invitations (under /api/v1/)."""
 
+from uuid import UUID
+
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
@@ -8,7 +11,17 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from . import selectors, services
-from .models import Client, Invitation, Membership, Role, SizeBand, Workspace
+from .models import (
+    WORKSPACE_ROLES,
+    Client,
+    ClientAccess,
+    ClientRole,
+    Invitation,
+    Membership,
+    Role,
+    SizeBand,
+    Workspace,
+)
 from .permissions import workspace_access
 from .tokens import token_workspaces
 
@@ -63,25 +76,67 @@ class UserOut(serializers.Serializer):
 
 class MembershipOut(serializers.ModelSerializer):
     user = UserOut()
+    clients = serializers.SerializerMethodField(
+        help_text=_("A client member's clients, or a limited consultant's assigned clients")
+    )
 
     class Meta:
         model = Membership
-        fields = ["id", "user", "role", "created_at"]
+        fields = ["id", "user", "role", "assigned_clients_only", "clients", "created_at"]
+
+    def get_clients(self, membership: Membership) -> list[UUID]:
+        if membership.reaches_every_client:
+            return []
+        return [access.client_id for access in membership.client_accesses.all()]
 
 
 class MembershipIn(serializers.Serializer):
-    role = serializers.ChoiceField(choices=Role.choices)
+    role = serializers.ChoiceField(choices=Role.choices, required=False)
+    assigned_clients_only = serializers.BooleanField(
+        required=False, help_text=_("Consultants: reach only the clients in `clients`")
+    )
+    clients = serializers.ListField(child=serializers.UUIDField(), required=False, max_length=1000)
 
 
 class InvitationOut(serializers.ModelSerializer):
     class Meta:
         model = Invitation
-        fields = ["id", "email", "role", "status", "created_at", "expires_at", "sent_at"]
+        fields = [
+            "id",
+            "email",
+            "role",
+            "client",
+            "client_role",
+            "status",
+            "created_at",
+            "expires_at",
+            "sent_at",
+        ]
 
 
 class InvitationIn(serializers.Serializer):
     email = serializers.EmailField(max_length=254)
-    role = serializers.ChoiceField(choices=Role.choices)
+    role = serializers.ChoiceField(
+        choices=WORKSPACE_ROLES,
+        help_text=_("Client members are invited from their client (`…/clients/{id}/team/`)"),
+    )
+
+
+class ClientAccessOut(serializers.ModelSerializer):
+    user = UserOut(source="membership.user")
+
+    class Meta:
+        model = ClientAccess
+        fields = ["id", "user", "role", "created_at"]
+
+
+class ClientAccessIn(serializers.Serializer):
+    role = serializers.ChoiceField(choices=ClientRole.choices)
+
+
+class ClientInvitationIn(serializers.Serializer):
+    email = serializers.EmailField(max_length=254)
+    client_role = serializers.ChoiceField(choices=ClientRole.choices)
 
 
 # --- Views ------------------------------------------------------------------------------
@@ -118,6 +173,9 @@ class WorkspaceScopedViewSet(viewsets.GenericViewSet):
     # Writes a client contributor may make too; each checks `require_contribution` for
     # its client and limits the fields itself.
     contributor_actions: frozenset[str] = frozenset()
+    # The URL keyword (registered in workspaces.scope) that `pk` stands for, when `pk` is
+    # a client-owned row: a member of another client then gets 404 before any role check.
+    pk_kwarg: str | None = None
     lookup_value_regex = "[0-9a-fA-F-]{36}"
 
     def initial(self, request: Request, *args, **kwargs) -> None:
@@ -126,8 +184,14 @@ class WorkspaceScopedViewSet(viewsets.GenericViewSet):
             role = self.read_role
         else:
             role = self.write_role
+        url_kwargs = dict(kwargs)
+        if self.pk_kwarg and "pk" in kwargs:
+            url_kwargs[self.pk_kwarg] = kwargs["pk"]
         self.membership = workspace_access(
-            user=request.user, workspace_id=kwargs["workspace_id"], min_role=role
+            user=request.user,
+            workspace_id=kwargs["workspace_id"],
+            min_role=role,
+            url_kwargs=url_kwargs,
         )
         self.workspace = self.membership.workspace
         self.scope = self.membership.scope
@@ -167,6 +231,7 @@ def client_filter(view: WorkspaceScopedViewSet, request: Request) -> Client | No
 )
 class ClientViewSet(WorkspaceScopedViewSet):
     serializer_class = ClientOut
+    pk_kwarg = "client_id"
 
     def get_queryset(self):
         archived = self.request.query_params.get("archived", "false").lower() in ("true", "1")
@@ -185,7 +250,9 @@ class ClientViewSet(WorkspaceScopedViewSet):
         data = ClientIn(data=request.data)
         data.is_valid(raise_exception=True)
         fields = {k: v for k, v in data.validated_data.items() if k != "archived"}
-        client = services.client_create(workspace=self.workspace, **fields)
+        client = services.client_create(
+            workspace=self.workspace, created_by=self.membership, **fields
+        )
         return Response(ClientOut(client).data, status=status.HTTP_201_CREATED)
 
     def retrieve(self, request: Request, workspace_id: str, pk: str) -> Response:
@@ -200,7 +267,12 @@ class ClientViewSet(WorkspaceScopedViewSet):
         return Response(ClientOut(client).data)
 
     def destroy(self, request: Request, workspace_id: str, pk: str) -> Response:
-        workspace_access(user=request.user, workspace_id=workspace_id, min_role=Role.OWNER)
+        workspace_access(
+            user=request.user,
+            workspace_id=workspace_id,
+            min_role=Role.OWNER,
+            url_kwargs={"client_id": pk},
+        )
         client = selectors.client_get(scope=self.scope, client_id=pk)
         services.client_delete(client=client)
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -234,7 +306,24 @@ class MemberViewSet(WorkspaceScopedViewSet):
         member = selectors.membership_get(workspace=self.workspace, membership_id=pk)
         data = MembershipIn(data=request.data)
         data.is_valid(raise_exception=True)
-        member = services.membership_role_change(membership=member, **data.validated_data)
+        fields = data.validated_data
+        with transaction.atomic():  # the role and the clients together, or neither
+            if "role" in fields:
+                member = services.membership_role_change(membership=member, role=fields["role"])
+            if "assigned_clients_only" in fields or "clients" in fields:
+                wanted = set(fields.get("clients", []))
+                clients = list(self.workspace.clients.filter(id__in=wanted))
+                if len(clients) != len(wanted):
+                    raise serializers.ValidationError(
+                        {"clients": [_("Choose clients of this workspace.")]}
+                    )
+                member = services.consultant_clients_set(
+                    membership=member,
+                    assigned_only=fields.get("assigned_clients_only", member.assigned_clients_only),
+                    clients=clients,
+                    granted_by=request.user,
+                )
+        member = selectors.membership_get(workspace=self.workspace, membership_id=member.id)
         return Response(MembershipOut(member).data)
 
     def destroy(self, request: Request, workspace_id: str, pk: str) -> Response:
@@ -281,5 +370,95 @@ class InvitationViewSet(WorkspaceScopedViewSet):
 
     def destroy(self, request: Request, workspace_id: str, pk: str) -> Response:
         invitation = selectors.invitation_get(workspace=self.workspace, invitation_id=pk)
+        services.invitation_revoke(invitation=invitation)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+@extend_schema_view(
+    list=extend_schema(summary=_("A client's team: its client members and their client roles")),
+    retrieve=extend_schema(summary=_("One member of a client's team")),
+    partial_update=extend_schema(
+        summary=_("Change a client member's client role"),
+        request=ClientAccessIn,
+        responses=ClientAccessOut,
+    ),
+    destroy=extend_schema(
+        summary=_("Remove someone from a client's team (their last client: from the workspace)"),
+        responses={204: None},
+    ),
+)
+class ClientTeamViewSet(WorkspaceScopedViewSet):
+    serializer_class = ClientAccessOut
+    read_role = Role.CONSULTANT
+
+    def initial(self, request: Request, *args, **kwargs) -> None:
+        super().initial(request, *args, **kwargs)
+        self.client = selectors.client_get(scope=self.scope, client_id=kwargs["client_id"])
+
+    def get_queryset(self):
+        return selectors.client_team(client=self.client)
+
+    def list(self, request: Request, workspace_id: str, client_id: str) -> Response:
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(ClientAccessOut(page, many=True).data)
+
+    def retrieve(self, request: Request, workspace_id: str, client_id: str, pk: str):
+        access = selectors.client_access_get(client=self.client, access_id=pk)
+        return Response(ClientAccessOut(access).data)
+
+    def partial_update(self, request: Request, workspace_id: str, client_id: str, pk: str):
+        access = selectors.client_access_get(client=self.client, access_id=pk)
+        data = ClientAccessIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        access = services.client_access_change(access=access, role=data.validated_data["role"])
+        return Response(ClientAccessOut(access).data)
+
+    def destroy(self, request: Request, workspace_id: str, client_id: str, pk: str):
+        access = selectors.client_access_get(client=self.client, access_id=pk)
+        services.client_access_remove(access=access)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+@extend_schema_view(
+    list=extend_schema(summary=_("Pending invitations to a client's team")),
+    create=extend_schema(
+        summary=_("Invite someone to a client's team by email"),
+        request=ClientInvitationIn,
+        responses={201: InvitationOut},
+    ),
+    retrieve=extend_schema(summary=_("One invitation to a client's team")),
+    destroy=extend_schema(summary=_("Withdraw an invitation"), responses={204: None}),
+)
+class ClientInvitationViewSet(WorkspaceScopedViewSet):
+    serializer_class = InvitationOut
+    read_role = Role.CONSULTANT
+
+    def initial(self, request: Request, *args, **kwargs) -> None:
+        super().initial(request, *args, **kwargs)
+        self.client = selectors.client_get(scope=self.scope, client_id=kwargs["client_id"])
+
+    def get_queryset(self):
+        return selectors.client_invitation_list_pending(client=self.client).order_by(
+            "-created_at", "id"
+        )
+
+    def list(self, request: Request, workspace_id: str, client_id: str) -> Response:
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(InvitationOut(page, many=True).data)
+
+    def create(self, request: Request, workspace_id: str, client_id: str) -> Response:
+        data = ClientInvitationIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        invitation = services.client_invitation_create(
+            client=self.client, invited_by=request.user, **data.validated_data
+        )
+        return Response(InvitationOut(invitation).data, status=status.HTTP_201_CREATED)
+
+    def retrieve(self, request: Request, workspace_id: str, client_id: str, pk: str):
+        invitation = selectors.client_invitation_get(client=self.client, invitation_id=pk)
+        return Response(InvitationOut(invitation).data)
+
+    def destroy(self, request: Request, workspace_id: str, client_id: str, pk: str):
+        invitation = selectors.client_invitation_get(client=self.client, invitation_id=pk)
         services.invitation_revoke(invitation=invitation)
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,7 +1,14 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from .api import ClientViewSet, InvitationViewSet, MemberViewSet, WorkspaceViewSet
+from .api import (
+    ClientInvitationViewSet,
+    ClientTeamViewSet,
+    ClientViewSet,
+    InvitationViewSet,
+    MemberViewSet,
+    WorkspaceViewSet,
+)
 from .api_tokens import ApiTokenViewSet
 
 router = SimpleRouter()
@@ -34,6 +41,20 @@ urlpatterns = [
         "invitations",
         InvitationViewSet,
         "invitation",
+        _COLLECTION,
+        {"get": "retrieve", "delete": "destroy"},
+    ),
+    *_nested(
+        "clients/<uuid:client_id>/team",
+        ClientTeamViewSet,
+        "client-team",
+        {"get": "list"},
+        {"get": "retrieve", "patch": "partial_update", "delete": "destroy"},
+    ),
+    *_nested(
+        "clients/<uuid:client_id>/team-invitations",
+        ClientInvitationViewSet,
+        "client-invitation",
         _COLLECTION,
         {"get": "retrieve", "delete": "destroy"},
     ),

@@ -2,7 +2,7 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
-from .models import Client, Role, Workspace
+from .models import WORKSPACE_ROLES, Client, ClientRole, Role, Workspace
 
 
 class ClientForm(forms.ModelForm):
@@ -40,11 +40,44 @@ class BrandingForm(forms.ModelForm):
 
 class InviteForm(forms.Form):
     email = forms.EmailField(label=_("Email address"), max_length=254)
-    role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.CONSULTANT)
+    role = forms.ChoiceField(label=_("Role"), choices=WORKSPACE_ROLES, initial=Role.CONSULTANT)
 
 
 class RoleForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+
+
+class ConsultantClientsForm(forms.Form):
+    """An owner limits a consultant to the clients of their engagements."""
+
+    assigned_clients_only = forms.BooleanField(
+        label=_("Only the clients assigned below"),
+        required=False,
+        help_text=_("Unticked, the consultant reaches every client of the workspace."),
+    )
+    clients = forms.ModelMultipleChoiceField(
+        label=_("Assigned clients"),
+        queryset=Client.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, workspace: Workspace, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["clients"].queryset = Client.objects.filter(
+            workspace=workspace, archived=False
+        ).order_by("name")
+
+
+class ClientInviteForm(forms.Form):
+    email = forms.EmailField(label=_("Email address"), max_length=254)
+    client_role = forms.ChoiceField(
+        label=_("Client role"), choices=ClientRole.choices, initial=ClientRole.VIEWER
+    )
+
+
+class ClientRoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Client role"), choices=ClientRole.choices)
 
 
 class InvitationSignUpForm(forms.Form):

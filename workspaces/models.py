@@ -86,6 +86,11 @@ class Role(models.TextChoices):
 
 # What each role may do, weakest first; a role includes every weaker one.
 ROLE_RANK = {Role.CLIENT: 0, Role.CONSULTANT: 1, Role.OWNER: 2}
+# The roles a colleague is invited to; client members are invited from their client.
+WORKSPACE_ROLES = [
+    (Role.OWNER.value, Role.OWNER.label),
+    (Role.CONSULTANT.value, Role.CONSULTANT.label),
+]
 
 
 class ClientRole(models.TextChoices):

@@ -1,6 +1,6 @@
 """The one access check. Every page and API view reaches workspace data through it."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import wraps
 from typing import Any
 from uuid import UUID
@@ -15,12 +15,17 @@ from .two_factor import two_factor_check
 
 
 def workspace_access(
-    *, user: Any, workspace_id: UUID | str, min_role: str = Role.CLIENT
+    *,
+    user: Any,
+    workspace_id: UUID | str,
+    min_role: str = Role.CLIENT,
+    url_kwargs: Mapping[str, object] | None = None,
 ) -> Membership:
     """The user's membership of the workspace, if their role is at least `min_role`.
 
     Not a member: 404, so that another workspace's ids are not confirmed to exist.
-    A member whose role is too weak: 403.
+    A member whose role is too weak: 403, unless `url_kwargs` name a client-owned row the
+    member does not reach: 404, as for another workspace's.
     """
     if not getattr(user, "is_authenticated", False):
         raise PermissionDenied(_("Sign in first."))
@@ -32,6 +37,8 @@ def workspace_access(
         raise Http404(_("No such workspace.")) from exc
     two_factor_check(user=user, membership=membership)  # when the workspace requires it
     if not membership.has_role(min_role):
+        if url_kwargs and membership.scope.hides_any(url_kwargs):
+            raise Http404(_("Not found."))
         raise PermissionDenied(
             _("Your role (%(role)s) may not do this.") % {"role": membership.get_role_display()}
         )
@@ -66,7 +73,7 @@ def workspace_view(
             if write_role and request.method not in ("GET", "HEAD", "OPTIONS"):
                 role = write_role
             membership = workspace_access(
-                user=request.user, workspace_id=workspace_id, min_role=role
+                user=request.user, workspace_id=workspace_id, min_role=role, url_kwargs=kwargs
             )
             request.membership = membership
             request.workspace = membership.workspace

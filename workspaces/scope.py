@@ -9,9 +9,19 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from uuid import UUID
 
+from django.apps import apps
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 
 from .models import ROLE_RANK, Client, ClientAccess, ClientRole, Membership, Role, Workspace
+
+# URL keyword naming a client-owned row → (model label, path from that model to Client).
+# Each app registers its own (AppConfig.ready), so tenancy imports nothing above it.
+CLIENT_OWNED_URL_KWARGS: dict[str, tuple[str, str]] = {"client_id": ("workspaces.Client", "")}
+
+
+def register_client_owned(url_kwarg: str, model_label: str, client_path: str) -> None:
+    CLIENT_OWNED_URL_KWARGS[url_kwarg] = (model_label, client_path)
 
 
 @dataclass(frozen=True)
@@ -63,6 +73,22 @@ class ClientScope:
 
     def clients(self) -> QuerySet[Client]:
         return self.filter(Client.objects.all(), path="")
+
+    def hides_any(self, url_kwargs: Mapping[str, object]) -> bool:
+        """Whether a URL names a client-owned row this member does not reach (or none at
+        all): such a URL answers 404 before any role check, so that a member of another
+        client learns nothing, not even that the row exists."""
+        for kwarg, value in url_kwargs.items():
+            if kwarg not in CLIENT_OWNED_URL_KWARGS:
+                continue
+            label, path = CLIENT_OWNED_URL_KWARGS[kwarg]
+            model = apps.get_model(label)
+            try:
+                if not model.objects.filter(self.q(path), pk=value).exists():
+                    return True
+            except (ValueError, ValidationError):
+                return True
+        return False
 
     def reaches(self, client_id: UUID) -> bool:
         return self.client_roles is None or client_id in self.client_roles

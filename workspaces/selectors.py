@@ -5,7 +5,7 @@ from uuid import UUID
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 
-from .models import Client, Invitation, Membership, User, Workspace
+from .models import Client, ClientAccess, Invitation, Membership, Role, User, Workspace
 from .scope import ClientScope
 
 
@@ -45,7 +45,11 @@ def dashboard_clients(*, scope: ClientScope) -> QuerySet[Client]:
 
 
 def membership_list(*, workspace: Workspace) -> QuerySet[Membership]:
-    return workspace.memberships.select_related("user").order_by("user__email")
+    return (
+        workspace.memberships.select_related("user")
+        .prefetch_related("client_accesses")
+        .order_by("user__email")
+    )
 
 
 def membership_get(*, workspace: Workspace, membership_id: UUID) -> Membership:
@@ -65,4 +69,47 @@ def invitation_list_pending(*, workspace: Workspace) -> QuerySet[Invitation]:
 def invitation_get(*, workspace: Workspace, invitation_id: UUID) -> Invitation:
     return get_object_or_404(
         Invitation.objects.select_related("workspace"), workspace=workspace, id=invitation_id
+    )
+
+
+def client_team(*, client: Client) -> QuerySet[ClientAccess]:
+    """The client members who reach this client, with their client role."""
+    return (
+        ClientAccess.objects.filter(client=client, membership__role=Role.CLIENT)
+        .select_related("membership__user")
+        .order_by("membership__user__email")
+    )
+
+
+def client_access_get(*, client: Client, access_id: UUID) -> ClientAccess:
+    return get_object_or_404(client_team(client=client), id=access_id)
+
+
+def client_invitation_list_pending(*, client: Client) -> QuerySet[Invitation]:
+    return client.invitations.filter(status=Invitation.Status.PENDING).select_related("invited_by")
+
+
+def client_invitation_get(*, client: Client, invitation_id: UUID) -> Invitation:
+    return get_object_or_404(
+        Invitation.objects.select_related("workspace", "client"),
+        client=client,
+        id=invitation_id,
+    )
+
+
+def member_clients(*, workspace: Workspace) -> dict[UUID, list[Client]]:
+    """For the members page: each limited member's clients, in one query."""
+    clients: dict[UUID, list[Client]] = {}
+    for access in ClientAccess.objects.filter(client__workspace=workspace).select_related("client"):
+        clients.setdefault(access.membership_id, []).append(access.client)
+    return clients
+
+
+def client_memberships_for_user(*, user: User) -> QuerySet[ClientAccess]:
+    """A client member's home: every client they were granted, in every workspace."""
+    return (
+        ClientAccess.objects.filter(membership__user=user, membership__role=Role.CLIENT)
+        .select_related("client__workspace", "membership")
+        .filter(client__archived=False)
+        .order_by("client__workspace__name", "client__name")
     )

@@ -14,7 +14,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .logos import logo_clean
-from .models import Client, Invitation, Membership, Role, SizeBand, User, Workspace
+from .models import (
+    Client,
+    ClientAccess,
+    ClientRole,
+    Invitation,
+    Membership,
+    Role,
+    SizeBand,
+    User,
+    Workspace,
+)
 
 INVITATION_LIFETIME = timedelta(days=7)
 _INVITATION_SALT = "workspaces.invitation"
@@ -114,7 +124,10 @@ def client_create(
     size_band: str = "",
     region: str = "",
     notes: str = "",
+    created_by: Membership | None = None,
 ) -> Client:
+    """Add a client. A consultant limited to assigned clients is assigned the new one, so
+    they can go on with what they started."""
     cleaned = _client_clean(
         workspace=workspace,
         name=name,
@@ -125,7 +138,12 @@ def client_create(
     )
     try:
         with transaction.atomic():
-            return Client.objects.create(workspace=workspace, **cleaned)
+            client = Client.objects.create(workspace=workspace, **cleaned)
+            if created_by is not None and not created_by.reaches_every_client:
+                ClientAccess.objects.create(
+                    membership=created_by, client=client, granted_by=created_by.user
+                )
+            return client
     except IntegrityError as exc:  # a concurrent request took the name first
         raise _client_name_taken(cleaned["name"]) from exc
 
@@ -184,16 +202,88 @@ def _owners_left_after(membership: Membership) -> int:
 
 @transaction.atomic
 def membership_role_change(*, membership: Membership, role: str) -> Membership:
+    """Change a member's role. A client member made consultant keeps their clients as
+    assignments (limited to them), so nobody's reach widens by accident."""
     if role not in Role.values:
-        raise ValidationError({"role": _("Choose owner, consultant or viewer.")}, code="invalid")
+        raise ValidationError(
+            {"role": _("Choose owner, consultant or client member.")}, code="invalid"
+        )
+    if role == Role.CLIENT and membership.role != Role.CLIENT:
+        raise ValidationError(
+            {
+                "role": _(
+                    "Remove the member, then invite them to their client from the client's "
+                    "page: a client member needs a client."
+                )
+            },
+            code="needs_client",
+        )
+    if membership.role == Role.CLIENT and role == Role.CONSULTANT:
+        membership.assigned_clients_only = True
     if membership.role == Role.OWNER and role != Role.OWNER and not _owners_left_after(membership):
         raise ValidationError(
             {"role": _("A workspace needs at least one owner. Make someone else owner first.")},
             code="last_owner",
         )
     membership.role = role
-    membership.save(update_fields=["role"])
+    membership.save(update_fields=["role", "assigned_clients_only"])
     return membership
+
+
+@transaction.atomic
+def consultant_clients_set(
+    *,
+    membership: Membership,
+    assigned_only: bool,
+    clients: list[Client],
+    granted_by: User | None,
+) -> Membership:
+    """Limit a consultant to the clients assigned to them, or give back every client."""
+    if membership.role != Role.CONSULTANT:
+        raise ValidationError(
+            {"assigned_clients_only": _("Only consultants can be limited to assigned clients.")},
+            code="not_consultant",
+        )
+    if any(client.workspace_id != membership.workspace_id for client in clients):
+        raise ValidationError({"clients": _("Choose clients of this workspace.")}, code="invalid")
+    if assigned_only and not clients:
+        raise ValidationError(
+            {"clients": _("Assign at least one client, or let them reach every client.")},
+            code="required",
+        )
+    membership.assigned_clients_only = assigned_only
+    membership.save(update_fields=["assigned_clients_only"])
+    wanted = {client.id for client in clients} if assigned_only else set()
+    membership.client_accesses.exclude(client_id__in=wanted).delete()
+    have = set(membership.client_accesses.values_list("client_id", flat=True))
+    ClientAccess.objects.bulk_create(
+        [
+            ClientAccess(membership=membership, client_id=client_id, granted_by=granted_by)
+            for client_id in wanted - have
+        ]
+    )
+    return membership
+
+
+@transaction.atomic
+def client_access_change(*, access: ClientAccess, role: str) -> ClientAccess:
+    if role not in ClientRole.values:
+        raise ValidationError(
+            {"role": _("Choose client viewer or client contributor.")}, code="invalid"
+        )
+    access.role = role
+    access.save(update_fields=["role"])
+    return access
+
+
+@transaction.atomic
+def client_access_remove(*, access: ClientAccess) -> None:
+    """Take one client away from a member; a client member left with no client leaves the
+    workspace, so nothing of it stays in their navigation."""
+    membership = Membership.objects.select_for_update().get(id=access.membership_id)
+    access.delete()
+    if membership.role == Role.CLIENT and not membership.client_accesses.exists():
+        membership.delete()
 
 
 @transaction.atomic
@@ -219,13 +309,16 @@ def invitation_create(
     *, workspace: Workspace, email: str, role: str, invited_by: User | None
 ) -> Invitation:
     """Invite (or invite again) an email address; the email goes out after commit."""
-    from .tasks import invitation_send
-
-    email = (email or "").strip().lower()
-    if not email:
-        raise ValidationError({"email": _("Enter an email address.")}, code="required")
-    if role not in Role.values:
-        raise ValidationError({"role": _("Choose owner, consultant or viewer.")}, code="invalid")
+    email = _email_clean(email)
+    if role not in (Role.OWNER, Role.CONSULTANT):
+        raise ValidationError(
+            {
+                "role": _(
+                    "Choose owner or consultant; invite a client's team from the client's page."
+                )
+            },
+            code="invalid",
+        )
     if Membership.objects.filter(workspace=workspace, user__email__iexact=email).exists():
         raise ValidationError(
             {"email": _("%(email)s is already a member of this workspace.") % {"email": email}},
@@ -233,13 +326,33 @@ def invitation_create(
         )
     invitation = (
         Invitation.objects.select_for_update()
-        .filter(workspace=workspace, email=email, status=Invitation.Status.PENDING)
+        .filter(
+            workspace=workspace,
+            email=email,
+            client__isnull=True,
+            status=Invitation.Status.PENDING,
+        )
         .first()
     ) or Invitation(workspace=workspace, email=email)
     invitation.role = role
+    return _invitation_save(invitation, invited_by=invited_by)
+
+
+def _email_clean(email: str) -> str:
+    email = (email or "").strip().lower()
+    if not email:
+        raise ValidationError({"email": _("Enter an email address.")}, code="required")
+    return email
+
+
+def _invitation_save(invitation: Invitation, *, invited_by: User | None) -> Invitation:
+    """Save a new or renewed invitation and email it after commit."""
+    from .tasks import invitation_send
+
+    email = invitation.email
     invitation.invited_by = invited_by
     invitation.expires_at = timezone.now() + INVITATION_LIFETIME
-    invitation.full_clean(exclude=["invited_by"], validate_constraints=False)
+    invitation.full_clean(exclude=["invited_by", "client"], validate_constraints=False)
     try:
         with transaction.atomic():
             invitation.save()
@@ -251,6 +364,52 @@ def invitation_create(
     return invitation
 
 
+@transaction.atomic
+def client_invitation_create(
+    *, client: Client, email: str, client_role: str, invited_by: User | None
+) -> Invitation:
+    """Invite someone to one client's team (or invite again); accepting makes them a
+    client member of the workspace with this client role for this client only."""
+    email = _email_clean(email)
+    if client_role not in ClientRole.values:
+        raise ValidationError(
+            {"client_role": _("Choose client viewer or client contributor.")}, code="invalid"
+        )
+    if client.archived:
+        raise ValidationError(
+            _("This client is archived: restore it before inviting its team."), code="archived"
+        )
+    member = (
+        Membership.objects.filter(workspace_id=client.workspace_id, user__email__iexact=email)
+        .prefetch_related("client_accesses")
+        .first()
+    )
+    if member is not None and member.role != Role.CLIENT:
+        raise ValidationError(
+            {
+                "email": _(
+                    "%(email)s is a %(role)s of this workspace already; an owner assigns "
+                    "consultants to clients on the members page."
+                )
+                % {"email": email, "role": member.get_role_display().lower()}
+            },
+            code="already_member",
+        )
+    if member is not None and any(a.client_id == client.id for a in member.client_accesses.all()):
+        raise ValidationError(
+            {"email": _("%(email)s is in this client's team already.") % {"email": email}},
+            code="already_member",
+        )
+    invitation = (
+        Invitation.objects.select_for_update()
+        .filter(client=client, email=email, status=Invitation.Status.PENDING)
+        .first()
+    ) or Invitation(workspace_id=client.workspace_id, client=client, email=email)
+    invitation.role = Role.CLIENT
+    invitation.client_role = client_role
+    return _invitation_save(invitation, invited_by=invited_by)
+
+
 def invitation_send_email(*, invitation: Invitation) -> None:
     """Email the invitation link. Safe to repeat; a settled invitation is not sent."""
     if invitation.status != Invitation.Status.PENDING or invitation.is_expired:
@@ -260,9 +419,15 @@ def invitation_send_email(*, invitation: Invitation) -> None:
         "url": invitation_url(invitation),
         "inviter": invitation.invited_by.get_full_name() if invitation.invited_by else "",
     }
-    subject = _("You are invited to %(workspace)s on cxmaturity") % {
-        "workspace": invitation.workspace.name
-    }
+    if invitation.client_id:
+        subject = _("%(workspace)s invites you to %(client)s's CX work on cxmaturity") % {
+            "workspace": invitation.workspace.name,
+            "client": invitation.client.name,
+        }
+    else:
+        subject = _("You are invited to %(workspace)s on cxmaturity") % {
+            "workspace": invitation.workspace.name
+        }
     body = render_to_string("workspaces/email/invitation.txt", context)
     send_mail(subject, body, None, [invitation.email])
     Invitation.objects.filter(id=invitation.id).update(sent_at=timezone.now())
@@ -302,6 +467,12 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
     membership, _created = Membership.objects.get_or_create(
         workspace=invitation.workspace, user=user, defaults={"role": invitation.role}
     )
+    if invitation.client_id and membership.role == Role.CLIENT:
+        ClientAccess.objects.update_or_create(
+            membership=membership,
+            client_id=invitation.client_id,
+            defaults={"role": invitation.client_role or ClientRole.VIEWER},
+        )
     invitation.status = Invitation.Status.ACCEPTED
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["status", "accepted_at"])
@@ -333,6 +504,13 @@ def invitation_resend(*, invitation: Invitation, invited_by: User) -> Invitation
             _("This invitation was %(status)s; invite the person again instead.")
             % {"status": invitation.get_status_display().lower()},
             code="not_pending",
+        )
+    if invitation.client_id:
+        return client_invitation_create(
+            client=invitation.client,
+            email=invitation.email,
+            client_role=invitation.client_role,
+            invited_by=invited_by,
         )
     return invitation_create(
         workspace=invitation.workspace,

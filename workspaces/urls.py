@@ -1,6 +1,8 @@
 from django.urls import path
 
-from . import account_views, views
+from . import account_views, client_team_views, views
+
+T = "w/<uuid:workspace_id>/clients/<uuid:client_id>/team/"
 
 urlpatterns = [
     path("", views.home_view, name="home"),
@@ -41,6 +43,27 @@ urlpatterns = [
         "w/<uuid:workspace_id>/clients/<uuid:client_id>/delete/",
         views.client_delete_view,
         name="client_delete",
+    ),
+    path(T, client_team_views.client_team_view, name="client_team"),
+    path(
+        T + "<uuid:access_id>/",
+        client_team_views.client_access_edit_view,
+        name="client_access_edit",
+    ),
+    path(
+        T + "<uuid:access_id>/remove/",
+        client_team_views.client_access_remove_view,
+        name="client_access_remove",
+    ),
+    path(
+        T + "invitations/<uuid:invitation_id>/revoke/",
+        client_team_views.client_invitation_revoke_view,
+        name="client_invitation_revoke",
+    ),
+    path(
+        T + "invitations/<uuid:invitation_id>/resend/",
+        client_team_views.client_invitation_resend_view,
+        name="client_invitation_resend",
     ),
     path("w/<uuid:workspace_id>/members/", views.member_list_view, name="member_list"),
     path(

@@ -16,6 +16,7 @@ from .forms import (
     BrandingForm,
     ClientForm,
     ClientSearchForm,
+    ConsultantClientsForm,
     InvitationSignUpForm,
     InviteForm,
     RoleForm,
@@ -42,14 +43,22 @@ def _form_error(form, exc: ValidationError) -> None:
 
 @login_required
 def home_view(request: HttpRequest) -> HttpResponse:
-    memberships = list(selectors.membership_list_for_user(user=request.user))
-    if len(memberships) == 1:
+    """The consultancies a person works in, and the clients whose team they are on; one
+    of either and nothing else goes straight there."""
+    memberships = [
+        m for m in selectors.membership_list_for_user(user=request.user) if m.role != Role.CLIENT
+    ]
+    client_accesses = list(selectors.client_memberships_for_user(user=request.user))
+    if len(memberships) == 1 and not client_accesses:
         return redirect(memberships[0].workspace)
+    if len(client_accesses) == 1 and not memberships:
+        return redirect(client_accesses[0].client)
     return render(
         request,
         "workspaces/home.html",
         {
             "memberships": memberships,
+            "client_accesses": client_accesses,
             "can_create_workspace": services.workspace_creation_allowed(user=request.user),
         },
     )
@@ -118,7 +127,9 @@ def client_create_view(request: HttpRequest, membership: Membership) -> HttpResp
     form = ClientForm(request.POST or None)
     if form.is_valid():
         try:
-            client = services.client_create(workspace=membership.workspace, **form.cleaned_data)
+            client = services.client_create(
+                workspace=membership.workspace, created_by=membership, **form.cleaned_data
+            )
         except ValidationError as exc:
             _form_error(form, exc)
         else:
@@ -187,7 +198,7 @@ def client_archive_view(request: HttpRequest, membership: Membership, client_id:
     return render(request, "workspaces/client_archive.html", {"client": client})
 
 
-@workspace_view(write_role=Role.OWNER)
+@workspace_view(Role.CONSULTANT, write_role=Role.OWNER)
 def member_list_view(request: HttpRequest, membership: Membership) -> HttpResponse:
     workspace = membership.workspace
     form = InviteForm(request.POST or None)
@@ -205,12 +216,18 @@ def member_list_view(request: HttpRequest, membership: Membership) -> HttpRespon
                 % {"email": invitation.email},
             )
             return redirect("member_list", workspace.id)
+    page = _page(request, selectors.membership_list(workspace=workspace))
+    clients = selectors.member_clients(workspace=workspace)
+    for member in page.object_list:
+        member.clients = clients.get(member.id, [])
     return render(
         request,
         "workspaces/member_list.html",
         {
-            "page": _page(request, selectors.membership_list(workspace=workspace)),
-            "invitations": selectors.invitation_list_pending(workspace=workspace),
+            "page": page,
+            "invitations": selectors.invitation_list_pending(workspace=workspace).filter(
+                client__isnull=True
+            ),
             "form": form,
             "is_owner": membership.has_role(Role.OWNER),
         },
@@ -219,9 +236,33 @@ def member_list_view(request: HttpRequest, membership: Membership) -> HttpRespon
 
 @workspace_view(Role.OWNER)
 def member_edit_view(request: HttpRequest, membership: Membership, membership_id: UUID):
+    """A member's role; for a consultant, also whether they reach only assigned clients."""
     member = selectors.membership_get(workspace=membership.workspace, membership_id=membership_id)
-    form = RoleForm(request.POST or None, initial={"role": member.role})
-    if form.is_valid():
+    data = request.POST or None
+    form = RoleForm(data, initial={"role": member.role})
+    clients_form = ConsultantClientsForm(
+        data if data and "clients_form" in data else None,
+        workspace=membership.workspace,
+        initial={
+            "assigned_clients_only": member.assigned_clients_only,
+            "clients": [a.client_id for a in member.client_accesses.all()],
+        },
+    )
+    if request.method == "POST" and "clients_form" in request.POST:
+        if clients_form.is_valid():
+            try:
+                services.consultant_clients_set(
+                    membership=member,
+                    assigned_only=clients_form.cleaned_data["assigned_clients_only"],
+                    clients=list(clients_form.cleaned_data["clients"]),
+                    granted_by=request.user,
+                )
+            except ValidationError as exc:
+                _form_error(clients_form, exc)
+            else:
+                messages.success(request, _("Clients saved for %(user)s.") % {"user": member.user})
+                return redirect("member_list", membership.workspace_id)
+    elif form.is_valid():
         try:
             services.membership_role_change(membership=member, role=form.cleaned_data["role"])
         except ValidationError as exc:
@@ -229,7 +270,12 @@ def member_edit_view(request: HttpRequest, membership: Membership, membership_id
         else:
             messages.success(request, _("Role changed for %(user)s.") % {"user": member.user})
             return redirect("member_list", membership.workspace_id)
-    return render(request, "workspaces/member_edit.html", {"member": member, "form": form})
+    return render(
+        request,
+        "workspaces/member_edit.html",
+        {"member": member, "form": form, "clients_form": clients_form},
+        status=400 if form.errors or clients_form.errors else 200,
+    )
 
 
 @workspace_view(Role.OWNER)

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 def plan(client):
     call_command("seed_demo")
     client.force_login(User.objects.get(email="viewer@demo.cxmaturity.local"))
-    return StrategyPlan.objects.get(status="active")
+    return StrategyPlan.objects.get(status="active", client__name="Northwind Retail")
 
 
 def test_plan_page_shows_the_six_steps_and_names_the_orphan(client, plan):

@@ -42,27 +42,27 @@ def test_invitation_email_carries_a_working_link(mailbox, workspace, owner):
 
 def test_inviting_an_existing_member_is_refused_naming_the_email(client, owner, workspace, viewer):
     client.force_login(owner)
-    response = client.post(_members_url(workspace), {"email": viewer.email, "role": "viewer"})
+    response = client.post(_members_url(workspace), {"email": viewer.email, "role": "consultant"})
     assert "already a member" in response.context["form"].errors["email"][0]
     assert not Invitation.objects.exists()
 
 
 def test_inviting_twice_renews_the_same_invitation(client, owner, workspace):
     client.force_login(owner)
-    client.post(_members_url(workspace), {"email": "a@example.com", "role": "viewer"})
     client.post(_members_url(workspace), {"email": "a@example.com", "role": "consultant"})
+    client.post(_members_url(workspace), {"email": "a@example.com", "role": "owner"})
     invitation = Invitation.objects.get()
-    assert invitation.role == Role.CONSULTANT
+    assert invitation.role == Role.OWNER
 
 
 def test_new_person_accepts_an_invitation_by_creating_an_account(client, workspace):
-    invitation = InvitationFactory(workspace=workspace, role=Role.VIEWER)
+    invitation = InvitationFactory(workspace=workspace, role=Role.CONSULTANT)
     url = reverse("invitation_accept", args=[invitation_token(invitation)])
     assert "Create your account" in client.get(url).text
     response = client.post(url, {"name": "Ann", "password1": PASSWORD, "password2": PASSWORD})
     assert response.status_code == 302
     membership = Membership.objects.get(workspace=workspace, user__email=invitation.email)
-    assert membership.role == Role.VIEWER
+    assert membership.role == Role.CONSULTANT
     invitation.refresh_from_db()
     assert invitation.status == Invitation.Status.ACCEPTED
     assert client.get(url).status_code == 410  # used once only
@@ -140,7 +140,7 @@ def test_last_owner_cannot_step_down_or_leave(client, owner, workspace):
     client.force_login(owner)
     membership = owner.memberships.get()
     response = client.post(
-        reverse("member_edit", args=[workspace.id, membership.id]), {"role": "viewer"}
+        reverse("member_edit", args=[workspace.id, membership.id]), {"role": "consultant"}
     )
     assert "at least one owner" in response.context["form"].errors["role"][0]
     response = client.post(reverse("member_remove", args=[workspace.id, membership.id]))
@@ -182,6 +182,6 @@ def test_a_second_owner_lets_the_first_step_down(client, owner, workspace):
     MembershipFactory(workspace=workspace, role=Role.OWNER)
     client.force_login(owner)
     membership = owner.memberships.get()
-    client.post(reverse("member_edit", args=[workspace.id, membership.id]), {"role": "viewer"})
+    client.post(reverse("member_edit", args=[workspace.id, membership.id]), {"role": "consultant"})
     membership.refresh_from_db()
-    assert membership.role == Role.VIEWER
+    assert membership.role == Role.CONSULTANT
