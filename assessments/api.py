@@ -14,6 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from audit.services import AuditAction, audit_record
 from workspaces.api import WorkspaceScopedViewSet
 from workspaces.models import Role
 from workspaces.permissions import require_contribution, workspace_access
@@ -609,6 +610,13 @@ class ResultsView(APIView):
         membership = workspace_access(user=request.user, workspace_id=workspace_id)
         assessment = selectors.assessment_get(scope=membership.scope, assessment_id=pk)
         _require_released(membership, assessment)
+        audit_record(
+            actor=request.user,
+            workspace=membership.workspace,
+            action=AuditAction.RESULTS_VIEWED,
+            obj=assessment,
+            request=request,
+        )
         return Response(assessment_results(assessment))
 
 

@@ -10,6 +10,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from audit.services import AuditAction, audit_record
 from workspaces.models import Membership, Role
 from workspaces.permissions import workspace_view
 
@@ -55,6 +56,13 @@ def assessment_results_view(request: HttpRequest, membership: Membership, assess
     if withheld := _withheld(request, membership, assessment):
         return withheld
     results = assessment_results(assessment)
+    audit_record(
+        actor=request.user,
+        workspace=membership.workspace,
+        action=AuditAction.RESULTS_VIEWED,
+        obj=assessment,
+        request=request,
+    )
     context = {
         "assessment": assessment,
         "client": assessment.client,
@@ -130,6 +138,13 @@ def assessment_export_view(
     if kind != "roadmap" and (withheld := _withheld(request, membership, assessment)):
         return withheld
     rows = exports.table(assessment, kind)
+    audit_record(
+        actor=request.user,
+        workspace=membership.workspace,
+        action=AuditAction.EXPORT_DOWNLOADED,
+        obj=assessment,
+        request=request,
+    )
     if fmt == "csv":
         response = HttpResponse(exports.to_csv(rows), content_type="text/csv; charset=utf-8")
     else:

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from audit.services import AuditAction, audit_record
 from kpis.models import StrategyPlan
 from workspaces.models import Membership, Role
 from workspaces.permissions import workspace_view
@@ -245,6 +246,13 @@ def document_download_view(request: HttpRequest, membership: Membership, documen
     document = selectors.document_get(scope=membership.scope, document_id=document_id)
     if document.status != Document.Status.DONE or not document.file:
         raise Http404(_("This document is not ready."))
+    audit_record(
+        actor=request.user,
+        workspace=membership.workspace,
+        action=AuditAction.PLAYBOOK_DOWNLOADED,
+        obj=document,
+        request=request,
+    )
     response = FileResponse(
         document.file.open("rb"),
         as_attachment=True,
