@@ -277,3 +277,13 @@ def test_an_owner_of_another_workspace_sees_none_of_this_trail(owner, workspace,
     assert not {"Northwind KPI", "Contoso export", "Owner sign-in"} & {
         e["object_label"] for e in own_trail
     }
+
+
+def test_the_members_page_links_owners_to_the_trail(client, owner, consultant, workspace):
+    link = reverse("audit_event_list", args=[workspace.id])
+    client.force_login(owner)
+    assert link in client.get(reverse("member_list", args=[workspace.id])).text
+    client.force_login(consultant)
+    response = client.get(reverse("member_list", args=[workspace.id]))
+    assert response.status_code == 200
+    assert link not in response.text
