@@ -340,6 +340,7 @@ SPECTACULAR_SETTINGS = {
         "MemberRoleEnum": "workspaces.models.Role",
         "ClientRoleEnum": "workspaces.models.ClientRole",
         "WorkspaceRoleEnum": "workspaces.models.WORKSPACE_ROLES",
+        "AuditActionEnum": "audit.models.AuditAction",
         "RespondentRoleEnum": "assessments.models.RespondentRole",
         "AssessmentStatusEnum": "assessments.models.Assessment.Status",
         "InvitationStatusEnum": "workspaces.models.Invitation.Status",
