@@ -349,3 +349,20 @@ def test_a_user_with_no_workspace_sees_the_empty_home(client):
     response = client.get(reverse("home"))
     assert response.status_code == 200
     assert "You are not in a workspace yet" in response.text
+
+
+def test_owners_reach_a_clients_and_a_members_activity_from_their_pages(client, owner, acme_client):
+    client.force_login(owner)
+    audit = reverse("audit_event_list", args=[acme_client.workspace_id])
+    page = client.get(acme_client.get_absolute_url()).text
+    assert f"{audit}?client={acme_client.id}" in page
+    members = client.get(reverse("member_list", args=[acme_client.workspace_id])).text
+    assert f"{audit}?member={owner.id}" in members
+    filtered = client.get(f"{audit}?client={acme_client.id}&member={owner.id}")
+    assert filtered.status_code == 200
+
+
+def test_consultants_see_no_activity_links(client, consultant, acme_client):
+    client.force_login(consultant)
+    audit = reverse("audit_event_list", args=[acme_client.workspace_id])
+    assert audit not in client.get(acme_client.get_absolute_url()).text
