@@ -668,6 +668,7 @@ class ActionViewSet(WorkspaceScopedViewSet):
         self.assessment = selectors.assessment_get(
             scope=self.scope, assessment_id=kwargs["assessment_id"]
         )
+        _require_released(self.membership, self.assessment)
 
     @extend_schema(summary=_("The roadmap's actions, Now / Next / Later"))
     def list(self, request: Request, workspace_id: str, assessment_id: str) -> Response:

@@ -134,8 +134,8 @@ def assessment_export_view(
     assessment = selectors.assessment_get(scope=membership.scope, assessment_id=assessment_id)
     if kind not in exports.KINDS or fmt not in ("csv", "xlsx"):
         raise Http404
-    # The roadmap holds no answers; every other export does.
-    if kind != "roadmap" and (withheld := _withheld(request, membership, assessment)):
+    # The roadmap too: its actions are drafted from the results.
+    if withheld := _withheld(request, membership, assessment):
         return withheld
     rows = exports.table(assessment, kind)
     audit_record(

@@ -21,7 +21,18 @@ from .models import Action
 
 
 def _assessment(membership: Membership, assessment_id: UUID):
-    return selectors.assessment_get(scope=membership.scope, assessment_id=assessment_id)
+    """The assessment whose roadmap this is. Its actions are drafted from the results, so
+    the client team sees them when it may see the results."""
+    assessment = selectors.assessment_get(scope=membership.scope, assessment_id=assessment_id)
+    if not selectors.results_released(assessment=assessment, scope=membership.scope):
+        raise PermissionDenied(
+            _(
+                "This assessment shows roles only: its results and roadmap reach the client "
+                "team once it is closed with at least %(n)d submitted respondents."
+            )
+            % {"n": selectors.RELEASE_MINIMUM_RESPONDENTS}
+        )
+    return assessment
 
 
 def _dimensions(assessment):
@@ -134,7 +145,9 @@ def action_quick_view(
     assessment = _assessment(membership, assessment_id)
     action = roadmap.action_get(assessment=assessment, action_id=action_id)
     require_contribution(membership=membership, client_id=assessment.client_id)
-    if not membership.has_role(Role.CONSULTANT) and "status" not in request.POST:
+    if not membership.has_role(Role.CONSULTANT) and (
+        "status" not in request.POST or "accept" in request.POST or "move" in request.POST
+    ):
         raise PermissionDenied(_("Client contributors set an action's status only."))
     try:
         if request.POST.get("accept"):

@@ -76,14 +76,13 @@ def released_to_client_team(assessment: Assessment) -> bool:
         return True
     if assessment.status != Assessment.Status.CLOSED:
         return False
-    if assessment.mode == Assessment.Mode.FACILITATED:
+    # The consensus is the workshop's, nobody's own; any individual answers count.
+    individuals = assessment.respondents.filter(
+        submitted_at__isnull=False, is_consensus=False
+    ).count()
+    if assessment.mode == Assessment.Mode.FACILITATED and individuals == 0:
         return True
-    submitted = getattr(assessment, "submitted_count", None)  # assessment_list counts them
-    if submitted is None:
-        submitted = assessment.respondents.filter(
-            submitted_at__isnull=False, is_consensus=False
-        ).count()
-    return submitted >= RELEASE_MINIMUM_RESPONDENTS
+    return individuals >= RELEASE_MINIMUM_RESPONDENTS
 
 
 def results_released(*, assessment: Assessment, scope: ClientScope) -> bool:

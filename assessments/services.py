@@ -187,6 +187,24 @@ def assessment_update(*, assessment: Assessment, **changes) -> Assessment:
                 {"previous": _("The previous assessment must be another one of the same client.")}
             )
         assessment.previous = previous
+    if assessment.status != Assessment.Status.DRAFT:
+        # Respondents answered under this mode and this promise of anonymity.
+        if "mode" in changes and changes["mode"] != assessment.mode:
+            raise ValidationError(
+                {"mode": _("The mode cannot change once the assessment has opened.")}
+            )
+        if (
+            changes.get("anonymity", assessment.anonymity) != assessment.anonymity
+            and assessment.anonymity == Assessment.Anonymity.ROLES
+        ):
+            raise ValidationError(
+                {
+                    "anonymity": _(
+                        "Respondents were promised roles only: that cannot change once the "
+                        "assessment has opened."
+                    )
+                }
+            )
     for field in (
         "purpose",
         "due_date",

@@ -175,3 +175,55 @@ def test_the_playbook_pdf_names_nobody_and_holds_results_only_once_released(
     response = web.get(reverse("document_download", args=[acme_client.workspace_id, after.id]))
     assert response.status_code == 200
     assert b"".join(response.streaming_content).startswith(b"%PDF")
+
+
+def test_a_facilitated_roles_only_assessment_with_one_individual_is_withheld(
+    client_viewer, acme_client
+):
+    from assessments.respondents import consensus_respondent_get_or_create
+
+    assessment = open_assessment(
+        client=acme_client, respondents=0, anonymity="roles", mode="facilitated"
+    )
+    name, email, role = PEOPLE[0]
+    solo = respondent_add(assessment=assessment, name=name, email=email, role=role)
+    solo.refresh_from_db()
+    answers_save(respondent=solo, changes={"q1": {"value": "3", "comment": "Only mine"}})
+    respondent_submit(respondent=solo)
+    consensus_respondent_get_or_create(assessment=assessment)
+    Action.objects.create(assessment=assessment, title="Name an owner")
+    assessment = assessment_close(assessment=assessment)
+    seen = _bodies(client_viewer, assessment)
+    _assert_nobody_named(seen)
+    results = reverse("assessment_results", args=[acme_client.workspace_id, assessment.id])
+    assert seen[results][0] == 403
+    for url, (_status, content) in seen.items():
+        assert b"Only mine" not in content, url
+
+
+def test_mode_and_roles_only_cannot_change_once_open(consultant, acme_client):
+    assessment = _roles_only(acme_client, submitted=1)
+    api = APIClient()
+    api.force_authenticate(consultant)
+    url = f"/api/v1/workspaces/{acme_client.workspace_id}/assessments/{assessment.id}/"
+    for field, value in (("mode", "facilitated"), ("anonymity", "named")):
+        response = api.patch(url, {field: value}, format="json")
+        assert response.status_code == 400, field
+        assert field in response.json()
+    assessment.refresh_from_db()
+    assert (assessment.mode, assessment.anonymity) == ("survey", "roles")
+
+
+def test_the_roadmap_is_withheld_with_the_results(client_viewer, acme_client):
+    assessment = _roles_only(acme_client, submitted=1)
+    ws = acme_client.workspace_id
+    web = WebClient()
+    web.force_login(client_viewer)
+    assert web.get(reverse("roadmap", args=[ws, assessment.id])).status_code == 403
+    assert (
+        web.get(reverse("assessment_export", args=[ws, assessment.id, "roadmap", "csv"]))
+    ).status_code == 403
+    api = APIClient()
+    api.force_authenticate(client_viewer)
+    actions = f"/api/v1/workspaces/{ws}/assessments/{assessment.id}/actions/"
+    assert api.get(actions).status_code == 403

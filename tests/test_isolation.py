@@ -12,6 +12,7 @@ import re
 from datetime import date
 
 import pytest
+from auditlog.context import disable_auditlog
 from django.db import transaction
 from django.test import TestCase
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -292,20 +293,26 @@ def test_every_route_with_an_id_has_a_case():
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker):
     """Built once for the module and deleted after it: every case only asks, and each
-    test's own writes roll back, so the hundreds of cases share one world."""
+    test's own writes roll back, so the hundreds of cases share one world. Built with no
+    email or render task sent for a worker, and leaving no audit trail behind for the
+    tests that read it."""
     with django_db_blocker.unblock():
-        # Committed for the module, with no email or render task sent for a worker.
-        with transaction.atomic(), TestCase.captureOnCommitCallbacks(execute=False):
+        with (
+            disable_auditlog(),
+            transaction.atomic(),
+            TestCase.captureOnCommitCallbacks(execute=False),
+        ):
             built = _world()
         yield built
         workspaces = [built["objects"]["workspace"], built["own"]["workspace"]]
         users = User.objects.filter(memberships__workspace__in=workspaces).distinct()
         user_ids = list(users.values_list("id", flat=True))
-        # Clients first: their assessments hold the questionnaires the workspaces own.
-        Client.objects.filter(workspace__in=workspaces).delete()
-        for workspace in workspaces:
-            workspace.delete()
-        User.objects.filter(id__in=user_ids).delete()
+        with disable_auditlog():
+            # Clients first: their assessments hold the questionnaires the workspaces own.
+            Client.objects.filter(workspace__in=workspaces).delete()
+            for workspace in workspaces:
+                workspace.delete()
+            User.objects.filter(id__in=user_ids).delete()
 
 
 def _world():

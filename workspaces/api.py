@@ -22,7 +22,7 @@ from .models import (
     SizeBand,
     Workspace,
 )
-from .permissions import workspace_access
+from .permissions import require_whole_workspace, workspace_access
 from .tokens import token_workspaces
 
 # --- Serializers -----------------------------------------------------------------------
@@ -291,6 +291,10 @@ class MemberViewSet(WorkspaceScopedViewSet):
     read_role = Role.CONSULTANT
     write_role = Role.OWNER
 
+    def initial(self, request: Request, *args, **kwargs) -> None:
+        super().initial(request, *args, **kwargs)
+        require_whole_workspace(membership=self.membership)
+
     def get_queryset(self):
         return selectors.membership_list(workspace=self.workspace)
 
@@ -346,6 +350,10 @@ class InvitationViewSet(WorkspaceScopedViewSet):
     serializer_class = InvitationOut
     read_role = Role.CONSULTANT
     write_role = Role.OWNER
+
+    def initial(self, request: Request, *args, **kwargs) -> None:
+        super().initial(request, *args, **kwargs)
+        require_whole_workspace(membership=self.membership)
 
     def get_queryset(self):
         return selectors.invitation_list_pending(workspace=self.workspace).order_by(

@@ -45,6 +45,15 @@ def workspace_access(
     return membership
 
 
+def require_whole_workspace(*, membership: Membership) -> None:
+    """The workspace's roster and invitations name every client's people: for owners and
+    consultants who reach every client, not for those limited to their engagements."""
+    if not membership.reaches_every_client:
+        raise PermissionDenied(
+            _("You work on assigned clients only: an owner manages the workspace's members.")
+        )
+
+
 def require_contribution(*, membership: Membership, client_id: UUID) -> None:
     """Updating roadmap actions and recording measurements: consultants and owners who
     reach the client, and the client's contributors. Everyone else who reaches it: 403."""

@@ -23,7 +23,7 @@ from .forms import (
     WorkspaceForm,
 )
 from .models import Membership, Role
-from .permissions import workspace_view
+from .permissions import require_whole_workspace, workspace_view
 
 PAGE_SIZE = 20
 
@@ -200,6 +200,7 @@ def client_archive_view(request: HttpRequest, membership: Membership, client_id:
 
 @workspace_view(Role.CONSULTANT, write_role=Role.OWNER)
 def member_list_view(request: HttpRequest, membership: Membership) -> HttpResponse:
+    require_whole_workspace(membership=membership)
     workspace = membership.workspace
     form = InviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -366,3 +366,33 @@ def test_consultants_see_no_activity_links(client, consultant, acme_client):
     client.force_login(consultant)
     audit = reverse("audit_event_list", args=[acme_client.workspace_id])
     assert audit not in client.get(acme_client.get_absolute_url()).text
+
+
+def test_a_limited_consultant_sees_no_roster_of_other_clients_people(client, acme_client):
+    limited = MembershipFactory(
+        workspace=acme_client.workspace, role=Role.CONSULTANT, assigned_clients_only=True
+    )
+    grant_client(limited, acme_client)
+    ws = acme_client.workspace_id
+    client.force_login(limited.user)
+    assert client.get(reverse("member_list", args=[ws])).status_code == 403
+    assert "Members" not in client.get(reverse("client_list", args=[ws])).text
+    api = APIClient()
+    api.force_authenticate(limited.user)
+    assert api.get(f"/api/v1/workspaces/{ws}/members/").status_code == 403
+    assert api.get(f"/api/v1/workspaces/{ws}/invitations/").status_code == 403
+    # Their own client's team is theirs to manage.
+    assert client.get(_team_url(acme_client)).status_code == 200
+
+
+def test_a_contributor_may_not_accept_or_reorder_actions(client, client_contributor, acme_client):
+    assessment, action, _plan, _kpi = _action_and_plan(acme_client)
+    action.accepted = False
+    action.save()
+    quick = reverse("action_quick", args=[acme_client.workspace_id, assessment.id, action.id])
+    client.force_login(client_contributor)
+    for extra in ({"accept": "1"}, {"move": "-1"}):
+        response = client.post(quick, {"status": action.status, **extra})
+        assert response.status_code == 403, extra
+    action.refresh_from_db()
+    assert not action.accepted

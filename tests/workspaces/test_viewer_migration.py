@@ -1,4 +1,4 @@
-"""Migration 0003 turns each workspace viewer into a client viewer of every client they
+"""Migration 0005 turns each workspace viewer into a client viewer of every client they
 could see, so nobody's reach widens (or silently shrinks) with client-scoped access."""
 
 import uuid
@@ -8,7 +8,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 BEFORE = [("workspaces", "0002_user_email_any_case")]
-AFTER = [("workspaces", "0003_client_access")]
+AFTER = [("workspaces", "0005_viewers_become_client_viewers")]
 
 
 @pytest.mark.django_db(transaction=True)
