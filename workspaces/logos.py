@@ -1,11 +1,16 @@
-"""Logo uploads: PNG and JPEG checked by Pillow, SVG rebuilt from an allow-list.
+"""Logo uploads: PNG and JPEG checked and re-encoded by Pillow, SVG rebuilt from an
+allow-list.
 
 An SVG is a document that can carry script, so it is parsed without DTDs or entities
-(defusedxml) and rewritten keeping only drawing elements and attributes.
+(defusedxml) and rewritten keeping only drawing elements and attributes. A PNG or JPEG
+can be a few kilobytes that decode to gigabytes (every playbook render would decode it
+again, on the PDF workers all workspaces share), so its size in pixels is checked from the
+header before anything is decoded, and what is stored is a fresh, small re-encoding.
 """
 
 import io
 import re
+import warnings
 import xml.etree.ElementTree as ET
 
 from defusedxml import ElementTree as SafeET
@@ -17,6 +22,8 @@ from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
 MAX_LOGO_BYTES = 1024 * 1024
+MAX_LOGO_SIDE = 4096  # pixels, read from the header before decoding (16 MP at most)
+STORED_LOGO_SIDE = 1024  # what a cover or a page header ever needs
 SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_NS = "http://www.w3.org/1999/xlink"
 ET.register_namespace("", SVG_NS)
@@ -168,15 +175,67 @@ def logo_clean(upload: UploadedFile) -> ContentFile:
     head = data[:512].lstrip().lower()
     if head.startswith(b"<?xml") or head.startswith(b"<svg") or b"<svg" in head:
         return ContentFile(sanitise_svg(data), name="logo.svg")
-    try:
-        with Image.open(io.BytesIO(data)) as image:
-            image_format = image.format
-            image.verify()
-    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError) as exc:
-        raise ValidationError(
-            {"logo": _("Upload a PNG, JPEG or SVG image.")}, code="invalid_image"
-        ) from exc
+    return _raster_clean(data)
+
+
+def _raster_clean(data: bytes) -> ContentFile:
+    """A PNG or JPEG re-encoded at most STORED_LOGO_SIDE pixels a side, with no metadata;
+    refused from its header when larger than MAX_LOGO_SIDE, before any decoding."""
+    invalid = ValidationError({"logo": _("Upload a PNG, JPEG or SVG image.")}, code="invalid_image")
+    too_large = ValidationError(
+        {
+            "logo": _("The image is too large: use at most %(max)s pixels a side.")
+            % {"max": f"{MAX_LOGO_SIDE:,}"}
+        },
+        code="image_too_large",
+    )
     extensions = {"PNG": "png", "JPEG": "jpg"}
-    if image_format not in extensions:
-        raise ValidationError({"logo": _("Upload a PNG, JPEG or SVG image.")}, code="invalid_image")
-    return ContentFile(data, name=f"logo.{extensions[image_format]}")
+    out = io.BytesIO()
+    try:
+        with warnings.catch_warnings():
+            # Pillow only warns below twice its pixel limit: here that is a refusal too.
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as image:
+                image_format = image.format
+                if image_format not in extensions:
+                    raise invalid
+                width, height = image.size
+                if width > MAX_LOGO_SIDE or height > MAX_LOGO_SIDE:
+                    raise ValidationError(
+                        {
+                            "logo": _(
+                                "The image is too large, %(w)d × %(h)d pixels: use at most "
+                                "%(max)s pixels a side (%(stored)s are plenty for a playbook)."
+                            )
+                            % {
+                                "w": width,
+                                "h": height,
+                                "max": f"{MAX_LOGO_SIDE:,}",
+                                "stored": f"{STORED_LOGO_SIDE:,}",
+                            }
+                        },
+                        code="image_too_large",
+                    )
+                image.load()
+                if image.mode not in ("RGB", "RGBA", "L", "LA"):
+                    image = image.convert("RGBA" if image_format == "PNG" else "RGB")
+                image.thumbnail((STORED_LOGO_SIDE, STORED_LOGO_SIDE))
+                if image_format == "JPEG":
+                    image = image.convert("RGB")
+                image.info = {}  # comments, EXIF, text chunks: none of them is kept
+                if image_format == "PNG":
+                    image.save(out, "PNG", optimize=True)
+                else:
+                    image.save(out, "JPEG", quality=90)
+    except ValidationError:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise too_large from exc
+    except (
+        UnidentifiedImageError,
+        OSError,
+        SyntaxError,
+        ValueError,
+    ) as exc:
+        raise invalid from exc
+    return ContentFile(out.getvalue(), name=f"logo.{extensions[image_format]}")

@@ -350,7 +350,12 @@ def workspace_settings_view(request: HttpRequest, membership: Membership) -> Htt
         else:
             messages.success(request, _("Workspace settings saved."))
             return redirect("workspace_settings", workspace.id)
-    return render(request, "workspaces/settings.html", {"form": form, "workspace": workspace})
+    return render(
+        request,
+        "workspaces/settings.html",
+        {"form": form, "workspace": workspace},
+        status=400 if form.errors else 200,
+    )
 
 
 @workspace_view()

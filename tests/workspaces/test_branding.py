@@ -30,7 +30,10 @@ def test_owner_sets_name_colour_and_png_logo(client, owner, workspace):
     assert workspace.logo.name.endswith(".png")
     logo = client.get(reverse("workspace_logo", args=[workspace.id]))
     assert logo.status_code == 200
-    assert b"".join(logo.streaming_content) == _png()
+    # Re-encoded, not the bytes sent: the same picture.
+    with Image.open(io.BytesIO(b"".join(logo.streaming_content))) as stored:
+        assert (stored.format, stored.size) == ("PNG", (40, 20))
+        assert stored.convert("RGB").getpixel((5, 5)) == (0x33, 0x66, 0x99)
 
 
 def test_svg_logo_is_stored_without_script(client, owner, workspace):
@@ -72,7 +75,7 @@ def test_wrong_logo_type_or_size_is_refused_and_nothing_changes(
 ):
     client.force_login(owner)
     response = _post(client, workspace, logo=SimpleUploadedFile(filename, content))
-    assert response.status_code == 200
+    assert response.status_code == 400  # refused, with the message by the field
     assert message in response.context["form"].errors["logo"][0]
     workspace.refresh_from_db()
     assert not workspace.logo
@@ -97,3 +100,55 @@ def test_remove_logo(client, owner, workspace):
 def test_consultant_may_not_change_branding(client, consultant, workspace):
     client.force_login(consultant)
     assert _post(client, workspace).status_code == 403
+
+
+def _huge_png(size) -> bytes:
+    """A few kilobytes that decode to size[0] by size[1] pixels."""
+    buffer = io.BytesIO()
+    Image.new("1", size).save(buffer, "PNG", optimize=True)
+    return buffer.getvalue()
+
+
+def test_a_pixel_bomb_logo_is_refused_before_it_is_decoded(client, owner, workspace):
+    bomb = _huge_png((12000, 12000))
+    assert len(bomb) < 100_000
+    client.force_login(owner)
+    response = _post(client, workspace, logo=SimpleUploadedFile("logo.png", bomb, "image/png"))
+    assert response.status_code == 400
+    assert "4,096 pixels a side" in response.context["form"].errors["logo"][0]
+    workspace.refresh_from_db()
+    assert not workspace.logo
+
+
+def test_a_logo_wider_than_4096_pixels_is_refused_naming_the_limit(client, owner, workspace):
+    client.force_login(owner)
+    wide = SimpleUploadedFile("logo.png", _huge_png((4097, 10)), "image/png")
+    response = _post(client, workspace, logo=wide)
+    assert response.status_code == 400
+    assert "4,096" in response.context["form"].errors["logo"][0]
+
+
+@pytest.mark.parametrize(("fmt", "suffix"), [("PNG", ".png"), ("JPEG", ".jpg")])
+def test_a_large_logo_is_stored_scaled_to_1024_pixels_without_its_metadata(
+    client, owner, workspace, fmt, suffix
+):
+    from PIL import PngImagePlugin
+
+    buffer = io.BytesIO()
+    picture = Image.new("RGB", (3000, 1500), "#884422")
+    if fmt == "PNG":
+        info = PngImagePlugin.PngInfo()
+        info.add_text("Comment", "<script>alert(1)</script>")
+        picture.save(buffer, "PNG", pnginfo=info)
+    else:
+        picture.save(buffer, "JPEG", comment=b"<script>alert(1)</script>")
+    client.force_login(owner)
+    upload = SimpleUploadedFile(f"logo{suffix}", buffer.getvalue(), f"image/{fmt.lower()}")
+    assert _post(client, workspace, logo=upload).status_code == 302
+    workspace.refresh_from_db()
+    assert workspace.logo.name.endswith(suffix)
+    with workspace.logo.open("rb") as handle:
+        stored = handle.read()
+    assert b"<script>" not in stored
+    with Image.open(io.BytesIO(stored)) as image:
+        assert (image.format, image.size) == (fmt, (1024, 512))
