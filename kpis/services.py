@@ -5,17 +5,16 @@ workspace) is refused by name, and a KPI's numbers are checked by the same rules
 status (kpis.status), so a KPI that could not be rated is never saved.
 """
 
-import csv
-import io
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import IO, Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
 from django.utils.translation import gettext as _
 
+from cxmaturity.csv_files import csv_rows
 from workspaces.models import Client
 
 from .models import (
@@ -185,22 +184,15 @@ def _date(raw: Any, field: str) -> date:
 
 
 @transaction.atomic
-def measurements_import_csv(*, plan: StrategyPlan, data: bytes | str) -> list[Measurement]:
+def measurements_import_csv(
+    *, plan: StrategyPlan, data: bytes | str | IO[bytes]
+) -> list[Measurement]:
     """Add every row of `kpi,date,value` (a KPI of this plan, by name or id), or none.
-    Rows are numbered as a spreadsheet shows them: the header is row 1."""
-    if isinstance(data, bytes):
-        try:
-            data = data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise ValidationError({"file": _("Save the file as UTF-8 CSV.")}) from exc
-    try:
-        rows = list(csv.reader(io.StringIO(data.replace("\x00", ""))))
-    except csv.Error as exc:
-        raise ValidationError({"file": _("This is not a CSV file we can read.")}) from exc
+    Rows are numbered as a spreadsheet shows them: the header is row 1. A file is read
+    line by line and refused at its first row past MAX_CSV_ROWS."""
+    rows = csv_rows(data, max_rows=MAX_CSV_ROWS)
     if not rows or [h.strip().lower() for h in rows[0][:3]] != ["kpi", "date", "value"]:
         raise ValidationError({"file": _("Row 1 must be the header kpi,date,value.")})
-    if len(rows) - 1 > MAX_CSV_ROWS:
-        raise ValidationError({"file": _("At most %(n)d rows a file.") % {"n": MAX_CSV_ROWS}})
     kpis = {str(k.id): k for k in plan.kpis.all()}
     by_name = {k.name.strip().lower(): k for k in kpis.values()}
     problems, created = [], []
@@ -400,24 +392,16 @@ def scale_update(*, plan: StrategyPlan, ranges: dict[str, tuple[Any, Any]]) -> l
     return []
 
 
-def conversions_from_csv(*, plan: StrategyPlan, data: bytes | str) -> dict[str, int]:
+def conversions_from_csv(*, plan: StrategyPlan, data: bytes | str | IO[bytes]) -> dict[str, int]:
     """Conversions per digital goal from a CSV `goal,conversions` (a goal of this plan by
     name or id); every row is checked, errors named by row, nothing used if one is wrong."""
-    if isinstance(data, bytes):
-        try:
-            data = data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise ValidationError({"file": _("Save the file as UTF-8 CSV.")}) from exc
-    try:
-        rows = list(csv.reader(io.StringIO(data.replace("\x00", ""))))
-    except csv.Error as exc:
-        raise ValidationError({"file": _("This is not a CSV file we can read.")}) from exc
+    rows = csv_rows(data, max_rows=MAX_CSV_ROWS)
     if not rows or [h.strip().lower() for h in rows[0][:2]] != ["goal", "conversions"]:
         raise ValidationError({"file": _("Row 1 must be the header goal,conversions.")})
     goals = {str(g.id): g for g in plan.digital_goals.all()}
     by_name = {g.name.strip().lower(): g for g in goals.values()}
     problems, conversions = [], {}
-    for number, row in enumerate(rows[1 : MAX_CSV_ROWS + 1], start=2):
+    for number, row in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in row):
             continue
         name, value = [*row, "", ""][:2]

@@ -368,7 +368,7 @@ def measurements_view(request: HttpRequest, membership: Membership, plan_id: UUI
         data = form.cleaned_data
         try:
             if data["file"]:
-                created = services.measurements_import_csv(plan=plan, data=data["file"].read())
+                created = services.measurements_import_csv(plan=plan, data=data["file"])
                 messages.success(request, _("%(n)d measurements added.") % {"n": len(created)})
             elif data["kpi"] and data["date"] and data["value"] is not None:
                 services.measurement_add(kpi=data["kpi"], date=data["date"], value=data["value"])
@@ -412,9 +412,7 @@ def simulator_view(request: HttpRequest, membership: Membership, plan_id: UUID):
     if request.method == "POST":
         try:
             if request.FILES.get("file"):
-                imported = services.conversions_from_csv(
-                    plan=plan, data=request.FILES["file"].read()
-                )
+                imported = services.conversions_from_csv(plan=plan, data=request.FILES["file"])
                 values = {str(g.id): str(imported.get(str(g.id), 0)) for g in goals}
             elif request.POST.get("save"):
                 services.period_save(

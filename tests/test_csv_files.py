@@ -1,0 +1,67 @@
+"""The one CSV reader for uploads: line by line, refusing a file at its first row past
+the limit (never reading on), long lines, other encodings and broken quoting."""
+
+import io
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from cxmaturity.csv_files import MAX_LINE_CHARACTERS, csv_rows
+
+
+class CountingStream(io.BytesIO):
+    """A file that remembers how far it was read."""
+
+    def __init__(self, data: bytes) -> None:
+        super().__init__(data)
+        self.furthest = 0
+
+    def read(self, size: int = -1) -> bytes:
+        chunk = super().read(size)
+        self.furthest = max(self.furthest, self.tell())
+        return chunk
+
+
+def test_rows_come_back_with_the_header_first_bom_and_nul_dropped_quotes_kept():
+    data = b'\xef\xbb\xbfkpi,date,value\nVisits,2026-01-01,1\x00\n"two\nlines",x,y\n'
+    assert csv_rows(data, max_rows=10) == [
+        ["kpi", "date", "value"],
+        ["Visits", "2026-01-01", "1"],
+        ["two\nlines", "x", "y"],
+    ]
+    assert csv_rows("a,b\r\n1,2", max_rows=1) == [["a", "b"], ["1", "2"]]
+
+
+def test_a_file_far_past_its_limit_is_refused_without_being_read_on():
+    data = b"kpi,date,value\n" + b"Visits,2026-01-01,1\n" * 2_000_000  # about 40 MB
+    stream = CountingStream(data)
+    with pytest.raises(ValidationError) as refused:
+        csv_rows(stream, max_rows=5000, field="file")
+    assert "At most 5000 rows" in refused.value.message_dict["file"][0]
+    assert stream.furthest < 1_000_000  # the first megabyte at most, of forty
+
+
+def test_exactly_the_limit_is_accepted():
+    data = b"h\n" + b"x\n" * 5000
+    assert len(csv_rows(data, max_rows=5000)) == 5001
+
+
+def test_a_file_without_line_breaks_is_refused_at_its_first_long_line():
+    stream = CountingStream(b"h\n" + b"x" * (20 * MAX_LINE_CHARACTERS))
+    with pytest.raises(ValidationError) as refused:
+        csv_rows(stream, max_rows=10)
+    assert "Row 2 is longer than" in refused.value.message_dict["file"][0]
+    assert stream.furthest < 10 * MAX_LINE_CHARACTERS
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"h\n\xff\xfe\xfa", "UTF-8"),
+        (b'a,"b\n' + (b"x" * 60_000 + b"\n") * 3 + b'"\n', "not a CSV file"),
+    ],
+)
+def test_other_encodings_and_broken_quoting_are_named(data, message):
+    with pytest.raises(ValidationError) as refused:
+        csv_rows(data, max_rows=10, field="upload")
+    assert message in refused.value.message_dict["upload"][0]
