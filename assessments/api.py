@@ -140,6 +140,7 @@ class RespondentOut(serializers.ModelSerializer):
             "department",
             "weight",
             "is_consensus",
+            "erased_at",
             "invited_at",
             "opened_at",
             "last_activity_at",
@@ -396,6 +397,29 @@ class AssessmentViewSet(WorkspaceScopedViewSet):
         return Response(ProgressOut(rows, many=True).data)
 
 
+class EraseIn(serializers.Serializer):
+    comments = serializers.BooleanField(
+        required=False, default=False, help_text=_("Erase their comments and evidence too")
+    )
+
+
+class PersonalDataView(APIView):
+    @extend_schema(
+        summary=_("Everything the workspace holds about one email address (consultants)"),
+        parameters=[OpenApiParameter("email", str, required=True)],
+        responses=OpenApiTypes.OBJECT,
+    )
+    def get(self, request: Request, workspace_id: str) -> Response:
+        membership = workspace_access(
+            user=request.user, workspace_id=workspace_id, min_role=Role.CONSULTANT
+        )
+        try:
+            email = serializers.EmailField().run_validation(request.query_params.get("email", ""))
+        except serializers.ValidationError as exc:
+            raise serializers.ValidationError({"email": exc.detail}) from exc
+        return Response(selectors.personal_data_for_email(membership=membership, email=email))
+
+
 class RespondentViewSet(WorkspaceScopedViewSet):
     serializer_class = RespondentOut
     pk_kwarg = "respondent_id"
@@ -475,6 +499,22 @@ class RespondentViewSet(WorkspaceScopedViewSet):
     @action(detail=True, methods=["post"])
     def reissue(self, request: Request, workspace_id: str, assessment_id: str, pk: str):
         return self._act(respondent_services.respondent_reissue, pk)
+
+    @extend_schema(
+        summary=_("Erase the person's personal data (name, email, link; comments if asked)"),
+        request=EraseIn,
+        responses=RespondentOut,
+    )
+    @action(detail=True, methods=["post"])
+    def erase(self, request: Request, workspace_id: str, assessment_id: str, pk: str):
+        data = EraseIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        respondent = respondent_services.respondent_erase(
+            respondent=self._get(pk),
+            comments=data.validated_data["comments"],
+            erased_by=request.user,
+        )
+        return Response(RespondentOut(respondent).data)
 
     @extend_schema(summary=_("The personal link, to copy (consultants)"), responses=LinkOut)
     @action(detail=True, methods=["get"])

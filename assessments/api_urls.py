@@ -4,6 +4,7 @@ from .api import (
     ActionViewSet,
     AssessmentViewSet,
     CompareView,
+    PersonalDataView,
     QuestionnaireViewSet,
     RespondentAnswersView,
     RespondentSubmitView,
@@ -59,7 +60,14 @@ urlpatterns = [
         "respondent",
         _LIST,
         _ITEM,
-        {"invite": "post", "remind": "post", "revoke": "post", "reissue": "post", "link": "get"},
+        {
+            "invite": "post",
+            "remind": "post",
+            "revoke": "post",
+            "reissue": "post",
+            "link": "get",
+            "erase": "post",
+        },
     ),
     path(
         A + "actions/suggest/",
@@ -70,6 +78,7 @@ urlpatterns = [
     path(
         W + "assessments/<uuid:pk>/results/", ResultsView.as_view(), name="api-assessment-results"
     ),
+    path(W + "personal-data/", PersonalDataView.as_view(), name="api-personal-data"),
     path(
         W + "assessments/<uuid:pk>/compare/", CompareView.as_view(), name="api-assessment-compare"
     ),

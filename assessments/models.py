@@ -239,6 +239,9 @@ class Respondent(models.Model):
     submitted_at = models.DateTimeField(null=True, blank=True)
     last_reminded_at = models.DateTimeField(null=True, blank=True)
     reminders_sent = models.PositiveSmallIntegerField(default=0)
+    # Set when a consultant erased the person's name, email and link at their request;
+    # the answers stay, under the role only.
+    erased_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

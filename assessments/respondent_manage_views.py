@@ -4,7 +4,8 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.core.validators import validate_email
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -107,6 +108,60 @@ def respondent_remove_view(
         request,
         "assessments/respondent_confirm.html",
         {"respondent": respondent, "action": "remove", "error": error},
+    )
+
+
+@workspace_view(Role.CONSULTANT)
+def respondent_erase_view(
+    request: HttpRequest, membership: Membership, assessment_id: UUID, respondent_id: UUID
+) -> HttpResponse:
+    """Erase a respondent's personal data at their request, after a confirmation."""
+    respondent = _respondent(membership, assessment_id, respondent_id)
+    error = None
+    if request.method == "POST":
+        try:
+            services.respondent_erase(
+                respondent=respondent,
+                comments=bool(request.POST.get("comments")),
+                erased_by=request.user,
+            )
+        except ValidationError as exc:
+            error = exc.messages[0]
+        else:
+            messages.success(
+                request, _("Personal data erased; the answers stay, under the role only.")
+            )
+            return redirect(respondent.assessment)
+    return render(
+        request,
+        "assessments/respondent_confirm.html",
+        {"respondent": respondent, "action": "erase", "error": error},
+        status=400 if error else 200,
+    )
+
+
+@workspace_view(Role.CONSULTANT)
+def personal_data_view(request: HttpRequest, membership: Membership) -> HttpResponse:
+    """Everything this workspace holds about one email address, as JSON: the request for
+    access data protection law gives people. A consultant limited to some clients gets
+    what those clients hold."""
+    email = (request.GET.get("email") or "").strip()
+    error = None
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            error = _("Enter a valid email address.")
+        else:
+            found = selectors.personal_data_for_email(membership=membership, email=email)
+            response = JsonResponse(found, json_dumps_params={"indent": 2})
+            response["Content-Disposition"] = 'attachment; filename="personal-data.json"'
+            return response
+    return render(
+        request,
+        "assessments/personal_data.html",
+        {"email": email, "error": error},
+        status=400 if error else 200,
     )
 
 

@@ -259,3 +259,68 @@ def respondent_pages(*, respondent: Respondent) -> list[DimensionPage]:
         DimensionPage(number, dimension, by_dimension[dimension.id])
         for number, dimension in enumerate(dimensions, start=1)
     ]
+
+
+def personal_data_for_email(*, membership, email: str) -> dict:
+    """Everything the workspace holds about one email address, within what the member
+    reaches: respondent rows with their answers, and (for those who see the whole
+    workspace) membership, client access and invitations."""
+    from workspaces.models import ClientAccess, Invitation, Membership
+
+    email = email.strip().lower()
+    respondents = (
+        membership.scope.filter(Respondent.objects.all(), path="assessment__client")
+        .filter(email__iexact=email)
+        .select_related("assessment__client")
+        .prefetch_related("answers__question")
+        .order_by("created_at")
+    )
+    found: dict = {
+        "email": email,
+        "workspace": membership.workspace.name,
+        "respondents": [
+            {
+                "client": r.assessment.client.name,
+                "assessment": r.assessment.title,
+                "name": r.name,
+                "email": r.email,
+                "role": r.role,
+                "department": r.department,
+                "notes": r.notes,
+                "invited_at": r.invited_at,
+                "opened_at": r.opened_at,
+                "submitted_at": r.submitted_at,
+                "answers": [
+                    {
+                        "question": a.question.text,
+                        "value": a.value,
+                        "comment": a.comment,
+                        "evidence": a.evidence,
+                    }
+                    for a in r.answers.all()
+                ],
+            }
+            for r in respondents
+        ],
+    }
+    if membership.reaches_every_client:
+        workspace = membership.workspace
+        found["memberships"] = [
+            {"role": m.role, "name": m.user.name, "since": m.created_at}
+            for m in Membership.objects.filter(
+                workspace=workspace, user__email__iexact=email
+            ).select_related("user")
+        ]
+        found["client_access"] = [
+            {"client": a.client.name, "client_role": a.role, "since": a.created_at}
+            for a in ClientAccess.objects.filter(
+                membership__workspace=workspace, membership__user__email__iexact=email
+            ).select_related("client")
+        ]
+        found["invitations"] = [
+            {"role": i.role, "client": i.client.name if i.client else "", "status": i.status}
+            for i in Invitation.objects.filter(
+                workspace=workspace, email__iexact=email
+            ).select_related("client")
+        ]
+    return found

@@ -58,6 +58,8 @@ urlpatterns = [
     path(R, manage.respondent_edit_view, name="respondent_edit"),
     path(R + "remove/", manage.respondent_remove_view, name="respondent_remove"),
     path(R + "revoke/", manage.respondent_revoke_view, name="respondent_revoke"),
+    path(R + "erase/", manage.respondent_erase_view, name="respondent_erase"),
+    path(W + "personal-data/", manage.personal_data_view, name="personal_data"),
     path(R + "action/", manage.respondent_action_view, name="respondent_action"),
     path(R + "link/", manage.respondent_link_view, name="respondent_link"),
 ]

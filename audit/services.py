@@ -99,6 +99,20 @@ def audit_sign_in(*, user: User, action: str, request: HttpRequest | None) -> in
 # --- Model changes, copied from auditlog's entries ------------------------------------------
 
 
+def audit_forget(*, obj: models.Model, label: str) -> int:
+    """Strip the personal data the trail holds about one object (its name as the object,
+    the old and new values of its changes), keeping the events themselves: what happened
+    and when stays on record, whom it was about does not. Returns the events changed."""
+    from django.contrib.contenttypes.models import ContentType
+
+    LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(obj), object_pk=str(obj.pk)
+    ).update(object_repr=label, changes={}, changes_text="", serialized_data=None)
+    return AuditEvent.objects.filter(
+        object_type=obj._meta.label_lower, object_id=str(obj.pk)
+    ).update(object_label=label[:200], changes={})
+
+
 def audit_record_change(
     *, instance: models.Model, log_action: int, changes: dict, log_entry: LogEntry
 ) -> AuditEvent | None:

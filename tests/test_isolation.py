@@ -104,6 +104,10 @@ ROUTE_CASES = {
     "respondent_revoke": (RESPONDENT, ["post"]),
     "respondent_action": (RESPONDENT, ["post"]),
     "respondent_link": (RESPONDENT, []),
+    "respondent_erase": (RESPONDENT, ["post"]),
+    "api-respondent-erase": (API_RESPONDENT, ["post"]),
+    "personal_data": ({"workspace_id": "workspace"}, []),
+    "api-personal-data": ({"workspace_id": "workspace"}, []),
     "api-questionnaire-list": ({"workspace_id": "workspace"}, ["post"]),
     "api-questionnaire-detail": ({"workspace_id": "workspace", "pk": "version"}, []),
     "api-questionnaire-export": ({"workspace_id": "workspace", "pk": "version"}, []),
@@ -225,6 +229,7 @@ POST_ONLY = {
     "api-campaign-draft",
     "listening_tactic",
     "client_invitation_resend",
+    "api-respondent-erase",
 }
 
 # Objects that belong to a client: a route naming one is behind the client wall.
