@@ -132,3 +132,9 @@ def test_everything_about_an_email_downloads_as_json_within_the_members_reach(
     bad = api.get(f"/api/v1/workspaces/{ws}/personal-data/", {"email": "nope"})
     assert bad.status_code == 400
     assert "email" in bad.json()
+
+
+def test_the_members_page_leads_to_personal_data_requests(client, consultant, acme_client):
+    client.force_login(consultant)
+    page = client.get(reverse("member_list", args=[acme_client.workspace_id])).text
+    assert reverse("personal_data", args=[acme_client.workspace_id]) in page
