@@ -1,5 +1,6 @@
 """A PDF worker killed mid-render: the document still completes, once, on the next worker."""
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -39,7 +40,43 @@ def _worker(log: Path, queue: str) -> subprocess.Popen:
             env=env,
             stdout=output,
             stderr=subprocess.STDOUT,
+            # Its own process group: the embedded beat is a child process, and a kill must
+            # reach it too, or it lives on sending to the broker later runs use.
+            start_new_session=True,
         )  # fmt: skip
+
+
+def _group_alive(pgid: int) -> list[int]:
+    """The live (not zombie) processes of a process group, read from /proc."""
+    alive = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # gone meanwhile
+        state, pgrp = fields[0], int(fields[2])
+        if pgrp == pgid and state != "Z":
+            alive.append(int(entry.name))
+    return alive
+
+
+def _stop(process: subprocess.Popen, sig: signal.Signals) -> None:
+    """Signal the worker's whole group; then make sure nothing of it is left running."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, sig)
+    try:
+        process.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=30)
+    if _wait(lambda: not _group_alive(process.pid), 30) is None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+    assert _wait(lambda: not _group_alive(process.pid), 30), (
+        f"processes of the worker's group still run: {_group_alive(process.pid)}"
+    )
 
 
 def _wait(predicate, seconds: float, step: float = 0.05):
@@ -66,19 +103,15 @@ def test_a_render_killed_mid_way_completes_after_restart_without_a_duplicate(tmp
     try:
         # The periodic check finds the queued document and the worker starts rendering it.
         assert _wait(lambda: status() == "rendering", 60), log.read_text()[-3000:]
-        first.send_signal(signal.SIGKILL)
-        first.wait(timeout=10)
     finally:
-        if first.poll() is None:
-            first.kill()
+        _stop(first, signal.SIGKILL)  # the worker and its beat, mid-render
     assert status() == "rendering", "the render finished before the worker was killed"
 
     second = _worker(log, queue)
     try:
         assert _wait(lambda: status() == "done", 90, step=0.3), log.read_text()[-3000:]
     finally:
-        second.terminate()
-        second.wait(timeout=30)
+        _stop(second, signal.SIGTERM)
     document.refresh_from_db()
     assert document.attempts >= 2
     assert document.file.open("rb").read(5) == b"%PDF-"
