@@ -1,17 +1,19 @@
 from django.urls import path
 
 from .api import (
-    ActionViewSet,
     AssessmentViewSet,
     CompareView,
-    PersonalDataView,
     QuestionnaireViewSet,
-    RespondentAnswersView,
-    RespondentSubmitView,
-    RespondentViewSet,
     ResultsView,
     RunAgainView,
 )
+from .respondent_api import (
+    PersonalDataView,
+    RespondentAnswersView,
+    RespondentSubmitView,
+    RespondentViewSet,
+)
+from .roadmap_api import ActionViewSet
 
 W = "workspaces/<uuid:workspace_id>/"
 A = W + "assessments/<uuid:assessment_id>/"

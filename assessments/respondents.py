@@ -38,7 +38,6 @@ MAX_EVIDENCE = 2000
 MAX_CSV_BYTES = 512 * 1024
 MAX_CSV_ROWS = 1000
 CONSENSUS_NAME = "Workshop consensus"
-ERASED_NAME = _lazy("Erased respondent")
 LINK_UNKNOWN = _lazy("This link does not work. It may have been replaced by a newer one.")
 ASSESSMENT_CLOSED = _lazy("This assessment is closed and no longer takes answers. Thank you.")
 
@@ -341,48 +340,6 @@ def respondent_reissue(*, respondent: Respondent) -> Respondent:
 def respondent_revoke(*, respondent: Respondent) -> Respondent:
     respondent.revoked_at = timezone.now()
     respondent.save(update_fields=["revoked_at"])
-    return respondent
-
-
-@transaction.atomic
-def respondent_erase(*, respondent: Respondent, comments: bool, erased_by=None) -> Respondent:
-    """Erase a person's personal data at their request: name, email, department, notes
-    and link (and, if asked, their comments and evidence), here and in the audit trail.
-    Their answers stay and count as before, under their role only."""
-    from audit.models import AuditAction
-    from audit.services import audit_forget, audit_record
-
-    if respondent.is_consensus:
-        raise ValidationError(_("The workshop's consensus holds nobody's personal data."))
-    now = timezone.now()
-    label = str(ERASED_NAME)
-    # Updates, not saves: the audit trail must not copy the old name and email it erases.
-    Respondent.objects.filter(pk=respondent.pk).update(
-        name=label,
-        email="",
-        department="",
-        notes="",
-        token_nonce="",
-        token_hash="",
-        revoked_at=Coalesce("revoked_at", Value(now)),
-        erased_at=now,
-    )
-    if comments:
-        Answer.objects.filter(respondent_id=respondent.pk).update(comment="", evidence="")
-    respondent = Respondent.objects.select_related("assessment__client__workspace").get(
-        pk=respondent.pk
-    )
-    audit_forget(obj=respondent, label=label)
-    audit_record(
-        actor=erased_by,
-        workspace=respondent.assessment.client.workspace,
-        action=AuditAction.CHANGED,
-        obj=respondent,
-        changes={
-            str(_("personal data")): ["", str(_("erased"))],
-            **({str(_("comments and evidence")): ["", str(_("erased"))]} if comments else {}),
-        },
-    )
     return respondent
 
 

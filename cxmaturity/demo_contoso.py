@@ -5,7 +5,6 @@ access is visible: Northwind's client viewer sees none of it."""
 from datetime import timedelta
 from decimal import Decimal
 
-from django.conf import settings
 from django.utils import timezone
 
 from assessments.models import Assessment
@@ -18,11 +17,12 @@ from assessments.respondents import (
 from assessments.services import assessment_close, assessment_create, assessment_open
 from kpis.models import Measurement
 from kpis.services import item_create, kpi_create, plan_activate, plan_create
-from playbooks.models import CampaignPlan, Document
-from playbooks.services import campaign_draft, document_render, document_request
+from playbooks.models import CampaignPlan
+from playbooks.services import campaign_draft
 from workspaces.models import Client, User
 
 from .demo_assessments import _answers, default_questionnaire
+from .demo_playbooks import seed_playbook
 
 ASSESSMENT_TITLE = "Contoso CX maturity 2026"
 PLAN_TITLE = "Contoso CX plan 2027"
@@ -75,16 +75,7 @@ def seed_contoso(*, client: Client, consultant: User) -> None:
             "EUR",
         )
         campaign.save(update_fields=["owner", "status", "currency"])
-    if not Document.objects.filter(client=client, kind=Document.Kind.PLAYBOOK).exists():
-        render_now = settings.DEMO_RENDER_PLAYBOOK
-        document = document_request(
-            client=client,
-            kind=Document.Kind.PLAYBOOK,
-            requested_by=consultant,
-            enqueue=not render_now,
-        )
-        if render_now:
-            document_render(document_id=document.id)
+    seed_playbook(client=client, requested_by=consultant)
 
 
 def _plan(client: Client) -> None:

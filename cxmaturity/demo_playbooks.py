@@ -39,6 +39,11 @@ def seed_northwind_playbook(*, client: Client, requested_by: User) -> None:
             campaign = campaign_draft(client=client, dimension_key=dimension, stage=2)
             campaign.owner, campaign.status, campaign.currency = owner, status, "GBP"
             campaign.save(update_fields=["owner", "status", "currency"])
+    seed_playbook(client=client, requested_by=requested_by)
+
+
+def seed_playbook(*, client: Client, requested_by: User) -> None:
+    """The client's first playbook, unless it has one."""
     if not Document.objects.filter(client=client, kind=Document.Kind.PLAYBOOK).exists():
         # Rendered here so `make run` opens with a finished playbook; the test suite seeds
         # often and leaves the render to a worker instead (DEMO_RENDER_PLAYBOOK=False).

@@ -10,7 +10,7 @@ from rest_framework.permissions import SAFE_METHODS
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from . import selectors, services
+from . import client_team_services, selectors, services
 from .models import (
     WORKSPACE_ROLES,
     Client,
@@ -321,7 +321,7 @@ class MemberViewSet(WorkspaceScopedViewSet):
                     raise serializers.ValidationError(
                         {"clients": [_("Choose clients of this workspace.")]}
                     )
-                member = services.consultant_clients_set(
+                member = client_team_services.consultant_clients_set(
                     membership=member,
                     assigned_only=fields.get("assigned_clients_only", member.assigned_clients_only),
                     clients=clients,
@@ -418,12 +418,14 @@ class ClientTeamViewSet(WorkspaceScopedViewSet):
         access = selectors.client_access_get(client=self.client, access_id=pk)
         data = ClientAccessIn(data=request.data)
         data.is_valid(raise_exception=True)
-        access = services.client_access_change(access=access, role=data.validated_data["role"])
+        access = client_team_services.client_access_change(
+            access=access, role=data.validated_data["role"]
+        )
         return Response(ClientAccessOut(access).data)
 
     def destroy(self, request: Request, workspace_id: str, client_id: str, pk: str):
         access = selectors.client_access_get(client=self.client, access_id=pk)
-        services.client_access_remove(access=access)
+        client_team_services.client_access_remove(access=access)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -457,7 +459,7 @@ class ClientInvitationViewSet(WorkspaceScopedViewSet):
     def create(self, request: Request, workspace_id: str, client_id: str) -> Response:
         data = ClientInvitationIn(data=request.data)
         data.is_valid(raise_exception=True)
-        invitation = services.client_invitation_create(
+        invitation = client_team_services.client_invitation_create(
             client=self.client, invited_by=request.user, **data.validated_data
         )
         return Response(InvitationOut(invitation).data, status=status.HTTP_201_CREATED)

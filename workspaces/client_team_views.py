@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import selectors, services
+from . import client_team_services, selectors, services
 from .forms import ClientInviteForm, ClientRoleForm
 from .models import Membership, Role
 from .permissions import workspace_view
@@ -24,7 +24,7 @@ def client_team_view(request: HttpRequest, membership: Membership, client_id: UU
     form = ClientInviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            invitation = services.client_invitation_create(
+            invitation = client_team_services.client_invitation_create(
                 client=client, invited_by=request.user, **form.cleaned_data
             )
         except ValidationError as exc:
@@ -58,7 +58,7 @@ def client_access_edit_view(
     form = ClientRoleForm(request.POST or None, initial={"role": access.role})
     if request.method == "POST" and form.is_valid():
         try:
-            services.client_access_change(access=access, role=form.cleaned_data["role"])
+            client_team_services.client_access_change(access=access, role=form.cleaned_data["role"])
         except ValidationError as exc:
             _form_error(form, exc)
         else:
@@ -87,7 +87,7 @@ def client_access_remove_view(
     client = selectors.client_get(scope=membership.scope, client_id=client_id)
     access = selectors.client_access_get(client=client, access_id=access_id)
     if request.method == "POST":
-        services.client_access_remove(access=access)
+        client_team_services.client_access_remove(access=access)
         messages.success(
             request,
             _("%(user)s no longer reaches %(client)s.")

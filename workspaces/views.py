@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import selectors, services
+from . import client_team_services, selectors, services
 from .forms import (
     BrandingForm,
     ClientForm,
@@ -252,7 +252,7 @@ def member_edit_view(request: HttpRequest, membership: Membership, membership_id
     if request.method == "POST" and "clients_form" in request.POST:
         if clients_form.is_valid():
             try:
-                services.consultant_clients_set(
+                client_team_services.consultant_clients_set(
                     membership=member,
                     assigned_only=clients_form.cleaned_data["assigned_clients_only"],
                     clients=list(clients_form.cleaned_data["clients"]),

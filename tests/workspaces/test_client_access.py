@@ -18,12 +18,9 @@ from tests.factories import (
     UserFactory,
     grant_client,
 )
+from workspaces.client_team_services import client_invitation_create
 from workspaces.models import ClientAccess, ClientRole, Invitation, Membership, Role
-from workspaces.services import (
-    client_invitation_create,
-    invitation_send_email,
-    invitation_token,
-)
+from workspaces.services import invitation_send_email, invitation_token
 
 pytestmark = pytest.mark.django_db
 

@@ -1,0 +1,119 @@
+"""REST API for the roadmap's actions; client contributors update status, progress and
+notes."""
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from workspaces.api import WorkspaceScopedViewSet
+from workspaces.models import Role
+from workspaces.permissions import require_contribution
+
+from . import roadmap, selectors
+from .api import require_released
+from .models import Action
+
+
+class ActionOut(serializers.ModelSerializer):
+    class Meta:
+        model = Action
+        fields = [
+            "id",
+            "title",
+            "dimension_key",
+            "description",
+            "owner_name",
+            "owner_email",
+            "due_date",
+            "status",
+            "horizon",
+            "position",
+            "progress",
+            "notes",
+            "suggested_for_stage",
+            "accepted",
+            "created_at",
+            "updated_at",
+            "done_at",
+        ]
+
+
+class ActionIn(serializers.Serializer):
+    title = serializers.CharField(max_length=200)
+    dimension_key = serializers.CharField(max_length=80, required=False, allow_blank=True)
+    description = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+    owner_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
+    owner_email = serializers.EmailField(required=False, allow_blank=True)
+    due_date = serializers.DateField(required=False, allow_null=True)
+    status = serializers.ChoiceField(choices=Action.Status.choices, required=False)
+    horizon = serializers.ChoiceField(choices=Action.Horizon.choices, required=False)
+    progress = serializers.IntegerField(min_value=0, max_value=100, required=False)
+    notes = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+    accepted = serializers.BooleanField(required=False)
+
+
+class ActionViewSet(WorkspaceScopedViewSet):
+    serializer_class = ActionOut
+    pk_kwarg = "action_id"
+    contributor_actions = frozenset({"partial_update"})
+
+    def initial(self, request: Request, *args, **kwargs) -> None:
+        super().initial(request, *args, **kwargs)
+        self.assessment = selectors.assessment_get(
+            scope=self.scope, assessment_id=kwargs["assessment_id"]
+        )
+        require_released(self.membership, self.assessment)
+
+    @extend_schema(summary=_("The roadmap's actions, Now / Next / Later"))
+    def list(self, request: Request, workspace_id: str, assessment_id: str) -> Response:
+        page = self.paginate_queryset(roadmap.action_list(assessment=self.assessment))
+        return self.get_paginated_response(ActionOut(page, many=True).data)
+
+    @extend_schema(summary=_("Add an action"), request=ActionIn, responses={201: ActionOut})
+    def create(self, request: Request, workspace_id: str, assessment_id: str) -> Response:
+        data = ActionIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        action = roadmap.action_create(assessment=self.assessment, **data.validated_data)
+        return Response(ActionOut(action).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(summary=_("One action"))
+    def retrieve(self, request: Request, workspace_id: str, assessment_id: str, pk: str):
+        return Response(
+            ActionOut(roadmap.action_get(assessment=self.assessment, action_id=pk)).data
+        )
+
+    @extend_schema(
+        summary=_("Change an action"), request=ActionIn(partial=True), responses=ActionOut
+    )
+    def partial_update(self, request: Request, workspace_id: str, assessment_id: str, pk: str):
+        action = roadmap.action_get(assessment=self.assessment, action_id=pk)
+        require_contribution(membership=self.membership, client_id=self.assessment.client_id)
+        data = ActionIn(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        if not self.membership.has_role(Role.CONSULTANT):
+            refused = sorted(set(data.validated_data) - set(roadmap.CONTRIBUTOR_FIELDS))
+            if refused:
+                raise PermissionDenied(
+                    _("Client contributors change only status, progress and notes, not: %(f)s.")
+                    % {"f": ", ".join(refused)}
+                )
+        return Response(ActionOut(roadmap.action_update(action=action, **data.validated_data)).data)
+
+    @extend_schema(summary=_("Delete an action"), responses={204: None})
+    def destroy(self, request: Request, workspace_id: str, assessment_id: str, pk: str):
+        roadmap.action_delete(action=roadmap.action_get(assessment=self.assessment, action_id=pk))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(
+        summary=_("Draft actions from the priorities"),
+        request=None,
+        responses={201: ActionOut(many=True)},
+    )
+    @action(detail=False, methods=["post"], pagination_class=None)
+    def suggest(self, request: Request, workspace_id: str, assessment_id: str) -> Response:
+        created = roadmap.roadmap_suggest(assessment=self.assessment)
+        return Response(ActionOut(created, many=True).data, status=status.HTTP_201_CREATED)
