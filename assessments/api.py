@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from audit.services import AuditAction, audit_record
+from cxmaturity.api import revision_field
 from workspaces.api import WorkspaceScopedViewSet
 from workspaces.models import Role
 from workspaces.permissions import workspace_access
@@ -102,6 +103,7 @@ class AssessmentOut(serializers.ModelSerializer):
             "created_at",
             "opened_at",
             "closed_at",
+            "revision",
         ]
 
 
@@ -123,6 +125,7 @@ class AssessmentIn(serializers.Serializer):
 
 class AssessmentPatchIn(AssessmentIn):
     client = None  # an assessment stays with its client
+    revision = revision_field()
 
 
 class ProgressOut(serializers.Serializer):
@@ -287,8 +290,10 @@ class AssessmentViewSet(WorkspaceScopedViewSet):
         assessment = self._get(pk)
         data = AssessmentPatchIn(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        fields = _assessment_fields(self, data.validated_data)
-        assessment = services.assessment_update(assessment=assessment, **fields)
+        fields = dict(data.validated_data)
+        revision = self.expected_revision(fields)
+        fields = _assessment_fields(self, fields)
+        assessment = services.assessment_update(assessment=assessment, revision=revision, **fields)
         return Response(AssessmentOut(assessment).data)
 
     @extend_schema(summary=_("Delete a draft"), responses={204: None})

@@ -2,6 +2,8 @@ from django import forms
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
+from cxmaturity.forms import RevisedFormMixin
+
 from .models import Action, Assessment, Respondent
 from .scoring import STAGES
 from .selectors import DimensionPage
@@ -50,7 +52,7 @@ def question_rows(page: DimensionPage, post: QueryDict, errors: dict) -> list[di
     return rows
 
 
-class AssessmentForm(forms.ModelForm):
+class AssessmentForm(RevisedFormMixin, forms.ModelForm):
     class Meta:
         model = Assessment
         fields = [
@@ -164,7 +166,7 @@ def _progress_or_current(form: forms.ModelForm) -> int:
     return value
 
 
-class ActionForm(forms.ModelForm):
+class ActionForm(RevisedFormMixin, forms.ModelForm):
     class Meta:
         model = Action
         fields = [
@@ -201,7 +203,7 @@ class ActionForm(forms.ModelForm):
         return _progress_or_current(self)
 
 
-class ActionProgressForm(forms.ModelForm):
+class ActionProgressForm(RevisedFormMixin, forms.ModelForm):
     """What a client contributor updates between visits: status, progress and notes."""
 
     class Meta:

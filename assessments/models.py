@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from cxmaturity.revisions import Revised
 from workspaces.models import Client, Workspace
 
 
@@ -127,7 +128,7 @@ class Question(models.Model):
         return self.key
 
 
-class Assessment(models.Model):
+class Assessment(Revised):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         OPEN = "open", _("Open")
@@ -283,7 +284,7 @@ class Answer(models.Model):
         return f"{self.respondent_id}/{self.question_id}={self.value}"
 
 
-class Action(models.Model):
+class Action(Revised):
     """A roadmap action, in the adaptive-case style: a goal with an owner and a date; the
     owner picks the steps (domain.md §11)."""
 

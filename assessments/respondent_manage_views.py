@@ -10,9 +10,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cxmaturity.forms import form_error, form_status
 from workspaces.models import Membership, Role
 from workspaces.permissions import workspace_view
-from workspaces.views import _form_error
 
 from . import personal_data, selectors
 from . import respondents as services
@@ -36,7 +36,7 @@ def respondent_add_view(request: HttpRequest, membership: Membership, assessment
         try:
             respondent = services.respondent_add(assessment=assessment, **form.cleaned_data)
         except ValidationError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("%(name)s added.") % {"name": respondent.name})
             return redirect(assessment)
@@ -44,7 +44,7 @@ def respondent_add_view(request: HttpRequest, membership: Membership, assessment
         request,
         "assessments/respondent_form.html",
         {"form": form, "assessment": assessment},
-        status=400 if form.errors else 200,
+        status=form_status(form),
     )
 
 
@@ -56,7 +56,7 @@ def respondent_import_view(request: HttpRequest, membership: Membership, assessm
         try:
             added = services.respondents_import_csv(assessment=assessment, data=form.data_bytes())
         except ValidationError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("%(n)d respondents added.") % {"n": len(added)})
             return redirect(assessment)
@@ -64,7 +64,7 @@ def respondent_import_view(request: HttpRequest, membership: Membership, assessm
         request,
         "assessments/respondent_import.html",
         {"form": form, "assessment": assessment},
-        status=400 if form.errors else 200,
+        status=form_status(form),
     )
 
 
@@ -79,7 +79,7 @@ def respondent_edit_view(
             services.respondent_update(respondent=respondent, **form.cleaned_data)
         except ValidationError as exc:
             respondent.refresh_from_db()
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("Changes saved."))
             return redirect(respondent.assessment)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from audit.services import AuditAction, audit_record
+from cxmaturity.revisions import StaleRevision, revision_expected
 from workspaces.models import Membership, Role
 from workspaces.permissions import workspace_view
 
@@ -82,9 +83,14 @@ def assessment_targets_view(request: HttpRequest, membership: Membership, assess
         if key.startswith("target_") and value.strip()
     }
     try:
-        services.assessment_update(assessment=assessment, targets=targets)
+        revision = revision_expected(request.POST.get("revision"))
+        services.assessment_update(assessment=assessment, revision=revision, targets=targets)
     except ValidationError as exc:
-        # Shown on the results page itself, with a 400, and nothing saved.
+        # Shown on the results page itself, with a 400 (409 when a colleague changed the
+        # assessment first), and nothing saved.
+        stale = isinstance(exc, StaleRevision)
+        if stale:
+            assessment = exc.current
         context = {
             "assessment": assessment,
             "client": assessment.client,
@@ -92,7 +98,7 @@ def assessment_targets_view(request: HttpRequest, membership: Membership, assess
             "target_error": " ".join(exc.messages),
             **_results_context(assessment_results(assessment)),
         }
-        return render(request, "assessments/results.html", context, status=400)
+        return render(request, "assessments/results.html", context, status=409 if stale else 400)
     messages.success(request, _("Targets saved; gaps and priorities are updated."))
     return redirect("assessment_results", membership.workspace_id, assessment.id)
 

@@ -10,6 +10,8 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cxmaturity.revisions import revision_lock, revision_save
+
 from .models import Action, Assessment
 from .respondents import clean_text
 from .results import assessment_results
@@ -151,23 +153,32 @@ def action_create(*, assessment: Assessment, **fields) -> Action:
 
 
 @transaction.atomic
-def action_update(*, action: Action, **fields) -> Action:
+def action_update(*, action: Action, revision: int | None = None, **fields) -> Action:
+    """Change the fields given; the rest keep what is saved now, so two people changing
+    different fields at once both keep their change. Refused when `revision` is older
+    than the saved one."""
     cleaned = _clean(action.assessment, fields)
+    action = revision_lock(action, expected=revision)
+    changed = [name for name, value in cleaned.items() if getattr(action, name) != value]
     was_done = action.status == Action.Status.DONE
-    for name, value in cleaned.items():
-        setattr(action, name, value)
+    for name in changed:
+        setattr(action, name, cleaned[name])
     if action.status == Action.Status.DONE and not was_done:
         action.done_at = timezone.now()
-    elif action.status != Action.Status.DONE:
+        changed.append("done_at")
+    elif action.status != Action.Status.DONE and action.done_at is not None:
         action.done_at = None
-    action.save()
+        changed.append("done_at")
+    if changed:
+        revision_save(action, fields=changed)
     return action
 
 
 @transaction.atomic
 def action_accept(*, action: Action) -> Action:
+    action = revision_lock(action, expected=None)
     action.accepted = True
-    action.save(update_fields=["accepted", "updated_at"])
+    revision_save(action, fields=["accepted"])
     return action
 
 

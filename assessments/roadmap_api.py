@@ -9,6 +9,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from cxmaturity.api import revision_field
 from workspaces.api import WorkspaceScopedViewSet
 from workspaces.models import Role
 from workspaces.permissions import require_contribution
@@ -39,6 +40,7 @@ class ActionOut(serializers.ModelSerializer):
             "created_at",
             "updated_at",
             "done_at",
+            "revision",
         ]
 
 
@@ -54,6 +56,7 @@ class ActionIn(serializers.Serializer):
     progress = serializers.IntegerField(min_value=0, max_value=100, required=False)
     notes = serializers.CharField(max_length=5000, required=False, allow_blank=True)
     accepted = serializers.BooleanField(required=False)
+    revision = revision_field()
 
 
 class ActionViewSet(WorkspaceScopedViewSet):
@@ -77,7 +80,8 @@ class ActionViewSet(WorkspaceScopedViewSet):
     def create(self, request: Request, workspace_id: str, assessment_id: str) -> Response:
         data = ActionIn(data=request.data)
         data.is_valid(raise_exception=True)
-        action = roadmap.action_create(assessment=self.assessment, **data.validated_data)
+        fields = {k: v for k, v in data.validated_data.items() if k != "revision"}
+        action = roadmap.action_create(assessment=self.assessment, **fields)
         return Response(ActionOut(action).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(summary=_("One action"))
@@ -94,14 +98,17 @@ class ActionViewSet(WorkspaceScopedViewSet):
         require_contribution(membership=self.membership, client_id=self.assessment.client_id)
         data = ActionIn(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        revision = self.expected_revision(fields)
         if not self.membership.has_role(Role.CONSULTANT):
-            refused = sorted(set(data.validated_data) - set(roadmap.CONTRIBUTOR_FIELDS))
+            refused = sorted(set(fields) - set(roadmap.CONTRIBUTOR_FIELDS))
             if refused:
                 raise PermissionDenied(
                     _("Client contributors change only status, progress and notes, not: %(f)s.")
                     % {"f": ", ".join(refused)}
                 )
-        return Response(ActionOut(roadmap.action_update(action=action, **data.validated_data)).data)
+        action = roadmap.action_update(action=action, revision=revision, **fields)
+        return Response(ActionOut(action).data)
 
     @extend_schema(summary=_("Delete an action"), responses={204: None})
     def destroy(self, request: Request, workspace_id: str, assessment_id: str, pk: str):

@@ -11,9 +11,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cxmaturity.forms import form_error, form_status
 from workspaces.models import Membership, Role
 from workspaces.permissions import require_contribution, workspace_view
-from workspaces.views import _form_error
 
 from . import roadmap, selectors
 from .forms import ActionForm, ActionProgressForm
@@ -108,7 +108,7 @@ def action_form_view(
             else:
                 roadmap.action_create(assessment=assessment, **form.cleaned_data)
         except ValidationError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("Action saved."))
             return redirect("roadmap", membership.workspace_id, assessment.id)
@@ -116,7 +116,7 @@ def action_form_view(
         request,
         "assessments/action_form.html",
         {"form": form, "assessment": assessment, "action": action},
-        status=400 if form.errors else 200,
+        status=form_status(form),
     )
 
 

@@ -9,6 +9,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cxmaturity.revisions import revision_lock, revision_save
 from workspaces.models import Client, User, Workspace
 
 from . import questionnaire_files
@@ -165,9 +166,13 @@ def assessment_create(
 
 
 @transaction.atomic
-def assessment_update(*, assessment: Assessment, **changes) -> Assessment:
-    """Change an assessment's settings; the questionnaire is fixed once it is opened."""
-    assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
+def assessment_update(
+    *, assessment: Assessment, revision: int | None = None, **changes
+) -> Assessment:
+    """Change an assessment's settings (those given; the rest keep what is saved now);
+    the questionnaire is fixed once it is opened. Refused when `revision` is older than
+    the saved one."""
+    assessment = revision_lock(assessment, expected=revision)
     if "version" in changes and changes["version"].id != assessment.version_id:
         if assessment.status != Assessment.Status.DRAFT:
             raise ValidationError(
@@ -216,7 +221,7 @@ def assessment_update(*, assessment: Assessment, **changes) -> Assessment:
         if field in changes:
             setattr(assessment, field, changes[field])
     assessment.full_clean(exclude=["created_by", "client", "version", "previous"])
-    assessment.save()
+    revision_save(assessment)
     return assessment
 
 

@@ -9,10 +9,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cxmaturity.forms import form_error, form_status
 from workspaces.models import Membership, Role
 from workspaces.permissions import workspace_view
 from workspaces.selectors import client_get
-from workspaces.views import _form_error
 
 from . import respondents as respondent_services
 from . import selectors, services
@@ -38,7 +38,7 @@ def questionnaire_list_view(request: HttpRequest, membership: Membership) -> Htt
                 data=form.cleaned_data["file"].read(), workspace=membership.workspace
             )
         except ValidationError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             if created:
                 messages.success(
@@ -132,7 +132,7 @@ def assessment_create_view(request: HttpRequest, membership: Membership, client_
                 client=client, created_by=request.user, targets=form.targets(), **data
             )
         except ValidationError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("Assessment created. Add respondents, then open it."))
             return redirect(assessment)
@@ -178,7 +178,7 @@ def assessment_edit_view(request: HttpRequest, membership: Membership, assessmen
             services.assessment_update(assessment=assessment, targets=form.targets(), **data)
         except ValidationError as exc:
             assessment.refresh_from_db()
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("Changes saved."))
             return redirect(assessment)
@@ -186,6 +186,7 @@ def assessment_edit_view(request: HttpRequest, membership: Membership, assessmen
         request,
         "assessments/assessment_form.html",
         {"form": form, "client": assessment.client, "assessment": assessment},
+        status=form_status(form),
     )
 
 

@@ -45,3 +45,10 @@ def deletion_finished(key: tuple[str, str]) -> None:
 
 def being_deleted(key: tuple[str, str]) -> bool:
     return key in _deleting_set()
+
+
+def acting_user():
+    """The signed-in user of the request being served, or None (a task, a respondent)."""
+    request = _request.get()
+    user = getattr(request, "user", None) if request is not None else None
+    return user if user is not None and user.is_authenticated else None

@@ -6,10 +6,25 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
-from rest_framework import exceptions, pagination
+from rest_framework import exceptions, pagination, serializers
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from cxmaturity.revisions import StaleRevision, revision_etag
+
+
+def revision_field() -> serializers.IntegerField:
+    """The revision a change starts from (optional; `If-Match` does the same)."""
+    return serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=2**31 - 1,
+        help_text=_(
+            "The revision this change starts from; an older one than saved is refused "
+            "with 409 and nothing is written."
+        ),
+    )
 
 
 class PageNumberPagination(pagination.PageNumberPagination):
@@ -24,6 +39,15 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     Every error body is an object: `detail` for a single message, otherwise field names
     (or `non_field_errors`) mapped to lists of messages.
     """
+    if isinstance(exc, StaleRevision):
+        # If-Match is HTTP's precondition (412); a `revision` in the body is a conflict.
+        request = context.get("request")
+        stale_status = 412 if request is not None and request.headers.get("If-Match") else 409
+        return Response(
+            {"detail": exc.messages[0]},
+            status=stale_status,
+            headers={"ETag": revision_etag(exc.current)},
+        )
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(as_serializer_error(exc))
     elif isinstance(exc, Http404):
@@ -66,7 +90,15 @@ _ERROR_RESPONSES = {
     "401": "Not signed in.",
     "403": "Signed in, but your role may not do this.",
     "404": "No such object in your workspaces (or an invalid page).",
-    "409": "The object's state does not allow this now (e.g. a closed assessment).",
+    "409": (
+        "The object's state does not allow this now (e.g. a closed assessment), or the "
+        "`revision` sent is older than the saved one: `detail` names who changed it and "
+        "when, and `ETag` gives the current revision."
+    ),
+    "412": (
+        "`If-Match` names an older revision than the saved one: nothing was written; "
+        "`detail` names who changed it and when, and `ETag` gives the current revision."
+    ),
     "413": "The request body is too large.",
 }
 

@@ -10,10 +10,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
+from cxmaturity.forms import form_error, form_status
 from workspaces.models import Membership, Role
 from workspaces.permissions import workspace_view
 from workspaces.selectors import client_get
-from workspaces.views import _form_error
 
 from . import selectors, services
 from .charts import comparison_bars, rf_grid
@@ -37,7 +37,7 @@ def insights_view(request: HttpRequest, membership: Membership, client_id: UUID)
                 created_by=request.user,
             )
         except ValidationError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("File checked: the analysis is running."))
             return redirect("segment_analysis", membership.workspace_id, analysis.id)
@@ -50,7 +50,7 @@ def insights_view(request: HttpRequest, membership: Membership, client_id: UUID)
             "analyses": selectors.analysis_list(scope=membership.scope, client=client),
             "can_edit": membership.has_role(Role.CONSULTANT),
         },
-        status=400 if form.errors else 200,
+        status=form_status(form),
     )
 
 
@@ -71,7 +71,7 @@ def analysis_view(request: HttpRequest, membership: Membership, analysis_id: UUI
         try:
             services.analysis_update(analysis=analysis, fields=form.cleaned_data)
         except ValidationError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("Recomputed with the new inputs."))
             return redirect("segment_analysis", membership.workspace_id, analysis.id)
@@ -89,7 +89,7 @@ def analysis_view(request: HttpRequest, membership: Membership, analysis_id: UUI
             in (SegmentAnalysis.Status.QUEUED, SegmentAnalysis.Status.PROCESSING),
             "can_edit": membership.has_role(Role.CONSULTANT),
         },
-        status=400 if form.errors else 200,
+        status=form_status(form),
     )
 
 
@@ -145,7 +145,7 @@ def listening_view(request: HttpRequest, membership: Membership, client_id: UUID
                 mapping=form.cleaned_data["mapping"],
             )
         except ValidationError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("%(n)d rows stored.") % {"n": count})
             return redirect("listening", membership.workspace_id, client.id)
@@ -164,7 +164,7 @@ def listening_view(request: HttpRequest, membership: Membership, client_id: UUID
             "campaigns": campaign_list(scope=membership.scope, client=client),
             "can_edit": membership.has_role(Role.CONSULTANT),
         },
-        status=400 if form.errors else 200,
+        status=form_status(form),
     )
 
 

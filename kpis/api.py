@@ -11,6 +11,7 @@ from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from cxmaturity.api import revision_field
 from workspaces.api import WorkspaceScopedViewSet
 from workspaces.permissions import require_contribution
 from workspaces.selectors import client_get
@@ -48,6 +49,7 @@ class PlanIn(serializers.Serializer):
 class ThemeIn(serializers.Serializer):
     name = serializers.CharField(max_length=200)
     description = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+    revision = revision_field()
 
 
 class StrategicObjectiveIn(serializers.Serializer):
@@ -56,6 +58,7 @@ class StrategicObjectiveIn(serializers.Serializer):
     measure = serializers.CharField(max_length=200, required=False, allow_blank=True)
     due = serializers.DateField(required=False, allow_null=True)
     owner = serializers.CharField(max_length=150, required=False, allow_blank=True)
+    revision = revision_field()
 
 
 class MarketingObjectiveIn(serializers.Serializer):
@@ -68,6 +71,7 @@ class MarketingObjectiveIn(serializers.Serializer):
     )
     due = serializers.DateField(required=False, allow_null=True)
     owner = serializers.CharField(max_length=150, required=False, allow_blank=True)
+    revision = revision_field()
 
 
 class DigitalGoalIn(serializers.Serializer):
@@ -79,11 +83,13 @@ class DigitalGoalIn(serializers.Serializer):
     points = serializers.IntegerField(
         min_value=0, max_value=100000, required=False, allow_null=True
     )
+    revision = revision_field()
 
 
 class ItemOut(serializers.Serializer):
     id = serializers.UUIDField()
     position = serializers.IntegerField()
+    revision = serializers.IntegerField()
 
 
 class KPIOut(serializers.ModelSerializer):
@@ -109,6 +115,7 @@ class KPIOut(serializers.ModelSerializer):
             "marketing_objective",
             "data_source",
             "position",
+            "revision",
         ]
 
 
@@ -129,6 +136,7 @@ class KPIIn(serializers.Serializer):
     digital_goal = serializers.UUIDField(required=False, allow_null=True)
     marketing_objective = serializers.UUIDField(required=False, allow_null=True)
     data_source = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    revision = revision_field()
 
 
 class MeasurementIn(serializers.Serializer):
@@ -254,11 +262,14 @@ class PlanItemViewSet(WorkspaceScopedViewSet):
         data = serializer(data=request.data)
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
+        fields.pop("revision", None)
         parent_id = fields.pop(parent, None) if parent else None
         if "category" in fields:
             fields["category"] = _category(self.plan, fields.pop("category"))
         item = services.item_create(plan=self.plan, step=key, parent_id=parent_id, **fields)
-        return Response({"id": item.id, "position": item.position}, status=201)
+        return Response(
+            {"id": item.id, "position": item.position, "revision": item.revision}, status=201
+        )
 
 
 class KPIViewSet(WorkspaceScopedViewSet):
@@ -336,11 +347,16 @@ class PlanItemDetailViewSet(WorkspaceScopedViewSet):
         data = serializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
+        revision = self.expected_revision(fields)
+        # A parent sent as null unlinks the item; one not sent keeps its link.
+        orphan = bool(parent) and parent in fields and fields[parent] is None
         parent_id = fields.pop(parent, None) if parent else None
         if "category" in fields:
             fields["category"] = _category(self.plan, fields.pop("category"))
-        item = services.item_update(item=self.item, parent_id=parent_id, **fields)
-        return Response({"id": item.id, "position": item.position})
+        item = services.item_update(
+            item=self.item, parent_id=parent_id, orphan=orphan, revision=revision, **fields
+        )
+        return Response({"id": item.id, "position": item.position, "revision": item.revision})
 
     @extend_schema(
         summary=_("Delete an item and its children (KPIs stay, unlinked)"), responses={204: None}
@@ -370,10 +386,9 @@ class KPIDetailViewSet(WorkspaceScopedViewSet):
         fields = dict(data.validated_data)
         kpi = services.kpi_update(
             kpi=self.kpi,
-            digital_goal_id=fields.pop("digital_goal", self.kpi.digital_goal_id),
-            marketing_objective_id=fields.pop(
-                "marketing_objective", self.kpi.marketing_objective_id
-            ),
+            revision=self.expected_revision(fields),
+            digital_goal_id=fields.pop("digital_goal", services.UNCHANGED),
+            marketing_objective_id=fields.pop("marketing_objective", services.UNCHANGED),
             **fields,
         )
         return Response(KPIOut(kpi).data)
@@ -388,6 +403,7 @@ class CategoryRangeIn(serializers.Serializer):
     key = serializers.SlugField(max_length=40)
     min_points = serializers.IntegerField(min_value=0, max_value=10**9)
     max_points = serializers.IntegerField(min_value=0, max_value=10**9, allow_null=True)
+    revision = revision_field()
 
 
 class ScaleIn(serializers.Serializer):
@@ -421,9 +437,12 @@ def _scale_out(plan: StrategyPlan) -> dict:
                 "min_points": c.min_points,
                 "max_points": c.max_points,
                 "position": c.position,
+                "revision": c.revision,
             }
             for c in categories
         ],
+        # The whole scale's revision, also its ETag (If-Match on a change).
+        "revision": services.scale_tag(list(categories)),
         "goals": [
             {
                 "id": g.id,
@@ -482,7 +501,17 @@ class ScaleViewSet(WorkspaceScopedViewSet):
                     {"categories": _("No category “%(key)s” in this plan.") % {"key": row["key"]}}
                 )
             ranges[row["key"]] = (row["min_points"], row["max_points"])
-        services.scale_update(plan=self.plan, ranges=ranges)
+        header = request.headers.get("If-Match")
+        services.scale_update(
+            plan=self.plan,
+            ranges=ranges,
+            revisions={
+                r["key"]: r["revision"]
+                for r in data.validated_data["categories"]
+                if "revision" in r
+            },
+            expected_tag=header.removeprefix("W/").strip().strip('"') if header else None,
+        )
         return Response(_scale_out(self.plan))
 
 

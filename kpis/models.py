@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from cxmaturity.revisions import Revised
 from workspaces.models import Client
 
 
@@ -60,7 +61,7 @@ class StrategyPlan(models.Model):
         return self.title
 
 
-class PlanItem(models.Model):
+class PlanItem(Revised):
     """What every step's items share: the plan they belong to and their place in it."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)

@@ -5,6 +5,7 @@ workspace) is refused by name, and a KPI's numbers are checked by the same rules
 status (kpis.status), so a KPI that could not be rated is never saved.
 """
 
+import hashlib
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import IO, Any
@@ -15,6 +16,7 @@ from django.db.models import Max, Q
 from django.utils.translation import gettext as _
 
 from cxmaturity.csv_files import csv_rows
+from cxmaturity.revisions import StaleRevision, revision_lock, revision_save
 from workspaces.models import Client
 
 from .models import (
@@ -234,16 +236,34 @@ def _step_of(item: Any) -> str:
 
 
 @transaction.atomic
-def item_update(*, item: Any, parent_id: Any = None, **fields) -> Any:
-    """Change an item; a new parent must come from the same plan."""
+def item_update(
+    *,
+    item: Any,
+    parent_id: Any = None,
+    orphan: bool = False,
+    revision: int | None = None,
+    **fields,
+) -> Any:
+    """Change the fields given (the rest keep what is saved now); a new parent must come
+    from the same plan, and `orphan` unlinks it on purpose. Refused when `revision` is
+    older than the saved one."""
     step = _step_of(item)
     _model, field, _parent_model = STEPS[step]
+    item = revision_lock(item, expected=revision)
+    changed = []
     if field and parent_id is not None:
         setattr(item, field, _parent(item.plan, step, parent_id))
+        changed.append(field)
+    elif field and orphan:
+        setattr(item, field, None)
+        changed.append(field)
     for name, value in fields.items():
-        setattr(item, name, value)
+        if getattr(item, name) != value:
+            setattr(item, name, value)
+            changed.append(name)
     item.full_clean(exclude=["plan", field] if field else ["plan"])
-    item.save()
+    if changed:
+        revision_save(item, fields=changed)
     return item
 
 
@@ -328,31 +348,75 @@ def whole_number(value: Any, field: str) -> int:
     return number
 
 
+# A link the caller does not mention keeps what is saved now (None unlinks).
+UNCHANGED: Any = object()
+
+
 @transaction.atomic
 def kpi_update(
-    *, kpi: KPI, digital_goal_id: Any = None, marketing_objective_id: Any = None, **fields
+    *,
+    kpi: KPI,
+    digital_goal_id: Any = UNCHANGED,
+    marketing_objective_id: Any = UNCHANGED,
+    revision: int | None = None,
+    **fields,
 ) -> KPI:
-    """Change a KPI; the same checks as when it was added, and links within its plan."""
+    """Change a KPI's fields given (the rest keep what is saved now); the same checks as
+    when it was added, and links within its plan. Refused when `revision` is older than
+    the saved one."""
+    kpi = revision_lock(kpi, expected=revision)
     current = {f: getattr(kpi, f) for f in ("baseline", "target", "direction", "start", "due")}
     kpi_check({**current, **fields})
-    kpi.digital_goal = _in_plan(DigitalGoal, kpi.plan, digital_goal_id, "digital_goal")
-    kpi.marketing_objective = _in_plan(
-        MarketingObjective, kpi.plan, marketing_objective_id, "marketing_objective"
-    )
-    for name, value in fields.items():
-        setattr(kpi, name, value)
+    changed = [name for name, value in fields.items() if getattr(kpi, name) != value]
+    for name in changed:
+        setattr(kpi, name, fields[name])
+    for link, model, given in (
+        ("digital_goal", DigitalGoal, digital_goal_id),
+        ("marketing_objective", MarketingObjective, marketing_objective_id),
+    ):
+        if given is UNCHANGED:
+            continue
+        linked = _in_plan(model, kpi.plan, given, link)
+        if getattr(kpi, f"{link}_id") != (linked.id if linked else None):
+            setattr(kpi, link, linked)
+            changed.append(link)
     kpi.full_clean(exclude=["plan", "digital_goal", "marketing_objective"])
-    kpi.save()
+    if changed:
+        revision_save(kpi, fields=changed)
     return kpi
 
 
+def scale_tag(categories: list[EngagementCategory]) -> str:
+    """The scale's revision as one value (its ETag): what each category's revision is."""
+    text = ",".join(f"{c.key}:{c.revision}" for c in sorted(categories, key=lambda c: c.key))
+    return hashlib.sha256(text.encode()).hexdigest()[:20]
+
+
 @transaction.atomic
-def scale_update(*, plan: StrategyPlan, ranges: dict[str, tuple[Any, Any]]) -> list[str]:
+def scale_update(
+    *,
+    plan: StrategyPlan,
+    ranges: dict[str, tuple[Any, Any]],
+    revisions: dict[str, int] | None = None,
+    expected_tag: str | None = None,
+) -> list[str]:
     """Set each category's (min, max) points; saved only when the whole scale is valid
-    (SCORING.md §3). Returns nothing on success; raises ValidationError keyed by category."""
+    (SCORING.md §3). Returns nothing on success; raises ValidationError keyed by category.
+    Refused when a category changed since the revision given for it (or the scale since
+    `expected_tag`)."""
     from .engagement import engagement_value
 
-    categories = list(plan.engagement_categories.order_by("position", "min_points"))
+    categories = list(
+        plan.engagement_categories.select_for_update().order_by("position", "min_points")
+    )
+    for category in categories:
+        expected = (revisions or {}).get(category.key)
+        if expected is not None and category.revision != expected:
+            raise StaleRevision(category)
+    if expected_tag is not None and expected_tag != scale_tag(categories):
+        raise StaleRevision(
+            max(categories, key=lambda c: (c.revised_at is not None, c.revised_at or 0))
+        )
     errors: dict[str, list[str]] = {}
     parsed = {}
     for category in categories:
@@ -387,8 +451,9 @@ def scale_update(*, plan: StrategyPlan, ranges: dict[str, tuple[Any, Any]]) -> l
             errors.setdefault(target, []).append(message)
         raise ValidationError(errors)
     for category in categories:
-        category.min_points, category.max_points = parsed[category.key]
-    EngagementCategory.objects.bulk_update(categories, ["min_points", "max_points"])
+        if (category.min_points, category.max_points) != parsed[category.key]:
+            category.min_points, category.max_points = parsed[category.key]
+            revision_save(category, fields=["min_points", "max_points"])
     return []
 
 

@@ -11,10 +11,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cxmaturity.forms import RevisionField, form_error, form_status
+from cxmaturity.revisions import StaleRevision, revision_expected
 from workspaces.models import Membership, Role
 from workspaces.permissions import require_contribution, workspace_view
 from workspaces.selectors import client_get
-from workspaces.views import _form_error
 
 from . import libraries, selectors, services
 from .charts import sparkline
@@ -204,7 +205,7 @@ def step_view(request: HttpRequest, membership: Membership, plan_id: UUID, step:
                 plan=plan, step=key, parent_id=parent.id if parent else None, **data
             )
         except ValidationError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("Added."))
             return redirect("plan_step", membership.workspace_id, plan.id, step)
@@ -236,7 +237,7 @@ def step_view(request: HttpRequest, membership: Membership, plan_id: UUID, step:
                 else []
             ),
         },
-        status=400 if form.errors else 200,
+        status=form_status(form),
     )
 
 
@@ -308,7 +309,7 @@ def _kpi_save(form: forms.Form, save, **target) -> bool:
             **data,
         )
     except ValidationError as exc:
-        _form_error(form, exc)
+        form_error(form, exc)
         return False
     return True
 
@@ -342,7 +343,7 @@ def kpi_list_view(request: HttpRequest, membership: Membership, plan_id: UUID) -
                 "kpis", dimensions=selectors.priority_dimensions(plan=plan)
             )[:8],
         },
-        status=400 if form.errors else 200,
+        status=form_status(form),
     )
 
 
@@ -376,14 +377,14 @@ def measurements_view(request: HttpRequest, membership: Membership, plan_id: UUI
             else:
                 raise ValidationError(_("Choose a KPI, a date and a value, or a CSV file."))
         except ValidationError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             return redirect("scorecard", membership.workspace_id, plan.id)
     return render(
         request,
         "kpis/measurements.html",
         {"plan": plan, "client": plan.client, "form": form},
-        status=400 if form.errors else 200,
+        status=form_status(form),
     )
 
 
@@ -472,6 +473,7 @@ def step_item_edit_view(
     key, title, parent_field, _parent_title, fields = STEP_PAGES[step]
     item = get_object_or_404(services.STEPS[key][0], plan=plan, id=item_id)
     form = _step_form(plan, step, request.POST or None)
+    form.fields["revision"] = RevisionField(initial=item.revision)
     if not request.POST:
         form.initial.update({f: getattr(item, f) for f in fields})
         if parent_field:
@@ -480,11 +482,14 @@ def step_item_edit_view(
         data = dict(form.cleaned_data)
         parent = data.pop("parent", None)
         try:
-            if parent_field and parent is None:
-                setattr(item, parent_field, None)  # made an orphan on purpose
-            services.item_update(item=item, parent_id=parent.id if parent else None, **data)
+            services.item_update(
+                item=item,
+                parent_id=parent.id if parent else None,
+                orphan=bool(parent_field) and parent is None,  # made an orphan on purpose
+                **data,
+            )
         except ValidationError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("Saved."))
             return redirect("plan_step", membership.workspace_id, plan.id, step)
@@ -499,7 +504,7 @@ def step_item_edit_view(
             "item": item,
             "form": form,
         },
-        status=400 if form.errors else 200,
+        status=form_status(form),
     )
 
 
@@ -508,8 +513,10 @@ def kpi_edit_view(request: HttpRequest, membership: Membership, plan_id: UUID, k
     plan = selectors.plan_get(scope=membership.scope, plan_id=plan_id)
     kpi = get_object_or_404(KPI, plan=plan, id=kpi_id)
     form = _kpi_form(plan, request.POST or None)
+    form.fields["revision"] = RevisionField(initial=kpi.revision)
     if not request.POST:
         form.initial.update({name: getattr(kpi, name) for name in form.fields})
+        form.initial["revision"] = kpi.revision
     if (
         request.method == "POST"
         and form.is_valid()
@@ -521,7 +528,7 @@ def kpi_edit_view(request: HttpRequest, membership: Membership, plan_id: UUID, k
         request,
         "kpis/kpi_edit.html",
         {"plan": plan, "client": plan.client, "kpi": kpi, "form": form},
-        status=400 if form.errors else 200,
+        status=form_status(form),
     )
 
 
@@ -532,13 +539,30 @@ def scale_view(request: HttpRequest, membership: Membership, plan_id: UUID) -> H
     plan = selectors.plan_get(scope=membership.scope, plan_id=plan_id)
     categories = list(plan.engagement_categories.order_by("position", "min_points"))
     errors: dict = {}
+    saved: dict = {}
+    stale = False
     if request.method == "POST":
         ranges = {
             c.key: (request.POST.get(f"{c.key}-min", ""), request.POST.get(f"{c.key}-max", ""))
             for c in categories
         }
         try:
-            services.scale_update(plan=plan, ranges=ranges)
+            revisions = {
+                c.key: revision_expected(request.POST.get(f"{c.key}-revision"), c.key)
+                for c in categories
+            }
+            services.scale_update(plan=plan, ranges=ranges, revisions=revisions)
+        except StaleRevision as exc:
+            # Keep the user's input, show what is saved now beside it, and move the form
+            # on to the current revisions so saving again replaces them deliberately.
+            stale, errors = True, {"__all__": exc.messages}
+            current = {c.id: c for c in plan.engagement_categories.all()}
+            for c in categories:
+                now = current.get(c.id, c)
+                if (now.min_points, now.max_points) != (c.min_points, c.max_points):
+                    saved[c.key] = now
+                c.revision = now.revision
+                c.min_points, c.max_points = ranges[c.key]
         except ValidationError as exc:
             errors = exc.message_dict
             for c in categories:
@@ -546,7 +570,10 @@ def scale_view(request: HttpRequest, membership: Membership, plan_id: UUID) -> H
         else:
             messages.success(request, _("Scale saved."))
             return redirect("plan_scale", membership.workspace_id, plan.id)
-    rows = [{"category": c, "errors": errors.get(c.key, [])} for c in categories]
+    rows = [
+        {"category": c, "errors": errors.get(c.key, []), "saved": saved.get(c.key)}
+        for c in categories
+    ]
     return render(
         request,
         "kpis/scale.html",
@@ -558,5 +585,5 @@ def scale_view(request: HttpRequest, membership: Membership, plan_id: UUID) -> H
             "goals": plan.digital_goals.select_related("category").order_by("category__position"),
             "can_edit": membership.has_role(Role.CONSULTANT),
         },
-        status=400 if errors else 200,
+        status=409 if stale else (400 if errors else 200),
     )

@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from assessments.models import Channel
+from cxmaturity.api import revision_field
 from kpis.models import Journey, LifecycleStage
 from workspaces.api import WorkspaceScopedViewSet, client_filter
 from workspaces.selectors import client_get
@@ -74,6 +75,7 @@ class CampaignOut(serializers.ModelSerializer):
             "activities",
             "created_at",
             "updated_at",
+            "revision",
         ]
 
 
@@ -143,10 +145,12 @@ class CampaignIn(serializers.Serializer):
         max_length=services.MAX_ACTIVITIES,
         help_text=_("The timeline; when given it replaces the whole timeline"),
     )
+    revision = revision_field()
 
 
 class CampaignCreateIn(CampaignIn):
     client = serializers.UUIDField()
+    revision = None  # a new campaign starts at revision 1
 
 
 class CampaignDraftIn(serializers.Serializer):
@@ -283,10 +287,15 @@ class CampaignViewSet(WorkspaceScopedViewSet):
         data = CampaignIn(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         given = dict(data.validated_data)
+        revision = self.expected_revision(given)
         activities = given.pop("activities", None)
-        fields = {**selectors.campaign_fields(campaign), **given}
         campaign = services.campaign_save(
-            client=campaign.client, fields=fields, activities=activities, campaign=campaign
+            client=campaign.client,
+            fields=given,
+            activities=activities,
+            campaign=campaign,
+            revision=revision,
+            partial=True,
         )
         return Response(_campaign_out(campaign))
 

@@ -99,9 +99,19 @@ class CampaignForm(forms.Form):
 
     def service_fields(self) -> dict:
         data = dict(self.cleaned_data)
+        data.pop("revision", None)
         for name in ("marketing_objectives", "digital_goals", "kpis"):
             data[name] = [item.id for item in data.get(name) or []]
         return data
+
+    def current_values(self, campaign) -> dict:
+        """The saved campaign in this form's terms, to show beside unsaved input."""
+        values = {name: getattr(campaign, name) for name in self.fields if hasattr(campaign, name)}
+        for name in ("marketing_objectives", "digital_goals", "kpis"):
+            values[name] = list(getattr(campaign, name).all())
+        values["tactics"] = "\n".join(campaign.tactics)
+        values["test_variants"] = "\n".join(campaign.test_variants)
+        return values
 
 
 class ActivityForm(forms.Form):

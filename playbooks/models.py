@@ -10,6 +10,7 @@ from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
+from cxmaturity.revisions import Revised
 from kpis.models import KPI, DigitalGoal, Journey, LifecycleStage, MarketingObjective, StrategyPlan
 from workspaces.models import Client
 
@@ -27,7 +28,7 @@ class TestKind(models.TextChoices):
     MULTIVARIATE = "multivariate", _("Multivariate test")
 
 
-class CampaignPlan(models.Model):
+class CampaignPlan(Revised):
     """Tactics for one journey, segment and lifecycle stage, with a timeline and budget."""
 
     class Status(models.TextChoices):

@@ -93,7 +93,17 @@ def campaign_fields(campaign: CampaignPlan) -> dict:
     fields = {
         field.name: getattr(campaign, field.name)
         for field in CampaignPlan._meta.concrete_fields
-        if field.name not in ("id", "client", "strategy_plan", "created_at", "updated_at")
+        if field.name
+        not in (
+            "id",
+            "client",
+            "strategy_plan",
+            "created_at",
+            "updated_at",
+            "revision",
+            "revised_at",
+            "revised_by",
+        )
     }
     for link in LINKS:
         fields[link] = list(getattr(campaign, link).values_list("id", flat=True))

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessments.models import Channel
+from cxmaturity.revisions import revision_lock, revision_save
 from kpis.models import KPI, DigitalGoal, Journey, LifecycleStage, MarketingObjective, StrategyPlan
 from workspaces.models import Client
 
@@ -256,15 +257,24 @@ def campaign_save(
     fields: dict,
     activities: list[dict] | None = None,
     campaign: CampaignPlan | None = None,
+    revision: int | None = None,
+    partial: bool = False,
 ) -> CampaignPlan:
     """Create or change a campaign plan with its links and timeline, all or nothing.
-    `activities` replaces the timeline when given; None keeps it."""
+    `activities` replaces the timeline when given; None keeps it. A `partial` change
+    keeps every field not given as saved now. Refused when `revision` is older than the
+    saved one."""
     if client.archived:
         raise ValidationError(_("Restore the client before planning for it."), code="archived")
     if campaign is None:
         plan = client.strategy_plans.filter(status=StrategyPlan.Status.ACTIVE).first()
     else:
+        campaign = revision_lock(campaign, expected=revision)
         plan = campaign.strategy_plan
+        if partial:
+            from .selectors import campaign_fields
+
+            fields = {**campaign_fields(campaign), **fields}
     cleaned = _clean(client, fields)
     linked = _links(plan, fields)
     timeline = _activities(activities, cleaned["total_budget"]) if activities is not None else None
@@ -281,7 +291,7 @@ def campaign_save(
     for name, value in cleaned.items():
         setattr(campaign, name, value)
     campaign.full_clean(exclude=["client", "strategy_plan", "channels", "tactics", "test_variants"])
-    campaign.save()
+    revision_save(campaign)
     for field, items in linked.items():
         getattr(campaign, field).set(items)
     if timeline is not None:
@@ -598,15 +608,18 @@ def document_delete(*, document: Document) -> None:
     document.delete()  # the file goes with the row (post_delete signal)
 
 
+@transaction.atomic
 def campaign_add_tactic(*, campaign: CampaignPlan, tactic: str) -> CampaignPlan:
-    """Append one tactic (e.g. from a competitor finding), unless it is there already."""
+    """Append one tactic (e.g. from a competitor finding), unless it is there already.
+    The row is locked first: two appends at once both land."""
     tactic = " ".join((tactic or "").split())[:300]
     if not tactic:
         raise ValidationError({"tactic": _("The tactic is empty.")})
+    campaign = revision_lock(campaign, expected=None)
     if tactic in campaign.tactics:
         return campaign
     if len(campaign.tactics) >= MAX_TACTICS:
         raise ValidationError({"tactic": _("At most %(n)d tactics.") % {"n": MAX_TACTICS}})
     campaign.tactics = [*campaign.tactics, tactic]
-    campaign.save(update_fields=["tactics", "updated_at"])
+    revision_save(campaign, fields=["tactics"])
     return campaign

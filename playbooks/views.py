@@ -10,11 +10,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from audit.services import AuditAction, audit_record
+from cxmaturity.forms import RevisionField, form_error, form_status
 from kpis.models import StrategyPlan
 from workspaces.models import Membership, Role
 from workspaces.permissions import workspace_view
 from workspaces.selectors import client_get
-from workspaces.views import _form_error
 
 from . import selectors, services
 from .forms import ActivityFormSet, CampaignForm, DocumentRequestForm
@@ -51,6 +51,7 @@ def _campaign_form_page(
     activities = []
     if campaign is not None:
         initial = selectors.campaign_fields(campaign)
+        initial["revision"] = campaign.revision
         initial["tactics"] = "\n".join(campaign.tactics)
         initial["test_variants"] = "\n".join(campaign.test_variants)
         activities = [
@@ -58,6 +59,8 @@ def _campaign_form_page(
             for a in campaign.activities.all()
         ]
     form = CampaignForm(request.POST or None, plan=plan, initial=initial)
+    if campaign is not None:
+        form.fields["revision"] = RevisionField(initial=campaign.revision)
     formset = ActivityFormSet(request.POST or None, initial=activities, prefix="activity")
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         rows = [
@@ -69,11 +72,12 @@ def _campaign_form_page(
             campaign = services.campaign_save(
                 client=client,
                 campaign=campaign,
+                revision=form.cleaned_data.get("revision"),
                 fields=form.service_fields(),
                 activities=[{k: v for k, v in r.items() if k != "DELETE"} for r in rows],
             )
         except ValidationError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("Campaign plan saved."))
             return redirect("campaign_detail", membership.workspace_id, campaign.id)
@@ -88,7 +92,7 @@ def _campaign_form_page(
             "plan": plan,
             "segment_choices": _segment_choices(client),
         },
-        status=400 if request.method == "POST" else 200,
+        status=form_status(form) if form.errors else (400 if request.method == "POST" else 200),
     )
 
 
@@ -205,7 +209,7 @@ def document_list_view(request: HttpRequest, membership: Membership, client_id: 
             "working": any(d.status in ("queued", "rendering") for d in documents),
             "can_edit": membership.has_role(Role.CONSULTANT),
         },
-        status=400 if form.errors else 200,
+        status=form_status(form),
     )
 
 

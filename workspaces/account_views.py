@@ -17,18 +17,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cxmaturity.client_ip import client_ip
+from cxmaturity.forms import form_error
 from cxmaturity.rate_limits import rate_limit_exceeded
 
 from . import selectors, tokens, two_factor
 from .account_forms import ApiTokenForm, CodeForm
-
-
-def _form_error(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 def _next_url(request: HttpRequest, default: str = "account") -> str:
@@ -57,7 +50,7 @@ def account_view(request: HttpRequest) -> HttpResponse:
                 two_factor_verified=two_factor.session_verified(request.user),
             )
         except ValidationError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             form = ApiTokenForm(memberships=memberships)
     context = {
@@ -101,7 +94,7 @@ def two_factor_setup_view(request: HttpRequest) -> HttpResponse:
                 user=request.user, code=form.cleaned_data["code"]
             )
         except ValidationError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             two_factor.otp_login(request, device)
             messages.success(request, _("Two-factor sign-in is on."))
@@ -150,7 +143,7 @@ def two_factor_disable_view(request: HttpRequest) -> HttpResponse:
         try:
             two_factor.two_factor_disable(user=request.user, code=form.cleaned_data["code"])
         except ValidationError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("Two-factor sign-in is off."))
             return redirect("account")

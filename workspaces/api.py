@@ -10,6 +10,9 @@ from rest_framework.permissions import SAFE_METHODS
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from cxmaturity.api import revision_field
+from cxmaturity.revisions import revision_expected
+
 from . import client_team_services, selectors, services
 from .models import (
     WORKSPACE_ROLES,
@@ -56,6 +59,7 @@ class ClientOut(serializers.ModelSerializer):
             "archived",
             "created_at",
             "updated_at",
+            "revision",
         ]
 
 
@@ -66,6 +70,7 @@ class ClientIn(serializers.Serializer):
     region = serializers.CharField(max_length=80, required=False, allow_blank=True)
     notes = serializers.CharField(max_length=5000, required=False, allow_blank=True)
     archived = serializers.BooleanField(required=False)
+    revision = revision_field()
 
 
 class UserOut(serializers.Serializer):
@@ -196,6 +201,22 @@ class WorkspaceScopedViewSet(viewsets.GenericViewSet):
         self.workspace = self.membership.workspace
         self.scope = self.membership.scope
 
+    def expected_revision(self, validated: dict) -> int | None:
+        """The revision a change starts from: `If-Match`, else `revision` in the body
+        (taken out of the fields to change)."""
+        body = validated.pop("revision", None)
+        header = self.request.headers.get("If-Match")
+        if header:
+            return revision_expected(header, field="If-Match")
+        return body
+
+    def finalize_response(self, request: Request, response: Response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        data = getattr(response, "data", None)
+        if response.status_code in (200, 201) and isinstance(data, dict) and "revision" in data:
+            response["ETag"] = f'"{data["revision"]}"'
+        return response
+
 
 def client_filter(view: WorkspaceScopedViewSet, request: Request) -> Client | None:
     """The `?client=` of a list: None when absent, 400 when not a UUID, 404 when not a
@@ -249,7 +270,7 @@ class ClientViewSet(WorkspaceScopedViewSet):
     def create(self, request: Request, workspace_id: str) -> Response:
         data = ClientIn(data=request.data)
         data.is_valid(raise_exception=True)
-        fields = {k: v for k, v in data.validated_data.items() if k != "archived"}
+        fields = {k: v for k, v in data.validated_data.items() if k not in ("archived", "revision")}
         client = services.client_create(
             workspace=self.workspace, created_by=self.membership, **fields
         )
@@ -263,7 +284,9 @@ class ClientViewSet(WorkspaceScopedViewSet):
         client = selectors.client_get(scope=self.scope, client_id=pk)
         data = ClientIn(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        client = services.client_update(client=client, **data.validated_data)
+        fields = dict(data.validated_data)
+        revision = self.expected_revision(fields)
+        client = services.client_update(client=client, revision=revision, **fields)
         return Response(ClientOut(client).data)
 
     def destroy(self, request: Request, workspace_id: str, pk: str) -> Response:

@@ -10,11 +10,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cxmaturity.forms import form_error, form_status
+
 from . import client_team_services, selectors, services
 from .forms import ClientInviteForm, ClientRoleForm
 from .models import Membership, Role
 from .permissions import workspace_view
-from .views import _form_error
 
 
 @workspace_view(Role.CONSULTANT)
@@ -28,7 +29,7 @@ def client_team_view(request: HttpRequest, membership: Membership, client_id: UU
                 client=client, invited_by=request.user, **form.cleaned_data
             )
         except ValidationError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(
                 request,
@@ -45,7 +46,7 @@ def client_team_view(request: HttpRequest, membership: Membership, client_id: UU
             "invitations": selectors.client_invitation_list_pending(client=client),
             "form": form,
         },
-        status=400 if form.errors else 200,
+        status=form_status(form),
     )
 
 
@@ -60,7 +61,7 @@ def client_access_edit_view(
         try:
             client_team_services.client_access_change(access=access, role=form.cleaned_data["role"])
         except ValidationError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(
                 request,
@@ -76,7 +77,7 @@ def client_access_edit_view(
         request,
         "workspaces/client_access_edit.html",
         {"client": client, "access": access, "form": form},
-        status=400 if form.errors else 200,
+        status=form_status(form),
     )
 
 

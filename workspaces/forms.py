@@ -2,10 +2,12 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
+from cxmaturity.forms import RevisedFormMixin
+
 from .models import WORKSPACE_ROLES, Client, ClientRole, Role, Workspace
 
 
-class ClientForm(forms.ModelForm):
+class ClientForm(RevisedFormMixin, forms.ModelForm):
     class Meta:
         model = Client
         fields = ["name", "industry", "size_band", "region", "notes"]

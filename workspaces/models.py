@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from knox.models import AbstractAuthToken
 from knox.settings import CONSTANTS as KNOX_CONSTANTS
 
+from cxmaturity.revisions import Revised
+
 if TYPE_CHECKING:
     from .scope import ClientScope
 
@@ -183,7 +185,7 @@ class SizeBand(models.TextChoices):
     GLOBAL = "5000+", _("5,000 or more employees")
 
 
-class Client(models.Model):
+class Client(Revised):
     """A client organisation whose customer experience maturity is assessed."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)

@@ -13,6 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cxmaturity.revisions import revision_lock, revision_save
+
 from .logos import logo_clean
 from .models import (
     Client,
@@ -156,7 +158,10 @@ def _client_name_taken(name: str) -> ValidationError:
 
 
 @transaction.atomic
-def client_update(*, client: Client, **changes: str | bool) -> Client:
+def client_update(*, client: Client, revision: int | None = None, **changes: str | bool) -> Client:
+    """Change the fields given (others keep what is saved now); refused when `revision`
+    is older than the saved one."""
+    client = revision_lock(client, expected=revision)
     archived = changes.pop("archived", None)
     current = {
         "name": client.name,
@@ -167,13 +172,15 @@ def client_update(*, client: Client, **changes: str | bool) -> Client:
     }
     current.update({key: value for key, value in changes.items() if key in current})
     cleaned = _client_clean(workspace=client.workspace, exclude_id=client.id, **current)
-    for field, value in cleaned.items():
-        setattr(client, field, value)
-    if archived is not None:
+    changed = [field for field, value in cleaned.items() if getattr(client, field) != value]
+    for field in changed:
+        setattr(client, field, cleaned[field])
+    if archived is not None and bool(archived) != client.archived:
         client.archived = bool(archived)
+        changed.append("archived")
     try:
         with transaction.atomic():
-            client.save()
+            revision_save(client, fields=changed or ["updated_at"])
     except IntegrityError as exc:
         raise _client_name_taken(client.name) from exc
     return client
@@ -181,8 +188,9 @@ def client_update(*, client: Client, **changes: str | bool) -> Client:
 
 @transaction.atomic
 def client_archive(*, client: Client, archived: bool = True) -> Client:
+    client = revision_lock(client, expected=None)
     client.archived = archived
-    client.save(update_fields=["archived", "updated_at"])
+    revision_save(client, fields=["archived"])
     return client
 
 

@@ -11,6 +11,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cxmaturity.forms import form_error, form_status
+
 from . import client_team_services, selectors, services
 from .forms import (
     BrandingForm,
@@ -30,15 +32,6 @@ PAGE_SIZE = 20
 
 def _page(request: HttpRequest, items) -> object:
     return Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
-
-
-def _form_error(form, exc: ValidationError) -> None:
-    # Services name fields; one the form does not have becomes a message above the form.
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 @login_required
@@ -77,7 +70,7 @@ def workspace_create_view(request: HttpRequest) -> HttpResponse:
                 name=form.cleaned_data["name"], owner=request.user
             )
         except ValidationError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("Workspace created. Add your first client."))
             return redirect(workspace)
@@ -131,7 +124,7 @@ def client_create_view(request: HttpRequest, membership: Membership) -> HttpResp
                 workspace=membership.workspace, created_by=membership, **form.cleaned_data
             )
         except ValidationError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("Client “%(name)s” added.") % {"name": client.name})
             return redirect(client)
@@ -177,11 +170,16 @@ def client_edit_view(request: HttpRequest, membership: Membership, client_id: UU
         try:
             client = services.client_update(client=form.instance, **form.cleaned_data)
         except ValidationError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("Changes saved."))
             return redirect(client)
-    return render(request, "workspaces/client_form.html", {"form": form, "client": client})
+    return render(
+        request,
+        "workspaces/client_form.html",
+        {"form": form, "client": client},
+        status=form_status(form),
+    )
 
 
 @workspace_view(Role.CONSULTANT)
@@ -209,7 +207,7 @@ def member_list_view(request: HttpRequest, membership: Membership) -> HttpRespon
                 workspace=workspace, invited_by=request.user, **form.cleaned_data
             )
         except ValidationError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(
                 request,
@@ -259,7 +257,7 @@ def member_edit_view(request: HttpRequest, membership: Membership, membership_id
                     granted_by=request.user,
                 )
             except ValidationError as exc:
-                _form_error(clients_form, exc)
+                form_error(clients_form, exc)
             else:
                 messages.success(request, _("Clients saved for %(user)s.") % {"user": member.user})
                 return redirect("member_list", membership.workspace_id)
@@ -267,7 +265,7 @@ def member_edit_view(request: HttpRequest, membership: Membership, membership_id
         try:
             services.membership_role_change(membership=member, role=form.cleaned_data["role"])
         except ValidationError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("Role changed for %(user)s.") % {"user": member.user})
             return redirect("member_list", membership.workspace_id)
@@ -346,7 +344,7 @@ def workspace_settings_view(request: HttpRequest, membership: Membership) -> Htt
             )
         except ValidationError as exc:
             workspace.refresh_from_db()
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("Workspace settings saved."))
             return redirect("workspace_settings", workspace.id)
@@ -354,7 +352,7 @@ def workspace_settings_view(request: HttpRequest, membership: Membership) -> Htt
         request,
         "workspaces/settings.html",
         {"form": form, "workspace": workspace},
-        status=400 if form.errors else 200,
+        status=form_status(form),
     )
 
 
@@ -402,7 +400,7 @@ def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
                 password=form.cleaned_data["password1"],
             )
         except ValidationError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             login(request, membership.user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(
