@@ -1,6 +1,7 @@
 """Strategy plan pages: the overview with the six steps and the coverage checklist, and
 the KPI scorecard."""
 
+import copy
 from uuid import UUID
 
 from django import forms
@@ -546,6 +547,7 @@ def scale_view(request: HttpRequest, membership: Membership, plan_id: UUID) -> H
             c.key: (request.POST.get(f"{c.key}-min", ""), request.POST.get(f"{c.key}-max", ""))
             for c in categories
         }
+        revisions: dict = {}
         try:
             revisions = {
                 c.key: revision_expected(request.POST.get(f"{c.key}-revision"), c.key)
@@ -553,15 +555,12 @@ def scale_view(request: HttpRequest, membership: Membership, plan_id: UUID) -> H
             }
             services.scale_update(plan=plan, ranges=ranges, revisions=revisions)
         except StaleRevision as exc:
-            # Keep the user's input, show what is saved now beside it, and move the form
-            # on to the current revisions so saving again replaces them deliberately.
+            # Keep the user's input, show what a colleague saved meanwhile beside it, and
+            # move the form on to the current revisions so saving again replaces it.
             stale, errors = True, {"__all__": exc.messages}
-            current = {c.id: c for c in plan.engagement_categories.all()}
             for c in categories:
-                now = current.get(c.id, c)
-                if (now.min_points, now.max_points) != (c.min_points, c.max_points):
-                    saved[c.key] = now
-                c.revision = now.revision
+                if revisions.get(c.key) not in (None, c.revision):
+                    saved[c.key] = copy.copy(c)
                 c.min_points, c.max_points = ranges[c.key]
         except ValidationError as exc:
             errors = exc.message_dict
