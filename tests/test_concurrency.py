@@ -374,3 +374,29 @@ def test_a_stale_targets_form_on_the_results_page_is_409(client, consultant, wor
     answer = client.post(url, {"revision": old})
     assert answer.status_code == 409
     assert Assessment.objects.get().title == "Renamed by a colleague"
+
+
+def test_every_edit_page_carries_the_revision_it_was_opened_at(client, consultant, world):
+    """A page without the hidden revision would save over a colleague's change silently."""
+    from django.urls import reverse
+
+    workspace, plan, campaign, kinds = world
+    ids = {kind.name: kind.pk for kind in kinds}
+    w = workspace.id
+    assessment = Assessment.objects.get(pk=ids["assessment"])
+    client.force_login(consultant)
+    pages = [
+        reverse("client_edit", args=[w, ids["client"]]),
+        reverse("assessment_edit", args=[w, ids["assessment"]]),
+        reverse("action_edit", args=[w, assessment.id, ids["action"]]),
+        reverse("plan_step_item_edit", args=[w, plan.id, "themes", ids["plan item"]]),
+        reverse("plan_kpi_edit", args=[w, plan.id, ids["kpi"]]),
+        reverse("campaign_edit", args=[w, campaign.id]),
+    ]
+    for url in pages:
+        page = client.get(url)
+        assert page.status_code == 200, url
+        assert 'name="revision" value="1"' in page.content.decode(), url
+    scale = client.get(reverse("plan_scale", args=[w, plan.id])).content.decode()
+    for category in plan.engagement_categories.all():
+        assert f'name="{category.key}-revision" value="{category.revision}"' in scale
