@@ -2,8 +2,10 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import ValidationError
 
+from cxmaturity.leases import LeaseHeld
 from kpis.services import kpi_create, plan_activate, plan_create
 from playbooks import pdf, services
 from playbooks.charts import gantt
@@ -163,17 +165,18 @@ def test_rendering_is_idempotent_by_document_id(acme_client):
 
 def test_a_claimed_render_is_left_to_its_worker_until_the_lease_ends(acme_client):
     document = services.document_request(client=acme_client, kind="playbook", enqueue=False)
+    now = datetime.datetime.now(datetime.UTC)
+    lease = datetime.timedelta(seconds=settings.DOCUMENT_RENDER_LEASE)
     Document.objects.filter(id=document.id).update(
-        status="rendering", started_at=datetime.datetime.now(datetime.UTC), attempts=1
+        status="rendering", started_at=now, lease_until=now + lease, attempts=1
     )
-    with pytest.raises(services.LeaseHeld) as held:
+    with pytest.raises(LeaseHeld) as held:
         services.document_render(document_id=document.id)
-    assert 0 < held.value.seconds_left <= services.RENDER_LEASE.total_seconds()
-    stale = (
-        datetime.datetime.now(datetime.UTC) - services.RENDER_LEASE - datetime.timedelta(seconds=5)
-    )
-    Document.objects.filter(id=document.id).update(started_at=stale)
-    assert services.document_render(document_id=document.id).status == Document.Status.DONE
+    assert 0 < held.value.seconds_left <= lease.total_seconds()
+    Document.objects.filter(id=document.id).update(lease_until=now - datetime.timedelta(seconds=1))
+    done = services.document_render(document_id=document.id)
+    assert done.status == Document.Status.DONE
+    assert (done.attempts, done.lease_until) == (2, None)
 
 
 def test_stuck_documents_are_sent_again_and_fail_after_three_attempts(acme_client, monkeypatch):
@@ -183,8 +186,12 @@ def test_stuck_documents_are_sent_again_and_fail_after_three_attempts(acme_clien
     tired = services.document_request(client=acme_client, kind="playbook", enqueue=False)
     fresh = services.document_request(client=acme_client, kind="playbook", enqueue=False)
     long_ago = datetime.datetime.now(datetime.UTC) - datetime.timedelta(hours=2)
-    Document.objects.filter(id=lost.id).update(status="rendering", started_at=long_ago, attempts=1)
-    Document.objects.filter(id=tired.id).update(status="rendering", started_at=long_ago, attempts=3)
+    Document.objects.filter(id=lost.id).update(
+        status="rendering", started_at=long_ago, lease_until=long_ago, attempts=1
+    )
+    Document.objects.filter(id=tired.id).update(
+        status="rendering", started_at=long_ago, lease_until=long_ago, attempts=3
+    )
     assert services.documents_requeue_stuck() == 1
     assert sent == [str(lost.id)]
     tired.refresh_from_db()
