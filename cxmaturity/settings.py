@@ -232,7 +232,8 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
     }
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
-CELERY_TASK_DEFAULT_QUEUE = "default"
+# A test's own worker listens on a queue of its own, so no other worker takes its tasks.
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_DEFAULT_QUEUE", default="default")
 # PDF rendering has its own queue, so its memory-hungry workers scale on their own.
 CELERY_PDF_QUEUE = env("CELERY_PDF_QUEUE", default="pdf")
 CELERY_TASK_ROUTES = {"playbooks.tasks.*": {"queue": CELERY_PDF_QUEUE}}
@@ -247,13 +248,30 @@ CELERY_BEAT_SCHEDULE = {
     "invitations-expire": {"task": "workspaces.tasks.invitations_expire", "schedule": 3600.0},
     "respondents-remind": {"task": "assessments.tasks.respondents_remind_due", "schedule": 3600.0},
     "audit-events-prune": {"task": "audit.tasks.audit_events_prune", "schedule": 86400.0},
-    # Documents whose render task was lost (a worker killed mid-render) are sent again.
-    "analyses-requeue-stuck": {"task": "insights.tasks.analyses_requeue_stuck", "schedule": 300.0},
+    # Jobs whose lease ran out (a worker killed mid-way) or whose task was lost are sent
+    # again (cxmaturity.leases).
+    "analyses-requeue-stuck": {
+        "task": "insights.tasks.analyses_requeue_stuck",
+        "schedule": env.float("ANALYSES_REQUEUE_SECONDS", default=60.0),
+    },
     "documents-requeue-stuck": {
         "task": "playbooks.tasks.documents_requeue_stuck",
         "schedule": env.float("DOCUMENTS_REQUEUE_SECONDS", default=60.0),
     },
+    "uploads-sweep-orphans": {"task": "cxmaturity.tasks.uploads_sweep_orphans", "schedule": 3600.0},
 }
+# Background jobs (cxmaturity.leases), in seconds. A worker's claim lasts the lease and is
+# renewed each time the job reports progress; past it the worker is presumed dead and the
+# job is sent again. A queued job no worker has claimed after its patience is sent again.
+# After JOB_MAX_ATTEMPTS claims the job is failed with a message.
+DOCUMENT_RENDER_LEASE = env.int("DOCUMENT_RENDER_LEASE", default=600)
+DOCUMENT_QUEUED_PATIENCE = env.int("DOCUMENT_QUEUED_PATIENCE", default=300)
+ANALYSIS_LEASE = env.int("ANALYSIS_LEASE", default=600)
+ANALYSIS_QUEUED_PATIENCE = env.int("ANALYSIS_QUEUED_PATIENCE", default=300)
+JOB_MAX_ATTEMPTS = env.int("JOB_MAX_ATTEMPTS", default=3)
+# A file under MEDIA_ROOT/uploads/ that no row names is deleted once it is this old; the
+# grace keeps an upload still being saved (its row not yet committed) from being removed.
+UPLOADS_ORPHAN_GRACE = env.int("UPLOADS_ORPHAN_GRACE", default=86400)
 if CELERY_BROKER_URL.startswith("redis"):
     # An unacknowledged task (its worker died) is delivered again after this many seconds;
     # longer than the longest render, so a slow render is never run twice.

@@ -213,6 +213,9 @@ def read_transactions(data: bytes) -> pl.DataFrame:
     `channel`; dates as YYYY-MM-DD). All rows or none: every problem is collected, named
     by row (the header is row 1) and column, and raised together. Email addresses are
     refused, as a column or as customer ids: only pseudonymous ids are kept."""
+    # NUL bytes carry no meaning in a CSV, and PostgreSQL refuses them in text and JSON:
+    # one in a customer id would leave the analysis unable to store its outcome.
+    data = data.replace(b"\x00", b"")
     if not data.strip():
         raise TransactionsError(["The file is empty."])
     try:

@@ -15,12 +15,13 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from cxmaturity import leases
 from workspaces.models import Client
 
-from .models import SegmentAnalysis, table_to
+from .models import SegmentAnalysis, table_to, upload_to
 
 if TYPE_CHECKING:
     import polars as pl
@@ -102,14 +103,51 @@ def analysis_request(
         analysis = SegmentAnalysis.objects.create(
             client=client, name=name, as_of=as_of, created_by=created_by, **inputs
         )
-        analysis.upload.save("upload.csv", ContentFile(data), save=True)
+        try:
+            analysis.upload.save("upload.csv", ContentFile(data), save=True)
+        except OSError as exc:  # a full disk: no row, and no partial file left behind
+            logger.exception("Storing the upload of analysis %s failed", analysis.id)
+            _delete_quietly(upload_to(analysis, ""))
+            raise ValidationError(
+                {"file": _("The file could not be stored. Try again in a few minutes.")}
+            ) from exc
         if enqueue:
             analysis_run_task.delay_on_commit(str(analysis.id))
     return analysis
 
 
+def _delete_quietly(name: str) -> None:
+    try:
+        default_storage.delete(name)
+    except OSError:
+        logger.exception("Could not delete %s", name)
+
+
+def _upload_discard(analysis_id: Any) -> None:
+    """The raw upload goes on every terminal path: the customer file is never kept."""
+    name = SegmentAnalysis.objects.filter(id=analysis_id).values_list("upload", flat=True).first()
+    if name:
+        SegmentAnalysis.objects.filter(id=analysis_id).update(upload="")
+        _delete_quietly(name)
+
+
+ANALYSIS_JOB = leases.Job(
+    model=SegmentAnalysis,
+    running=SegmentAnalysis.Status.PROCESSING,
+    queued_at="created_at",
+    lease_setting="ANALYSIS_LEASE",
+    patience_setting="ANALYSIS_QUEUED_PATIENCE",
+    stopped=gettext_lazy("The analysis stopped before it finished. Upload the file again."),
+    broken=gettext_lazy(
+        "The analysis could not be completed. Upload the file again; if it fails again, "
+        "tell us the analysis name."
+    ),
+    on_failed=_upload_discard,
+)
+
+
 def _progress(analysis: SegmentAnalysis, percent: int) -> None:
-    SegmentAnalysis.objects.filter(id=analysis.id).update(progress=percent)
+    leases.heartbeat(ANALYSIS_JOB, analysis, percent)
 
 
 def summarise(table: pl.DataFrame, analysis: SegmentAnalysis) -> dict:
@@ -160,17 +198,10 @@ def analysis_run(*, analysis_id: Any) -> SegmentAnalysis | None:
 
     from . import rfm
 
-    with transaction.atomic():
-        analysis = SegmentAnalysis.objects.select_for_update().filter(id=analysis_id).first()
-        if analysis is None or analysis.status in (
-            SegmentAnalysis.Status.DONE,
-            SegmentAnalysis.Status.FAILED,
-        ):
-            return None
-        SegmentAnalysis.objects.filter(id=analysis.id).update(
-            status=SegmentAnalysis.Status.PROCESSING, progress=10
-        )
-    outcome: dict = {"finished_at": timezone.now(), "upload": ""}
+    analysis = leases.claim(ANALYSIS_JOB, analysis_id)
+    if analysis is None:
+        return None
+    outcome: dict = {"upload": ""}
     stored = ""
     try:
         with analysis.upload.open("rb") as handle:
@@ -182,10 +213,13 @@ def analysis_run(*, analysis_id: Any) -> SegmentAnalysis | None:
         _progress(analysis, 70)
         buffer = io.BytesIO()
         table.write_parquet(buffer)
-        stored = default_storage.save(table_to(analysis, ""), ContentFile(buffer.getvalue()))
+        name = table_to(analysis, "")
+        _delete_quietly(name)  # left by an attempt that died: this one's file takes its name
+        stored = default_storage.save(name, ContentFile(buffer.getvalue()))
         outcome.update(
             status=SegmentAnalysis.Status.DONE,
             progress=100,
+            error="",
             rows=transactions.height,
             customers=table.height,
             window_days=analysis.window_days,
@@ -196,21 +230,22 @@ def analysis_run(*, analysis_id: Any) -> SegmentAnalysis | None:
         outcome.update(status=SegmentAnalysis.Status.FAILED, error=str(exc)[:2000])
     except Exception:  # never a server path or a trace on the page: the log has those
         logger.exception("Segment analysis %s failed", analysis.id)
-        outcome.update(
-            status=SegmentAnalysis.Status.FAILED,
-            error=_(
-                "The analysis could not be completed. Upload the file again; if it fails "
-                "again, tell us the analysis name."
-            ),
-        )
-    updated = SegmentAnalysis.objects.filter(
+        outcome.update(status=SegmentAnalysis.Status.FAILED, error=str(ANALYSIS_JOB.broken))
+        # The table, or what a failed save left of it: nothing names it now.
+        _delete_quietly(stored or table_to(analysis, ""))
+        stored = ""
+    finished = leases.finish(ANALYSIS_JOB, analysis, **outcome)
+    taken_over = SegmentAnalysis.objects.filter(
         id=analysis.id, status=SegmentAnalysis.Status.PROCESSING
-    ).update(**outcome)
-    if analysis.upload.name:
-        default_storage.delete(analysis.upload.name)  # the raw file is never kept
-    if not updated:
+    ).exists()
+    if analysis.upload.name and not taken_over:
+        # Done, failed or deleted: the raw file is never kept. (A worker that took over
+        # after this one's lease ran out is still reading it.)
+        SegmentAnalysis.objects.filter(id=analysis.id).update(upload="")
+        _delete_quietly(analysis.upload.name)
+    if not finished:
         if stored:
-            default_storage.delete(stored)  # deleted meanwhile: keep nothing of it
+            _delete_quietly(stored)  # deleted meanwhile, or its outcome refused: keep nothing
         return None
     analysis.refresh_from_db()
     return analysis
@@ -323,22 +358,15 @@ def listening_upload(*, client: Client, data: bytes, client_brand: str, mapping:
 
 
 def analyses_requeue_stuck(*, now: datetime.datetime | None = None) -> int:
-    """Send again analyses whose task was lost (queued for over 5 minutes); give up, with a
-    message, on one processing for over 30 minutes (its worker died mid-way)."""
+    """Send again analyses whose worker died (lease run out) or whose task was lost (queued
+    past its patience), while their upload is still there; after JOB_MAX_ATTEMPTS claims,
+    or with the upload gone, the analysis fails with a message and the upload is deleted."""
     from .tasks import analysis_run_task
 
-    now = now or timezone.now()
-    SegmentAnalysis.objects.filter(
-        status=SegmentAnalysis.Status.PROCESSING,
-        created_at__lt=now - datetime.timedelta(minutes=30),
-    ).update(
-        status=SegmentAnalysis.Status.FAILED,
-        error=_("The analysis stopped before it finished. Upload the file again."),
-        finished_at=now,
+    return leases.sweep(
+        ANALYSIS_JOB,
+        send=analysis_run_task.delay,
+        input_exists=lambda analysis: bool(analysis.upload.name)
+        and default_storage.exists(analysis.upload.name),
+        now=now,
     )
-    lost = SegmentAnalysis.objects.filter(
-        status=SegmentAnalysis.Status.QUEUED, created_at__lt=now - datetime.timedelta(minutes=5)
-    ).values_list("id", flat=True)
-    for analysis_id in lost:
-        analysis_run_task.delay(str(analysis_id))
-    return len(lost)

@@ -2,12 +2,19 @@
 
 from celery import shared_task
 
+from cxmaturity.leases import LeaseHeld
+
 from . import services
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True)
-def analysis_run_task(analysis_id: str) -> None:
-    services.analysis_run(analysis_id=analysis_id)
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True)
+def analysis_run_task(self, analysis_id: str) -> None:
+    try:
+        services.analysis_run(analysis_id=analysis_id)
+    except LeaseHeld as held:
+        # A redelivered task while a live analysis holds the lease: come back when it
+        # ends, and find the analysis done, or take it over from a worker that died.
+        raise self.retry(countdown=held.seconds_left + 1, max_retries=10) from held
 
 
 @shared_task(acks_late=True)

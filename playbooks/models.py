@@ -173,8 +173,10 @@ class Document(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
     )
     requested_at = models.DateTimeField(auto_now_add=True)
-    # When a worker last claimed it; a render that stops updating this is presumed lost.
+    # The render's lease (cxmaturity.leases): when a worker last claimed it, until when that
+    # claim holds (a render past it is presumed lost), and how many claims there were.
     started_at = models.DateTimeField(null=True, blank=True)
+    lease_until = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
 

@@ -1,10 +1,10 @@
 """Writes for campaign plans and documents: one function per use case, each atomic,
 each raising ValidationError keyed by field (nothing half-saved)."""
 
+import contextlib
 import datetime
 import hashlib
 import logging
-import os
 from decimal import Decimal, InvalidOperation
 from functools import cache
 from pathlib import Path
@@ -14,11 +14,12 @@ import yaml
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import DatabaseError, IntegrityError, models, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from assessments.models import Channel
+from cxmaturity import leases
 from cxmaturity.revisions import revision_lock, revision_save
 from kpis.models import KPI, DigitalGoal, Journey, LifecycleStage, MarketingObjective, StrategyPlan
 from workspaces.models import Client
@@ -367,24 +368,19 @@ def campaign_draft(*, client: Client, dimension_key: str, stage: int | None) -> 
 
 # --- Documents --------------------------------------------------------------------------
 
-# A render that has not finished this long after a worker claimed it is presumed lost (the
-# worker died); the periodic check hands it to another worker.
-RENDER_LEASE = datetime.timedelta(seconds=int(os.environ.get("DOCUMENT_RENDER_LEASE", "600")))
-# A queued document no worker has claimed after this long is enqueued again.
-QUEUED_PATIENCE = datetime.timedelta(seconds=int(os.environ.get("DOCUMENT_QUEUED_PATIENCE", "300")))
-MAX_ATTEMPTS = 3
+DOCUMENT_JOB = leases.Job(
+    model=Document,
+    running=Document.Status.RENDERING,
+    queued_at="requested_at",
+    lease_setting="DOCUMENT_RENDER_LEASE",
+    patience_setting="DOCUMENT_QUEUED_PATIENCE",
+    stopped=gettext_lazy("Rendering stopped %(n)d times; ask us to look at this document."),
+    broken=gettext_lazy("The PDF could not be stored; make the document again."),
+)
 
 
 class TransientRenderError(Exception):
     """A failure worth retrying (storage or database briefly away), not a broken document."""
-
-
-class LeaseHeld(Exception):
-    """Another worker is rendering this document; look again when its lease ends."""
-
-    def __init__(self, seconds_left: float) -> None:
-        super().__init__(f"rendering elsewhere for up to {seconds_left:.0f} s more")
-        self.seconds_left = seconds_left
 
 
 def document_request(
@@ -436,41 +432,8 @@ def document_request(
     raise ValidationError({"kind": _("Too many renders at once; try again in a moment.")})
 
 
-def _claim(document_id: Any) -> Document | None:
-    """Take the document for this worker; None if it is done or failed, LeaseHeld if
-    another worker's claim is still live (so a duplicate delivery renders nothing twice)."""
-    now = timezone.now()
-    with transaction.atomic():
-        document = (
-            Document.objects.select_for_update().select_related("client").filter(id=document_id)
-        ).first()
-        if document is None or document.status in (Document.Status.DONE, Document.Status.FAILED):
-            return None
-        if (
-            document.status == Document.Status.RENDERING
-            and document.started_at
-            and now - document.started_at < RENDER_LEASE
-        ):
-            raise LeaseHeld((RENDER_LEASE - (now - document.started_at)).total_seconds())
-        claimed = Document.objects.filter(
-            id=document.id, status=document.status, attempts=document.attempts
-        ).update(
-            status=Document.Status.RENDERING,
-            progress=10,
-            started_at=now,
-            attempts=document.attempts + 1,
-            error="",
-        )
-        if not claimed:
-            return None
-    document.refresh_from_db()
-    return document
-
-
 def _progress(document: Document, percent: int) -> None:
-    Document.objects.filter(id=document.id, status=Document.Status.RENDERING).update(
-        progress=percent
-    )
+    leases.heartbeat(DOCUMENT_JOB, document, percent)
 
 
 def document_html(document: Document) -> tuple[str, dict]:
@@ -523,9 +486,11 @@ def document_render(*, document_id: Any) -> Document | None:
 
     from . import pdf
 
-    document = _claim(document_id)
+    document = leases.claim(DOCUMENT_JOB, document_id)
     if document is None:
         return None
+    name = document_upload_to(document, "")
+    stored = ""
     try:
         html, shown = document_html(document)
         _progress(document, 40)
@@ -534,37 +499,38 @@ def document_render(*, document_id: Any) -> Document | None:
             workspace_id=document.client.workspace_id,
             on_progress=lambda percent: _progress(document, percent),
         )
-        name = document_upload_to(document, "")
         if default_storage.exists(name):
             default_storage.delete(name)
         stored = default_storage.save(name, ContentFile(data))
     except (OSError, DatabaseError) as exc:
-        Document.objects.filter(id=document.id).update(
-            status=Document.Status.QUEUED, progress=0, started_at=None
-        )
+        _discard_partial(name, document)
+        leases.requeue(DOCUMENT_JOB, document, str(exc))
         raise TransientRenderError(str(exc)[:300]) from exc
     except Exception as exc:  # a broken document must say why on its page, not vanish
         logger.exception("Rendering document %s failed", document.id)
-        Document.objects.filter(id=document.id, status=Document.Status.RENDERING).update(
+        leases.finish(
+            DOCUMENT_JOB,
+            document,
             status=Document.Status.FAILED,
             progress=0,
             error=_("The PDF could not be made: %(error)s") % {"error": str(exc)[:300]},
-            finished_at=timezone.now(),
         )
         return None
-    finished = Document.objects.filter(id=document.id, status=Document.Status.RENDERING).update(
+    finished = leases.finish(
+        DOCUMENT_JOB,
+        document,
         status=Document.Status.DONE,
         progress=100,
+        error="",
         file=stored,
         pages=pages,
         size=len(data),
         sha256=hashlib.sha256(data).hexdigest(),
         snapshot=shown,
-        finished_at=timezone.now(),
     )
     if not finished:
-        # Deleted (or finished by another worker) while this one rendered: its file is
-        # not ours to keep.
+        # Deleted, taken over by another worker, or its outcome refused: the file is not
+        # this render's to keep.
         if not Document.objects.filter(id=document.id, file=stored).exists():
             default_storage.delete(stored)
         return None
@@ -572,36 +538,28 @@ def document_render(*, document_id: Any) -> Document | None:
     return document
 
 
+def _discard_partial(name: str, document: Document) -> None:
+    """Remove what a failed save left at the document's name, unless a finished row (an
+    earlier render of the same id) names it."""
+    with contextlib.suppress(OSError):
+        if (
+            default_storage.exists(name)
+            and not Document.objects.filter(id=document.id, file=name).exists()
+        ):
+            default_storage.delete(name)
+
+
 def document_fail(*, document_id: Any, error: str) -> None:
     """Give up on a document after its retries, saying why on its page."""
-    Document.objects.filter(
-        id=document_id, status__in=[Document.Status.QUEUED, Document.Status.RENDERING]
-    ).update(status=Document.Status.FAILED, error=error[:500], finished_at=timezone.now())
+    leases.fail(DOCUMENT_JOB, document_id, error)
 
 
 def documents_requeue_stuck(*, now: datetime.datetime | None = None) -> int:
     """Enqueue again documents whose task was lost: queued and never claimed, or rendering
-    past its lease (the worker died). After MAX_ATTEMPTS claims a document is failed."""
+    past its lease (the worker died). After JOB_MAX_ATTEMPTS claims a document is failed."""
     from .tasks import document_render_task
 
-    now = now or timezone.now()
-    stale = Document.objects.filter(
-        Q(status=Document.Status.QUEUED, requested_at__lt=now - QUEUED_PATIENCE, started_at=None)
-        | Q(status=Document.Status.QUEUED, started_at__lt=now - QUEUED_PATIENCE)
-        | Q(status=Document.Status.RENDERING, started_at__lt=now - RENDER_LEASE)
-    )
-    sent = 0
-    for document in stale:
-        if document.attempts >= MAX_ATTEMPTS:
-            document_fail(
-                document_id=document.id,
-                error=_("Rendering stopped %(n)d times; ask us to look at this document.")
-                % {"n": document.attempts},
-            )
-            continue
-        document_render_task.delay(str(document.id))
-        sent += 1
-    return sent
+    return leases.sweep(DOCUMENT_JOB, send=document_render_task.delay, now=now)
 
 
 def document_delete(*, document: Document) -> None:

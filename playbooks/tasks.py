@@ -2,6 +2,8 @@
 
 from celery import shared_task
 
+from cxmaturity.leases import LeaseHeld
+
 from . import services
 
 
@@ -17,7 +19,7 @@ from . import services
 def document_render_task(self, document_id: str) -> None:
     try:
         services.document_render(document_id=document_id)
-    except services.LeaseHeld as held:
+    except LeaseHeld as held:
         # A redelivered task while a live render holds the lease: come back when it ends,
         # and find the document done, or take it over from a worker that died.
         raise self.retry(countdown=held.seconds_left + 1, max_retries=10) from held

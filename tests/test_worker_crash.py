@@ -1,6 +1,8 @@
-"""A PDF worker killed mid-render: the document still completes, once, on the next worker."""
+"""A worker killed mid-job: the PDF document, or the segment analysis, still completes,
+once, on the next worker (the shared lease, cxmaturity.leases)."""
 
 import contextlib
+import datetime
 import os
 import signal
 import subprocess
@@ -11,9 +13,13 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
+from insights.models import SegmentAnalysis
+from insights.services import analysis_request
 from playbooks.models import Document
 from playbooks.services import document_request
 from tests.conftest import database_url_for_subprocess
+from tests.factories import ClientFactory
+from tests.insights.test_segments import AS_OF, CSV
 from workspaces.models import Client
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
@@ -21,7 +27,7 @@ pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _worker(log: Path, queue: str) -> subprocess.Popen:
+def _worker(log: Path, queue: str, **settings: str) -> subprocess.Popen:
     env = {
         **os.environ,
         "DATABASE_URL": database_url_for_subprocess(),
@@ -30,6 +36,7 @@ def _worker(log: Path, queue: str) -> subprocess.Popen:
         "DOCUMENT_QUEUED_PATIENCE": "1",
         "DOCUMENTS_REQUEUE_SECONDS": "1",
         "CELERY_VISIBILITY_TIMEOUT": "5",  # Redis: an unacknowledged task comes back soon
+        **settings,
     }
     with log.open("a") as output:
         return subprocess.Popen(  # noqa: S603 - our own worker, fixed arguments
@@ -118,3 +125,49 @@ def test_a_render_killed_mid_way_completes_after_restart_without_a_duplicate(tmp
     assert document.pages >= 30
     versions = Document.objects.filter(client=client, kind="playbook")
     assert list(versions.values_list("version", flat=True)) == [1]
+
+
+def test_an_analysis_killed_mid_way_completes_after_restart_and_its_upload_goes(tmp_path, settings):
+    settings.MEDIA_ROOT = media = tmp_path / "media"
+    analysis = analysis_request(
+        client=ClientFactory(), data=CSV, name="Q1", as_of=AS_OF, enqueue=False
+    )
+    upload = Path(analysis.upload.path)
+    # The worker's read of the upload blocks on a pipe nobody writes to: it is killed
+    # mid-analysis, after its claim, whatever the machine's speed.
+    upload.unlink()
+    os.mkfifo(upload)
+    queue = f"insights-crash-{os.getpid()}"
+    log = tmp_path / "worker.log"
+    own = {
+        "CELERY_DEFAULT_QUEUE": queue,  # where the analysis tasks go
+        "MEDIA_ROOT": str(media),
+        "ANALYSIS_QUEUED_PATIENCE": "0",  # the periodic check sends the queued analysis
+        "ANALYSES_REQUEUE_SECONDS": "1",
+    }
+
+    def status():
+        return SegmentAnalysis.objects.values_list("status", flat=True).get(id=analysis.id)
+
+    first = _worker(log, queue, **own)
+    try:
+        assert _wait(lambda: status() == "processing", 60), log.read_text()[-3000:]
+    finally:
+        _stop(first, signal.SIGKILL)  # the worker and its beat, mid-analysis
+    assert status() == "processing"
+
+    # The dead worker's lease runs out (set, not waited for), and its input is readable.
+    past = datetime.datetime.now(datetime.UTC) - datetime.timedelta(seconds=1)
+    SegmentAnalysis.objects.filter(id=analysis.id).update(lease_until=past)
+    upload.unlink()
+    upload.write_bytes(CSV)
+    second = _worker(log, queue, **own)
+    try:
+        assert _wait(lambda: status() in ("done", "failed"), 90, step=0.3), log.read_text()[-3000:]
+    finally:
+        _stop(second, signal.SIGTERM)
+    analysis.refresh_from_db()
+    assert analysis.status == "done", analysis.error
+    assert (analysis.customers, analysis.upload.name) == (5, "")
+    assert analysis.attempts >= 2
+    assert not upload.exists()

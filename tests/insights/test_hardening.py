@@ -197,27 +197,3 @@ def test_a_31st_tactic_from_a_finding_is_a_message_not_a_500(client, consultant,
     )
     assert response.status_code == 200
     assert "At most 30 tactics" in response.text
-
-
-def test_lost_analyses_are_sent_again_and_dead_ones_fail_with_a_message(acme_client, monkeypatch):
-    sent = []
-    monkeypatch.setattr("insights.tasks.analysis_run_task.delay", sent.append)
-    lost = services.analysis_request(
-        client=acme_client, data=CSV, name="L", as_of=AS_OF, enqueue=False
-    )
-    dead = services.analysis_request(
-        client=acme_client, data=CSV, name="D", as_of=AS_OF, enqueue=False
-    )
-    fresh = services.analysis_request(
-        client=acme_client, data=CSV, name="F", as_of=AS_OF, enqueue=False
-    )
-    hours_ago = datetime.datetime.now(datetime.UTC) - datetime.timedelta(hours=1)
-    SegmentAnalysis.objects.filter(id=lost.id).update(created_at=hours_ago)
-    SegmentAnalysis.objects.filter(id=dead.id).update(created_at=hours_ago, status="processing")
-    assert services.analyses_requeue_stuck() == 1
-    assert sent == [str(lost.id)]
-    dead.refresh_from_db()
-    fresh.refresh_from_db()
-    assert dead.status == "failed"
-    assert "Upload the file again" in dead.error
-    assert fresh.status == "queued"

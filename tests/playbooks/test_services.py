@@ -2,12 +2,14 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import ValidationError
 
+from cxmaturity.leases import LeaseHeld
 from kpis.services import kpi_create, plan_activate, plan_create
 from playbooks import pdf, services
 from playbooks.charts import gantt
-from playbooks.models import CampaignActivity, CampaignPlan, Document
+from playbooks.models import CampaignActivity, CampaignPlan, Document, document_upload_to
 from tests.factories import ClientFactory
 
 pytestmark = pytest.mark.django_db
@@ -163,17 +165,18 @@ def test_rendering_is_idempotent_by_document_id(acme_client):
 
 def test_a_claimed_render_is_left_to_its_worker_until_the_lease_ends(acme_client):
     document = services.document_request(client=acme_client, kind="playbook", enqueue=False)
+    now = datetime.datetime.now(datetime.UTC)
+    lease = datetime.timedelta(seconds=settings.DOCUMENT_RENDER_LEASE)
     Document.objects.filter(id=document.id).update(
-        status="rendering", started_at=datetime.datetime.now(datetime.UTC), attempts=1
+        status="rendering", started_at=now, lease_until=now + lease, attempts=1
     )
-    with pytest.raises(services.LeaseHeld) as held:
+    with pytest.raises(LeaseHeld) as held:
         services.document_render(document_id=document.id)
-    assert 0 < held.value.seconds_left <= services.RENDER_LEASE.total_seconds()
-    stale = (
-        datetime.datetime.now(datetime.UTC) - services.RENDER_LEASE - datetime.timedelta(seconds=5)
-    )
-    Document.objects.filter(id=document.id).update(started_at=stale)
-    assert services.document_render(document_id=document.id).status == Document.Status.DONE
+    assert 0 < held.value.seconds_left <= lease.total_seconds()
+    Document.objects.filter(id=document.id).update(lease_until=now - datetime.timedelta(seconds=1))
+    done = services.document_render(document_id=document.id)
+    assert done.status == Document.Status.DONE
+    assert (done.attempts, done.lease_until) == (2, None)
 
 
 def test_stuck_documents_are_sent_again_and_fail_after_three_attempts(acme_client, monkeypatch):
@@ -183,8 +186,12 @@ def test_stuck_documents_are_sent_again_and_fail_after_three_attempts(acme_clien
     tired = services.document_request(client=acme_client, kind="playbook", enqueue=False)
     fresh = services.document_request(client=acme_client, kind="playbook", enqueue=False)
     long_ago = datetime.datetime.now(datetime.UTC) - datetime.timedelta(hours=2)
-    Document.objects.filter(id=lost.id).update(status="rendering", started_at=long_ago, attempts=1)
-    Document.objects.filter(id=tired.id).update(status="rendering", started_at=long_ago, attempts=3)
+    Document.objects.filter(id=lost.id).update(
+        status="rendering", started_at=long_ago, lease_until=long_ago, attempts=1
+    )
+    Document.objects.filter(id=tired.id).update(
+        status="rendering", started_at=long_ago, lease_until=long_ago, attempts=3
+    )
     assert services.documents_requeue_stuck() == 1
     assert sent == [str(lost.id)]
     tired.refresh_from_db()
@@ -192,6 +199,46 @@ def test_stuck_documents_are_sent_again_and_fail_after_three_attempts(acme_clien
     assert tired.status == Document.Status.FAILED
     assert "3 times" in tired.error
     assert fresh.status == Document.Status.QUEUED
+
+
+def test_a_full_disk_mid_save_leaves_no_partial_pdf_and_the_render_is_retried(
+    acme_client, monkeypatch, settings, tmp_path
+):
+    import errno
+
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    document = services.document_request(client=acme_client, kind="playbook", enqueue=False)
+    monkeypatch.setattr(pdf, "html_to_pdf", lambda html, **kwargs: (b"%PDF-" + b"x" * 99, 1))
+
+    def chunks(self, chunk_size=None):
+        yield b"%PDF-"
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(ContentFile, "chunks", chunks)
+    with pytest.raises(services.TransientRenderError):
+        services.document_render(document_id=document.id)
+    assert not default_storage.exists(document_upload_to(document, ""))
+    document.refresh_from_db()
+    assert (document.status, document.attempts, document.lease_until) == ("queued", 1, None)
+    assert "No space left" in document.error
+
+
+def test_an_outcome_the_database_refuses_fails_the_document_with_a_message(
+    acme_client, monkeypatch
+):
+    from django.core.files.storage import default_storage
+
+    document = services.document_request(client=acme_client, kind="playbook", enqueue=False)
+    monkeypatch.setattr(services, "document_html", lambda d: ("<p>x</p>", {"x": object()}))
+    assert services.document_render(document_id=document.id) is None
+    document.refresh_from_db()
+    assert document.status == Document.Status.FAILED
+    assert "could not be stored" in document.error
+    assert not document.file
+    assert not default_storage.exists(document_upload_to(document, ""))
 
 
 def test_a_failed_render_says_why(acme_client, monkeypatch):

@@ -18,9 +18,9 @@ from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError
 
+from cxmaturity.leases import LeaseHeld
 from playbooks.models import CampaignPlan, Document
 from playbooks.services import (
-    LeaseHeld,
     TransientRenderError,
     document_fail,
     document_render,
