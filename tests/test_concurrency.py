@@ -16,7 +16,7 @@ from functools import partial
 
 import pytest
 import requests
-from django.db import close_old_connections
+from django.db import connections
 from rest_framework.test import APIClient
 
 from assessments import roadmap
@@ -100,7 +100,7 @@ def _at_once(*calls: Callable[[], requests.Response]) -> list[requests.Response]
         except Exception as exc:  # noqa: BLE001 - re-raised in the test's own thread
             errors.append(exc)
         finally:
-            close_old_connections()
+            connections.close_all()  # this thread's own; left open it would outlive the test
 
     threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
     for thread in threads:
