@@ -67,8 +67,8 @@ def test_a_second_upload_replaces_with_one_delete_only_its_brands_and_months(acm
     # in January and the rest stay as they were.
     again = HEADER + "2026-01-05,BRAND 1,src0,7,1,1,1,1,\n2026-02-05,brand 2,src0,9,1,1,1,1,\n"
     with CaptureQueriesContext(connection) as queries:
-        stored = listening_upload(client=acme_client, data=again.encode(), client_brand="brand 2")
-    assert stored == 2
+        count = listening_upload(client=acme_client, data=again.encode(), client_brand="brand 2")
+    assert count == 2
     deletes = [q["sql"] for q in queries if q["sql"].startswith("DELETE")]
     assert len(deletes) == 1
     january, february = datetime.date(2026, 1, 1), datetime.date(2026, 2, 1)
