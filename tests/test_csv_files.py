@@ -94,3 +94,20 @@ def test_an_uploaded_respondent_file_over_512_kb_is_refused_unread():
         respondents_import_csv(assessment=open_assessment(respondents=0), data=upload)
     assert refused.value.message_dict["file"] == ["The file must be 512 KB or smaller."]
     assert upload.file.tell() == 0  # refused by its size, not a byte read
+
+
+def test_the_memory_benchmark_refuses_each_large_file_having_read_a_little():
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parent.parent / "benchmarks" / "csv_memory.py"
+    done = subprocess.run(  # noqa: S603 - our own script, fixed arguments
+        [sys.executable, str(script), "--mb", "5"], capture_output=True, text=True, check=True
+    )
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["benchmark"] == "csv_memory"
+    assert result["read_mb"] < 1.5  # of files over 5 MB: each stopped at its row limit
+    assert result["peak_mb"] < result["limit_mb"]
+    assert done.stdout.count("At most") == 3
