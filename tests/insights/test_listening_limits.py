@@ -53,6 +53,34 @@ def test_brands_past_the_limit_are_refused_naming_it(acme_client, settings):
 
 
 @pytest.mark.django_db
+def test_the_page_and_the_api_answer_a_file_past_a_limit_with_400_naming_it(
+    client, consultant, acme_client, settings
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+    from rest_framework.test import APIClient
+
+    settings.LISTENING_MAX_ROWS, settings.LISTENING_MAX_BRANDS = 30, 2
+    client.force_login(consultant)
+    page = client.post(
+        reverse("listening", args=[acme_client.workspace_id, acme_client.id]),
+        {"file": SimpleUploadedFile("l.csv", export(31, 1)), "client_brand": "Brand 0"},
+    )
+    assert page.status_code == 400
+    assert "At most 30 rows" in page.text
+    api = APIClient()
+    api.force_authenticate(consultant)
+    sent = api.post(
+        f"/api/v1/workspaces/{acme_client.workspace_id}/clients/{acme_client.id}/listening/",
+        {"file": SimpleUploadedFile("l.csv", export(30, 3)), "client_brand": "Brand 0"},
+        format="multipart",
+    )
+    assert sent.status_code == 400
+    assert sent.json()["file"] == ["At most 2 brands an upload; this file names 3."]
+    assert not ListeningMonth.objects.exists()
+
+
+@pytest.mark.django_db
 def test_rows_with_more_cells_than_the_header_are_each_named(acme_client):
     data = CSV.replace(b",4.0\n", b",4.0,extra\n").replace(b",4.5\n", b",4.5,,\n")
     with pytest.raises(ValidationError) as caught:
