@@ -1,3 +1,5 @@
+from typing import IO
+
 from django import forms
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
@@ -143,11 +145,9 @@ class RespondentImportForm(forms.Form):
             raise forms.ValidationError(_("Choose a CSV file or paste rows."))
         return cleaned
 
-    def data_bytes(self) -> bytes:
-        upload = self.cleaned_data.get("file")
-        if upload:
-            return upload.read()
-        return self.cleaned_data["rows"].encode("utf-8")
+    def csv_data(self) -> IO[bytes] | str:
+        """The uploaded file, read later line by line, or else the pasted rows."""
+        return self.cleaned_data.get("file") or self.cleaned_data["rows"]
 
 
 class QuestionnaireUploadForm(forms.Form):

@@ -54,7 +54,7 @@ def respondent_import_view(request: HttpRequest, membership: Membership, assessm
     form = RespondentImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            added = services.respondents_import_csv(assessment=assessment, data=form.data_bytes())
+            added = services.respondents_import_csv(assessment=assessment, data=form.csv_data())
         except ValidationError as exc:
             form_error(form, exc)
         else:

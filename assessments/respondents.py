@@ -1,10 +1,9 @@
 """Writes for respondents, their links, invitations, reminders and answers."""
 
-import csv
-import io
 import re
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
+from typing import IO
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -18,6 +17,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+
+from cxmaturity.csv_files import csv_rows
 
 from .models import Answer, AnswerValue, Assessment, Respondent, RespondentRole
 from .selectors import QuestionRef, version_questions
@@ -169,26 +170,20 @@ def respondent_remove(*, respondent: Respondent) -> None:
     respondent.delete()
 
 
-@transaction.atomic
-def respondents_import_csv(*, assessment: Assessment, data: bytes | str) -> list[Respondent]:
+def respondents_import_csv(
+    *, assessment: Assessment, data: bytes | str | IO[bytes]
+) -> list[Respondent]:
     """Add every row of a CSV (name,email,role,department,weight), or none.
 
-    Rows are numbered as a spreadsheet shows them: the header is row 1.
+    Rows are numbered as a spreadsheet shows them: the header is row 1. The file is read
+    line by line (refused at its first row past MAX_CSV_ROWS) and every row checked
+    before the one short transaction that adds them, so a large file holds no lock.
     """
     _editable(assessment)
-    if isinstance(data, bytes):
-        if len(data) > MAX_CSV_BYTES:
-            raise ValidationError({"file": _("The file must be 512 KB or smaller.")})
-        try:
-            data = data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise ValidationError({"file": _("Save the file as UTF-8 CSV.")}) from exc
-    try:
-        rows = list(csv.reader(io.StringIO(CONTROL_CHARACTERS.sub("", data))))
-    except csv.Error as exc:
-        raise ValidationError(
-            {"file": _("This is not a CSV file we can read: %(error)s") % {"error": exc}}
-        ) from exc
+    size = len(data) if isinstance(data, bytes) else getattr(data, "size", None)
+    if size is not None and size > MAX_CSV_BYTES:
+        raise ValidationError({"file": _("The file must be 512 KB or smaller.")})
+    rows = [[CONTROL_CHARACTERS.sub("", cell) for cell in row] for row in _csv_rows(data)]
     if not rows:
         raise ValidationError({"file": _("The file is empty.")})
     header = [h.strip().lower() for h in rows[0]]
@@ -207,10 +202,6 @@ def respondents_import_csv(*, assessment: Assessment, data: bytes | str) -> list
                 "file": _("Row 1: unknown column(s) %(columns)s.")
                 % {"columns": ", ".join(sorted(unknown))}
             }
-        )
-    if len(rows) - 1 > MAX_CSV_ROWS:
-        raise ValidationError(
-            {"file": _("At most %(n)d respondents a file.") % {"n": MAX_CSV_ROWS}}
         )
     problems, cleaned, taken = [], [], set()
     for number, row in enumerate(rows[1:], start=2):
@@ -233,14 +224,46 @@ def respondents_import_csv(*, assessment: Assessment, data: bytes | str) -> list
             continue
         if fields["email"]:
             taken.add(fields["email"])
-        cleaned.append(fields)
+        cleaned.append((number, fields))
     if problems:
         raise ValidationError({"file": problems}, code="invalid_rows")
     if not cleaned:
         raise ValidationError({"file": _("The file has a header but no respondents.")})
-    return Respondent.objects.bulk_create(
-        [Respondent(assessment=assessment, **fields) for fields in cleaned]
-    )
+    with transaction.atomic():
+        _editable(Assessment.objects.get(pk=assessment.pk))
+        # Checked again in one query: someone may have added one of them meanwhile.
+        added = set(assessment.respondents.filter(email__in=taken).values_list("email", flat=True))
+        if added:
+            raise ValidationError(
+                {
+                    "file": [
+                        _("Row %(row)d, email: %(email)s is already a respondent.")
+                        % {"row": number, "email": fields["email"]}
+                        for number, fields in cleaned
+                        if fields["email"] in added
+                    ]
+                },
+                code="invalid_rows",
+            )
+        return Respondent.objects.bulk_create(
+            [Respondent(assessment=assessment, **fields) for _number, fields in cleaned]
+        )
+
+
+def _csv_rows(data: bytes | str | IO[bytes]) -> list[list[str]]:
+    """The file's rows through the one CSV reader, with this import's own wording for the
+    row limit and for a line too long to be a respondent."""
+    try:
+        return csv_rows(data, max_rows=MAX_CSV_ROWS, field="file")
+    except ValidationError as exc:
+        (error,) = exc.error_dict["file"]
+        if error.code == "too_many_rows":
+            message = _("At most %(n)d respondents a file.") % {"n": MAX_CSV_ROWS}
+        elif error.code == "line_too_long":
+            message = _("This is not a CSV file we can read: %(error)s") % {"error": error.message}
+        else:
+            raise
+        raise ValidationError({"file": message}, code=error.code) from exc
 
 
 def consensus_respondent_get_or_create(*, assessment: Assessment) -> Respondent:

@@ -27,17 +27,16 @@ def csv_rows(source: bytes | str | IO[bytes], *, max_rows: int, field: str = "fi
     try:
         for number, row in enumerate(csv.reader(_lines(source, field)), start=1):
             if number > max_rows + 1:
-                raise ValidationError(
-                    {field: _("At most %(n)d rows a file (after the header).") % {"n": max_rows}},
-                    code="too_many_rows",
+                raise _refused(
+                    field,
+                    _("At most %(n)d rows a file (after the header).") % {"n": max_rows},
+                    "too_many_rows",
                 )
             rows.append(row)
     except UnicodeDecodeError as exc:
-        raise ValidationError({field: _("Save the file as UTF-8 CSV.")}, code="encoding") from exc
+        raise _refused(field, _("Save the file as UTF-8 CSV."), "encoding") from exc
     except csv.Error as exc:
-        raise ValidationError(
-            {field: _("This is not a CSV file we can read.")}, code="invalid_csv"
-        ) from exc
+        raise _refused(field, _("This is not a CSV file we can read."), "invalid_csv") from exc
     return rows
 
 
@@ -68,10 +67,14 @@ def _decoded(line: bytes, number: int, field: str) -> str:
 
 
 def _line_too_long(number: int, field: str) -> ValidationError:
-    return ValidationError(
-        {
-            field: _("Row %(row)d is longer than %(n)d characters.")
-            % {"row": number, "n": MAX_LINE_CHARACTERS}
-        },
-        code="line_too_long",
+    return _refused(
+        field,
+        _("Row %(row)d is longer than %(n)d characters.")
+        % {"row": number, "n": MAX_LINE_CHARACTERS},
+        "line_too_long",
     )
+
+
+def _refused(field: str, message: str, code: str) -> ValidationError:
+    # The code goes on the field's error: a dict's own `code` would be dropped.
+    return ValidationError({field: ValidationError(message, code=code)})

@@ -204,6 +204,11 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # The largest request body read at all (a transactions export); larger ones get a 413.
 MAX_REQUEST_BYTES = env.int("MAX_REQUEST_BYTES", default=100 * 1024 * 1024)
+# A listening upload is written in one transaction, and on SQLite that holds the one write
+# lock every workspace shares: these limits keep the largest upload's write near a second
+# (tests/insights/test_listening_limits.py). Past them a file is refused, naming the limit.
+LISTENING_MAX_ROWS = env.int("LISTENING_MAX_ROWS", default=20_000)
+LISTENING_MAX_BRANDS = env.int("LISTENING_MAX_BRANDS", default=500)
 
 # --- Email ------------------------------------------------------------------------------
 EMAIL_URL = env("EMAIL_URL", default="")

@@ -175,7 +175,7 @@ class ListeningViewSet(WorkspaceScopedViewSet):
         data.is_valid(raise_exception=True)
         rows = services.listening_upload(
             client=client,
-            data=data.validated_data["file"].read(),
+            data=data.validated_data["file"],
             client_brand=data.validated_data["client_brand"],
             mapping=data.validated_data.get("mapping", ""),
         )

@@ -18,7 +18,13 @@ An empty shares, reviews or rating cell counts as none.
 
 from __future__ import annotations
 
+from typing import IO
+
 import polars as pl
+from django.conf import settings
+from django.core.exceptions import ValidationError
+
+from cxmaturity.csv_files import csv_rows
 
 COLUMNS = (
     "date",
@@ -80,20 +86,27 @@ class ListeningError(ValueError):
         self.problems = problems
 
 
-def read_listening(data: bytes, mapping: dict[str, str] | None = None) -> pl.DataFrame:
+def read_listening(
+    data: bytes | IO[bytes], mapping: dict[str, str] | None = None, *, max_rows: int | None = None
+) -> pl.DataFrame:
     """Parse and check an export. `mapping` names the export's column for each of ours
-    (e.g. {"mentions": "Volume"}), for tools whose exports differ. All rows or none."""
-    if not data.strip():
-        raise ListeningError(["The file is empty."])
+    (e.g. {"mentions": "Volume"}), for tools whose exports differ. All rows or none.
+
+    The file is read line by line (cxmaturity.csv_files) and refused at its first row past
+    `max_rows` (settings.LISTENING_MAX_ROWS), so a huge file costs no more than the limit."""
     try:
-        raw = pl.read_csv(data, infer_schema=False, encoding="utf8-lossy")
-    except (pl.exceptions.PolarsError, ValueError) as exc:
-        raise ListeningError([f"This is not a CSV file we can read ({str(exc)[:120]})."]) from exc
-    names = [c.strip().lower() for c in raw.columns]
-    twice = sorted({c for c in names if names.count(c) > 1})
+        rows = csv_rows(data, max_rows=max_rows or settings.LISTENING_MAX_ROWS)
+    except ValidationError as exc:
+        raise ListeningError(exc.messages) from exc
+    numbered = [(n, row) for n, row in enumerate(rows, start=1) if any(c.strip() for c in row)]
+    if not numbered:
+        raise ListeningError(["The file is empty."])
+    (_first, header), body = numbered[0], numbered[1:]
+    names = [c.strip().lower() for c in header]
+    twice = sorted({c for c in names if c and names.count(c) > 1})
     if twice:
         raise ListeningError([f"Row 1 names the column “{twice[0]}” twice."])
-    lookup = {c.strip().lower(): c for c in raw.columns}
+    lookup = {name: index for index, name in enumerate(names) if name}
     renames = {}
     for ours in COLUMNS:
         theirs = (mapping or {}).get(ours, ours).strip().lower()
@@ -107,14 +120,28 @@ def read_listening(data: bytes, mapping: dict[str, str] | None = None) -> pl.Dat
         )
     if len(set(renames.values())) != len(renames):
         raise ListeningError(["The mapping names one of our columns twice."])
-    table = raw.select(list(renames)).rename(renames)
+    if not body:
+        raise ListeningError(["The file has a header but no rows."])
+    width = len(header)
+    longer = [n for n, row in body if any(c.strip() for c in row[width:])][:MAX_PROBLEMS]
+    if longer:
+        raise ListeningError([f"Row {n} has more cells than row 1 names." for n in longer])
+    # Short rows (a tool leaving trailing empty cells out) read as empty cells.
+    table = pl.DataFrame(
+        {
+            "row": [n for n, _row in body],
+            **{
+                ours: [row[index] if index < len(row) else "" for _n, row in body]
+                for index, ours in renames.items()
+            },
+        },
+        schema={"row": pl.Int64, **{ours: pl.String for ours in renames.values()}},
+    )
     if "source" not in table.columns:
         table = table.with_columns(pl.lit("").alias("source"))
     if "rating" not in table.columns:
         table = table.with_columns(pl.lit(None, pl.String).alias("rating"))
-    if table.height == 0:
-        raise ListeningError(["The file has a header but no rows."])
-    parsed = table.with_row_index("row", offset=2).with_columns(
+    parsed = table.with_columns(
         # Brands are stored in 120 characters, without NULs, and one spelling per brand
         # whatever the case ("ACME" and "Acme" are one competitor).
         pl.col("brand").str.replace_all("\x00", "").str.strip_chars().str.slice(0, 120),

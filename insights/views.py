@@ -140,7 +140,7 @@ def listening_view(request: HttpRequest, membership: Membership, client_id: UUID
         try:
             count = services.listening_upload(
                 client=client,
-                data=form.cleaned_data["file"].read(),
+                data=form.cleaned_data["file"],
                 client_brand=form.cleaned_data["client_brand"],
                 mapping=form.cleaned_data["mapping"],
             )

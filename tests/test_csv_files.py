@@ -65,3 +65,49 @@ def test_other_encodings_and_broken_quoting_are_named(data, message):
     with pytest.raises(ValidationError) as refused:
         csv_rows(data, max_rows=10, field="upload")
     assert message in refused.value.message_dict["upload"][0]
+
+
+@pytest.mark.django_db
+def test_respondent_files_go_through_the_same_reader_and_stop_at_their_limit():
+    from assessments.respondents import MAX_CSV_ROWS, respondents_import_csv
+    from tests.assessments.factories import open_assessment
+
+    assessment = open_assessment(respondents=0)
+    row = b"Ada,,it,,1\n"
+    stream = CountingStream(b"name,email,role,department,weight\n" + row * 40_000)
+    with pytest.raises(ValidationError) as refused:
+        respondents_import_csv(assessment=assessment, data=stream)
+    assert refused.value.message_dict["file"] == [f"At most {MAX_CSV_ROWS} respondents a file."]
+    assert stream.furthest < 200_000  # read up to the first row too many, of 440 KB
+    assert not assessment.respondents.exists()
+
+
+@pytest.mark.django_db
+def test_an_uploaded_respondent_file_over_512_kb_is_refused_unread():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from assessments.respondents import respondents_import_csv
+    from tests.assessments.factories import open_assessment
+
+    upload = SimpleUploadedFile("people.csv", b"name\n" + b"Ada\n" * 200_000, "text/csv")
+    with pytest.raises(ValidationError) as refused:
+        respondents_import_csv(assessment=open_assessment(respondents=0), data=upload)
+    assert refused.value.message_dict["file"] == ["The file must be 512 KB or smaller."]
+    assert upload.file.tell() == 0  # refused by its size, not a byte read
+
+
+def test_the_memory_benchmark_refuses_each_large_file_having_read_a_little():
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parent.parent / "benchmarks" / "csv_memory.py"
+    done = subprocess.run(  # noqa: S603 - our own script, fixed arguments
+        [sys.executable, str(script), "--mb", "5"], capture_output=True, text=True, check=True
+    )
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["benchmark"] == "csv_memory"
+    assert result["read_mb"] < 1.5  # of files over 5 MB: each stopped at its row limit
+    assert result["peak_mb"] < result["limit_mb"]
+    assert done.stdout.count("At most") == 3
