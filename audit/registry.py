@@ -16,7 +16,8 @@ from django.apps import apps
 from django.db import models
 
 # Fields no model's trail shows: its key and times the database sets.
-_ALWAYS_EXCLUDED = ["id", "created_at", "updated_at"]
+# The revision and who made it are bookkeeping of each change, not changes of their own.
+_ALWAYS_EXCLUDED = ["id", "created_at", "updated_at", "revision", "revised_at", "revised_by"]
 
 # model label → (include_fields, exclude_fields, the path from the row to its Client;
 # "" for a Client itself, None for rows with no client).
