@@ -149,3 +149,47 @@ def test_a_queued_change_the_server_has_moved_past_is_dropped_for_the_newer_answ
     assert page.evaluate("Object.keys(localStorage).length") == 0
     assert _saved_value(respondent, "q1") == "7"
     context.close()
+
+
+@pytest.mark.parametrize(("name", "viewport"), [("phone", PHONE), ("desktop", DESKTOP)])
+def test_each_state_shows_beside_its_question_and_fits_the_screen(
+    live_server, browser, respondent, screenshot, name, viewport
+):
+    url = _first_page(live_server, respondent)
+    context = browser.new_context(**viewport)
+    # Another browser window: tabs of one browser share the queue, so hear of its saves.
+    elsewhere = browser.new_context(**viewport)
+    stale = _open(elsewhere, url)
+    page = _open(context, url)
+    held = []
+    # The server is slow to answer: the save waits here until released.
+    context.route("**/autosave/", lambda route: held.append(route))
+    with page.expect_request("**/autosave/"):
+        _level(page, "q1", "4").check()
+    expect(_state(page, "q1")).to_have_text("Saving…")
+    expect(_state(page, "q1")).to_have_attribute("aria-live", "polite")
+    expect(_level(page, "q1", "4")).to_be_focused()  # the state is announced, not focused
+    screenshot(f"respondent-state-saving-{name}", on=page)
+    for _ in range(50):  # each call to the browser lets the held route's handler run
+        if held:
+            break
+        page.evaluate("0")
+    held[0].continue_()
+    context.unroute("**/autosave/")
+    expect(_state(page, "q1")).to_have_text("Saved")
+    screenshot(f"respondent-state-saved-{name}", on=page)
+    context.set_offline(True)
+    _level(page, "q1", "5").check()
+    expect(_state(page, "q1")).to_have_text(RETRYING)
+    screenshot(f"respondent-state-retrying-{name}", on=page)
+    context.set_offline(False)
+    expect(_state(page, "q1")).to_have_text("Saved")
+    _level(stale, "q1", "1").check()
+    expect(_state(stale, "q1")).to_have_text(CONFLICT)
+    expect(_level(stale, "q1", "5")).to_be_checked()
+    screenshot(f"respondent-state-conflict-{name}", on=stale)
+    for shown in (page, stale):
+        assert shown.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+    context.close()
+    elsewhere.close()
+    assert _saved_value(respondent, "q1") == "5"
