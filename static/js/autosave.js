@@ -197,12 +197,13 @@
   function received(response, data, entries) {
     attempt = 0;
     if (!data.results) {
-      // Answering is over (closed, submitted, link withdrawn) or the change was refused
-      // as invalid: retrying cannot help, so say why next to each question.
+      // Answering is over (closed, submitted, link withdrawn: `detail`) or some changes
+      // were refused as invalid, by question: retrying those cannot help, so say why next
+      // to each; the others of the batch are sent again.
+      var named = Object.keys(entries).some(function (key) { return data[key]; });
       Object.keys(entries).forEach(function (key) {
-        var message = data.detail || [].concat(data[key] || []).join(" ") ||
-          Object.values(data).flat().join(" ");
-        show(key, "error", message);
+        if (named && !data.detail && !data[key]) { again = true; return; }
+        show(key, "error", data.detail || [].concat(data[key]).join(" "));
         unstore(key, entries[key]);
       });
       say("error", data.detail || Object.values(data).flat().join(" "));

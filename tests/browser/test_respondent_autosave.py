@@ -193,3 +193,18 @@ def test_each_state_shows_beside_its_question_and_fits_the_screen(
     context.close()
     elsewhere.close()
     assert _saved_value(respondent, "q1") == "5"
+
+
+def test_a_change_after_the_assessment_closed_says_so_beside_the_question(
+    live_server, browser, respondent
+):
+    from assessments.services import assessment_close
+
+    context = browser.new_context(**DESKTOP)
+    page = _open(context, _first_page(live_server, respondent))
+    assessment_close(assessment=respondent.assessment)
+    _level(page, "q1", "3").check()
+    expect(_state(page, "q1")).to_have_text("This assessment is closed.")
+    assert page.evaluate("Object.keys(localStorage).length") == 0
+    context.close()
+    assert _saved_value(respondent, "q1") is None
