@@ -5,7 +5,9 @@ overhead dominated it (see benchmarks/autosave.py): one read of the link, one st
 per answer that inserts or updates it only while the respondent may still answer and
 only if it is still the version the page saw, one read of those answers beforehand, and
 one count for the progress bar. Validation is the same as every other save
-(`respondents._answer_clean`); the page and API saves go through `answers_save`.
+(`respondents._answer_clean`). The respondent's pages save here too, with or without
+JavaScript, because both carry answer versions; the API's and consultants' saves, which
+carry none, go through `answers_save`, which moves the versions on all the same.
 """
 
 from contextlib import nullcontext
