@@ -2,9 +2,12 @@
 
 It is written in SQL that SQLite and PostgreSQL both run, because the ORM's per-query
 overhead dominated it (see benchmarks/autosave.py): one read of the link, one statement
-per answer that inserts or updates it only while the respondent may still answer, and
+per answer that inserts or updates it only while the respondent may still answer and
+only if it is still the version the page saw, one read of those answers beforehand, and
 one count for the progress bar. Validation is the same as every other save
-(`respondents._answer_clean`); the page and API saves go through `answers_save`.
+(`respondents._answer_clean`). The respondent's pages save here too, with or without
+JavaScript, because both carry answer versions; the API's and consultants' saves, which
+carry none, go through `answers_save`, which moves the versions on all the same.
 """
 
 from contextlib import nullcontext
@@ -54,29 +57,91 @@ def _lookup(token: str) -> tuple[UUID, UUID, bool]:
     return _uuid(row[0]), _uuid(row[1]), may_answer
 
 
-def _upsert_sql(fields: list[str]) -> str:
+# Identifiers in the SQL below come from the models' metadata; values are always parameters.
+_MAY_ANSWER = (
+    f"EXISTS (SELECT 1 FROM {_RESPONDENT.db_table} r JOIN {_ASSESSMENT.db_table} a "  # noqa: S608
+    f"ON a.{_ASSESSMENT.pk.column} = r.assessment_id "
+    f"WHERE r.{_RESPONDENT.pk.column} = %s AND r.revoked_at IS NULL "
+    f"AND r.submitted_at IS NULL AND a.status = %s)"
+)
+
+
+def _insert_sql(fields: list[str], *, versioned: bool) -> str:
     # `fields` are names from _answer_clean (value, comment, evidence), never user input.
-    # Inserts or updates only the fields sent, and only while the respondent has not
-    # submitted, the link is not revoked and the assessment is open: the check and the
-    # write are one statement, so a save racing a close or a submit cannot slip through.
+    # Inserts (or, unversioned, updates) only the fields sent, and only while the
+    # respondent has not submitted, the link is not revoked and the assessment is open: the
+    # check and the write are one statement, so a save racing a close or a submit cannot
+    # slip through. A versioned insert expects no answer yet: if one appeared meanwhile it
+    # writes nothing, and the caller reports the conflict.
     columns = ["respondent_id", "question_id", *fields, "updated_at"]
     defaults = [f for f in ("value", "comment", "evidence") if f not in fields]
-    insert_columns = columns + defaults
-    placeholders = ", ".join(["%s"] * len(columns) + ["''"] * len(defaults))
-    updates = ", ".join(f"{c} = excluded.{c}" for c in [*fields, "updated_at"])
+    insert_columns = [*columns, "version", *defaults]
+    placeholders = ", ".join(["%s"] * len(columns) + ["1"] + ["''"] * len(defaults))
+    table = _ANSWER.db_table
+    if versioned:
+        on_conflict = "DO NOTHING"
+    else:
+        updates = ", ".join(f"{c} = excluded.{c}" for c in [*fields, "updated_at"])
+        on_conflict = f"DO UPDATE SET {updates}, version = {table}.version + 1"
     return (
-        f"INSERT INTO {_ANSWER.db_table} ({', '.join(insert_columns)}) "  # noqa: S608 - see above
-        f"SELECT {placeholders} WHERE EXISTS ("
-        f"SELECT 1 FROM {_RESPONDENT.db_table} r JOIN {_ASSESSMENT.db_table} a "
-        f"ON a.{_ASSESSMENT.pk.column} = r.assessment_id "
-        f"WHERE r.{_RESPONDENT.pk.column} = %s AND r.revoked_at IS NULL "
-        f"AND r.submitted_at IS NULL AND a.status = %s) "
-        f"ON CONFLICT (respondent_id, question_id) DO UPDATE SET {updates}"
+        f"INSERT INTO {table} ({', '.join(insert_columns)}) "
+        f"SELECT {placeholders} WHERE {_MAY_ANSWER} "
+        f"ON CONFLICT (respondent_id, question_id) {on_conflict} RETURNING version"
     )
 
 
-def answers_autosave(*, token: str, changes: dict[str, dict]) -> dict[str, int]:
-    """Save the changed answers of the respondent a link names; the progress after it.
+def _update_sql(fields: list[str]) -> str:
+    # The version check and the write are one statement: of two saves based on the same
+    # version, exactly one matches the row; the other changes nothing.
+    sets = ", ".join(f"{c} = %s" for c in [*fields, "updated_at"])
+    return (
+        f"UPDATE {_ANSWER.db_table} SET {sets}, version = version + 1 "  # noqa: S608 - see above
+        f"WHERE respondent_id = %s AND question_id = %s AND version = %s AND {_MAY_ANSWER} "
+        "RETURNING version"
+    )
+
+
+def _current(cursor, respondent_param: object, question_params: list) -> dict[UUID, dict]:
+    """The saved answers to these questions, with their versions, by question id."""
+    if not question_params:
+        return {}
+    marks = ", ".join(["%s"] * len(question_params))
+    cursor.execute(
+        f"SELECT question_id, value, comment, evidence, version FROM {_ANSWER.db_table} "  # noqa: S608
+        f"WHERE respondent_id = %s AND question_id IN ({marks})",
+        [respondent_param, *question_params],
+    )
+    return {
+        _uuid(row[0]): {"value": row[1], "comment": row[2], "evidence": row[3], "version": row[4]}
+        for row in cursor.fetchall()
+    }
+
+
+def _unchanged(current: dict | None, fields: dict) -> bool:
+    saved = current or {"value": "", "comment": "", "evidence": ""}
+    return all(saved[name] == value for name, value in fields.items())
+
+
+def _conflict(current: dict | None) -> dict:
+    if current is None:
+        return {"status": "conflict", "version": 0, "value": "", "comment": "", "evidence": ""}
+    return {"status": "conflict", **current}
+
+
+def answers_autosave(
+    *, token: str, changes: dict[str, dict], versions: dict[str, int] | None = None
+) -> dict:
+    """Save the changed answers of the respondent a link names; the progress after it and
+    what became of each answer, by question key.
+
+    `versions` holds, by question, the version of the answer the page last saw (0: none
+    yet). A change based on an older version than the saved one is not written: its result
+    is a conflict carrying the saved answer and version, for the page to show. A change
+    that leaves the answer as saved is no write at all, so a retry of a save whose reply
+    was lost reports "saved", and posting a whole page does not bump what it did not
+    change. Questions without a version (the API's clients, pages from before versions)
+    are written whatever the saved version is. Each result is {"status": "saved",
+    "version"} or {"status": "conflict", "version", "value", "comment", "evidence"}.
 
     Raises LinkUnknown, RespondentClosed, or ValidationError naming each question.
     """
@@ -88,23 +153,57 @@ def answers_autosave(*, token: str, changes: dict[str, dict]) -> dict[str, int]:
     if unknown:
         raise _unknown_questions_error(unknown)
     rows = {key: _answer_clean(questions[key], change) for key, change in changes.items()}
+    versions = versions or {}
     pk_field = _RESPONDENT.pk
     respondent_param = pk_field.get_db_prep_value(respondent_id, connection)
+    question_params = {
+        key: pk_field.get_db_prep_value(questions[key].id, connection) for key in rows
+    }
     now = connection.ops.adapt_datetimefield_value(timezone.now())
+    may_answer_params = [respondent_param, Assessment.Status.OPEN.value]
+    results: dict[str, dict] = {}
+    with connection.cursor() as cursor:
+        saved = _current(cursor, respondent_param, list(question_params.values()))
     # One answer is one statement, atomic on its own; several share a transaction. Keeping
     # the write lock this short is what lets many respondents save at once on SQLite.
     batch = transaction.atomic() if len(rows) > 1 else nullcontext()
     with batch, connection.cursor() as cursor:
         for key, fields in rows.items():
-            if not fields:
+            current = saved.get(questions[key].id)
+            current_version = current["version"] if current else 0
+            base = versions.get(key)
+            if _unchanged(current, fields):
+                results[key] = {"status": "saved", "version": current_version}
+                continue
+            if base is not None and base != current_version:
+                results[key] = _conflict(current)
                 continue
             names = sorted(fields)
-            question_param = pk_field.get_db_prep_value(questions[key].id, connection)
-            params = [respondent_param, question_param, *(fields[n] for n in names), now]
-            cursor.execute(_upsert_sql(names), [*params, respondent_param, "open"])
-            if cursor.rowcount == 0:
+            values = [fields[n] for n in names]
+            question_param = question_params[key]
+            if base:
+                cursor.execute(
+                    _update_sql(names),
+                    [*values, now, respondent_param, question_param, base, *may_answer_params],
+                )
+            else:
+                cursor.execute(
+                    _insert_sql(names, versioned=base is not None),
+                    [respondent_param, question_param, *values, now, *may_answer_params],
+                )
+            written = cursor.fetchone()
+            if written is not None:
+                results[key] = {"status": "saved", "version": written[0]}
+                continue
+            # Nothing written: another save got in first, or answering has just closed.
+            current = _current(cursor, respondent_param, [question_param]).get(questions[key].id)
+            if _unchanged(current, fields):
+                results[key] = {"status": "saved", "version": current["version"] if current else 0}
+            elif base is not None and base != (current["version"] if current else 0):
+                results[key] = _conflict(current)
+            else:
                 _refuse(respondent_id)
-    return _progress(respondent_param, total=len(questions))
+    return {**_progress(respondent_param, total=len(questions)), "results": results}
 
 
 def _progress(respondent_param: object, *, total: int) -> dict[str, int]:

@@ -1,6 +1,8 @@
+from collections.abc import Iterable
 from typing import IO
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
@@ -30,9 +32,28 @@ def answers_from_post(post: QueryDict, questions: list) -> dict:
     return changes
 
 
-def question_rows(page: DimensionPage, post: QueryDict, errors: dict) -> list[dict]:
+def versions_from_post(post: QueryDict, keys: Iterable[str]) -> dict[str, int]:
+    """The answer version the page saw for each of these questions that sent one
+    (`<key>-version`); ValidationError naming the field when one is not a whole number."""
+    versions = {}
+    for key in keys:
+        raw = post.get(f"{key}-version")
+        if raw is None:
+            continue
+        if not raw.isdigit() or len(raw) > 9:
+            raise ValidationError(
+                {key: _("%(field)s must be a whole number.") % {"field": f"{key}-version"}}
+            )
+        versions[key] = int(raw)
+    return versions
+
+
+def question_rows(
+    page: DimensionPage, post: QueryDict, errors: dict, conflicts: Iterable[str] = ()
+) -> list[dict]:
     """What each question shows: what was just posted when saving failed, else what is saved,
-    so a refused save loses nothing the person typed."""
+    so a refused save loses nothing the person typed; a question another window changed
+    since this page was shown (`conflicts`) shows the newer, saved answer, marked so."""
     rows = []
     for number, item in enumerate(page.items, start=1):
         key = item.question.key
@@ -42,12 +63,16 @@ def question_rows(page: DimensionPage, post: QueryDict, errors: dict) -> list[di
             "evidence": item.answer.evidence if item.answer else "",
         }
         shown = {f: post.get(f"{key}-{f}", saved[f]) if errors else saved[f] for f in saved}
+        version = item.answer.version if item.answer else 0
         rows.append(
             {
                 "number": number,
                 "question": item.question,
                 "errors": errors.get(key, []),
                 "levels": list(item.question.levels.items()),
+                # After a refused save, the version the posted values were based on.
+                "version": post.get(f"{key}-version", version) if errors else version,
+                "conflict": key in conflicts,
                 **shown,
             }
         )

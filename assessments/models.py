@@ -274,6 +274,10 @@ class Answer(models.Model):
     comment = models.TextField(max_length=5000, blank=True)
     evidence = models.TextField(max_length=2000, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Raised by one on every change, in the statement that makes it: a page sends the
+    # version it last saw, and a save based on an older one is refused (autosave.py), so
+    # a stale tab or a late retry never overwrites a newer answer. 0 means "no answer yet".
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         constraints = [

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from . import respondents as service
 from .autosave import LinkUnknown, answers_autosave
-from .forms import answers_from_post, question_rows
+from .forms import answers_from_post, question_rows, versions_from_post
 from .models import Respondent
 from .selectors import respondent_for_token, respondent_pages, respondent_resume_page
 
@@ -83,24 +83,32 @@ def respondent_page_view(request: HttpRequest, respondent: Respondent, page: int
     current = pages[page - 1]
     token = request.respondent_token
     errors: dict[str, list[str]] = {}
+    conflicts: list[str] = []
     if request.method == "POST":
         changes = answers_from_post(request.POST, current.items)
         try:
-            service.answers_save(respondent=respondent, changes=changes)
+            versions = versions_from_post(request.POST, changes)
+            outcome = answers_autosave(token=token, changes=changes, versions=versions)
+        except LinkUnknown:
+            return _unavailable(request, 404, service.LINK_UNKNOWN)
         except service.RespondentClosed as exc:
             return _unavailable(request, 409, exc.messages[0])
         except ValidationError as exc:
             errors = exc.message_dict
         else:
-            return _after_save(request, token, page, len(pages))
+            conflicts = _conflicts(outcome)
+            if not conflicts:
+                return _after_save(request, token, page, len(pages))
         pages = respondent_pages(respondent=respondent)
         current = pages[page - 1]
-    context = _context(
-        respondent, pages, page=current, rows=question_rows(current, request.POST, errors)
-    )
-    return render(
-        request, "assessments/respondent/page.html", context, status=400 if errors else 200
-    )
+    rows = question_rows(current, request.POST, errors, conflicts)
+    context = _context(respondent, pages, page=current, rows=rows, conflicts=conflicts)
+    status = 400 if errors else 409 if conflicts else 200
+    return render(request, "assessments/respondent/page.html", context, status=status)
+
+
+def _conflicts(outcome: dict) -> list[str]:
+    return [key for key, result in outcome["results"].items() if result["status"] == "conflict"]
 
 
 def _after_save(request: HttpRequest, token: str, page: int, last: int) -> HttpResponse:
@@ -117,22 +125,31 @@ def _after_save(request: HttpRequest, token: str, page: int, last: int) -> HttpR
 @csrf_exempt
 @require_POST
 def respondent_autosave_view(request: HttpRequest, token: str) -> JsonResponse:
-    """One debounced change from the page's script, naming only the questions it sends.
+    """One debounced change from the page's script, naming only the questions it sends,
+    each with the version of the answer the page last saw (`<key>-version`).
     Every respondent sends many of these, so it takes the short path (autosave.py).
+
+    The reply carries the progress and `results`, what became of each answer (saved, with
+    its new version, or a conflict, with the newer answer). It is 409 when the one answer
+    sent was refused as stale, 200 otherwise, even when some answers of several were: the
+    page reads each result. A 409 without `results` means answering is over (`detail`).
 
     No CSRF check: the secret token in the URL is the only authority here (respondents
     have no session or cookie), so a forged request would already have to know it.
     """
-    changes = answers_from_post(request.POST, request.POST.getlist("questions"))
+    keys = request.POST.getlist("questions")
+    changes = answers_from_post(request.POST, keys)
     try:
-        progress = answers_autosave(token=token, changes=changes)
+        versions = versions_from_post(request.POST, keys)
+        outcome = answers_autosave(token=token, changes=changes, versions=versions)
     except LinkUnknown:
         return JsonResponse({"detail": str(service.LINK_UNKNOWN)}, status=404)
     except service.RespondentClosed as exc:
         return JsonResponse({"detail": exc.messages[0]}, status=409)
     except ValidationError as exc:
         return JsonResponse(exc.message_dict, status=400)
-    return JsonResponse(progress)
+    refused = len(changes) == 1 and _conflicts(outcome)
+    return JsonResponse(outcome, status=409 if refused else 200)
 
 
 @respondent_view(answering=True)

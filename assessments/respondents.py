@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import Q, Value
+from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -521,13 +521,21 @@ def answers_save(
     for sent, group in _group_by_fields(rows):
         Answer.objects.bulk_create(
             [
-                Answer(respondent_id=respondent.pk, question_id=questions[key].id, **fields)
+                Answer(
+                    respondent_id=respondent.pk, question_id=questions[key].id, version=0, **fields
+                )
                 for fields, key in group
             ],
             update_conflicts=True,
             unique_fields=["respondent", "question"],
             update_fields=[*sorted(sent), "updated_at"],
         )
+    # Every change moves the answer's version on (new ones from 0 to 1), in this
+    # transaction, so a page holding the older version cannot overwrite it (autosave.py).
+    written = [questions[key].id for key, fields in rows.items() if fields]
+    Answer.objects.filter(respondent_id=respondent.pk, question_id__in=written).update(
+        version=F("version") + 1
+    )
     return len(rows)
 
 

@@ -59,7 +59,12 @@ def test_autosave_sends_only_the_listed_question_and_answers_progress(client, re
         _autosave(respondent), {"questions": ["q2"], "q2-value": "3", "q1-comment": ""}
     )
     assert response.status_code == 200
-    assert response.json() == {"answered": 2, "total": 3, "percent": 67}
+    assert response.json() == {
+        "answered": 2,
+        "total": 3,
+        "percent": 67,
+        "results": {"q2": {"status": "saved", "version": 1}},
+    }
     assert Answer.objects.get(respondent=respondent, question__key="q1").comment == "keep me"
 
 
