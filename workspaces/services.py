@@ -188,7 +188,8 @@ def client_update(*, client: Client, revision: int | None = None, **changes: str
 
 @transaction.atomic
 def client_archive(*, client: Client, archived: bool = True) -> Client:
-    client = revision_lock(client, expected=None)
+    # Only `archived` is written, so the caller's row can carry it (callers keep using it).
+    client.revision = revision_lock(client, expected=None).revision
     client.archived = archived
     revision_save(client, fields=["archived"])
     return client
