@@ -247,6 +247,7 @@ CELERY_BEAT_SCHEDULE = {
     "invitations-expire": {"task": "workspaces.tasks.invitations_expire", "schedule": 3600.0},
     "respondents-remind": {"task": "assessments.tasks.respondents_remind_due", "schedule": 3600.0},
     "audit-events-prune": {"task": "audit.tasks.audit_events_prune", "schedule": 86400.0},
+    "clients-trash-purge": {"task": "workspaces.tasks.clients_trash_purge", "schedule": 3600.0},
     # Documents whose render task was lost (a worker killed mid-render) are sent again.
     "analyses-requeue-stuck": {"task": "insights.tasks.analyses_requeue_stuck", "schedule": 300.0},
     "documents-requeue-stuck": {
@@ -260,6 +261,10 @@ if CELERY_BROKER_URL.startswith("redis"):
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
     }
+
+# --- Trash ---------------------------------------------------------------------------------
+# A deleted client stays in the workspace's trash this many days, restorable by an owner.
+CLIENT_TRASH_DAYS = env.int("CLIENT_TRASH_DAYS", default=30)
 
 # --- Audit trail ---------------------------------------------------------------------------
 # Events are kept this many days (at least 400), then a daily task deletes them.
