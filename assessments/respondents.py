@@ -424,6 +424,7 @@ def respondents_remind_due(*, now: datetime | None = None) -> int:
         .filter(
             Q(assessment__due_date__isnull=True) | Q(assessment__due_date__gte=today),
             assessment__status=Assessment.Status.OPEN,
+            assessment__client__deleted_at=None,
             invited_at__isnull=False,
             submitted_at__isnull=True,
             revoked_at__isnull=True,

@@ -104,6 +104,7 @@ def peer_scores(assessment: Assessment) -> list[str]:
     peers = list(
         Assessment.objects.filter(
             client__workspace_id=assessment.client.workspace_id,
+            client__deleted_at=None,
             version__questionnaire__key=assessment.version.questionnaire.key,
             status=Assessment.Status.CLOSED,
         ).exclude(id=assessment.id)

@@ -126,7 +126,9 @@ def respondent_for_token(*, token: str) -> Respondent | None:
     # Only the assessment is joined: the autosave path needs nothing more, and pages that
     # show the client or workspace load them when they do.
     return (
-        Respondent.objects.select_related("assessment").filter(token_hash=token_hash(token)).first()
+        Respondent.objects.select_related("assessment")
+        .filter(token_hash=token_hash(token), assessment__client__deleted_at=None)
+        .first()
     )
 
 

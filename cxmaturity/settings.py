@@ -259,6 +259,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "insights.tasks.analyses_requeue_stuck",
         "schedule": env.float("ANALYSES_REQUEUE_SECONDS", default=60.0),
     },
+    "clients-trash-purge": {"task": "workspaces.tasks.clients_trash_purge", "schedule": 3600.0},
     "documents-requeue-stuck": {
         "task": "playbooks.tasks.documents_requeue_stuck",
         "schedule": env.float("DOCUMENTS_REQUEUE_SECONDS", default=60.0),
@@ -283,6 +284,10 @@ if CELERY_BROKER_URL.startswith("redis"):
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
     }
+
+# --- Trash ---------------------------------------------------------------------------------
+# A deleted client stays in the workspace's trash this many days, restorable by an owner.
+CLIENT_TRASH_DAYS = env.int("CLIENT_TRASH_DAYS", default=30)
 
 # --- Audit trail ---------------------------------------------------------------------------
 # Events are kept this many days (at least 400), then a daily task deletes them.

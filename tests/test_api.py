@@ -73,7 +73,10 @@ def test_patch_archives_and_delete_needs_an_owner_and_an_archived_client(
     assert api.delete(url).status_code == 403
     api.force_authenticate(owner)
     assert api.delete(url).status_code == 204
-    assert not Client.objects.exists()
+    # Into the trash: gone from the API, restorable by an owner for CLIENT_TRASH_DAYS.
+    assert Client.objects.get().deleted_at is not None
+    assert api.get(url).status_code == 404
+    assert api.get(_clients(acme_client.workspace) + "?archived=true").json()["results"] == []
 
 
 def test_archived_clients_are_listed_on_request(api, viewer, workspace):

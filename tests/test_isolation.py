@@ -73,6 +73,12 @@ ROUTE_CASES = {
     "client_edit": ({"workspace_id": "workspace", "client_id": "client"}, ["post"]),
     "client_archive": ({"workspace_id": "workspace", "client_id": "client"}, ["post"]),
     "client_delete": ({"workspace_id": "workspace", "client_id": "client"}, ["post"]),
+    "client_backup": (CLIENT, []),
+    "workspace_backup": ({"workspace_id": "workspace"}, []),
+    "client_trash": ({"workspace_id": "workspace"}, []),
+    # Only a trashed client is found here: the world's live ones answer 404 to owners too.
+    "client_restore": (CLIENT, ["post"]),
+    "client_purge": (CLIENT, ["post"]),
     "member_list": ({"workspace_id": "workspace"}, ["post"]),
     "member_edit": ({"workspace_id": "workspace", "membership_id": "membership"}, ["post"]),
     "member_remove": ({"workspace_id": "workspace", "membership_id": "membership"}, ["post"]),

@@ -247,7 +247,8 @@ def client_filter(view: WorkspaceScopedViewSet, request: Request) -> Client | No
         responses=ClientOut,
     ),
     destroy=extend_schema(
-        summary=_("Delete an archived client permanently (owners)"), responses={204: None}
+        summary=_("Move an archived client to the trash (owners); purged after 30 days"),
+        responses={204: None},
     ),
 )
 class ClientViewSet(WorkspaceScopedViewSet):
@@ -297,7 +298,7 @@ class ClientViewSet(WorkspaceScopedViewSet):
             url_kwargs={"client_id": pk},
         )
         client = selectors.client_get(scope=self.scope, client_id=pk)
-        services.client_delete(client=client)
+        services.client_delete(client=client, by=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

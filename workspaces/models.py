@@ -198,6 +198,12 @@ class Client(Revised):
     region = models.CharField(_("region"), max_length=80, blank=True)
     notes = models.TextField(_("notes"), max_length=5000, blank=True)
     archived = models.BooleanField(_("archived"), default=False)
+    # In the trash: hidden everywhere (ClientScope), restorable by an owner until a
+    # periodic task deletes it CLIENT_TRASH_DAYS later.
+    deleted_at = models.DateTimeField(_("moved to the trash"), null=True, blank=True)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

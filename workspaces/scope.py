@@ -63,7 +63,8 @@ class ClientScope:
     def q(self, path: str = "client") -> Q:
         """The filter for rows reached through `path` (a foreign key to Client)."""
         prefix = f"{path}__" if path else ""
-        condition = Q(**{f"{prefix}workspace": self.workspace})
+        # A client in the trash, and every row of it, is hidden from everyone.
+        condition = Q(**{f"{prefix}workspace": self.workspace, f"{prefix}deleted_at": None})
         if self.client_roles is not None:
             condition &= Q(**{f"{prefix}id__in": list(self.client_roles)})
         return condition

@@ -110,6 +110,19 @@ def client_memberships_for_user(*, user: User) -> QuerySet[ClientAccess]:
     return (
         ClientAccess.objects.filter(membership__user=user, membership__role=Role.CLIENT)
         .select_related("client__workspace", "membership")
-        .filter(client__archived=False)
+        .filter(client__archived=False, client__deleted_at=None)
         .order_by("client__workspace__name", "client__name")
     )
+
+
+def client_trash_list(*, workspace: Workspace) -> QuerySet[Client]:
+    """The trash: clients an owner deleted, soonest purged first."""
+    return (
+        Client.objects.filter(workspace=workspace, deleted_at__isnull=False)
+        .select_related("deleted_by")
+        .order_by("deleted_at", "id")
+    )
+
+
+def client_trash_get(*, workspace: Workspace, client_id: UUID) -> Client:
+    return get_object_or_404(client_trash_list(workspace=workspace), id=client_id)

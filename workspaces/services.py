@@ -1,5 +1,6 @@
 """Writes: one function per use case, atomic, raising ValidationError naming the field."""
 
+import datetime
 from datetime import timedelta
 
 from django.conf import settings
@@ -445,11 +446,45 @@ def invitations_expire() -> int:
 
 
 @transaction.atomic
-def client_delete(*, client: Client) -> None:
-    """Delete for good; only an archived client, so nothing in use disappears by accident."""
+def client_delete(*, client: Client, by: User | None = None) -> Client:
+    """Move to the trash, where an owner may restore it until `clients_trash_purge` deletes
+    it for good; only an archived client, so nothing in use disappears by accident."""
+    client = Client.objects.select_for_update().get(pk=client.pk)
     if not client.archived:
         raise ValidationError(
             _("Archive the client first; only archived clients can be deleted."),
             code="not_archived",
         )
+    client.deleted_at = timezone.now()
+    client.deleted_by = by
+    client.save(update_fields=["deleted_at", "deleted_by", "updated_at"])
+    return client
+
+
+@transaction.atomic
+def client_restore(*, client: Client) -> Client:
+    """Out of the trash, archived as it went in."""
+    client.deleted_at = None
+    client.deleted_by = None
+    client.save(update_fields=["deleted_at", "deleted_by", "updated_at"])
+    return client
+
+
+@transaction.atomic
+def client_purge(*, client: Client) -> None:
+    """Delete a trashed client for good, with everything recorded about it (its files go
+    with their rows)."""
+    if client.deleted_at is None:
+        raise ValidationError(_("Only a client in the trash can be deleted for good."))
     client.delete()
+
+
+def clients_trash_purge(*, now: datetime.datetime | None = None) -> int:
+    """Delete the clients in the trash for longer than CLIENT_TRASH_DAYS; one transaction
+    each, so one failure leaves the rest done."""
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=settings.CLIENT_TRASH_DAYS)
+    purged = 0
+    for client in Client.objects.filter(deleted_at__lte=cutoff):
+        client_purge(client=client)
+        purged += 1
+    return purged

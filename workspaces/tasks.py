@@ -23,6 +23,13 @@ def invitations_expire() -> int:
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
+def clients_trash_purge() -> int:
+    from .services import clients_trash_purge as purge
+
+    return purge()
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
 def email_send(subject: str, body: str, to: list[str], html_body: str | None = None) -> None:
     from django.core.mail import send_mail
 

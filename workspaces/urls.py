@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import account_views, client_team_views, views
+from . import account_views, backup_views, client_team_views, trash_views, views
 
 T = "w/<uuid:workspace_id>/clients/<uuid:client_id>/team/"
 
@@ -43,6 +43,22 @@ urlpatterns = [
         "w/<uuid:workspace_id>/clients/<uuid:client_id>/delete/",
         views.client_delete_view,
         name="client_delete",
+    ),
+    path(
+        "w/<uuid:workspace_id>/clients/<uuid:client_id>/archive.zip",
+        backup_views.client_backup_view,
+        name="client_backup",
+    ),
+    path("w/<uuid:workspace_id>/trash/", trash_views.client_trash_view, name="client_trash"),
+    path(
+        "w/<uuid:workspace_id>/trash/<uuid:client_id>/restore/",
+        trash_views.client_restore_view,
+        name="client_restore",
+    ),
+    path(
+        "w/<uuid:workspace_id>/trash/<uuid:client_id>/delete/",
+        trash_views.client_purge_view,
+        name="client_purge",
     ),
     path(T, client_team_views.client_team_view, name="client_team"),
     path(
@@ -88,6 +104,11 @@ urlpatterns = [
     ),
     path(
         "w/<uuid:workspace_id>/settings/", views.workspace_settings_view, name="workspace_settings"
+    ),
+    path(
+        "w/<uuid:workspace_id>/settings/archive.zip",
+        backup_views.workspace_backup_view,
+        name="workspace_backup",
     ),
     path("w/<uuid:workspace_id>/logo/", views.workspace_logo_view, name="workspace_logo"),
     path("invitations/<str:token>/", views.invitation_accept_view, name="invitation_accept"),

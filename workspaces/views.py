@@ -1,6 +1,7 @@
 import copy
 from uuid import UUID
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -351,7 +352,11 @@ def workspace_settings_view(request: HttpRequest, membership: Membership) -> Htt
     return render(
         request,
         "workspaces/settings.html",
-        {"form": form, "workspace": workspace},
+        {
+            "form": form,
+            "workspace": workspace,
+            "clients": selectors.client_list(scope=membership.scope, archived=None),
+        },
         status=form_status(form),
     )
 
@@ -435,10 +440,14 @@ def client_delete_view(request: HttpRequest, membership: Membership, client_id: 
     error = None
     if request.method == "POST":
         try:
-            services.client_delete(client=client)
+            services.client_delete(client=client, by=request.user)
         except ValidationError as exc:
             error = exc.messages[0]
         else:
-            messages.success(request, _("“%(name)s” deleted.") % {"name": client.name})
+            messages.success(request, _("“%(name)s” moved to the trash.") % {"name": client.name})
             return redirect("client_list", membership.workspace_id)
-    return render(request, "workspaces/client_delete.html", {"client": client, "error": error})
+    return render(
+        request,
+        "workspaces/client_delete.html",
+        {"client": client, "error": error, "trash_days": settings.CLIENT_TRASH_DAYS},
+    )

@@ -16,7 +16,7 @@ from audit.models import AuditAction, AuditEvent
 from tests.assessments.factories import open_assessment, small_version
 from tests.factories import PASSWORD, ClientFactory, MembershipFactory, UserFactory
 from workspaces.models import ClientAccess, Invitation, Membership, Role
-from workspaces.services import client_archive, client_delete, invitation_token
+from workspaces.services import client_archive, client_delete, client_purge, invitation_token
 
 pytestmark = pytest.mark.django_db
 
@@ -218,7 +218,7 @@ def test_deleting_a_client_keeps_its_trail_under_its_name(owner, acme_client, pl
     assert before >= 2  # the plan and its KPI were created
     with set_actor(owner):
         client_archive(client=acme_client)
-        client_delete(client=acme_client)
+        client_purge(client=client_delete(client=acme_client))
     deleted = _only(workspace, AuditAction.DELETED)
     assert (deleted.object_label, deleted.client_name, deleted.client) == (
         "Northwind",
@@ -226,7 +226,7 @@ def test_deleting_a_client_keeps_its_trail_under_its_name(owner, acme_client, pl
         None,
     )
     kept = AuditEvent.objects.filter(workspace=workspace, client_name="Northwind")
-    assert kept.count() == before + 2  # the archiving and the deletion
+    assert kept.count() == before + 3  # the archiving, the move to the trash, the deletion
     assert not kept.filter(client__isnull=False).exists()
 
 

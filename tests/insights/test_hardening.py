@@ -13,7 +13,7 @@ from playbooks import services as playbook_services
 from playbooks.models import Document
 from tests.insights.test_listening import CSV as LISTENING
 from tests.insights.test_segments import AS_OF, CSV
-from workspaces.services import client_delete
+from workspaces.services import client_delete, client_purge
 
 pytestmark = pytest.mark.django_db
 
@@ -145,7 +145,7 @@ def test_deleting_a_client_deletes_its_files(acme_client, django_capture_on_comm
     acme_client.archived = True
     acme_client.save()
     with django_capture_on_commit_callbacks(execute=True):
-        client_delete(client=acme_client)
+        client_purge(client=client_delete(client=acme_client))
     assert not any(storage.exists(n) for n in names)
 
 

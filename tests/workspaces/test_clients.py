@@ -129,7 +129,8 @@ def test_only_archived_clients_can_be_deleted_by_an_owner(client, owner, acme_cl
     acme_client.archived = True
     acme_client.save()
     assert client.post(url).status_code == 302
-    assert not Client.objects.filter(id=acme_client.id).exists()
+    acme_client.refresh_from_db()
+    assert (acme_client.deleted_by, acme_client.deleted_at is not None) == (owner, True)
 
 
 def test_client_list_searches_and_paginates(client, viewer, workspace):
