@@ -1,6 +1,5 @@
 """Writes for respondents, their links, invitations, reminders and answers."""
 
-import re
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import IO
@@ -19,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from cxmaturity.csv_files import csv_rows
+from cxmaturity.inputs import CONTROL_CHARACTERS, clean_text, one_line
 
 from .models import Answer, AnswerValue, Assessment, Respondent, RespondentRole
 from .selectors import QuestionRef, version_questions
@@ -27,14 +27,6 @@ from .tokens import new_nonce, token_for, token_hash
 MAX_COMMENT = 5000
 # Control characters (NUL above all) cannot be stored in PostgreSQL text or written to
 # XLSX, and nobody types them on purpose: they are dropped from every text we keep.
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def clean_text(value: object) -> str:
-    """Text as kept: control characters dropped, surrounding space trimmed."""
-    return CONTROL_CHARACTERS.sub("", str(value or "")).strip()
-
-
 MAX_EVIDENCE = 2000
 MAX_CSV_BYTES = 512 * 1024
 MAX_CSV_ROWS = 1000
@@ -56,7 +48,7 @@ def _respondent_clean(
     exclude_id=None,
     taken: set[str] | None = None,
 ) -> dict:
-    name = " ".join(clean_text(name).split())
+    name = one_line(name)
     if not name:
         raise ValidationError({"name": _("Enter a name.")}, code="required")
     if len(name) > 150:

@@ -10,10 +10,10 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cxmaturity.inputs import clean_text, one_line
 from cxmaturity.revisions import revision_lock, revision_save
 
 from .models import Action, Assessment
-from .respondents import clean_text
 from .results import assessment_results
 
 HORIZON_ORDER = Case(
@@ -87,7 +87,7 @@ def roadmap_suggest(*, assessment: Assessment) -> list[Action]:
 def _clean(assessment: Assessment, fields: dict) -> dict:
     cleaned = {}
     if "title" in fields:
-        title = " ".join(clean_text(fields["title"]).split())
+        title = one_line(fields["title"])
         if not title:
             raise ValidationError({"title": _("Enter a title.")})
         if len(title) > 200:

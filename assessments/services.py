@@ -9,6 +9,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cxmaturity.inputs import one_line
 from cxmaturity.revisions import revision_lock, revision_save
 from workspaces.models import Client, User, Workspace
 
@@ -116,7 +117,7 @@ def _targets_clean(targets: dict | None, version: QuestionnaireVersion) -> dict[
 
 
 def _title_clean(title: str) -> str:
-    title = " ".join((title or "").split())
+    title = one_line(title)
     if not title:
         raise ValidationError({"title": _("Enter a title.")}, code="required")
     if len(title) > 200:

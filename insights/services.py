@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cxmaturity import leases
+from cxmaturity.inputs import one_line
 from workspaces.models import Client
 
 from .models import SegmentAnalysis, table_to, upload_to
@@ -87,9 +88,7 @@ def analysis_request(
     # Bigger requests never get here (RequestSizeLimitMiddleware); this guards scripts.
     if len(data) > settings.MAX_REQUEST_BYTES:
         raise ValidationError({"file": _("The file is too large: split it and upload the parts.")})
-    name = " ".join((name or "").split())[:120] or _("Transactions to %(date)s") % {
-        "date": as_of.isoformat()
-    }
+    name = one_line(name)[:120] or _("Transactions to %(date)s") % {"date": as_of.isoformat()}
     inputs = _inputs(fields or {})
     try:
         transactions = rfm.read_transactions(data)
@@ -346,7 +345,7 @@ def listening_upload(
             },
             code="too_many_brands",
         )
-    chosen = brands.get(" ".join((client_brand or "").split()).lower())
+    chosen = brands.get(one_line(client_brand).lower())
     if chosen is None:
         raise ValidationError(
             {

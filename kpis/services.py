@@ -16,6 +16,7 @@ from django.db.models import Max, Q
 from django.utils.translation import gettext as _
 
 from cxmaturity.csv_files import csv_rows
+from cxmaturity.inputs import one_line
 from cxmaturity.revisions import StaleRevision, revision_lock, revision_save
 from workspaces.models import Client
 
@@ -52,7 +53,7 @@ STEPS: dict[str, tuple[type, str | None, type | None]] = {
 
 @transaction.atomic
 def plan_create(*, client: Client, title: str) -> StrategyPlan:
-    title = " ".join((title or "").split())
+    title = one_line(title)
     if not title:
         raise ValidationError({"title": _("Enter a title.")})
     if len(title) > 200:
@@ -325,7 +326,7 @@ def period_save(*, plan: StrategyPlan, name: str, visits: Any, conversions: dict
     """Save a simulated period; conversions must be whole numbers ≥ 0 for goals of the plan."""
     from .models import SimulationPeriod
 
-    name = " ".join((name or "").split())
+    name = one_line(name)
     if not name:
         raise ValidationError({"name": _("Name the period, e.g. “March 2027”.")})
     goals = {str(g) for g in plan.digital_goals.values_list("id", flat=True)}

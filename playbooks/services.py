@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from assessments.models import Channel
 from cxmaturity import leases
+from cxmaturity.inputs import one_line
 from cxmaturity.revisions import revision_lock, revision_save
 from kpis.models import KPI, DigitalGoal, Journey, LifecycleStage, MarketingObjective, StrategyPlan
 from workspaces.models import Client
@@ -69,7 +70,7 @@ def _money(value: Any, field: str) -> Decimal | None:
 def _lines(value: Any, field: str, *, most: int, length: int) -> list[str]:
     """A list of short texts from a list or from one text with one entry per line."""
     items = value.splitlines() if isinstance(value, str) else list(value or [])
-    cleaned = [" ".join(str(item).split()) for item in items]
+    cleaned = [one_line(item) for item in items]
     cleaned = [item for item in cleaned if item]
     if len(cleaned) > most:
         raise ValidationError({field: _("At most %(n)d entries.") % {"n": most}})
@@ -107,7 +108,7 @@ def _activities(rows: list[dict], total: Decimal | None) -> list[dict]:
     cleaned = []
     for number, row in enumerate(rows, start=1):
         where = _("Activity %(n)d") % {"n": number}
-        title = " ".join(str(row.get("title") or "").split())
+        title = one_line(row.get("title"))
         if not title:
             raise ValidationError(
                 {"activities": _("%(where)s: give it a title.") % {"where": where}}
@@ -141,7 +142,7 @@ def _activities(rows: list[dict], total: Decimal | None) -> list[dict]:
                 "channel": channel,
                 "start": start,
                 "end": end,
-                "owner": " ".join(str(row.get("owner") or "").split())[:150],
+                "owner": one_line(row.get("owner"))[:150],
                 "budget": budget,
             }
         )
@@ -176,7 +177,7 @@ def _links(plan: StrategyPlan | None, fields: dict) -> dict[str, list]:
 
 
 def _clean(client: Client, fields: dict) -> dict:
-    name = " ".join(str(fields.get("name") or "").split())
+    name = one_line(fields.get("name"))
     if not name:
         raise ValidationError({"name": _("Name the campaign.")})
     if len(name) > 200:
@@ -191,8 +192,8 @@ def _clean(client: Client, fields: dict) -> dict:
         "name": name,
         "purpose": str(fields.get("purpose") or "").strip()[:2000],
         "journey": _choice(fields.get("journey"), "journey", Journey),
-        "segment": " ".join(str(fields.get("segment") or "").split())[:200],
-        "contextual_segment": " ".join(str(fields.get("contextual_segment") or "").split())[:300],
+        "segment": one_line(fields.get("segment"))[:200],
+        "contextual_segment": one_line(fields.get("contextual_segment"))[:300],
         "lifecycle_stage": _choice(
             fields.get("lifecycle_stage"), "lifecycle_stage", LifecycleStage
         ),
@@ -200,7 +201,7 @@ def _clean(client: Client, fields: dict) -> dict:
         "tactics": _lines(fields.get("tactics"), "tactics", most=MAX_TACTICS, length=300),
         "total_budget": _money(fields.get("total_budget"), "total_budget"),
         "currency": currency,
-        "owner": " ".join(str(fields.get("owner") or "").split())[:150],
+        "owner": one_line(fields.get("owner"))[:150],
         "attribution": _choice(
             fields.get("attribution") or Attribution.LAST_TOUCH, "attribution", Attribution
         ),
@@ -218,9 +219,9 @@ def _test_plan(fields: dict) -> dict:
     variants = _lines(fields.get("test_variants"), "test_variants", most=MAX_VARIANTS, length=200)
     plan = {
         "test_kind": kind,
-        "test_hypothesis": " ".join(str(fields.get("test_hypothesis") or "").split())[:500],
+        "test_hypothesis": one_line(fields.get("test_hypothesis"))[:500],
         "test_variants": variants,
-        "test_metric": " ".join(str(fields.get("test_metric") or "").split())[:200],
+        "test_metric": one_line(fields.get("test_metric"))[:200],
         "test_min_sample": None,
     }
     if not kind:
@@ -570,7 +571,7 @@ def document_delete(*, document: Document) -> None:
 def campaign_add_tactic(*, campaign: CampaignPlan, tactic: str) -> CampaignPlan:
     """Append one tactic (e.g. from a competitor finding), unless it is there already.
     The row is locked first: two appends at once both land."""
-    tactic = " ".join((tactic or "").split())[:300]
+    tactic = one_line(tactic)[:300]
     if not tactic:
         raise ValidationError({"tactic": _("The tactic is empty.")})
     campaign = revision_lock(campaign, expected=None)

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cxmaturity.inputs import one_line
 from cxmaturity.revisions import revision_lock, revision_save
 
 from .logos import logo_clean
@@ -37,7 +38,7 @@ _INVITATION_SALT = "workspaces.invitation"
 
 
 def _name_clean(value: str, *, field: str = "name", max_length: int = 120) -> str:
-    name = " ".join((value or "").split())
+    name = one_line(value)
     if not name:
         raise ValidationError({field: _("Enter a name.")}, code="required")
     if len(name) > max_length:

@@ -22,6 +22,8 @@ from knox.models import AbstractAuthToken
 from rest_framework import exceptions
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
+from cxmaturity.inputs import one_line
+
 from .models import ApiToken, Membership, User, Workspace
 
 # How often the "last used" time of a token is written, at most.
@@ -71,7 +73,7 @@ def api_token_create(
     refusal = token_creation_refusal(user=user, verified=two_factor_verified)
     if refusal:
         raise ValidationError(refusal, code="two_factor")
-    name = " ".join((name or "").split())
+    name = one_line(name)
     if not name:
         raise ValidationError({"name": _("Name the token, e.g. after the script using it.")})
     if len(name) > 100:

@@ -18,6 +18,7 @@ from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError
 
+from cxmaturity.inputs import one_line
 from cxmaturity.leases import LeaseHeld
 from playbooks.models import CampaignPlan, Document
 from playbooks.services import (
@@ -107,7 +108,7 @@ class Command(BaseCommand):
             if client is None:
                 raise CommandError(f"No client has the id {found}.")
             return client
-        name = " ".join(value.split())
+        name = one_line(value)
         if not name:
             raise CommandError("--client is empty: give the client's name or id.")
         clients = list(
@@ -146,7 +147,7 @@ class Command(BaseCommand):
                     f"(“{campaign.client.name}”), not to {client.name}. {choose}"
                 )
             return campaign
-        name = " ".join(value.split())
+        name = one_line(value)
         matches = list(client.campaigns.filter(name__iexact=name))
         if len(matches) == 1:
             return matches[0]

@@ -1,0 +1,74 @@
+"""What every form, serializer and service does to what people type and upload, in one
+place: text kept without control characters, one-line names, uploaded CSV rows within a
+limit, and dates, amounts and choices refused by the field they belong to."""
+
+import datetime
+import re
+from collections.abc import Iterable
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from cxmaturity.csv_files import csv_rows
+
+__all__ = [
+    "CONTROL_CHARACTERS",
+    "choice_input",
+    "clean_text",
+    "csv_rows",
+    "date_input",
+    "money_input",
+    "one_line",
+]
+
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean_text(value: object) -> str:
+    """Text as kept: control characters dropped, surrounding space trimmed."""
+    return CONTROL_CHARACTERS.sub("", str(value or "")).strip()
+
+
+def one_line(value: object) -> str:
+    """A name or title as kept: clean text with every run of white space one space."""
+    return " ".join(clean_text(value).split())
+
+
+def date_input(value: object, field: str) -> datetime.date | None:
+    """A date given as a date or as YYYY-MM-DD text; empty is None."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime.date):
+        return value
+    try:
+        return datetime.date.fromisoformat(str(value).strip())
+    except ValueError as exc:
+        raise ValidationError({field: _("Enter a date as YYYY-MM-DD.")}, code="invalid") from exc
+
+
+def money_input(value: object, field: str, *, low: Decimal, high: Decimal) -> Decimal | None:
+    """An amount from `low` to `high`, kept to the cent; empty is None."""
+    if value in (None, ""):
+        return None
+    try:
+        amount = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError) as exc:
+        raise ValidationError({field: _("Enter an amount.")}, code="invalid") from exc
+    if not amount.is_finite() or not low <= amount <= high:
+        raise ValidationError(
+            {field: _("Enter an amount from %(low)s to %(high)s.") % {"low": low, "high": high}},
+            code="invalid",
+        )
+    return amount.quantize(Decimal("0.01"))
+
+
+def choice_input(value: object, choices: Iterable[str], field: str) -> str:
+    """One of `choices` (their stored values), refused by the field otherwise."""
+    allowed = list(choices)
+    if value not in allowed:
+        raise ValidationError(
+            {field: _("Choose one of: %(choices)s.") % {"choices": ", ".join(allowed)}},
+            code="invalid_choice",
+        )
+    return str(value)
