@@ -15,6 +15,11 @@ def small_version(workspace=None) -> QuestionnaireVersion:
     return questionnaire_import(data=SMALL.read_bytes(), workspace=workspace)[0]
 
 
+def default_version(workspace=None) -> QuestionnaireVersion:
+    """The questionnaire every workspace starts with (seven dimensions)."""
+    return questionnaire_import(data=DEFAULT.read_bytes(), workspace=workspace)[0]
+
+
 def open_assessment(*, client=None, version=None, respondents=2, **fields) -> Assessment:
     client = client or ClientFactory()
     assessment = assessment_create(

@@ -5,7 +5,8 @@ from django.urls import reverse
 from assessments.models import Assessment
 from assessments.results import assessment_compare
 from assessments.roadmap import action_update, roadmap_suggest
-from assessments.services import assessment_run_again
+from assessments.services import assessment_close, assessment_run_again
+from tests.assessments.factories import default_version, open_assessment
 from workspaces.models import User
 
 pytestmark = pytest.mark.django_db
@@ -17,7 +18,17 @@ def baseline():
     return Assessment.objects.get(title="CX maturity baseline 2025")
 
 
-def test_run_again_copies_respondents_and_targets_and_links_back(baseline):
+@pytest.fixture
+def closed(acme_client):
+    """A closed assessment of the full questionnaire with two respondents, none of whom
+    answered: what running it again copies needs no results."""
+    return assessment_close(
+        assessment=open_assessment(client=acme_client, version=default_version(), respondents=2)
+    )
+
+
+def test_run_again_copies_respondents_and_targets_and_links_back(closed):
+    baseline = closed
     baseline.targets = {"strategy": 4}
     baseline.save()
     again = assessment_run_again(previous=baseline, created_by=None)
@@ -31,8 +42,8 @@ def test_run_again_copies_respondents_and_targets_and_links_back(baseline):
     assert not again.respondents.filter(submitted_at__isnull=False).exists()
 
 
-def test_an_open_assessment_cannot_be_run_again(baseline):
-    current = Assessment.objects.get(title="CX maturity 2026")
+def test_an_open_assessment_cannot_be_run_again(acme_client):
+    current = open_assessment(client=acme_client)
     with pytest.raises(Exception, match="Close the assessment"):
         assessment_run_again(previous=current, created_by=None)
 

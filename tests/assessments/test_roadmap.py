@@ -5,6 +5,7 @@ from rest_framework.test import APIClient
 
 from assessments.models import Action, Assessment
 from assessments.roadmap import action_create, action_list, action_move, roadmap_suggest
+from tests.assessments.factories import default_version, open_assessment
 
 pytestmark = pytest.mark.django_db
 
@@ -13,6 +14,12 @@ pytestmark = pytest.mark.django_db
 def northwind():
     call_command("seed_demo")
     return Assessment.objects.get(title="CX maturity baseline 2025")
+
+
+@pytest.fixture
+def assessment(acme_client):
+    """An open assessment of the full questionnaire, for tests that need no results."""
+    return open_assessment(client=acme_client, version=default_version(), respondents=0)
 
 
 def test_suggestions_follow_priority_into_now_next_later_and_are_not_repeated(northwind):
@@ -27,7 +34,8 @@ def test_suggestions_follow_priority_into_now_next_later_and_are_not_repeated(no
     assert roadmap_suggest(assessment=northwind) == []
 
 
-def test_move_swaps_neighbours_within_a_horizon(northwind):
+def test_move_swaps_neighbours_within_a_horizon(assessment):
+    northwind = assessment
     a = action_create(assessment=northwind, title="A", horizon="now")
     b = action_create(assessment=northwind, title="B", horizon="now")
     action_move(action=b, offset=-1)
@@ -37,10 +45,9 @@ def test_move_swaps_neighbours_within_a_horizon(northwind):
     assert a.id != b.id
 
 
-def test_consultant_adds_edits_and_finishes_an_action(client, northwind):
-    from workspaces.models import User
-
-    client.force_login(User.objects.get(email="consultant@demo.cxmaturity.local"))
+def test_consultant_adds_edits_and_finishes_an_action(client, consultant, assessment):
+    northwind = assessment
+    client.force_login(consultant)
     ws = northwind.client.workspace_id
     response = client.post(
         reverse("action_create", args=[ws, northwind.id]),

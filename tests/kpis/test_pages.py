@@ -5,7 +5,9 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from kpis.models import StrategyPlan
-from workspaces.models import Client, User
+from tests.factories import ClientFactory
+from tests.kpis.factories import DigitalGoalFactory, StrategyPlanFactory
+from workspaces.models import User
 
 pytestmark = pytest.mark.django_db
 
@@ -15,6 +17,13 @@ def plan(client):
     call_command("seed_demo")
     client.force_login(User.objects.get(email="viewer@demo.cxmaturity.local"))
     return StrategyPlan.objects.get(status="active", client__name="Northwind Retail")
+
+
+@pytest.fixture
+def own_plan(client, consultant, acme_client):
+    """A plan of its own, for the tests that need no demo data; the consultant signed in."""
+    client.force_login(consultant)
+    return StrategyPlanFactory(client=acme_client, active=True)
 
 
 def test_plan_page_shows_the_six_steps_and_names_the_orphan(client, plan):
@@ -38,9 +47,9 @@ def test_scorecard_groups_by_journey_or_i_with_words_not_colour_alone(client, pl
     assert [g["label"] for g in by_i.context["groups"]][:2] == ["Involvement", "Interaction"]
 
 
-def test_consultant_starts_a_plan_from_the_client_page(client, plan):
-    client.force_login(User.objects.get(email="consultant@demo.cxmaturity.local"))
-    fabrikam = Client.objects.get(name="Fabrikam Travel")
+def test_consultant_starts_a_plan_from_the_client_page(client, consultant, workspace):
+    client.force_login(consultant)
+    fabrikam = ClientFactory(workspace=workspace, name="Fabrikam Travel")
     response = client.post(
         reverse("plan_create", args=[fabrikam.workspace_id, fabrikam.id]),
         {"title": "Fabrikam 2027"},
@@ -56,15 +65,15 @@ def test_consultant_starts_a_plan_from_the_client_page(client, plan):
     assert "Enter a title." in refused.text
 
 
-def test_consultant_builds_a_chain_step_by_step_and_deletes_with_confirmation(client, plan):
-    client.force_login(User.objects.get(email="consultant@demo.cxmaturity.local"))
+def test_consultant_builds_a_chain_step_by_step_and_deletes_with_confirmation(client, own_plan):
+    plan = own_plan
     ws = plan.client.workspace_id
     url = reverse("plan_step", args=[ws, plan.id, "themes"])
     assert client.post(url, {"name": "Product leadership"}).status_code == 302
     theme = plan.themes.get(name="Product leadership")
     objectives = reverse("plan_step", args=[ws, plan.id, "strategic-objectives"])
     page = client.get(objectives)
-    assert "Orphan" not in page.text  # the seeded objectives all have themes
+    assert "Orphan" not in page.text  # no objective without a theme yet
     client.post(objectives, {"parent": str(theme.id), "statement": "Launch 3 services"})
     item = plan.strategic_objectives.get(statement="Launch 3 services")
     confirm = client.get(reverse("plan_step_item", args=[ws, plan.id, "themes", theme.id]))
@@ -76,13 +85,13 @@ def test_consultant_builds_a_chain_step_by_step_and_deletes_with_confirmation(cl
     assert "name" in empty.context["form"].errors
 
 
-def test_consultant_adds_a_kpi_and_records_measurements_by_hand_and_csv(client, plan):
+def test_consultant_adds_a_kpi_and_records_measurements_by_hand_and_csv(client, own_plan):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    client.force_login(User.objects.get(email="consultant@demo.cxmaturity.local"))
+    plan = own_plan
     ws = plan.client.workspace_id
     kpis = reverse("plan_kpis", args=[ws, plan.id])
-    goal = plan.digital_goals.get(name="Loyalty sign-up")
+    goal = DigitalGoalFactory(plan=plan, name="Loyalty sign-up")
     same = client.post(
         kpis,
         {
@@ -236,8 +245,10 @@ def test_a_kpi_is_edited_with_the_same_checks(client, plan):
     assert kpi.target == 250000
 
 
-def test_scale_is_saved_only_when_valid_with_each_error_by_its_category(client, plan):
-    client.force_login(User.objects.get(email="consultant@demo.cxmaturity.local"))
+def test_scale_is_saved_only_when_valid_with_each_error_by_its_category(client, own_plan):
+    plan = own_plan
+    lead = plan.engagement_categories.get(key="lead")
+    DigitalGoalFactory(plan=plan, name="Loyalty sign-up", category=lead, points=30)
     url = reverse("plan_scale", args=[plan.client.workspace_id, plan.id])
     ladder = {
         f"{c.key}-{end}": getattr(c, f"{end}_points")

@@ -1,0 +1,491 @@
+"""Every list page and list API, the results page, the scorecard, the client page and the
+playbook context take the same number of queries whatever the number of rows: each is
+counted with N rows and again with 3N, and the small count is spelled out query by query
+so a new query shows up here by name."""
+
+import pytest
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from assessments.respondents import answers_save, respondent_add, respondent_submit
+from assessments.roadmap import action_create
+from assessments.services import assessment_close
+from audit.services import audit_record
+from playbooks.selectors import playbook_context
+from tests.assessments.factories import open_assessment, small_version
+from tests.factories import ClientFactory, InvitationFactory, MembershipFactory
+from tests.insights.factories import SegmentAnalysisFactory
+from tests.kpis.factories import DigitalGoalFactory, KPIFactory, StrategyPlanFactory
+from tests.playbooks.factories import CampaignFactory, DocumentFactory
+from workspaces.models import Role
+
+pytestmark = pytest.mark.django_db
+
+N = 2
+
+
+# Every signed-in request: the session, its user, and the membership with its workspace
+# (workspace_access).
+AUTH = ["session", "user", "membership and workspace"]
+
+
+@pytest.fixture
+def flat(django_assert_num_queries):
+    def check(grow, fetch, queries):
+        """grow(N) rows, then grow(2N) more: fetch() takes exactly the named queries both
+        times. A first fetch warms what a process caches once (content types and such)."""
+        grow(N)
+        fetch()
+        for rows, more in ((N, 0), (3 * N, 2 * N)):
+            grow(more)
+            with django_assert_num_queries(len(queries), info=f"{rows} rows: {queries}"):
+                fetch()
+
+    return check
+
+
+@pytest.fixture
+def owner_membership(workspace):
+    return MembershipFactory(workspace=workspace, role=Role.OWNER)
+
+
+@pytest.fixture
+def web(client, owner_membership):
+    client.force_login(owner_membership.user)
+    return client
+
+
+@pytest.fixture
+def api(owner_membership):
+    api = APIClient()
+    api.force_login(owner_membership.user)
+    return api
+
+
+def _get(http, url):
+    def fetch():
+        response = http.get(url)
+        assert response.status_code == 200, response.content[:500]
+
+    return fetch
+
+
+@pytest.fixture
+def assessment(acme_client):
+    return open_assessment(client=acme_client, respondents=0)
+
+
+def _respondents(assessment, *, submitted=False):
+    def grow(n):
+        for _ in range(n):
+            count = assessment.respondents.count()
+            respondent = respondent_add(
+                assessment=assessment,
+                name=f"Exec {count}",
+                email=f"exec{count}@client.example",
+                role=["executive", "it", "sales", "marketing"][count % 4],
+            )
+            if submitted:
+                respondent.refresh_from_db()
+                answers_save(
+                    respondent=respondent,
+                    changes={"q1": {"value": "4"}, "q2": {"value": "3"}, "q3": {"value": "1"}},
+                )
+                respondent_submit(respondent=respondent)
+
+    return grow
+
+
+@pytest.fixture
+def plan(acme_client):
+    return StrategyPlanFactory(client=acme_client, active=True)
+
+
+def _kpis(plan):
+    def grow(n):
+        for _ in range(n):
+            goal = DigitalGoalFactory(plan=plan)
+            KPIFactory(plan=plan, digital_goal=goal, measurements=3)
+
+    return grow
+
+
+# --- list pages ---------------------------------------------------------------------------
+
+
+def test_client_list_page(flat, web, workspace):
+    flat(
+        lambda n: ClientFactory.create_batch(n, workspace=workspace),
+        _get(web, reverse("client_list", args=[workspace.id])),
+        [*AUTH, "clients: count for the pager", "clients: the page"],
+    )
+
+
+def test_client_page(flat, web, acme_client):
+    version = small_version()
+
+    def grow(n):
+        for _ in range(n):
+            open_assessment(client=acme_client, version=version, respondents=1)
+            StrategyPlanFactory(client=acme_client)
+
+    flat(
+        grow,
+        _get(web, reverse("client_detail", args=[acme_client.workspace_id, acme_client.id])),
+        [
+            *AUTH,
+            "client (scoped)",
+            "assessments with client, version, questionnaire and respondent counts",
+            "dimensions of their versions (overall scores)",
+            "questions of their versions",
+            "submitted respondents of every assessment",
+            "their answers",
+            "strategy plans",
+        ],
+    )
+
+
+def test_assessment_page_with_respondents_progress(flat, web, assessment):
+    url = reverse("assessment_detail", args=[assessment.client.workspace_id, assessment.id])
+    flat(
+        _respondents(assessment),
+        _get(web, url),
+        [
+            *AUTH,
+            "assessment (scoped) with client, workspace, version and questionnaire",
+            "questions: count",
+            "respondents with their answer counts",
+        ],
+    )
+
+
+def test_results_page(flat, web, assessment):
+    url = reverse("assessment_results", args=[assessment.client.workspace_id, assessment.id])
+    flat(
+        _respondents(assessment, submitted=True),
+        _get(web, url),
+        [
+            *AUTH,
+            "assessment (scoped)",
+            "dimensions",
+            "questions",
+            "submitted respondents",
+            "their answers",
+            "peers: the workspace's other closed assessments",
+            "audit event: results viewed",
+        ],
+    )
+
+
+def test_roadmap_page(flat, web, assessment):
+    url = reverse("roadmap", args=[assessment.client.workspace_id, assessment.id])
+
+    def grow(n):
+        for i in range(n):
+            action_create(assessment=assessment, title=f"Action {i}", horizon="now")
+
+    flat(grow, _get(web, url), [*AUTH, "assessment (scoped)", "actions", "dimensions"])
+
+
+def test_plan_page(flat, web, plan):
+    url = reverse("plan_detail", args=[plan.client.workspace_id, plan.id])
+    flat(
+        _kpis(plan),
+        _get(web, url),
+        [
+            *AUTH,
+            "plan (scoped)",
+            "themes",
+            "strategic objectives",
+            "marketing objectives",
+            "digital goals",
+            "KPIs",
+            "coverage: themes count",
+            "coverage: strategic objectives count",
+            "coverage: marketing objectives count",
+            "coverage: digital goals count",
+            "coverage: engagement categories count",
+            "coverage: KPIs count",
+            "scale: engagement categories",
+            "scale: digital goals with their category",
+            "scale chart: engagement categories",
+        ],
+    )
+
+
+def test_kpi_list_page(flat, web, plan):
+    url = reverse("plan_kpis", args=[plan.client.workspace_id, plan.id])
+    flat(
+        _kpis(plan),
+        _get(web, url),
+        [
+            *AUTH,
+            "plan (scoped)",
+            "library: the client's latest assessment with answers (none here)",
+            "KPIs with digital goal and marketing objective",
+            "form choices: digital goals",
+            "form choices: marketing objectives",
+        ],
+    )
+
+
+def test_scorecard_page(flat, web, plan):
+    url = reverse("scorecard", args=[plan.client.workspace_id, plan.id])
+    flat(_kpis(plan), _get(web, url), [*AUTH, "plan (scoped)", "KPIs", "their measurements"])
+
+
+def test_campaign_list_page(flat, web, acme_client, plan):
+    url = reverse("campaign_list", args=[acme_client.workspace_id, acme_client.id])
+    flat(
+        lambda n: CampaignFactory.create_batch(n, client=acme_client),
+        _get(web, url),
+        [
+            *AUTH,
+            "client (scoped)",
+            "priorities: the latest closed assessment",
+            "priorities: else the latest open one",
+            "campaigns (scoped)",
+            "their activities",
+        ],
+    )
+
+
+def _documents(client):
+    campaign = CampaignFactory(client=client)
+
+    def grow(n):
+        for _ in range(n):
+            DocumentFactory(client=client)
+            DocumentFactory(client=client, campaign=campaign)
+
+    return grow
+
+
+def test_document_list_page(flat, web, acme_client):
+    url = reverse("document_list", args=[acme_client.workspace_id, acme_client.id])
+    flat(
+        _documents(acme_client),
+        _get(web, url),
+        [*AUTH, "client (scoped)", "documents with client, campaign and requester"],
+    )
+
+
+def test_segment_analyses_page(flat, web, acme_client):
+    url = reverse("insights", args=[acme_client.workspace_id, acme_client.id])
+    flat(
+        lambda n: SegmentAnalysisFactory.create_batch(n, client=acme_client),
+        _get(web, url),
+        [*AUTH, "client (scoped)", "analyses with client"],
+    )
+
+
+def _audit_events(membership, client):
+    def grow(n):
+        for _ in range(n):
+            audit_record(
+                actor=membership.user,
+                workspace=membership.workspace,
+                client=client,
+                action="results_viewed",
+                obj=client,
+            )
+
+    return grow
+
+
+def test_audit_page(flat, web, owner_membership, acme_client):
+    url = reverse("audit_event_list", args=[acme_client.workspace_id])
+    flat(
+        _audit_events(owner_membership, acme_client),
+        _get(web, url),
+        [
+            *AUTH,
+            "filter choices: clients",
+            "filter choices: members",
+            "events: count for the pager",
+            "events with client and actor: the page",
+        ],
+    )
+
+
+# --- list APIs ----------------------------------------------------------------------------
+
+PAGED = ["count for the pager", "the page"]
+
+
+def test_client_list_api(flat, api, workspace):
+    flat(
+        lambda n: ClientFactory.create_batch(n, workspace=workspace),
+        _get(api, reverse("api-client-list", args=[workspace.id])),
+        [*AUTH, *PAGED],
+    )
+
+
+def test_assessment_list_api(flat, api, acme_client):
+    version = small_version()
+    flat(
+        lambda n: [
+            open_assessment(client=acme_client, version=version, respondents=1) for _ in range(n)
+        ],
+        _get(api, reverse("api-assessment-list", args=[acme_client.workspace_id])),
+        [*AUTH, *PAGED],  # the page with client, version, questionnaire and respondent counts
+    )
+
+
+def test_respondent_list_api(flat, api, assessment):
+    url = reverse("api-respondent-list", args=[assessment.client.workspace_id, assessment.id])
+    flat(_respondents(assessment), _get(api, url), [*AUTH, "assessment (scoped)", *PAGED])
+
+
+def test_action_list_api(flat, api, assessment):
+    url = reverse("api-action-list", args=[assessment.client.workspace_id, assessment.id])
+
+    def grow(n):
+        for i in range(n):
+            action_create(assessment=assessment, title=f"Action {i}", horizon="next")
+
+    flat(grow, _get(api, url), [*AUTH, "assessment (scoped)", *PAGED])
+
+
+def test_plan_list_api(flat, api, acme_client):
+    flat(
+        lambda n: StrategyPlanFactory.create_batch(n, client=acme_client),
+        _get(api, reverse("api-plan-list", args=[acme_client.workspace_id])),
+        [*AUTH, *PAGED],
+    )
+
+
+@pytest.mark.parametrize(
+    "step", ["themes", "strategic-objectives", "marketing-objectives", "digital-goals"]
+)
+def test_plan_item_list_api(flat, api, plan, step):
+    url = reverse(f"api-plan-{step}", args=[plan.client.workspace_id, plan.id])
+    flat(
+        lambda n: DigitalGoalFactory.create_batch(n, plan=plan),  # one item of every step
+        _get(api, url),
+        [*AUTH, "plan (scoped)", "the step's items (not paged)"],
+    )
+
+
+def test_kpi_list_api(flat, api, plan):
+    url = reverse("api-plan-kpis", args=[plan.client.workspace_id, plan.id])
+    flat(_kpis(plan), _get(api, url), [*AUTH, "plan (scoped)", *PAGED])
+
+
+def test_scorecard_api(flat, api, plan):
+    url = reverse("api-plan-scorecard", args=[plan.client.workspace_id, plan.id])
+    flat(_kpis(plan), _get(api, url), [*AUTH, "plan (scoped)", "KPIs", "their measurements"])
+
+
+def test_campaign_list_api(flat, api, acme_client, plan):
+    flat(
+        lambda n: CampaignFactory.create_batch(n, client=acme_client),
+        _get(api, reverse("api-campaign-list", args=[acme_client.workspace_id])),
+        [
+            *AUTH,
+            *PAGED,
+            "their activities",
+            "their marketing objectives",
+            "their digital goals",
+            "their KPIs",
+        ],
+    )
+
+
+def test_document_list_api(flat, api, acme_client):
+    flat(
+        _documents(acme_client),
+        _get(api, reverse("api-document-list", args=[acme_client.workspace_id])),
+        [*AUTH, *PAGED],  # the page with client, campaign and requester
+    )
+
+
+def test_segment_analysis_list_api(flat, api, acme_client):
+    flat(
+        lambda n: SegmentAnalysisFactory.create_batch(n, client=acme_client),
+        _get(api, reverse("api-segment-analysis-list", args=[acme_client.workspace_id])),
+        [*AUTH, *PAGED],
+    )
+
+
+def test_member_list_api(flat, api, workspace):
+    flat(
+        lambda n: MembershipFactory.create_batch(n, workspace=workspace, role=Role.CONSULTANT),
+        _get(api, reverse("api-member-list", args=[workspace.id])),
+        [*AUTH, *PAGED, "their client accesses"],  # the page with users
+    )
+
+
+def test_invitation_list_api(flat, api, workspace):
+    flat(
+        lambda n: InvitationFactory.create_batch(n, workspace=workspace),
+        _get(api, reverse("api-invitation-list", args=[workspace.id])),
+        [*AUTH, *PAGED],  # the page with who invited
+    )
+
+
+def test_audit_list_api(flat, api, owner_membership, acme_client):
+    url = reverse("api-audit-list", args=[acme_client.workspace_id])
+    flat(
+        _audit_events(owner_membership, acme_client),
+        _get(api, url),
+        [*AUTH, *PAGED],  # the page with client and actor
+    )
+
+
+# --- the playbook context -----------------------------------------------------------------
+
+
+def test_playbook_context(flat, acme_client, plan):
+    assessment = open_assessment(client=acme_client, respondents=0)
+    _respondents(assessment, submitted=True)(3)
+    assessment_close(assessment=assessment)
+
+    def grow(n):
+        _kpis(plan)(n)
+        CampaignFactory.create_batch(n, client=acme_client)
+        for i in range(n):
+            action_create(assessment=assessment, title=f"Action {i}", horizon="later")
+        SegmentAnalysisFactory.create_batch(n, client=acme_client)
+
+    flat(
+        grow,
+        lambda: playbook_context(acme_client),
+        [
+            "the latest closed assessment",
+            "results: dimensions",
+            "results: questions",
+            "results: submitted respondents",
+            "results: their answers",
+            "results: the questionnaire (the peers' key)",
+            "results: peers, the workspace's other closed assessments",
+            "accepted actions",
+            "questionnaire: dimensions",
+            "questionnaire: their questions",
+            "the active plan",
+            "scorecard: KPIs",
+            "scorecard: measurements",
+            "simulator: the latest period",
+            "scale: engagement categories",
+            "scale: digital goals with their category",
+            "value chart: engagement categories",
+            "value chart: digital goals with their category",
+            "coverage: themes",
+            "coverage: strategic objectives",
+            "coverage: marketing objectives",
+            "coverage: digital goals",
+            "coverage: KPIs",
+            "alignment: themes",
+            "alignment: strategic objectives with theme",
+            "alignment: marketing objectives with strategic objective",
+            "alignment: digital goals with marketing objective",
+            "alignment: KPIs",
+            "campaigns",
+            "their activities",
+            "their marketing objectives",
+            "their digital goals",
+            "their KPIs",
+            "the latest done segment analysis",
+            "listening months",
+        ],
+    )
