@@ -96,6 +96,8 @@ def item_update(
     step = _step_of(item)
     _model, field, _parent_model = STEPS[step]
     item = revision_lock(item, expected=revision)
+    if "category" in fields:
+        fields["category"] = _category(item.plan, fields["category"])
     changed = []
     if field and parent_id is not None:
         setattr(item, field, _parent(item.plan, step, parent_id))
