@@ -1,7 +1,7 @@
 from django.urls import path
 
 from .api import (
-    _STEPS,
+    STEP_APIS,
     KPIDetailViewSet,
     KPIViewSet,
     PlanItemDetailViewSet,
@@ -38,7 +38,7 @@ urlpatterns = [
             PlanItemViewSet.as_view({"get": "list", "post": "create"}, step=step),
             name=f"api-plan-{step}",
         )
-        for step in _STEPS
+        for step in STEP_APIS
     ],
     path(P + "kpis/", KPIViewSet.as_view({"get": "list", "post": "create"}), name="api-plan-kpis"),
     *[
@@ -49,7 +49,7 @@ urlpatterns = [
             ),
             name=f"api-plan-{step}-detail",
         )
-        for step in _STEPS
+        for step in STEP_APIS
     ],
     path(
         P + "kpis/<uuid:pk>/",

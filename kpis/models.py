@@ -225,3 +225,12 @@ class SimulationPeriod(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# Each step: its model, the field naming its parent, and the parent's model.
+STEPS: dict[str, tuple[type, str | None, type | None]] = {
+    "theme": (StrategicTheme, None, None),
+    "strategic_objective": (StrategicObjective, "theme", StrategicTheme),
+    "marketing_objective": (MarketingObjective, "strategic_objective", StrategicObjective),
+    "digital_goal": (DigitalGoal, "marketing_objective", MarketingObjective),
+}

@@ -2,6 +2,7 @@
 
 from collections import defaultdict
 from datetime import date, timedelta
+from typing import Any
 from uuid import UUID
 
 from django.db.models import QuerySet
@@ -9,14 +10,18 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from workspaces.models import Client
 from workspaces.scope import ClientScope
 
 from .engagement import engagement_value
 from .models import (
     KPI,
+    STEPS,
     DigitalGoal,
+    EngagementCategory,
     MarketingObjective,
     Measurement,
+    SimulationPeriod,
     StrategicObjective,
     StrategicTheme,
     StrategyPlan,
@@ -42,27 +47,81 @@ def plan_get(*, scope: ClientScope, plan_id: UUID) -> StrategyPlan:
     return get_object_or_404(plan_list(scope=scope), id=plan_id)
 
 
+def plan_active(*, client: Client) -> StrategyPlan | None:
+    """The client's active plan (at most one), or None."""
+    return client.strategy_plans.filter(status=StrategyPlan.Status.ACTIVE).first()
+
+
+def step_counts(*, plan: StrategyPlan) -> dict[str, int]:
+    """How many items each of the six steps holds, by the plan's relation name."""
+    return {
+        name: getattr(plan, name).count()
+        for name in (
+            "themes",
+            "strategic_objectives",
+            "marketing_objectives",
+            "digital_goals",
+            "engagement_categories",
+            "kpis",
+        )
+    }
+
+
+def item_list(*, plan: StrategyPlan, step: str) -> list:
+    """A step's items in order, each with its parent (`parent_item`) where the step has
+    one; 1 query."""
+    model, parent_field, _parent_model = STEPS[step]
+    items = model.objects.filter(plan=plan).order_by("position", "created_at")
+    if not parent_field:
+        return list(items)
+    items = list(items.select_related(parent_field))
+    for item in items:
+        item.parent_item = getattr(item, parent_field)
+    return items
+
+
+def item_get(*, plan: StrategyPlan, step: str, item_id: UUID | str) -> Any:
+    return get_object_or_404(STEPS[step][0], plan=plan, id=item_id)
+
+
+def kpi_list(*, plan: StrategyPlan) -> QuerySet[KPI]:
+    return (
+        KPI.objects.filter(plan=plan)
+        .select_related("digital_goal", "marketing_objective")
+        .order_by("position", "created_at")
+    )
+
+
+def kpi_get(*, plan: StrategyPlan, kpi_id: UUID | str) -> KPI:
+    return get_object_or_404(KPI, plan=plan, id=kpi_id)
+
+
+def category_list(*, plan: StrategyPlan) -> list[EngagementCategory]:
+    """The scale's categories, lowest first."""
+    return list(plan.engagement_categories.order_by("position", "min_points"))
+
+
+def category_by_key(*, plan: StrategyPlan, key: str) -> EngagementCategory | None:
+    return plan.engagement_categories.filter(key=key).first()
+
+
+def goal_list(*, plan: StrategyPlan, by_category: bool = False) -> QuerySet[DigitalGoal]:
+    """The plan's digital goals with their category, in step order (or by category)."""
+    order = ("category__position",) if by_category else ("position",)
+    return plan.digital_goals.select_related("category").order_by(*order)
+
+
+def period_list(*, plan: StrategyPlan) -> QuerySet[SimulationPeriod]:
+    return SimulationPeriod.objects.filter(plan=plan)
+
+
+def period_get(*, plan: StrategyPlan, period_id: UUID | str) -> SimulationPeriod:
+    return get_object_or_404(SimulationPeriod, plan=plan, id=period_id)
+
+
 def coverage(*, plan: StrategyPlan) -> list[dict]:
     """The checklist of domain.md §5, each check naming its orphans; 5 queries."""
-    themes = list(StrategicTheme.objects.filter(plan=plan).values("id", "name"))
-    objectives = list(
-        StrategicObjective.objects.filter(plan=plan).values("id", "statement", "theme_id")
-    )
-    marketing = list(
-        MarketingObjective.objects.filter(plan=plan).values(
-            "id", "statement", "strategic_objective_id"
-        )
-    )
-    goals = list(
-        DigitalGoal.objects.filter(plan=plan).values(
-            "id", "name", "marketing_objective_id", "points", "category_id"
-        )
-    )
-    kpis = list(
-        KPI.objects.filter(plan=plan).values(
-            "id", "name", "digital_goal_id", "marketing_objective_id"
-        )
-    )
+    themes, objectives, marketing, goals, kpis = _chain_values(plan)
 
     def without_child(parents: list, children: list, link: str, label: str) -> list[str]:
         linked = {c[link] for c in children}
@@ -110,6 +169,30 @@ def coverage(*, plan: StrategyPlan) -> list[dict]:
         {"key": key, "check": text, "orphans": names, "ok": not names}
         for key, text, names in checks
     ]
+
+
+def _chain_values(plan: StrategyPlan) -> tuple[list[dict], ...]:
+    """The plan's themes, objectives, marketing objectives, goals and KPIs as the values
+    coverage needs; one query each."""
+    return (
+        list(StrategicTheme.objects.filter(plan=plan).values("id", "name")),
+        list(StrategicObjective.objects.filter(plan=plan).values("id", "statement", "theme_id")),
+        list(
+            MarketingObjective.objects.filter(plan=plan).values(
+                "id", "statement", "strategic_objective_id"
+            )
+        ),
+        list(
+            DigitalGoal.objects.filter(plan=plan).values(
+                "id", "name", "marketing_objective_id", "points", "category_id"
+            )
+        ),
+        list(
+            KPI.objects.filter(plan=plan).values(
+                "id", "name", "digital_goal_id", "marketing_objective_id"
+            )
+        ),
+    )
 
 
 def scorecard(*, plan: StrategyPlan, today: date | None = None) -> list[dict]:

@@ -1,35 +1,27 @@
-"""Strategy plan pages: the overview with the six steps and the coverage checklist, and
-the KPI scorecard."""
+"""Strategy plan pages: the overview with the six steps and the coverage checklist, the
+steps' items, KPIs, measurements, the scorecard, the scale and the simulator."""
 
 import copy
 from uuid import UUID
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cxmaturity.forms import RevisionField, form_error, form_status
+from cxmaturity.forms import form_error, form_status
 from cxmaturity.revisions import StaleRevision, revision_expected
 from workspaces.models import Membership, Role
 from workspaces.permissions import require_contribution, workspace_view
 from workspaces.selectors import client_get
 
-from . import libraries, selectors, services
-from .charts import sparkline
-from .models import KPI, Involvement, Journey
+from . import display, libraries, selectors, services
+from .charts import share_bars
+from .forms import STEP_FORMS, KPIForm, MeasurementForm, PlanItemForm
 
-STEP_TITLES = [
-    ("themes", _("Strategic themes")),
-    ("strategic_objectives", _("Strategic objectives")),
-    ("marketing_objectives", _("Marketing objectives")),
-    ("digital_goals", _("Digital goals")),
-    ("engagement_categories", _("Engagement value scale")),
-    ("kpis", _("KPIs")),
-]
+LIBRARY_FOR_STEP = {"themes": "themes", "digital-goals": "goals"}
 
 
 @workspace_view(Role.CONSULTANT)
@@ -49,21 +41,16 @@ def plan_create_view(request: HttpRequest, membership: Membership, client_id: UU
 def plan_detail_view(request: HttpRequest, membership: Membership, plan_id: UUID):
     plan = selectors.plan_get(scope=membership.scope, plan_id=plan_id)
     checks = selectors.coverage(plan=plan)
-    pages = {spec[0] + "s": slug for slug, spec in STEP_PAGES.items()}
-    steps = [
-        {"key": key, "title": title, "count": getattr(plan, key).count(), "slug": pages.get(key)}
-        for key, title in STEP_TITLES
-    ]
-    scale = selectors.engagement_scale(plan=plan)
+    pages = {STEP_FORMS[slug].step + "s": slug for slug in STEP_FORMS}
     return render(
         request,
         "kpis/plan_detail.html",
         {
             "plan": plan,
             "client": plan.client,
-            "steps": steps,
+            "steps": display.plan_steps(plan=plan, pages=pages),
             "checks": checks,
-            "scale": scale,
+            "scale": selectors.engagement_scale(plan=plan),
             "can_edit": membership.has_role(Role.CONSULTANT),
             "complete": all(c["ok"] for c in checks),
         },
@@ -83,82 +70,18 @@ def plan_activate_view(request: HttpRequest, membership: Membership, plan_id: UU
 def scorecard_view(request: HttpRequest, membership: Membership, plan_id: UUID) -> HttpResponse:
     plan = selectors.plan_get(scope=membership.scope, plan_id=plan_id)
     by = request.GET.get("by", "journey")
-    rows = selectors.scorecard(plan=plan)
-    for row in rows:
-        row["word"] = selectors.STATUS_WORDS[row["status"]]
-        row["spark"] = sparkline(row["series"])
-    choices = Involvement.choices if by == "involvement" else Journey.choices
-    field = "involvement" if by == "involvement" else "journey"
-    groups = [
-        {"label": label, "rows": [r for r in rows if getattr(r["kpi"], field) == key]}
-        for key, label in choices
-    ]
-    unassigned = [r for r in rows if not getattr(r["kpi"], field)]
-    if unassigned:
-        groups.append({"label": _("Not assigned"), "rows": unassigned})
+    rows = display.scorecard_display(plan=plan)
     return render(
         request,
         "kpis/scorecard.html",
         {
             "plan": plan,
             "client": plan.client,
-            "groups": groups,
+            "groups": display.scorecard_groups(rows, by=by),
             "by": by,
             "can_record": membership.scope.may_contribute(plan.client_id),
         },
     )
-
-
-STEP_PAGES = {
-    # url slug: (services step, title, parent field, parent title, fields of the add form)
-    "themes": ("theme", _("Strategic themes"), None, None, ["name", "description"]),
-    "strategic-objectives": (
-        "strategic_objective",
-        _("Strategic objectives"),
-        "theme",
-        _("Theme"),
-        ["statement", "measure", "due", "owner"],
-    ),
-    "marketing-objectives": (
-        "marketing_objective",
-        _("Marketing objectives"),
-        "strategic_objective",
-        _("Strategic objective"),
-        ["statement", "segment", "journey", "lifecycle_stage", "due", "owner"],
-    ),
-    "digital-goals": (
-        "digital_goal",
-        _("Digital goals"),
-        "marketing_objective",
-        _("Marketing objective"),
-        ["name", "channel", "how_detected", "category", "points"],
-    ),
-}
-
-
-def _step_form(plan, slug: str, data=None):
-    step, _title, parent_field, parent_title, fields = STEP_PAGES[slug]
-    model = services.STEPS[step][0]
-    form_fields = forms.models.fields_for_model(model, fields=fields)
-    if "category" in form_fields:
-        form_fields["category"].queryset = plan.engagement_categories.all()
-    if "due" in form_fields:
-        form_fields["due"].widget = forms.DateInput(attrs={"type": "date"})
-    if parent_field:
-        parent_model = services.STEPS[step][2]
-        form_fields = {
-            "parent": forms.ModelChoiceField(
-                label=parent_title,
-                required=False,
-                queryset=parent_model.objects.filter(plan=plan),
-                empty_label=_("(none: an orphan)"),
-            )
-        } | form_fields
-    form_class = type("StepForm", (forms.Form,), form_fields)
-    return form_class(data)
-
-
-LIBRARY_FOR_STEP = {"themes": "themes", "digital-goals": "goals"}
 
 
 def _picked(library_name: str | None, key: str | None) -> dict | None:
@@ -167,92 +90,58 @@ def _picked(library_name: str | None, key: str | None) -> dict | None:
     return next((e for e in libraries.library(library_name) if e["key"] == key), None)
 
 
-def _initial_from(entry: dict, plan) -> dict:
-    keys = (
-        "name",
-        "description",
-        "channel",
-        "how_detected",
-        "points",
-        "unit",
-        "direction",
-        "involvement",
-        "journey",
-    )
-    initial = {k: entry[k] for k in keys if k in entry}
-    if "category" in entry:
-        initial["category"] = plan.engagement_categories.filter(key=entry["category"]).first()
-    return initial
+def _step_form_class(step: str) -> type[PlanItemForm]:
+    if step not in STEP_FORMS:
+        raise Http404
+    return STEP_FORMS[step]
 
 
 @workspace_view(write_role=Role.CONSULTANT)
 def step_view(request: HttpRequest, membership: Membership, plan_id: UUID, step: str):
-    from django.http import Http404
-
-    if step not in STEP_PAGES:
-        raise Http404
+    form_class = _step_form_class(step)
     plan = selectors.plan_get(scope=membership.scope, plan_id=plan_id)
-    key, title, parent_field, parent_title, _fields = STEP_PAGES[step]
-    form = _step_form(plan, step, request.POST or None)
+    form = form_class(request.POST or None, plan=plan)
     library_name = LIBRARY_FOR_STEP.get(step)
-    picked = _picked(library_name, request.GET.get("from"))
-    if picked and not request.POST:
-        form.initial.update(_initial_from(picked, plan))
+    form.prefill(_picked(library_name, request.GET.get("from")))
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        parent = data.pop("parent", None)
         try:
-            services.item_create(
-                plan=plan, step=key, parent_id=parent.id if parent else None, **data
-            )
+            services.item_create(plan=plan, step=form.step, **form.item_fields())
         except ValidationError as exc:
             form_error(form, exc)
         else:
             messages.success(request, _("Added."))
             return redirect("plan_step", membership.workspace_id, plan.id, step)
-    model = services.STEPS[key][0]
-    items = model.objects.filter(plan=plan).order_by("position", "created_at")
-    if parent_field:
-        items = list(items.select_related(parent_field))
-        for item in items:
-            item.parent_item = getattr(item, parent_field)
-    return render(
-        request,
-        "kpis/step.html",
-        {
-            "plan": plan,
-            "client": plan.client,
-            "step": step,
-            "title": title,
-            "form": form,
-            "items": items,
-            "parent_field": parent_field,
-            "parent_title": parent_title,
-            "can_edit": membership.has_role(Role.CONSULTANT),
-            "steps": STEP_PAGES,
-            "library": (
-                libraries.suggestions(
-                    library_name, dimensions=selectors.priority_dimensions(plan=plan)
-                )[:8]
-                if library_name
-                else []
-            ),
-        },
-        status=form_status(form),
-    )
+    context = {
+        "plan": plan,
+        "client": plan.client,
+        "step": step,
+        "title": form.title,
+        "form": form,
+        "items": selectors.item_list(plan=plan, step=form.step),
+        "parent_field": form.parent_field,
+        "parent_title": form.parent_title,
+        "can_edit": membership.has_role(Role.CONSULTANT),
+        "steps": [(slug, f.title) for slug, f in STEP_FORMS.items()],
+        "library": _library(library_name, plan),
+    }
+    return render(request, "kpis/step.html", context, status=form_status(form))
+
+
+def _library(library_name: str | None, plan) -> list[dict]:
+    """Up to eight library entries, those for the client's priorities first."""
+    if not library_name:
+        return []
+    dimensions = selectors.priority_dimensions(plan=plan)
+    return libraries.suggestions(library_name, dimensions=dimensions)[:8]
 
 
 @workspace_view(Role.CONSULTANT)
 def step_item_delete_view(
     request: HttpRequest, membership: Membership, plan_id: UUID, step: str, item_id: UUID
 ) -> HttpResponse:
-    from django.http import Http404
-
-    if step not in STEP_PAGES:
-        raise Http404
+    form_class = _step_form_class(step)
     plan = selectors.plan_get(scope=membership.scope, plan_id=plan_id)
-    model = services.STEPS[STEP_PAGES[step][0]][0]
-    item = get_object_or_404(model, plan=plan, id=item_id)
+    item = selectors.item_get(plan=plan, step=form_class.step, item_id=item_id)
     if request.method == "POST":
         if request.POST.get("move") in ("-1", "1"):
             services.item_move(item=item, offset=int(request.POST["move"]))
@@ -272,43 +161,40 @@ def step_item_delete_view(
     )
 
 
-def _kpi_form(plan, data=None):
-    fields = forms.models.fields_for_model(
-        KPI,
-        fields=[
-            "name",
-            "unit",
-            "direction",
-            "baseline",
-            "target",
-            "start",
-            "due",
-            "owner",
-            "involvement",
-            "journey",
-            "digital_goal",
-            "marketing_objective",
-            "data_source",
-        ],
-    )
-    fields["digital_goal"].queryset = plan.digital_goals.all()
-    fields["marketing_objective"].queryset = plan.marketing_objectives.all()
-    for name in ("start", "due"):
-        fields[name].widget = forms.DateInput(attrs={"type": "date"})
-    return type("KPIForm", (forms.Form,), fields)(data)
+@workspace_view(Role.CONSULTANT)
+def step_item_edit_view(
+    request: HttpRequest, membership: Membership, plan_id: UUID, step: str, item_id: UUID
+) -> HttpResponse:
+    form_class = _step_form_class(step)
+    plan = selectors.plan_get(scope=membership.scope, plan_id=plan_id)
+    item = selectors.item_get(plan=plan, step=form_class.step, item_id=item_id)
+    form = form_class(request.POST or None, plan=plan, edited=item)
+    if request.method == "POST" and form.is_valid():
+        fields = form.item_fields()
+        # No parent chosen on a step that has one: made an orphan on purpose.
+        orphan = bool(form.parent_field) and fields["parent_id"] is None
+        try:
+            services.item_update(item=item, orphan=orphan, **fields)
+        except ValidationError as exc:
+            form_error(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("plan_step", membership.workspace_id, plan.id, step)
+    context = {
+        "plan": plan,
+        "client": plan.client,
+        "step": step,
+        "title": form.title,
+        "item": item,
+        "form": form,
+    }
+    return render(request, "kpis/step_edit.html", context, status=form_status(form))
 
 
-def _kpi_save(form: forms.Form, save, **target) -> bool:
+def _kpi_saved(form: KPIForm, save, **target) -> bool:
     """Run kpi_create/kpi_update with the form's data; domain errors land on the form."""
-    data = dict(form.cleaned_data)
-    goal, objective = data.pop("digital_goal"), data.pop("marketing_objective")
     try:
-        save(
-            digital_goal_id=goal.id if goal else None,
-            marketing_objective_id=objective.id if objective else None,
-            **target,
-            **data,
-        )
+        save(**target, **form.kpi_fields())
     except ValidationError as exc:
         form_error(form, exc)
         return False
@@ -318,32 +204,42 @@ def _kpi_save(form: forms.Form, save, **target) -> bool:
 @workspace_view(write_role=Role.CONSULTANT)
 def kpi_list_view(request: HttpRequest, membership: Membership, plan_id: UUID) -> HttpResponse:
     plan = selectors.plan_get(scope=membership.scope, plan_id=plan_id)
-    form = _kpi_form(plan, request.POST or None)
-    picked = _picked("kpis", request.GET.get("from"))
-    if picked and not request.POST:
-        form.initial.update(_initial_from(picked, plan))
+    form = KPIForm(request.POST or None, plan=plan)
+    form.prefill(_picked("kpis", request.GET.get("from")))
     if (
         request.method == "POST"
         and form.is_valid()
-        and _kpi_save(form, services.kpi_create, plan=plan)
+        and _kpi_saved(form, services.kpi_create, plan=plan)
     ):
         messages.success(request, _("KPI added."))
         return redirect("plan_kpis", membership.workspace_id, plan.id)
+    context = {
+        "plan": plan,
+        "client": plan.client,
+        "form": form,
+        "kpis": selectors.kpi_list(plan=plan),
+        "can_edit": membership.has_role(Role.CONSULTANT),
+        "library": _library("kpis", plan),
+    }
+    return render(request, "kpis/kpis.html", context, status=form_status(form))
+
+
+@workspace_view(Role.CONSULTANT)
+def kpi_edit_view(request: HttpRequest, membership: Membership, plan_id: UUID, kpi_id: UUID):
+    plan = selectors.plan_get(scope=membership.scope, plan_id=plan_id)
+    kpi = selectors.kpi_get(plan=plan, kpi_id=kpi_id)
+    form = KPIForm(request.POST or None, plan=plan, edited=kpi)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _kpi_saved(form, services.kpi_update, kpi=kpi)
+    ):
+        messages.success(request, _("KPI saved."))
+        return redirect("plan_kpis", membership.workspace_id, plan.id)
     return render(
         request,
-        "kpis/kpis.html",
-        {
-            "plan": plan,
-            "client": plan.client,
-            "form": form,
-            "kpis": plan.kpis.select_related("digital_goal", "marketing_objective").order_by(
-                "position", "created_at"
-            ),
-            "can_edit": membership.has_role(Role.CONSULTANT),
-            "library": libraries.suggestions(
-                "kpis", dimensions=selectors.priority_dimensions(plan=plan)
-            )[:8],
-        },
+        "kpis/kpi_edit.html",
+        {"plan": plan, "client": plan.client, "kpi": kpi, "form": form},
         status=form_status(form),
     )
 
@@ -354,29 +250,17 @@ def measurements_view(request: HttpRequest, membership: Membership, plan_id: UUI
     Consultants and the client's contributors."""
     plan = selectors.plan_get(scope=membership.scope, plan_id=plan_id)
     require_contribution(membership=membership, client_id=plan.client_id)
-
-    class MeasurementForm(forms.Form):
-        kpi = forms.ModelChoiceField(label=_("KPI"), queryset=plan.kpis.all(), required=False)
-        date = forms.DateField(
-            label=_("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-        )
-        value = forms.DecimalField(
-            label=_("Value"), required=False, max_digits=14, decimal_places=4
-        )
-        file = forms.FileField(label=_("…or a CSV file (kpi,date,value)"), required=False)
-
-    form = MeasurementForm(request.POST or None, request.FILES or None)
+    form = MeasurementForm(request.POST or None, request.FILES or None, plan=plan)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
-            if data["file"]:
-                created = services.measurements_import_csv(plan=plan, data=data["file"])
+            if form.cleaned_data["file"]:
+                created = services.measurements_import_csv(
+                    plan=plan, data=form.cleaned_data["file"]
+                )
                 messages.success(request, _("%(n)d measurements added.") % {"n": len(created)})
-            elif data["kpi"] and data["date"] and data["value"] is not None:
-                services.measurement_add(kpi=data["kpi"], date=data["date"], value=data["value"])
-                messages.success(request, _("Measurement added."))
             else:
-                raise ValidationError(_("Choose a KPI, a date and a value, or a CSV file."))
+                services.measurements_add(plan=plan, rows=[form.row()])
+                messages.success(request, _("Measurement added."))
         except ValidationError as exc:
             form_error(form, exc)
         else:
@@ -399,138 +283,92 @@ def alignment_map_view(request: HttpRequest, membership: Membership, plan_id: UU
     )
 
 
+def _simulated(request: HttpRequest, plan, goals: list) -> tuple[dict, dict | None, bool]:
+    """The conversions to show (typed, or from an uploaded CSV) and their engagement value;
+    True when the period was saved instead."""
+    values = {str(g.id): request.POST.get(f"goal-{g.id}", "0") for g in goals}
+    visits = request.POST.get("visits", "0")
+    if request.FILES.get("file"):
+        imported = services.conversions_from_csv(plan=plan, data=request.FILES["file"])
+        values = {str(g.id): str(imported.get(str(g.id), 0)) for g in goals}
+    elif request.POST.get("save"):
+        name = request.POST.get("name", "")
+        services.period_save(plan=plan, name=name, visits=visits, conversions=values)
+        return values, None, True
+    result = selectors.engagement_scale(
+        plan=plan,
+        visits=services.whole_number(visits, "visits"),
+        conversions={k: services.whole_number(v, "conversions") for k, v in values.items()},
+    )
+    return values, result, False
+
+
 @workspace_view(write_role=Role.CONSULTANT)
 def simulator_view(request: HttpRequest, membership: Membership, plan_id: UUID):
     """What a period's visits and conversions are worth on the plan's scale; save periods
     and compare two side by side."""
-    from .charts import share_bars
-    from .models import SimulationPeriod
-
     plan = selectors.plan_get(scope=membership.scope, plan_id=plan_id)
-    goals = list(plan.digital_goals.select_related("category").order_by("position"))
+    goals = list(selectors.goal_list(plan=plan))
     values = {str(g.id): request.POST.get(f"goal-{g.id}", "0") for g in goals}
-    visits = request.POST.get("visits", "0")
     error, result = None, None
     if request.method == "POST":
         try:
-            if request.FILES.get("file"):
-                imported = services.conversions_from_csv(plan=plan, data=request.FILES["file"])
-                values = {str(g.id): str(imported.get(str(g.id), 0)) for g in goals}
-            elif request.POST.get("save"):
-                services.period_save(
-                    plan=plan, name=request.POST.get("name", ""), visits=visits, conversions=values
-                )
-                messages.success(request, _("Period saved."))
-                return redirect("simulator", membership.workspace_id, plan.id)
-            result = selectors.engagement_scale(
-                plan=plan,
-                visits=services.whole_number(visits, "visits"),
-                conversions={k: services.whole_number(v, "conversions") for k, v in values.items()},
-            )
+            values, result, saved = _simulated(request, plan, goals)
         except ValidationError as exc:
             error = " ".join(exc.messages)
-    periods = list(SimulationPeriod.objects.filter(plan=plan))
-    chosen = [p for p in periods if str(p.id) in request.GET.getlist("compare")][:2]
-    compared = [
-        {
-            "period": p,
-            "result": selectors.engagement_scale(
-                plan=plan, visits=p.visits, conversions=p.conversions
-            ),
-        }
-        for p in chosen
-    ]
-    for item in compared + ([{"result": result}] if result else []):
-        item["bars"] = share_bars(item["result"]["by_category"])
-    return render(
-        request,
-        "kpis/simulator.html",
-        {
-            "plan": plan,
-            "client": plan.client,
-            "goals": goals,
-            "values": values,
-            "visits": visits,
-            "result": result,
-            "result_bars": share_bars(result["by_category"]) if result else None,
-            "error": error,
-            "periods": periods,
-            "compared": compared,
-            "can_edit": membership.has_role(Role.CONSULTANT),
-        },
-        status=400 if error else 200,
-    )
-
-
-@workspace_view(Role.CONSULTANT)
-def step_item_edit_view(
-    request: HttpRequest, membership: Membership, plan_id: UUID, step: str, item_id: UUID
-) -> HttpResponse:
-    from django.http import Http404
-
-    if step not in STEP_PAGES:
-        raise Http404
-    plan = selectors.plan_get(scope=membership.scope, plan_id=plan_id)
-    key, title, parent_field, _parent_title, fields = STEP_PAGES[step]
-    item = get_object_or_404(services.STEPS[key][0], plan=plan, id=item_id)
-    form = _step_form(plan, step, request.POST or None)
-    form.fields["revision"] = RevisionField(initial=item.revision)
-    if not request.POST:
-        form.initial.update({f: getattr(item, f) for f in fields})
-        if parent_field:
-            form.initial["parent"] = getattr(item, f"{parent_field}_id")
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        parent = data.pop("parent", None)
-        try:
-            services.item_update(
-                item=item,
-                parent_id=parent.id if parent else None,
-                orphan=bool(parent_field) and parent is None,  # made an orphan on purpose
-                **data,
-            )
-        except ValidationError as exc:
-            form_error(form, exc)
         else:
-            messages.success(request, _("Saved."))
-            return redirect("plan_step", membership.workspace_id, plan.id, step)
-    return render(
-        request,
-        "kpis/step_edit.html",
-        {
-            "plan": plan,
-            "client": plan.client,
-            "step": step,
-            "title": title,
-            "item": item,
-            "form": form,
-        },
-        status=form_status(form),
-    )
+            if saved:
+                messages.success(request, _("Period saved."))
+                return redirect("simulator", membership.workspace_id, plan.id)
+    periods = list(selectors.period_list(plan=plan))
+    chosen = request.GET.getlist("compare")
+    context = {
+        "plan": plan,
+        "client": plan.client,
+        "goals": goals,
+        "values": values,
+        "visits": request.POST.get("visits", "0"),
+        "result": result,
+        "result_bars": share_bars(result["by_category"]) if result else None,
+        "error": error,
+        "periods": periods,
+        "compared": display.simulations_compared(plan=plan, periods=periods, chosen_ids=chosen),
+        "can_edit": membership.has_role(Role.CONSULTANT),
+    }
+    return render(request, "kpis/simulator.html", context, status=400 if error else 200)
 
 
-@workspace_view(Role.CONSULTANT)
-def kpi_edit_view(request: HttpRequest, membership: Membership, plan_id: UUID, kpi_id: UUID):
-    plan = selectors.plan_get(scope=membership.scope, plan_id=plan_id)
-    kpi = get_object_or_404(KPI, plan=plan, id=kpi_id)
-    form = _kpi_form(plan, request.POST or None)
-    form.fields["revision"] = RevisionField(initial=kpi.revision)
-    if not request.POST:
-        form.initial.update({name: getattr(kpi, name) for name in form.fields})
-        form.initial["revision"] = kpi.revision
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _kpi_save(form, services.kpi_update, kpi=kpi)
-    ):
-        messages.success(request, _("KPI saved."))
-        return redirect("plan_kpis", membership.workspace_id, plan.id)
-    return render(
-        request,
-        "kpis/kpi_edit.html",
-        {"plan": plan, "client": plan.client, "kpi": kpi, "form": form},
-        status=form_status(form),
-    )
+def _scale_saved(request: HttpRequest, plan, categories: list) -> tuple[dict, dict, bool]:
+    """Save the posted ranges; on refusal the errors by category, what colleagues saved
+    meanwhile (by category) and whether the page was stale. The categories then show the
+    user's input."""
+    ranges = {
+        c.key: (request.POST.get(f"{c.key}-min", ""), request.POST.get(f"{c.key}-max", ""))
+        for c in categories
+    }
+    revisions: dict = {}
+    try:
+        revisions = {
+            c.key: revision_expected(request.POST.get(f"{c.key}-revision"), c.key)
+            for c in categories
+        }
+        services.scale_update(plan=plan, ranges=ranges, revisions=revisions)
+    except StaleRevision as exc:
+        # Keep the user's input, show what a colleague saved meanwhile beside it, and
+        # move the form on to the current revisions so saving again replaces it.
+        saved = {
+            c.key: copy.copy(c)
+            for c in categories
+            if revisions.get(c.key) not in (None, c.revision)
+        }
+        errors, stale = {"__all__": exc.messages}, True
+    except ValidationError as exc:
+        saved, errors, stale = {}, exc.message_dict, False
+    else:
+        return {}, {}, False
+    for c in categories:
+        c.min_points, c.max_points = ranges[c.key]
+    return errors, saved, stale
 
 
 @workspace_view(write_role=Role.CONSULTANT)
@@ -538,51 +376,25 @@ def scale_view(request: HttpRequest, membership: Membership, plan_id: UUID) -> H
     """The engagement value scale: each category's points, saved only when all are valid,
     each problem shown next to its category."""
     plan = selectors.plan_get(scope=membership.scope, plan_id=plan_id)
-    categories = list(plan.engagement_categories.order_by("position", "min_points"))
-    errors: dict = {}
-    saved: dict = {}
-    stale = False
+    categories = selectors.category_list(plan=plan)
+    errors, saved, stale = {}, {}, False
     if request.method == "POST":
-        ranges = {
-            c.key: (request.POST.get(f"{c.key}-min", ""), request.POST.get(f"{c.key}-max", ""))
-            for c in categories
-        }
-        revisions: dict = {}
-        try:
-            revisions = {
-                c.key: revision_expected(request.POST.get(f"{c.key}-revision"), c.key)
-                for c in categories
-            }
-            services.scale_update(plan=plan, ranges=ranges, revisions=revisions)
-        except StaleRevision as exc:
-            # Keep the user's input, show what a colleague saved meanwhile beside it, and
-            # move the form on to the current revisions so saving again replaces it.
-            stale, errors = True, {"__all__": exc.messages}
-            for c in categories:
-                if revisions.get(c.key) not in (None, c.revision):
-                    saved[c.key] = copy.copy(c)
-                c.min_points, c.max_points = ranges[c.key]
-        except ValidationError as exc:
-            errors = exc.message_dict
-            for c in categories:
-                c.min_points, c.max_points = ranges[c.key]
-        else:
+        errors, saved, stale = _scale_saved(request, plan, categories)
+        if not errors:
             messages.success(request, _("Scale saved."))
             return redirect("plan_scale", membership.workspace_id, plan.id)
     rows = [
         {"category": c, "errors": errors.get(c.key, []), "saved": saved.get(c.key)}
         for c in categories
     ]
+    context = {
+        "plan": plan,
+        "client": plan.client,
+        "rows": rows,
+        "other_errors": errors.get("__all__", []),
+        "goals": selectors.goal_list(plan=plan, by_category=True),
+        "can_edit": membership.has_role(Role.CONSULTANT),
+    }
     return render(
-        request,
-        "kpis/scale.html",
-        {
-            "plan": plan,
-            "client": plan.client,
-            "rows": rows,
-            "other_errors": errors.get("__all__", []),
-            "goals": plan.digital_goals.select_related("category").order_by("category__position"),
-            "can_edit": membership.has_role(Role.CONSULTANT),
-        },
-        status=409 if stale else (400 if errors else 200),
+        request, "kpis/scale.html", context, status=409 if stale else 400 if errors else 200
     )

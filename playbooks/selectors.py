@@ -11,8 +11,9 @@ from assessments.models import Action, Assessment, Channel
 from assessments.results import assessment_results, results_display
 from assessments.scoring import STAGES
 from assessments.selectors import RELEASE_MINIMUM_RESPONDENTS, released_to_client_team
+from kpis import display as kpi_display
 from kpis import selectors as kpi_selectors
-from kpis.charts import share_bars, sparkline
+from kpis.charts import share_bars
 from kpis.models import Journey, LifecycleStage, StrategyPlan
 from workspaces.models import Client
 from workspaces.scope import ClientScope
@@ -148,10 +149,7 @@ def campaigns_for_document(client: Client) -> list[dict]:
 
 
 def _plan_display(plan: StrategyPlan) -> dict:
-    rows = kpi_selectors.scorecard(plan=plan)
-    for row in rows:
-        row["word"] = kpi_selectors.STATUS_WORDS[row["status"]]
-        row["spark"] = sparkline(row["series"])
+    rows = kpi_display.scorecard_display(plan=plan)
     period = plan.periods.order_by("-created_at").first()
     scale = kpi_selectors.engagement_scale(
         plan=plan,
@@ -272,7 +270,7 @@ def playbook_context(client: Client) -> dict:
         context["questionnaire"] = list(
             assessment.version.dimensions.prefetch_related("questions").order_by("position")
         )
-    plan = client.strategy_plans.filter(status=StrategyPlan.Status.ACTIVE).first()
+    plan = kpi_selectors.plan_active(client=client)
     if plan is not None:
         context["plan"] = _plan_display(plan)
         counts: dict[str, int] = {}

@@ -23,6 +23,7 @@ from cxmaturity import leases
 from cxmaturity.inputs import one_line
 from cxmaturity.revisions import revision_lock, revision_save
 from kpis.models import KPI, DigitalGoal, Journey, LifecycleStage, MarketingObjective, StrategyPlan
+from kpis.selectors import plan_active
 from workspaces.models import Client
 
 from .models import (
@@ -269,7 +270,7 @@ def campaign_save(
     if client.archived:
         raise ValidationError(_("Restore the client before planning for it."), code="archived")
     if campaign is None:
-        plan = client.strategy_plans.filter(status=StrategyPlan.Status.ACTIVE).first()
+        plan = plan_active(client=client)
     else:
         campaign = revision_lock(campaign, expected=revision)
         plan = campaign.strategy_plan
@@ -323,7 +324,7 @@ def campaign_draft(*, client: Client, dimension_key: str, stage: int | None) -> 
     if not templates:
         raise ValidationError({"dimension": _("No campaign template fits this dimension.")})
     template = templates[0]
-    plan = client.strategy_plans.filter(status=StrategyPlan.Status.ACTIVE).first()
+    plan = plan_active(client=client)
     plan_kpis = {k.name.lower(): k.id for k in plan.kpis.all()} if plan else {}
     kpis = [plan_kpis[n.lower()] for n in template.get("kpis", []) if n.lower() in plan_kpis]
     missing = [n for n in template.get("kpis", []) if n.lower() not in plan_kpis]

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from audit.services import AuditAction, audit_record
 from cxmaturity.forms import RevisionField, form_error, form_status
-from kpis.models import StrategyPlan
+from kpis.selectors import plan_active
 from workspaces.models import Membership, Role
 from workspaces.permissions import workspace_view
 from workspaces.selectors import client_get
@@ -43,10 +43,7 @@ def campaign_list_view(request: HttpRequest, membership: Membership, client_id: 
 def _campaign_form_page(
     request: HttpRequest, membership: Membership, client, campaign: CampaignPlan | None
 ) -> HttpResponse:
-    if campaign is not None:
-        plan = campaign.strategy_plan
-    else:
-        plan = client.strategy_plans.filter(status=StrategyPlan.Status.ACTIVE).first()
+    plan = campaign.strategy_plan if campaign is not None else plan_active(client=client)
     initial = {"currency": "EUR", "status": CampaignPlan.Status.DRAFT}
     activities = []
     if campaign is not None:

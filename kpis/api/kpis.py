@@ -1,0 +1,149 @@
+"""API for a plan's KPIs and their measurements."""
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from cxmaturity.api import revision_field
+from workspaces.api import WorkspaceScopedViewSet
+from workspaces.permissions import require_contribution
+
+from .. import selectors, services
+from ..models import KPI, Direction, Involvement, Journey
+
+
+class KPIOut(serializers.ModelSerializer):
+    digital_goal = serializers.UUIDField(source="digital_goal_id", allow_null=True)
+    marketing_objective = serializers.UUIDField(source="marketing_objective_id", allow_null=True)
+
+    class Meta:
+        model = KPI
+        fields = [
+            "id",
+            "name",
+            "description",
+            "unit",
+            "direction",
+            "baseline",
+            "target",
+            "start",
+            "due",
+            "owner",
+            "involvement",
+            "journey",
+            "digital_goal",
+            "marketing_objective",
+            "data_source",
+            "position",
+            "revision",
+        ]
+
+
+class KPIIn(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    description = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+    unit = serializers.CharField(max_length=50, required=False, allow_blank=True)
+    direction = serializers.ChoiceField(choices=Direction.choices)
+    baseline = serializers.DecimalField(max_digits=14, decimal_places=4)
+    target = serializers.DecimalField(max_digits=14, decimal_places=4)
+    start = serializers.DateField()
+    due = serializers.DateField()
+    owner = serializers.CharField(max_length=150, required=False, allow_blank=True)
+    involvement = serializers.ChoiceField(
+        choices=Involvement.choices, required=False, allow_blank=True
+    )
+    journey = serializers.ChoiceField(choices=Journey.choices, required=False, allow_blank=True)
+    digital_goal = serializers.UUIDField(required=False, allow_null=True)
+    marketing_objective = serializers.UUIDField(required=False, allow_null=True)
+    data_source = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    revision = revision_field()
+
+
+class MeasurementIn(serializers.Serializer):
+    kpi = serializers.UUIDField()
+    date = serializers.DateField()
+    value = serializers.DecimalField(max_digits=14, decimal_places=4)
+    note = serializers.CharField(max_length=300, required=False, allow_blank=True)
+
+
+class MeasurementsIn(serializers.Serializer):
+    measurements = MeasurementIn(many=True, allow_empty=False, max_length=services.MAX_CSV_ROWS)
+
+
+class MeasurementsOut(serializers.Serializer):
+    created = serializers.IntegerField(help_text=_("How many measurements were added"))
+
+
+class KPIViewSet(WorkspaceScopedViewSet):
+    serializer_class = KPIOut
+    contributor_actions = frozenset({"measurements"})
+
+    def initial(self, request: Request, *args, **kwargs) -> None:
+        super().initial(request, *args, **kwargs)
+        self.plan = selectors.plan_get(scope=self.scope, plan_id=kwargs["plan_id"])
+
+    @extend_schema(summary=_("The plan's KPIs"))
+    def list(self, request: Request, workspace_id: str, plan_id: str) -> Response:
+        page = self.paginate_queryset(selectors.kpi_list(plan=self.plan))
+        return self.get_paginated_response(KPIOut(page, many=True).data)
+
+    @extend_schema(summary=_("Add a KPI"), request=KPIIn, responses={201: KPIOut})
+    def create(self, request: Request, workspace_id: str, plan_id: str) -> Response:
+        data = KPIIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        kpi = services.kpi_create(
+            plan=self.plan,
+            digital_goal_id=fields.pop("digital_goal", None),
+            marketing_objective_id=fields.pop("marketing_objective", None),
+            **fields,
+        )
+        return Response(KPIOut(kpi).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary=_("Record measurements (all or none)"),
+        request=MeasurementsIn,
+        responses={201: MeasurementsOut},
+    )
+    def measurements(self, request: Request, workspace_id: str, plan_id: str) -> Response:
+        require_contribution(membership=self.membership, client_id=self.plan.client_id)
+        data = MeasurementsIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        rows = [services.MeasurementRow(**row) for row in data.validated_data["measurements"]]
+        created = services.measurements_add(plan=self.plan, rows=rows)
+        return Response(MeasurementsOut({"created": len(created)}).data, status=201)
+
+
+class KPIDetailViewSet(WorkspaceScopedViewSet):
+    serializer_class = KPIOut
+    pk_kwarg = "kpi_id"
+
+    def initial(self, request: Request, *args, **kwargs) -> None:
+        super().initial(request, *args, **kwargs)
+        self.plan = selectors.plan_get(scope=self.scope, plan_id=kwargs["plan_id"])
+        self.kpi = selectors.kpi_get(plan=self.plan, kpi_id=kwargs["pk"])
+
+    @extend_schema(summary=_("One KPI"))
+    def retrieve(self, request: Request, workspace_id: str, plan_id: str, pk: str) -> Response:
+        return Response(KPIOut(self.kpi).data)
+
+    @extend_schema(summary=_("Change a KPI"), request=KPIIn(partial=True), responses=KPIOut)
+    def partial_update(self, request: Request, workspace_id: str, plan_id: str, pk: str):
+        data = KPIIn(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        kpi = services.kpi_update(
+            kpi=self.kpi,
+            revision=self.expected_revision(fields),
+            digital_goal_id=fields.pop("digital_goal", services.UNCHANGED),
+            marketing_objective_id=fields.pop("marketing_objective", services.UNCHANGED),
+            **fields,
+        )
+        return Response(KPIOut(kpi).data)
+
+    @extend_schema(summary=_("Delete a KPI and its measurements"), responses={204: None})
+    def destroy(self, request: Request, workspace_id: str, plan_id: str, pk: str) -> Response:
+        services.kpi_delete(kpi=self.kpi)
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,189 @@
+"""Forms of the strategy plan pages: an item of each of the first four steps, a KPI and
+a measurement. Fields come from the models, so their limits are the models' own; the
+services check what spans fields or rows."""
+
+from typing import Any
+
+from django import forms
+from django.forms.models import fields_for_model
+from django.utils.translation import gettext_lazy as _
+
+from cxmaturity.forms import RevisionField
+
+from . import selectors
+from .models import (
+    KPI,
+    STEPS,
+    StrategyPlan,
+)
+from .services import MeasurementRow
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"})
+# What a library entry may fill in on an add form.
+LIBRARY_FIELDS = (
+    "name",
+    "description",
+    "channel",
+    "how_detected",
+    "points",
+    "unit",
+    "direction",
+    "involvement",
+    "journey",
+)
+
+
+class PlanForm(forms.Form):
+    """A form on a plan's page: its choices are the plan's own rows, and an edit carries
+    the revision it started from."""
+
+    field_names: tuple[str, ...] = ()
+    model: type = KPI
+
+    def __init__(self, data: Any = None, *, plan: StrategyPlan, edited: Any = None) -> None:
+        super().__init__(data)
+        self.plan = plan
+        fields = fields_for_model(self.model, fields=list(self.field_names))
+        for name in ("start", "due"):
+            if name in fields:
+                fields[name].widget = DATE_INPUT
+        self.fields.update(fields)
+        if edited is not None:
+            self.fields["revision"] = RevisionField(initial=edited.revision)
+
+    def prefill(self, entry: dict | None) -> None:
+        """Start an add form from a library entry (its category by key)."""
+        if not entry or self.is_bound:
+            return
+        self.initial.update({k: entry[k] for k in LIBRARY_FIELDS if k in entry})
+        if "category" in entry:
+            self.initial["category"] = selectors.category_by_key(
+                plan=self.plan, key=entry["category"]
+            )
+
+
+class PlanItemForm(PlanForm):
+    """An item of one of the first four steps, under a parent of the same plan ("none"
+    leaves it an orphan)."""
+
+    step = "theme"
+    title: Any = None
+    parent_title: Any = None
+
+    def __init__(self, data: Any = None, *, plan: StrategyPlan, edited: Any = None) -> None:
+        self.model, self.parent_field, parent_model = STEPS[self.step]
+        super().__init__(data, plan=plan, edited=edited)
+        if "category" in self.fields:
+            self.fields["category"].queryset = plan.engagement_categories.all()
+        if parent_model is not None:
+            parent = forms.ModelChoiceField(
+                label=self.parent_title,
+                required=False,
+                queryset=parent_model.objects.filter(plan=plan),
+                empty_label=_("(none: an orphan)"),
+            )
+            self.fields = {"parent": parent} | self.fields
+        if edited is not None and not self.is_bound:
+            self.initial.update({f: getattr(edited, f) for f in self.field_names})
+            if self.parent_field:
+                self.initial["parent"] = getattr(edited, f"{self.parent_field}_id")
+
+    def item_fields(self) -> dict:
+        """The cleaned fields as item_create/item_update take them."""
+        data = dict(self.cleaned_data)
+        parent = data.pop("parent", None)
+        return {"parent_id": parent.id if parent else None, **data}
+
+
+class ThemeForm(PlanItemForm):
+    title = _("Strategic themes")
+    field_names = ("name", "description")
+
+
+class StrategicObjectiveForm(PlanItemForm):
+    step = "strategic_objective"
+    title, parent_title = _("Strategic objectives"), _("Theme")
+    field_names = ("statement", "measure", "due", "owner")
+
+
+class MarketingObjectiveForm(PlanItemForm):
+    step = "marketing_objective"
+    title, parent_title = _("Marketing objectives"), _("Strategic objective")
+    field_names = ("statement", "segment", "journey", "lifecycle_stage", "due", "owner")
+
+
+class DigitalGoalForm(PlanItemForm):
+    step = "digital_goal"
+    title, parent_title = _("Digital goals"), _("Marketing objective")
+    field_names = ("name", "channel", "how_detected", "category", "points")
+
+
+# The step pages by URL slug, in the order of the plan.
+STEP_FORMS: dict[str, type[PlanItemForm]] = {
+    "themes": ThemeForm,
+    "strategic-objectives": StrategicObjectiveForm,
+    "marketing-objectives": MarketingObjectiveForm,
+    "digital-goals": DigitalGoalForm,
+}
+
+
+class KPIForm(PlanForm):
+    """A KPI, linked to a digital goal or a marketing objective of the same plan."""
+
+    model = KPI
+    field_names = (
+        "name",
+        "unit",
+        "direction",
+        "baseline",
+        "target",
+        "start",
+        "due",
+        "owner",
+        "involvement",
+        "journey",
+        "digital_goal",
+        "marketing_objective",
+        "data_source",
+    )
+
+    def __init__(self, data: Any = None, *, plan: StrategyPlan, edited: KPI | None = None) -> None:
+        super().__init__(data, plan=plan, edited=edited)
+        self.fields["digital_goal"].queryset = plan.digital_goals.all()
+        self.fields["marketing_objective"].queryset = plan.marketing_objectives.all()
+        if edited is not None and not self.is_bound:
+            self.initial.update({name: getattr(edited, name) for name in self.fields})
+
+    def kpi_fields(self) -> dict:
+        """The cleaned fields as kpi_create/kpi_update take them."""
+        data = dict(self.cleaned_data)
+        goal, objective = data.pop("digital_goal"), data.pop("marketing_objective")
+        return {
+            "digital_goal_id": goal.id if goal else None,
+            "marketing_objective_id": objective.id if objective else None,
+            **data,
+        }
+
+
+class MeasurementForm(forms.Form):
+    """One measurement, or a CSV file of many (kpi,date,value)."""
+
+    kpi = forms.ModelChoiceField(label=_("KPI"), queryset=KPI.objects.none(), required=False)
+    date = forms.DateField(label=_("Date"), required=False, widget=DATE_INPUT)
+    value = forms.DecimalField(label=_("Value"), required=False, max_digits=14, decimal_places=4)
+    file = forms.FileField(label=_("…or a CSV file (kpi,date,value)"), required=False)
+
+    def __init__(self, data: Any = None, files: Any = None, *, plan: StrategyPlan) -> None:
+        super().__init__(data, files)
+        self.fields["kpi"].queryset = plan.kpis.all()
+
+    def clean(self) -> dict:
+        data = super().clean()
+        one = data.get("kpi") and data.get("date") and data.get("value") is not None
+        if not self.errors and not data.get("file") and not one:
+            raise forms.ValidationError(_("Choose a KPI, a date and a value, or a CSV file."))
+        return data
+
+    def row(self) -> MeasurementRow:
+        data = self.cleaned_data
+        return MeasurementRow(kpi=data["kpi"], date=data["date"], value=data["value"])
