@@ -23,6 +23,7 @@ from cxmaturity.inputs import one_line
 from workspaces.models import Client
 
 from .models import SegmentAnalysis, table_to, upload_to
+from .tasks import analysis_run_task
 
 if TYPE_CHECKING:
     import polars as pl
@@ -82,7 +83,6 @@ def analysis_request(
     import polars as pl
 
     from . import rfm
-    from .tasks import analysis_run_task
 
     _active(client)
     # Bigger requests never get here (RequestSizeLimitMiddleware); this guards scripts.
@@ -420,8 +420,6 @@ def analyses_requeue_stuck(*, now: datetime.datetime | None = None) -> int:
     """Send again analyses whose worker died (lease run out) or whose task was lost (queued
     past its patience), while their upload is still there; after JOB_MAX_ATTEMPTS claims,
     or with the upload gone, the analysis fails with a message and the upload is deleted."""
-    from .tasks import analysis_run_task
-
     return leases.sweep(
         ANALYSIS_JOB,
         send=analysis_run_task.delay,
