@@ -186,6 +186,37 @@ def member_list_view(request: HttpRequest, membership: Membership) -> HttpRespon
     )
 
 
+def _consultant_clients_save(
+    request: HttpRequest, member: Membership, clients_form: ConsultantClientsForm
+) -> bool:
+    if not clients_form.is_valid():
+        return False
+    try:
+        client_team_services.consultant_clients_set(
+            membership=member,
+            assigned_only=clients_form.cleaned_data["assigned_clients_only"],
+            clients=list(clients_form.cleaned_data["clients"]),
+            granted_by=request.user,
+        )
+    except ValidationError as exc:
+        form_error(clients_form, exc)
+        return False
+    messages.success(request, _("Clients saved for %(user)s.") % {"user": member.user})
+    return True
+
+
+def _role_save(request: HttpRequest, member: Membership, form: RoleForm) -> bool:
+    if not form.is_valid():
+        return False
+    try:
+        services.membership_role_change(membership=member, role=form.cleaned_data["role"])
+    except ValidationError as exc:
+        form_error(form, exc)
+        return False
+    messages.success(request, _("Role changed for %(user)s.") % {"user": member.user})
+    return True
+
+
 @workspace_view(Role.OWNER)
 def member_edit_view(request: HttpRequest, membership: Membership, membership_id: UUID):
     """A member's role; for a consultant, also whether they reach only assigned clients."""
@@ -201,27 +232,11 @@ def member_edit_view(request: HttpRequest, membership: Membership, membership_id
         },
     )
     if request.method == "POST" and "clients_form" in request.POST:
-        if clients_form.is_valid():
-            try:
-                client_team_services.consultant_clients_set(
-                    membership=member,
-                    assigned_only=clients_form.cleaned_data["assigned_clients_only"],
-                    clients=list(clients_form.cleaned_data["clients"]),
-                    granted_by=request.user,
-                )
-            except ValidationError as exc:
-                form_error(clients_form, exc)
-            else:
-                messages.success(request, _("Clients saved for %(user)s.") % {"user": member.user})
-                return redirect("member_list", membership.workspace_id)
-    elif form.is_valid():
-        try:
-            services.membership_role_change(membership=member, role=form.cleaned_data["role"])
-        except ValidationError as exc:
-            form_error(form, exc)
-        else:
-            messages.success(request, _("Role changed for %(user)s.") % {"user": member.user})
-            return redirect("member_list", membership.workspace_id)
+        saved = _consultant_clients_save(request, member, clients_form)
+    else:
+        saved = _role_save(request, member, form)
+    if saved:
+        return redirect("member_list", membership.workspace_id)
     return render(
         request,
         "workspaces/member_edit.html",
