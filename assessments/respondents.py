@@ -22,6 +22,7 @@ from cxmaturity.inputs import CONTROL_CHARACTERS, clean_text, one_line
 
 from .models import Answer, AnswerValue, Assessment, Respondent, RespondentRole
 from .selectors import QuestionRef, version_questions
+from .tasks import respondent_email_send
 from .tokens import new_nonce, token_for, token_hash
 
 MAX_COMMENT = 5000
@@ -302,8 +303,6 @@ def _require_open(assessment: Assessment) -> None:
 @transaction.atomic
 def respondent_invite(*, respondent: Respondent) -> Respondent:
     """Email the respondent their personal link (issuing one if needed)."""
-    from .tasks import respondent_email_send
-
     respondent = _fresh(respondent)
     _require_open(respondent.assessment)
     if respondent.is_consensus:
@@ -337,8 +336,6 @@ def respondents_invite_all(*, assessment: Assessment) -> int:
 @transaction.atomic
 def respondent_reissue(*, respondent: Respondent) -> Respondent:
     """A new link; the old one stops working. Emailed when the respondent has an address."""
-    from .tasks import respondent_email_send
-
     respondent = _fresh(respondent)
     _require_open(respondent.assessment)
     if respondent.is_consensus:
@@ -360,8 +357,6 @@ def respondent_revoke(*, respondent: Respondent) -> Respondent:
 
 @transaction.atomic
 def respondent_remind(*, respondent: Respondent) -> Respondent:
-    from .tasks import respondent_email_send
-
     respondent = _fresh(respondent)
     _require_open(respondent.assessment)
     if respondent.submitted_at or respondent.revoked_at or not respondent.invited_at:
@@ -407,8 +402,6 @@ def respondent_email_send_now(*, respondent: Respondent, kind: str) -> bool:
 def respondents_remind_due(*, now: datetime | None = None) -> int:
     """Remind, at most every `reminder_interval_days`, who was invited and has not
     submitted, until the due date. Run by the periodic task."""
-    from .tasks import respondent_email_send
-
     now = now or timezone.now()
     today = timezone.localdate(now)
     candidates = (

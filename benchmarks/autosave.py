@@ -152,6 +152,27 @@ def main() -> None:
     people = _prepare(args.respondents)
 
     port = _free_port()
+    server = _server_start(port, env)
+    sent: dict[tuple[str, str], str] = {}
+    try:
+        _server_wait(port)
+        for person in people:
+            _session(port, person)
+
+        def livez(_index: int) -> bool:
+            return _request(port, "GET", "/livez/")[0] == 200
+
+        livez_run = _run(livez, args.threads, args.requests, args.seconds)
+        autosave = _autosave_worker(port, people, sent)
+        save_run = _run(autosave, args.threads, args.requests, args.seconds)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    _report(args.threads, people, sent, livez_run, save_run)
+
+
+def _server_start(port: int, env: dict) -> subprocess.Popen:
+    """gunicorn with three workers."""
     server = subprocess.Popen(
         [
             str(VENV_BIN / "gunicorn"),
@@ -166,59 +187,63 @@ def main() -> None:
         cwd=ROOT,
         env=env,
     )
-    try:
-        for _ in range(100):
-            try:
-                if _request(port, "GET", "/livez/")[0] == 200:
-                    break
-            except OSError:
-                time.sleep(0.1)
-        for person in people:
-            _session(port, person)
+    return server
 
-        def livez(_index: int) -> bool:
-            return _request(port, "GET", "/livez/")[0] == 200
 
-        sent: dict[tuple[str, str], str] = {}
-        sent_lock = threading.Lock()
+def _server_wait(port: int) -> None:
+    """Until the server answers /livez/, or ten seconds."""
+    for _ in range(100):
+        try:
+            if _request(port, "GET", "/livez/")[0] == 200:
+                break
+        except OSError:
+            time.sleep(0.1)
 
-        def autosave(index: int) -> bool:
-            person = people[index % len(people)]
-            pages = person["pages"]
-            page = (index // len(people)) % len(pages)
-            questions = pages[page]
-            key = questions[(index // (len(people) * len(pages))) % len(questions)]
-            value = str(1 + index % 7)
-            body = urlencode(
-                {"csrfmiddlewaretoken": person["csrf"], "questions": key, f"{key}-value": value}
+
+def _autosave_worker(port: int, people: list[dict], sent: dict[tuple[str, str], str]):
+    """worker(i) saves the i-th answer, walking respondents, then pages, then questions;
+    `sent` keeps the last value each respondent saw accepted for each question."""
+    sent_lock = threading.Lock()
+
+    def autosave(index: int) -> bool:
+        person = people[index % len(people)]
+        pages = person["pages"]
+        page = (index // len(people)) % len(pages)
+        questions = pages[page]
+        key = questions[(index // (len(people) * len(pages))) % len(questions)]
+        value = str(1 + index % 7)
+        body = urlencode(
+            {"csrfmiddlewaretoken": person["csrf"], "questions": key, f"{key}-value": value}
+        )
+        headers = {
+            "Cookie": person["cookie"],
+            "Accept": "application/json",
+            "Content-Type": "application/x-www-form-urlencoded",
+        }
+        # One respondent's saves are sequential in a browser; keep that order here.
+        with person.setdefault("lock", threading.Lock()):
+            status, _headers, _body = _request(
+                port, "POST", f"{person['path']}autosave/", body, headers
             )
-            headers = {
-                "Cookie": person["cookie"],
-                "Accept": "application/json",
-                "Content-Type": "application/x-www-form-urlencoded",
-            }
-            # One respondent's saves are sequential in a browser; keep that order here.
-            with person.setdefault("lock", threading.Lock()):
-                status, _headers, _body = _request(
-                    port, "POST", f"{person['path']}autosave/", body, headers
-                )
-                if status == 200:
-                    with sent_lock:
-                        sent[(person["id"], key)] = value
-            return status == 200
+            if status == 200:
+                with sent_lock:
+                    sent[(person["id"], key)] = value
+        return status == 200
 
-        livez_done, livez_time, livez_errors = _run(
-            livez, args.threads, args.requests, args.seconds
-        )
-        save_done, save_time, save_errors = _run(
-            autosave, args.threads, args.requests, args.seconds
-        )
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    return autosave
 
+
+def _report(
+    threads: int,
+    people: list[dict],
+    sent: dict[tuple[str, str], str],
+    livez_run: tuple[int, float, int],
+    save_run: tuple[int, float, int],
+) -> None:
     from assessments.models import Answer
 
+    livez_done, livez_time, livez_errors = livez_run
+    save_done, save_time, save_errors = save_run
     saved = {
         (str(r), k): v
         for r, k, v in Answer.objects.values_list("respondent_id", "question__key", "value")
@@ -226,7 +251,7 @@ def main() -> None:
     lost = sum(1 for pair, value in sent.items() if saved.get(pair) != value)
     livez_rps = livez_done / livez_time
     autosave_rps = save_done / save_time
-    print(f"respondents: {len(people)}, client threads: {args.threads}, gunicorn workers: 3")
+    print(f"respondents: {len(people)}, client threads: {threads}, gunicorn workers: 3")
     print(
         f"/livez/:   {livez_done} requests in {livez_time:.1f} s, {livez_errors} errors, "
         f"{livez_rps:.1f} req/s"

@@ -66,7 +66,6 @@ def main() -> None:
 def run(renders: int) -> None:
     from cxmaturity.management.commands.seed_demo import DEMO_WORKSPACE_ID
     from playbooks.models import Document
-    from playbooks.services import document_render, document_request
     from workspaces.models import Client
 
     client = Client.objects.get(workspace_id=DEMO_WORKSPACE_ID, name="Northwind Retail")
@@ -75,22 +74,11 @@ def run(renders: int) -> None:
         f"Seeded playbook v1: {seeded.status}, {seeded.pages} pages, {seeded.size:,} bytes; "
         f"RSS {_rss_mb():.1f} MB before the first render"
     )
-    seconds, pages, rss = [], [], []
-    for n in range(1, renders + 1):
-        start = time.perf_counter()
-        document = document_request(client=client, kind=Document.Kind.PLAYBOOK, enqueue=False)
-        done = document_render(document_id=document.id)
-        took = time.perf_counter() - start
-        if done is None or done.status != Document.Status.DONE:
-            document.refresh_from_db()
-            raise SystemExit(f"render {n} (v{document.version}) failed: {document.error}")
-        seconds.append(took)
-        pages.append(done.pages)
-        rss.append(_rss_mb())
-        print(
-            f"render {n:>2} (v{done.version:>2}): {took:6.2f} s, {done.pages} pages, "
-            f"{done.size:,} bytes, RSS {rss[-1]:6.1f} MB"
-        )
+    seconds, pages, rss = _renders(client, renders)
+    _report(renders, seconds, pages, rss)
+
+
+def _report(renders: int, seconds: list[float], pages: list[int], rss: list[float]) -> None:
     total_pages, total_seconds = sum(pages), sum(seconds)
     pages_per_s = total_pages / total_seconds
     print(
@@ -131,6 +119,30 @@ def run(renders: int) -> None:
             }
         )
     )
+
+
+def _renders(client, renders: int) -> tuple[list[float], list[int], list[float]]:
+    """Render the playbook `renders` times: seconds, pages and RSS after each."""
+    from playbooks.models import Document
+    from playbooks.services import document_render, document_request
+
+    seconds, pages, rss = [], [], []
+    for n in range(1, renders + 1):
+        start = time.perf_counter()
+        document = document_request(client=client, kind=Document.Kind.PLAYBOOK, enqueue=False)
+        done = document_render(document_id=document.id)
+        took = time.perf_counter() - start
+        if done is None or done.status != Document.Status.DONE:
+            document.refresh_from_db()
+            raise SystemExit(f"render {n} (v{document.version}) failed: {document.error}")
+        seconds.append(took)
+        pages.append(done.pages)
+        rss.append(_rss_mb())
+        print(
+            f"render {n:>2} (v{done.version:>2}): {took:6.2f} s, {done.pages} pages, "
+            f"{done.size:,} bytes, RSS {rss[-1]:6.1f} MB"
+        )
+    return seconds, pages, rss
 
 
 if __name__ == "__main__":

@@ -1,10 +1,10 @@
-"""Site-wide periodic tasks. Tasks call plain functions."""
+"""Site-wide periodic tasks. Tasks call plain functions, imported in the task body."""
 
 from celery import shared_task
-
-from . import uploads
 
 
 @shared_task(acks_late=True)
 def uploads_sweep_orphans() -> int:
+    from . import uploads
+
     return uploads.uploads_sweep_orphans()

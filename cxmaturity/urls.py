@@ -49,6 +49,7 @@ urlpatterns = [
     # Respondents' pages first: their autosaves are the most frequent requests.
     path("r/", include("assessments.respondent_urls")),
     path("", include("workspaces.urls")),
+    path("", include("cxmaturity.portal_urls")),
     path("", include("assessments.urls")),
     path("", include("kpis.urls")),
     path("", include("playbooks.urls")),

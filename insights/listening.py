@@ -102,24 +102,7 @@ def read_listening(
     if not numbered:
         raise ListeningError(["The file is empty."])
     (_first, header), body = numbered[0], numbered[1:]
-    names = [c.strip().lower() for c in header]
-    twice = sorted({c for c in names if c and names.count(c) > 1})
-    if twice:
-        raise ListeningError([f"Row 1 names the column “{twice[0]}” twice."])
-    lookup = {name: index for index, name in enumerate(names) if name}
-    renames = {}
-    for ours in COLUMNS:
-        theirs = (mapping or {}).get(ours, ours).strip().lower()
-        if theirs in lookup:
-            renames[lookup[theirs]] = ours
-    missing = [c for c in COLUMNS if c not in renames.values() and c not in ("source", "rating")]
-    if missing:
-        named = ", ".join(missing)
-        raise ListeningError(
-            [f"Row 1 has no column for {named}: name it, or map it to the export's column."]
-        )
-    if len(set(renames.values())) != len(renames):
-        raise ListeningError(["The mapping names one of our columns twice."])
+    renames = _columns(header, mapping or {})
     if not body:
         raise ListeningError(["The file has a header but no rows."])
     width = len(header)
@@ -150,24 +133,7 @@ def read_listening(
         *[_count(c).alias(f"n_{c}") for c in COUNTS],
         _rating().alias("n_rating"),
     )
-    given_rating = pl.col("rating").str.strip_chars().fill_null("") != ""
-    rating = pl.col("n_rating")
-    too_many = pl.col("n_positive") + pl.col("n_negative") > pl.col("n_mentions")
-    checks = [
-        ("brand", pl.col("brand").is_null() | (pl.col("brand") == ""), "is empty"),
-        ("date", pl.col("day").is_null(), "is not a date as YYYY-MM-DD or YYYY-MM"),
-        ("date", ~pl.col("day").dt.year().is_between(1900, 2199), "is not between 1900 and 2199"),
-        *[(c, pl.col(f"n_{c}") > MAX_COUNT, "is too large") for c in COUNTS],
-        *[(c, pl.col(f"n_{c}").is_null() | (pl.col(f"n_{c}") < 0), WHOLE) for c in COUNTS],
-        ("positive", too_many, "positive and negative add up to more than the mentions"),
-        ("rating", given_rating & (rating.is_null() | ~rating.is_between(0, 5)), "is not 0 to 5"),
-    ]
-    problems = []
-    for column, condition, message in checks:
-        rows = parsed.filter(condition.fill_null(False))["row"].head(MAX_PROBLEMS).to_list()
-        problems += [(row, f"Row {row}, {column}: {message}.") for row in rows]
-    if problems:
-        raise ListeningError([p for _row, p in sorted(problems)][:MAX_PROBLEMS])
+    _cells_check(parsed)
     spelling = pl.col("brand").first().over(pl.col("brand").str.to_lowercase())
     return parsed.select(
         pl.col("day").dt.truncate("1mo").alias("month"),
@@ -236,3 +202,48 @@ def compare(table: pl.DataFrame, *, client_brand: str, month) -> list[dict]:
                 }
             )
     return result
+
+
+def _columns(header: list[str], mapping: dict[str, str]) -> dict[int, str]:
+    """The header's column index → our column name, through the mapping."""
+    names = [c.strip().lower() for c in header]
+    twice = sorted({c for c in names if c and names.count(c) > 1})
+    if twice:
+        raise ListeningError([f"Row 1 names the column “{twice[0]}” twice."])
+    lookup = {name: index for index, name in enumerate(names) if name}
+    renames = {}
+    for ours in COLUMNS:
+        theirs = mapping.get(ours, ours).strip().lower()
+        if theirs in lookup:
+            renames[lookup[theirs]] = ours
+    missing = [c for c in COLUMNS if c not in renames.values() and c not in ("source", "rating")]
+    if missing:
+        named = ", ".join(missing)
+        raise ListeningError(
+            [f"Row 1 has no column for {named}: name it, or map it to the export's column."]
+        )
+    if len(set(renames.values())) != len(renames):
+        raise ListeningError(["The mapping names one of our columns twice."])
+    return renames
+
+
+def _cells_check(parsed: pl.DataFrame) -> None:
+    """Refuse the file with the first MAX_PROBLEMS bad cells, in row order."""
+    given_rating = pl.col("rating").str.strip_chars().fill_null("") != ""
+    rating = pl.col("n_rating")
+    too_many = pl.col("n_positive") + pl.col("n_negative") > pl.col("n_mentions")
+    checks = [
+        ("brand", pl.col("brand").is_null() | (pl.col("brand") == ""), "is empty"),
+        ("date", pl.col("day").is_null(), "is not a date as YYYY-MM-DD or YYYY-MM"),
+        ("date", ~pl.col("day").dt.year().is_between(1900, 2199), "is not between 1900 and 2199"),
+        *[(c, pl.col(f"n_{c}") > MAX_COUNT, "is too large") for c in COUNTS],
+        *[(c, pl.col(f"n_{c}").is_null() | (pl.col(f"n_{c}") < 0), WHOLE) for c in COUNTS],
+        ("positive", too_many, "positive and negative add up to more than the mentions"),
+        ("rating", given_rating & (rating.is_null() | ~rating.is_between(0, 5)), "is not 0 to 5"),
+    ]
+    problems = []
+    for column, condition, message in checks:
+        rows = parsed.filter(condition.fill_null(False))["row"].head(MAX_PROBLEMS).to_list()
+        problems += [(row, f"Row {row}, {column}: {message}.") for row in rows]
+    if problems:
+        raise ListeningError([p for _row, p in sorted(problems)][:MAX_PROBLEMS])

@@ -224,11 +224,36 @@ def read_transactions(data: bytes) -> pl.DataFrame:
         raise TransactionsError(
             [f"This is not a CSV file we can read ({str(exc)[:120]})."]
         ) from exc
-    columns = [c.strip().lower() for c in raw.columns]
+    columns = _columns(raw.columns)
+    raw.columns = columns
+    if raw.height == 0:
+        raise TransactionsError(["The file has a header but no transactions."])
+    table = raw.with_row_index("row", offset=2).with_columns(
+        pl.col("customer_id").str.strip_chars(),
+        pl.col("date")
+        .str.strip_chars()
+        .str.strptime(pl.Date, "%Y-%m-%d", strict=False)
+        .alias("parsed_date"),
+        pl.col("amount").str.strip_chars().cast(pl.Float64, strict=False).alias("parsed_amount"),
+    )
+    _cells_check(table)
+    channel = (
+        pl.col("channel").str.strip_chars() if "channel" in columns else pl.lit(None, pl.String)
+    )
+    return table.select(
+        pl.col("customer_id"),
+        pl.col("parsed_date").alias("date"),
+        pl.col("parsed_amount").alias("amount"),
+        channel.alias("channel"),
+    )
+
+
+def _columns(raw_columns: list[str]) -> list[str]:
+    """The header's names, lower case; refuses doubles, email columns and unknown ones."""
+    columns = [c.strip().lower() for c in raw_columns]
     twice = sorted({c for c in columns if columns.count(c) > 1})
     if twice:
         raise TransactionsError([f"Row 1 names the column “{twice[0]}” twice."])
-    raw.columns = columns
     mail_columns = [c for c in columns if "mail" in c]
     if mail_columns:
         raise TransactionsError(
@@ -251,16 +276,11 @@ def read_transactions(data: bytes) -> pl.DataFrame:
                 "are kept, so no personal data is uploaded by mistake."
             ]
         )
-    if raw.height == 0:
-        raise TransactionsError(["The file has a header but no transactions."])
-    table = raw.with_row_index("row", offset=2).with_columns(
-        pl.col("customer_id").str.strip_chars(),
-        pl.col("date")
-        .str.strip_chars()
-        .str.strptime(pl.Date, "%Y-%m-%d", strict=False)
-        .alias("parsed_date"),
-        pl.col("amount").str.strip_chars().cast(pl.Float64, strict=False).alias("parsed_amount"),
-    )
+    return columns
+
+
+def _cells_check(table: pl.DataFrame) -> None:
+    """Refuse the file with the first MAX_PROBLEMS bad cells, in row order."""
     customer, amount = pl.col("customer_id"), pl.col("parsed_amount")
     not_a_number = amount.is_null() | amount.is_nan() | amount.is_infinite()
     checks = [
@@ -279,12 +299,3 @@ def read_transactions(data: bytes) -> pl.DataFrame:
     if problems:
         problems.sort(key=lambda p: int(p.split(",")[0].removeprefix("Row ")))
         raise TransactionsError(problems[:MAX_PROBLEMS])
-    channel = (
-        pl.col("channel").str.strip_chars() if "channel" in columns else pl.lit(None, pl.String)
-    )
-    return table.select(
-        pl.col("customer_id"),
-        pl.col("parsed_date").alias("date"),
-        pl.col("parsed_amount").alias("amount"),
-        channel.alias("channel"),
-    )

@@ -4,6 +4,8 @@ from uuid import UUID
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from workspaces.models import Client
 from workspaces.scope import ClientScope
@@ -33,6 +35,29 @@ def analysis_summary(*, analysis: SegmentAnalysis, scope: ClientScope) -> dict:
     return summary
 
 
+FINDING_ADVICE = {
+    "net_sentiment": _lazy("Learn what people praise in %(brand)s; fix what they criticise in us."),
+    "share_of_voice": _lazy("Find where %(brand)s is talked about and which topics it owns."),
+    "sharing_rate": _lazy("Study what people share from %(brand)s: formats, timing, places."),
+    "review_rating": _lazy("Study %(brand)s's review prompts and replies after purchase."),
+    "reviews_per_1000": _lazy("Ask buyers for reviews at the right moment, as %(brand)s does."),
+}
+
+
+def finding_text(row: dict) -> str:
+    """The sentence for a metric where a competitor leads, with what to learn from it: the
+    one wording of the page, the API, the tactic it becomes and the playbook."""
+    journey = row["journey"].capitalize()
+    return _("%(journey)s, %(metric)s: %(brand)s %(best).2f against our %(ours).2f. %(advice)s") % {
+        "journey": journey,
+        "metric": row["label"].lower(),
+        "brand": row["best_brand"],
+        "best": row["best"],
+        "ours": row["client"],
+        "advice": FINDING_ADVICE[row["metric"]] % {"brand": row["best_brand"]},
+    }
+
+
 def latest_analysis(client: Client) -> SegmentAnalysis | None:
     return (
         client.segment_analyses.filter(status=SegmentAnalysis.Status.DONE)
@@ -43,7 +68,7 @@ def latest_analysis(client: Client) -> SegmentAnalysis | None:
 
 def listening_comparison(*, client: Client, month: str | None = None) -> dict | None:
     """The months on file, the chosen (or latest) month's comparison per journey, and the
-    findings where competitors lead; None when nothing is uploaded."""
+    findings where competitors lead (each with its `text`); None when nothing is uploaded."""
     import datetime
 
     import polars as pl
@@ -80,6 +105,6 @@ def listening_comparison(*, client: Client, month: str | None = None) -> dict | 
         "months": months,
         "month": chosen,
         "rows": rows,
-        "findings": [r for r in rows if r["competitors_lead"]],
+        "findings": [{**r, "text": finding_text(r)} for r in rows if r["competitors_lead"]],
         "brands": brands.to_dicts(),
     }

@@ -23,6 +23,7 @@ from cxmaturity.inputs import one_line
 from workspaces.models import Client
 
 from .models import SegmentAnalysis, table_to, upload_to
+from .tasks import analysis_run_task
 
 if TYPE_CHECKING:
     import polars as pl
@@ -82,7 +83,6 @@ def analysis_request(
     import polars as pl
 
     from . import rfm
-    from .tasks import analysis_run_task
 
     _active(client)
     # Bigger requests never get here (RequestSizeLimitMiddleware); this guards scripts.
@@ -336,39 +336,8 @@ def listening_upload(
         rows = read_listening(data, _mapping(mapping), max_rows=settings.LISTENING_MAX_ROWS)
     except ListeningError as exc:
         raise ValidationError({"file": exc.problems}) from exc
-    brands = {b.lower(): b for b in rows["brand"].unique().to_list()}
-    if len(brands) > settings.LISTENING_MAX_BRANDS:
-        raise ValidationError(
-            {
-                "file": _("At most %(n)d brands an upload; this file names %(count)d.")
-                % {"n": settings.LISTENING_MAX_BRANDS, "count": len(brands)}
-            },
-            code="too_many_brands",
-        )
-    chosen = brands.get(one_line(client_brand).lower())
-    if chosen is None:
-        raise ValidationError(
-            {
-                "client_brand": _("No brand of that name in the file; it has: %(brands)s.")
-                % {"brands": ", ".join(sorted(brands.values()))[:400]}
-            }
-        )
-    new = [
-        ListeningMonth(
-            client=client,
-            brand=row["brand"][:120],
-            is_client=row["brand"] == chosen,
-            month=row["month"],
-            source=row["source"][:80],
-            mentions=row["mentions"],
-            positive=row["positive"],
-            negative=row["negative"],
-            shares=row["shares"],
-            reviews=row["reviews"],
-            rating=None if row["rating"] is None else Decimal(str(round(row["rating"], 2))),
-        )
-        for row in rows.iter_rows(named=True)
-    ]
+    chosen = _client_brand(rows, client_brand)
+    new = _listening_months(rows, client, chosen)
     pairs = {(brand.lower(), month) for brand, month in rows.select("brand", "month").iter_rows()}
     months = sorted({month for _brand, month in pairs})
     insert, values = _insert_rows(ListeningMonth, new)
@@ -400,6 +369,49 @@ def listening_upload(
     return len(new)
 
 
+def _client_brand(rows: pl.DataFrame, client_brand: str) -> str:
+    """The file's spelling of the brand named as the client's; refuses too many brands."""
+    brands = {b.lower(): b for b in rows["brand"].unique().to_list()}
+    if len(brands) > settings.LISTENING_MAX_BRANDS:
+        raise ValidationError(
+            {
+                "file": _("At most %(n)d brands an upload; this file names %(count)d.")
+                % {"n": settings.LISTENING_MAX_BRANDS, "count": len(brands)}
+            },
+            code="too_many_brands",
+        )
+    chosen = brands.get(one_line(client_brand).lower())
+    if chosen is None:
+        raise ValidationError(
+            {
+                "client_brand": _("No brand of that name in the file; it has: %(brands)s.")
+                % {"brands": ", ".join(sorted(brands.values()))[:400]}
+            }
+        )
+    return chosen
+
+
+def _listening_months(rows: pl.DataFrame, client: Client, chosen: str) -> list:
+    from .models import ListeningMonth
+
+    return [
+        ListeningMonth(
+            client=client,
+            brand=row["brand"][:120],
+            is_client=row["brand"] == chosen,
+            month=row["month"],
+            source=row["source"][:80],
+            mentions=row["mentions"],
+            positive=row["positive"],
+            negative=row["negative"],
+            shares=row["shares"],
+            reviews=row["reviews"],
+            rating=None if row["rating"] is None else Decimal(str(round(row["rating"], 2))),
+        )
+        for row in rows.iter_rows(named=True)
+    ]
+
+
 def _insert_rows(model: type[models.Model], objs: list[models.Model]) -> tuple[str, list[tuple]]:
     """One INSERT statement and its rows of values, prepared as bulk_create would (field
     defaults, pre_save, database types), to run later with executemany."""
@@ -420,8 +432,6 @@ def analyses_requeue_stuck(*, now: datetime.datetime | None = None) -> int:
     """Send again analyses whose worker died (lease run out) or whose task was lost (queued
     past its patience), while their upload is still there; after JOB_MAX_ATTEMPTS claims,
     or with the upload gone, the analysis fails with a message and the upload is deleted."""
-    from .tasks import analysis_run_task
-
     return leases.sweep(
         ANALYSIS_JOB,
         send=analysis_run_task.delay,

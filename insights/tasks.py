@@ -4,11 +4,11 @@ from celery import shared_task
 
 from cxmaturity.leases import LeaseHeld
 
-from . import services
-
 
 @shared_task(bind=True, acks_late=True, reject_on_worker_lost=True)
 def analysis_run_task(self, analysis_id: str) -> None:
+    from . import services
+
     try:
         services.analysis_run(analysis_id=analysis_id)
     except LeaseHeld as held:
@@ -19,4 +19,6 @@ def analysis_run_task(self, analysis_id: str) -> None:
 
 @shared_task(acks_late=True)
 def analyses_requeue_stuck() -> int:
+    from . import services
+
     return services.analyses_requeue_stuck()

@@ -7,7 +7,6 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from cxmaturity.forms import form_error, form_status
@@ -106,27 +105,6 @@ def analysis_delete_view(request: HttpRequest, membership: Membership, analysis_
     )
 
 
-FINDING_ADVICE = {
-    "net_sentiment": _lazy("Learn what people praise in %(brand)s; fix what they criticise in us."),
-    "share_of_voice": _lazy("Find where %(brand)s is talked about and which topics it owns."),
-    "sharing_rate": _lazy("Study what people share from %(brand)s: formats, timing, places."),
-    "review_rating": _lazy("Study %(brand)s's review prompts and replies after purchase."),
-    "reviews_per_1000": _lazy("Ask buyers for reviews at the right moment, as %(brand)s does."),
-}
-
-
-def _finding_text(row: dict) -> str:
-    journey = row["journey"].capitalize()
-    return _("%(journey)s, %(metric)s: %(brand)s %(best).2f against our %(ours).2f. %(advice)s") % {
-        "journey": journey,
-        "metric": row["label"].lower(),
-        "brand": row["best_brand"],
-        "best": row["best"],
-        "ours": row["client"],
-        "advice": FINDING_ADVICE[row["metric"]] % {"brand": row["best_brand"]},
-    }
-
-
 @workspace_view(write_role=Role.CONSULTANT)
 def listening_view(request: HttpRequest, membership: Membership, client_id: UUID):
     """Competitor benchmarks per journey; POST uploads a listening export."""
@@ -152,8 +130,6 @@ def listening_view(request: HttpRequest, membership: Membership, client_id: UUID
     comparison = selectors.listening_comparison(client=client, month=request.GET.get("month"))
     if comparison:
         comparison["charts"] = comparison_bars(comparison["rows"])
-        for finding in comparison["findings"]:
-            finding["text"] = _finding_text(finding)
     return render(
         request,
         "insights/listening.html",
@@ -189,7 +165,7 @@ def listening_tactic_view(request: HttpRequest, membership: Membership, client_i
         messages.error(request, _("Choose one of the client's campaigns and a listed finding."))
         return redirect("listening", membership.workspace_id, client.id)
     try:
-        campaign_add_tactic(campaign=campaign, tactic=_finding_text(finding))
+        campaign_add_tactic(campaign=campaign, tactic=finding["text"])
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("listening", membership.workspace_id, client.id)

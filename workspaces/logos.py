@@ -178,6 +178,25 @@ def logo_clean(upload: UploadedFile) -> ContentFile:
     return _raster_clean(data)
 
 
+def _size_check(width: int, height: int) -> None:
+    if width > MAX_LOGO_SIDE or height > MAX_LOGO_SIDE:
+        raise ValidationError(
+            {
+                "logo": _(
+                    "The image is too large, %(w)d × %(h)d pixels: use at most "
+                    "%(max)s pixels a side (%(stored)s are plenty for a playbook)."
+                )
+                % {
+                    "w": width,
+                    "h": height,
+                    "max": f"{MAX_LOGO_SIDE:,}",
+                    "stored": f"{STORED_LOGO_SIDE:,}",
+                }
+            },
+            code="image_too_large",
+        )
+
+
 def _raster_clean(data: bytes) -> ContentFile:
     """A PNG or JPEG re-encoded at most STORED_LOGO_SIDE pixels a side, with no metadata;
     refused from its header when larger than MAX_LOGO_SIDE, before any decoding."""
@@ -199,23 +218,7 @@ def _raster_clean(data: bytes) -> ContentFile:
                 image_format = image.format
                 if image_format not in extensions:
                     raise invalid
-                width, height = image.size
-                if width > MAX_LOGO_SIDE or height > MAX_LOGO_SIDE:
-                    raise ValidationError(
-                        {
-                            "logo": _(
-                                "The image is too large, %(w)d × %(h)d pixels: use at most "
-                                "%(max)s pixels a side (%(stored)s are plenty for a playbook)."
-                            )
-                            % {
-                                "w": width,
-                                "h": height,
-                                "max": f"{MAX_LOGO_SIDE:,}",
-                                "stored": f"{STORED_LOGO_SIDE:,}",
-                            }
-                        },
-                        code="image_too_large",
-                    )
+                _size_check(*image.size)
                 image.load()
                 if image.mode not in ("RGB", "RGBA", "L", "LA"):
                     image = image.convert("RGBA" if image_format == "PNG" else "RGB")

@@ -2,7 +2,7 @@
 
 from uuid import UUID
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from .models import Client, ClientAccess, Invitation, Membership, Role, User, Workspace
@@ -30,18 +30,6 @@ def client_list(
 
 def client_get(*, scope: ClientScope, client_id: UUID) -> Client:
     return get_object_or_404(scope.clients(), id=client_id)
-
-
-def dashboard_clients(*, scope: ClientScope) -> QuerySet[Client]:
-    """Active clients, each with its latest assessment's title, status and id; one query."""
-    from assessments.models import Assessment
-
-    latest = Assessment.objects.filter(client=OuterRef("pk")).order_by("-created_at")
-    return client_list(scope=scope).annotate(
-        latest_assessment_id=Subquery(latest.values("id")[:1]),
-        latest_assessment_title=Subquery(latest.values("title")[:1]),
-        latest_assessment_status=Subquery(latest.values("status")[:1]),
-    )
 
 
 def membership_list(*, workspace: Workspace) -> QuerySet[Membership]:

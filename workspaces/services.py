@@ -29,6 +29,7 @@ from .models import (
     User,
     Workspace,
 )
+from .tasks import invitation_send
 
 INVITATION_LIFETIME = timedelta(days=7)
 _INVITATION_SALT = "workspaces.invitation"
@@ -302,8 +303,6 @@ def email_clean(email: str) -> str:
 
 def invitation_save(invitation: Invitation, *, invited_by: User | None) -> Invitation:
     """Save a new or renewed invitation and email it after commit."""
-    from .tasks import invitation_send
-
     email = invitation.email
     invitation.invited_by = invited_by
     invitation.expires_at = timezone.now() + INVITATION_LIFETIME

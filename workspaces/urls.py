@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import account_views, backup_views, client_team_views, trash_views, views
+from . import account_views, client_team_views, trash_views, views
 
 T = "w/<uuid:workspace_id>/clients/<uuid:client_id>/team/"
 
@@ -21,14 +21,8 @@ urlpatterns = [
         "account/two-factor/code/", account_views.two_factor_verify_view, name="two_factor_verify"
     ),
     path("w/new/", views.workspace_create_view, name="workspace_create"),
-    path("w/<uuid:workspace_id>/", views.workspace_dashboard_view, name="workspace_dashboard"),
     path("w/<uuid:workspace_id>/clients/", views.client_list_view, name="client_list"),
     path("w/<uuid:workspace_id>/clients/new/", views.client_create_view, name="client_create"),
-    path(
-        "w/<uuid:workspace_id>/clients/<uuid:client_id>/",
-        views.client_detail_view,
-        name="client_detail",
-    ),
     path(
         "w/<uuid:workspace_id>/clients/<uuid:client_id>/edit/",
         views.client_edit_view,
@@ -43,11 +37,6 @@ urlpatterns = [
         "w/<uuid:workspace_id>/clients/<uuid:client_id>/delete/",
         views.client_delete_view,
         name="client_delete",
-    ),
-    path(
-        "w/<uuid:workspace_id>/clients/<uuid:client_id>/archive.zip",
-        backup_views.client_backup_view,
-        name="client_backup",
     ),
     path("w/<uuid:workspace_id>/trash/", trash_views.client_trash_view, name="client_trash"),
     path(
@@ -104,11 +93,6 @@ urlpatterns = [
     ),
     path(
         "w/<uuid:workspace_id>/settings/", views.workspace_settings_view, name="workspace_settings"
-    ),
-    path(
-        "w/<uuid:workspace_id>/settings/archive.zip",
-        backup_views.workspace_backup_view,
-        name="workspace_backup",
     ),
     path("w/<uuid:workspace_id>/logo/", views.workspace_logo_view, name="workspace_logo"),
     path("invitations/<str:token>/", views.invitation_accept_view, name="invitation_accept"),

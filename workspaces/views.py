@@ -79,24 +79,6 @@ def workspace_create_view(request: HttpRequest) -> HttpResponse:
 
 
 @workspace_view()
-def workspace_dashboard_view(request: HttpRequest, membership: Membership) -> HttpResponse:
-    from assessments.selectors import assessment_list, released_overall_scores
-
-    page = _page(request, selectors.dashboard_clients(scope=membership.scope))
-    latest = assessment_list(scope=membership.scope).filter(
-        id__in=[c.latest_assessment_id for c in page.object_list if c.latest_assessment_id]
-    )
-    stages = released_overall_scores(assessments=list(latest), scope=membership.scope)
-    for client in page.object_list:
-        client.latest_overall = stages.get(client.latest_assessment_id)
-    return render(
-        request,
-        "workspaces/dashboard.html",
-        {"page": page, "can_edit": membership.has_role(Role.CONSULTANT)},
-    )
-
-
-@workspace_view()
 def client_list_view(request: HttpRequest, membership: Membership) -> HttpResponse:
     search = ClientSearchForm(request.GET or None)
     query, archived = "", False
@@ -130,36 +112,6 @@ def client_create_view(request: HttpRequest, membership: Membership) -> HttpResp
             messages.success(request, _("Client “%(name)s” added.") % {"name": client.name})
             return redirect(client)
     return render(request, "workspaces/client_form.html", {"form": form})
-
-
-@workspace_view()
-def client_detail_view(request: HttpRequest, membership: Membership, client_id: UUID):
-    from assessments.charts import trend
-    from assessments.selectors import assessment_list, released_overall_scores
-
-    client = selectors.client_get(scope=membership.scope, client_id=client_id)
-    assessments = list(assessment_list(scope=membership.scope, client=client))
-    # The trend: every assessment's overall result, oldest first, from one gathering.
-    overall = released_overall_scores(assessments=assessments, scope=membership.scope)
-    for assessment in assessments:
-        assessment.overall = overall[assessment.id]
-    oldest_first = assessments[::-1]
-    chart = (
-        trend([a.title for a in oldest_first], [a.overall["score"] for a in oldest_first])
-        if sum(1 for a in assessments if a.overall["score"] is not None) >= 2
-        else None
-    )
-    return render(
-        request,
-        "workspaces/client_detail.html",
-        {
-            "client": client,
-            "assessments": assessments,
-            "trend": chart,
-            "plans": client.strategy_plans.order_by("-created_at"),
-            "can_edit": membership.has_role(Role.CONSULTANT),
-        },
-    )
 
 
 @workspace_view(Role.CONSULTANT)
@@ -234,6 +186,37 @@ def member_list_view(request: HttpRequest, membership: Membership) -> HttpRespon
     )
 
 
+def _consultant_clients_save(
+    request: HttpRequest, member: Membership, clients_form: ConsultantClientsForm
+) -> bool:
+    if not clients_form.is_valid():
+        return False
+    try:
+        client_team_services.consultant_clients_set(
+            membership=member,
+            assigned_only=clients_form.cleaned_data["assigned_clients_only"],
+            clients=list(clients_form.cleaned_data["clients"]),
+            granted_by=request.user,
+        )
+    except ValidationError as exc:
+        form_error(clients_form, exc)
+        return False
+    messages.success(request, _("Clients saved for %(user)s.") % {"user": member.user})
+    return True
+
+
+def _role_save(request: HttpRequest, member: Membership, form: RoleForm) -> bool:
+    if not form.is_valid():
+        return False
+    try:
+        services.membership_role_change(membership=member, role=form.cleaned_data["role"])
+    except ValidationError as exc:
+        form_error(form, exc)
+        return False
+    messages.success(request, _("Role changed for %(user)s.") % {"user": member.user})
+    return True
+
+
 @workspace_view(Role.OWNER)
 def member_edit_view(request: HttpRequest, membership: Membership, membership_id: UUID):
     """A member's role; for a consultant, also whether they reach only assigned clients."""
@@ -249,27 +232,11 @@ def member_edit_view(request: HttpRequest, membership: Membership, membership_id
         },
     )
     if request.method == "POST" and "clients_form" in request.POST:
-        if clients_form.is_valid():
-            try:
-                client_team_services.consultant_clients_set(
-                    membership=member,
-                    assigned_only=clients_form.cleaned_data["assigned_clients_only"],
-                    clients=list(clients_form.cleaned_data["clients"]),
-                    granted_by=request.user,
-                )
-            except ValidationError as exc:
-                form_error(clients_form, exc)
-            else:
-                messages.success(request, _("Clients saved for %(user)s.") % {"user": member.user})
-                return redirect("member_list", membership.workspace_id)
-    elif form.is_valid():
-        try:
-            services.membership_role_change(membership=member, role=form.cleaned_data["role"])
-        except ValidationError as exc:
-            form_error(form, exc)
-        else:
-            messages.success(request, _("Role changed for %(user)s.") % {"user": member.user})
-            return redirect("member_list", membership.workspace_id)
+        saved = _consultant_clients_save(request, member, clients_form)
+    else:
+        saved = _role_save(request, member, form)
+    if saved:
+        return redirect("member_list", membership.workspace_id)
     return render(
         request,
         "workspaces/member_edit.html",

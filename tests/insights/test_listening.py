@@ -116,3 +116,24 @@ def test_the_page_compares_and_turns_a_finding_into_a_campaign_tactic(
         follow=True,
     )
     assert "Choose one of the client" in tampered.text
+
+
+def test_page_api_and_playbook_say_each_finding_in_the_same_words(client, consultant, acme_client):
+    from django.utils.html import escape
+    from rest_framework.test import APIClient
+
+    from playbooks.selectors import playbook_context
+
+    listening_upload(client=acme_client, data=CSV, client_brand="Northwind")
+    sentence = "Sharing, sharing rate: Fabrikam 0.30 against our 0.07."
+    client.force_login(consultant)
+    ws = acme_client.workspace_id
+    page = client.get(reverse("listening", args=[ws, acme_client.id]), {"month": "2026-09"})
+    api = APIClient()
+    api.force_authenticate(consultant)
+    found = api.get(f"/api/v1/workspaces/{ws}/clients/{acme_client.id}/listening/").json()
+    api_texts = [f["text"] for f in found["findings"]]
+    playbook = playbook_context(acme_client)["benchmarks"]["findings"]
+    assert [f["text"] for f in playbook] == api_texts
+    assert any(text.startswith(sentence) for text in api_texts)
+    assert all(escape(text) in page.text for text in api_texts)

@@ -15,11 +15,11 @@ from pypdf import PdfReader
 from assessments.models import Answer, Assessment, Respondent
 from assessments.results import assessment_results
 from audit.models import AuditAction, AuditEvent
+from cxmaturity import backups
 from kpis.models import KPI, StrategyPlan
 from kpis.selectors import scorecard
 from playbooks.models import CampaignPlan, Document
 from playbooks.services import document_render, document_request
-from workspaces import backups
 from workspaces.models import Client, Membership, Role, User, Workspace
 
 pytestmark = pytest.mark.django_db

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from workspaces.backups import workspace_export
+from cxmaturity.backups import workspace_export
 from workspaces.models import Workspace
 
 

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from workspaces import backups
+from cxmaturity import backups
 from workspaces.models import Workspace
 
 from .export_workspace import _uuid

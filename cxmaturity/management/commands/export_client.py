@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from workspaces.backups import client_export
+from cxmaturity.backups import client_export
 from workspaces.models import Client
 
 from .export_workspace import _summary, _uuid

@@ -1,4 +1,4 @@
-"""Owners download a workspace's or a client's archive (see workspaces.backups)."""
+"""Owners download a workspace's or a client's archive (see cxmaturity.backups)."""
 
 import tempfile
 from uuid import UUID
@@ -9,10 +9,11 @@ from django.utils.text import slugify
 
 from audit.models import AuditAction
 from audit.services import audit_record
+from workspaces import selectors
+from workspaces.models import Membership, Role
+from workspaces.permissions import workspace_view
 
-from . import backups, selectors
-from .models import Membership, Role
-from .permissions import workspace_view
+from . import backups
 
 
 def _archive_response(request: HttpRequest, build, obj, name: str, client=None) -> FileResponse:
