@@ -40,6 +40,7 @@ class CampaignInput:
 
     name: str
     purpose: str = ""
+    objective_summary: str = ""
     status: str = CampaignPlan.Status.DRAFT
     journey: str
     lifecycle_stage: str

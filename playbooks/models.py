@@ -46,6 +46,12 @@ class CampaignPlan(Revised):
     )
     name = models.CharField(_("name"), max_length=200)
     purpose = models.TextField(_("purpose"), max_length=2000, blank=True)
+    objective_summary = models.CharField(
+        _("objective summary"),
+        max_length=300,
+        blank=True,
+        help_text=_("The campaign's objective in a sentence or two."),
+    )
     journey = models.CharField(_("journey"), max_length=10, choices=Journey.choices)
     segment = models.CharField(_("target segment"), max_length=200, blank=True)
     contextual_segment = models.CharField(
