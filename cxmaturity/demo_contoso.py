@@ -18,7 +18,7 @@ from assessments.services import assessment_close, assessment_create, assessment
 from kpis.models import Measurement
 from kpis.services import item_create, kpi_create, plan_activate, plan_create
 from playbooks.models import CampaignPlan
-from playbooks.services import campaign_draft
+from playbooks.services import campaign_from_library
 from workspaces.models import Client, User
 
 from .demo_assessments import _answers, default_questionnaire
@@ -68,7 +68,7 @@ def seed_contoso(*, client: Client, consultant: User) -> None:
         assessment_close(assessment=assessment)
     _plan(client)
     if not client.campaigns.exists():
-        campaign = campaign_draft(client=client, dimension_key="channels", stage=2)
+        campaign = campaign_from_library(client=client, dimension_key="channels", stage=2)
         campaign.owner, campaign.status, campaign.currency = (
             "Jonas Berg",
             CampaignPlan.Status.APPROVED,

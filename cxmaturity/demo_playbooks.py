@@ -7,7 +7,7 @@ from django.conf import settings
 from assessments.models import Action, Assessment
 from assessments.roadmap import roadmap_suggest
 from playbooks.models import CampaignPlan, Document
-from playbooks.services import campaign_draft, document_render, document_request
+from playbooks.services import campaign_from_library, document_render, document_request
 from workspaces.models import Client, User
 
 OWNERS = ["Dana Whitfield", "Sam Okafor", "Priya Raman", "Lee Hart", "Ana Costa", "Tom Berg"]
@@ -36,7 +36,7 @@ def _roadmap(assessment: Assessment) -> None:
 def seed_northwind_playbook(*, client: Client, requested_by: User) -> None:
     if not client.campaigns.exists():
         for dimension, owner, status in CAMPAIGNS:
-            campaign = campaign_draft(client=client, dimension_key=dimension, stage=2)
+            campaign = campaign_from_library(client=client, dimension_key=dimension, stage=2)
             campaign.owner, campaign.status, campaign.currency = owner, status, "GBP"
             campaign.save(update_fields=["owner", "status", "currency"])
     seed_playbook(client=client, requested_by=requested_by)

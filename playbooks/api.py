@@ -13,12 +13,12 @@ from rest_framework.response import Response
 
 from assessments.models import Channel
 from cxmaturity.api import revision_field
-from kpis.models import Journey, LifecycleStage
 from workspaces.api import WorkspaceScopedViewSet, client_filter
 from workspaces.selectors import client_get
 
 from . import selectors, services
-from .models import Attribution, CampaignActivity, CampaignPlan, Document, TestKind
+from .inputs import LISTS, CampaignInput, field_names
+from .models import CampaignActivity, CampaignPlan, Document
 
 # --- Serializers -----------------------------------------------------------------------
 
@@ -50,28 +50,7 @@ class CampaignOut(serializers.ModelSerializer):
             "id",
             "client",
             "strategy_plan",
-            "name",
-            "purpose",
-            "journey",
-            "segment",
-            "contextual_segment",
-            "lifecycle_stage",
-            "channels",
-            "tactics",
-            "total_budget",
-            "currency",
-            "owner",
-            "marketing_objectives",
-            "digital_goals",
-            "kpis",
-            "test_kind",
-            "test_hypothesis",
-            "test_variants",
-            "test_metric",
-            "test_min_sample",
-            "attribution",
-            "status",
-            "dimension_key",
+            *field_names(typed=False),
             "activities",
             "created_at",
             "updated_at",
@@ -99,46 +78,27 @@ def _ids() -> serializers.ListField:
     )
 
 
-class CampaignIn(serializers.Serializer):
-    name = serializers.CharField(max_length=200)
-    purpose = serializers.CharField(max_length=2000, required=False, allow_blank=True)
-    journey = serializers.ChoiceField(choices=Journey.choices)
-    segment = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    contextual_segment = serializers.CharField(max_length=300, required=False, allow_blank=True)
-    lifecycle_stage = serializers.ChoiceField(choices=LifecycleStage.choices)
+def _lines(name: str) -> serializers.ListField:
+    most, length = LISTS[name]
+    return serializers.ListField(
+        child=serializers.CharField(max_length=length, allow_blank=True),
+        required=False,
+        max_length=most,
+    )
+
+
+class CampaignIn(serializers.ModelSerializer):
+    """A campaign plan's input: its columns built from the model fields (their limits show
+    in OpenAPI), the lists and links as CampaignInput limits them."""
+
     channels = serializers.ListField(
         child=serializers.ChoiceField(choices=Channel.choices), required=False, max_length=50
     )
-    tactics = serializers.ListField(
-        child=serializers.CharField(max_length=300, allow_blank=True),
-        required=False,
-        max_length=services.MAX_TACTICS,
-    )
-    total_budget = serializers.DecimalField(
-        max_digits=14, decimal_places=2, min_value=0, required=False, allow_null=True
-    )
-    currency = serializers.CharField(
-        max_length=3, required=False, allow_blank=True, help_text=_("ISO 4217, e.g. EUR")
-    )
-    owner = serializers.CharField(max_length=150, required=False, allow_blank=True)
+    tactics = _lines("tactics")
     marketing_objectives = _ids()
     digital_goals = _ids()
     kpis = _ids()
-    test_kind = serializers.ChoiceField(
-        choices=[c for c in TestKind.choices if c[0]], required=False, allow_blank=True
-    )
-    test_hypothesis = serializers.CharField(max_length=500, required=False, allow_blank=True)
-    test_variants = serializers.ListField(
-        child=serializers.CharField(max_length=200, allow_blank=True),
-        required=False,
-        max_length=services.MAX_VARIANTS,
-    )
-    test_metric = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    test_min_sample = serializers.IntegerField(
-        min_value=1, max_value=10**9, required=False, allow_null=True
-    )
-    attribution = serializers.ChoiceField(choices=Attribution.choices, required=False)
-    status = serializers.ChoiceField(choices=CampaignPlan.Status.choices, required=False)
+    test_variants = _lines("test_variants")
     activities = ActivityIn(
         many=True,
         required=False,
@@ -147,10 +107,24 @@ class CampaignIn(serializers.Serializer):
     )
     revision = revision_field()
 
+    class Meta:
+        model = CampaignPlan
+        fields = [*field_names(), "activities", "revision"]
+
+    def given(self) -> dict:
+        """The campaign fields given (a partial change gives only what changes)."""
+        return {k: v for k, v in self.validated_data.items() if k in field_names()}
+
+    def campaign_input(self) -> CampaignInput:
+        return CampaignInput.from_values(self.given())
+
 
 class CampaignCreateIn(CampaignIn):
     client = serializers.UUIDField()
     revision = None  # a new campaign starts at revision 1
+
+    class Meta(CampaignIn.Meta):
+        fields = ["client", *field_names(), "activities"]
 
 
 class CampaignDraftIn(serializers.Serializer):
@@ -251,10 +225,12 @@ class CampaignViewSet(WorkspaceScopedViewSet):
     def create(self, request: Request, workspace_id: str) -> Response:
         data = CampaignCreateIn(data=request.data)
         data.is_valid(raise_exception=True)
-        fields = dict(data.validated_data)
-        client = client_get(scope=self.scope, client_id=fields.pop("client"))
-        activities = fields.pop("activities", None)
-        campaign = services.campaign_save(client=client, fields=fields, activities=activities)
+        client = client_get(scope=self.scope, client_id=data.validated_data["client"])
+        campaign = services.campaign_save(
+            client=client,
+            fields=data.campaign_input(),
+            activities=data.validated_data.get("activities"),
+        )
         return Response(_campaign_out(campaign), status=status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -267,9 +243,7 @@ class CampaignViewSet(WorkspaceScopedViewSet):
         data.is_valid(raise_exception=True)
         client = client_get(scope=self.scope, client_id=data.validated_data["client"])
         campaign = services.campaign_draft(
-            client=client,
-            dimension_key=data.validated_data["dimension"],
-            stage=selectors.client_priorities(client)[1],
+            client=client, dimension_key=data.validated_data["dimension"]
         )
         return Response(_campaign_out(campaign), status=status.HTTP_201_CREATED)
 
@@ -286,13 +260,11 @@ class CampaignViewSet(WorkspaceScopedViewSet):
         campaign = self._get(pk)
         data = CampaignIn(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        given = dict(data.validated_data)
-        revision = self.expected_revision(given)
-        activities = given.pop("activities", None)
+        revision = self.expected_revision(dict(data.validated_data))
         campaign = services.campaign_save(
             client=campaign.client,
-            fields=given,
-            activities=activities,
+            fields=data.given(),
+            activities=data.validated_data.get("activities"),
             campaign=campaign,
             revision=revision,
             partial=True,

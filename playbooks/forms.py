@@ -1,41 +1,41 @@
-"""Forms for campaign plans and document requests. They shape input; the services decide
-what is valid (budgets, links within the plan, the test plan)."""
+"""Forms for campaign plans and document requests. Field limits come from the model and
+CampaignInput; the services decide what spans fields (budgets, links, the test plan)."""
+
+from typing import NamedTuple
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from assessments.models import Channel
-from kpis.models import KPI, DigitalGoal, Journey, LifecycleStage, MarketingObjective, StrategyPlan
+from cxmaturity.forms import RevisionField
+from kpis.models import StrategyPlan
 
-from .models import Attribution, CampaignPlan, Document, TestKind
+from .inputs import LINKS, LISTS, CampaignInput, field_names, model_field_names
+from .models import CampaignPlan, Document
+from .selectors import campaign_fields
 
 
-class CampaignForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=200)
-    purpose = forms.CharField(
-        label=_("Purpose"),
-        max_length=2000,
+def _links(label: str, name: str) -> forms.ModelMultipleChoiceField:
+    return forms.ModelMultipleChoiceField(
+        label=label,
+        queryset=LINKS[name].objects.none(),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=forms.CheckboxSelectMultiple,
     )
-    status = forms.ChoiceField(label=_("Status"), choices=CampaignPlan.Status.choices)
-    journey = forms.ChoiceField(label=_("Journey"), choices=Journey.choices)
-    lifecycle_stage = forms.ChoiceField(label=_("Lifecycle stage"), choices=LifecycleStage.choices)
-    segment = forms.CharField(
-        label=_("Target segment"),
-        max_length=200,
-        required=False,
-        widget=forms.TextInput(attrs={"list": "segment-choices"}),
-        help_text=_("Type one, or pick a behavioural segment from the client's latest analysis."),
-    )
-    contextual_segment = forms.CharField(
-        label=_("Contextual segment"),
-        max_length=300,
-        required=False,
-        help_text=_(
-            "The context of the interactions: the group's behaviours and emotional triggers."
-        ),
-    )
+
+
+class Fieldset(NamedTuple):
+    key: str
+    legend: str
+    fields: list[forms.BoundField]
+
+
+class CampaignForm(forms.ModelForm):
+    """The campaign plan page: the model's columns as the model limits them, the lists as
+    one entry per line, the links from the client's strategy plan. It hands over one
+    CampaignInput; the service checks what spans fields."""
+
     channels = forms.MultipleChoiceField(
         label=_("Channels"),
         choices=Channel.choices,
@@ -48,69 +48,97 @@ class CampaignForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("One tactic per line."),
     )
-    owner = forms.CharField(label=_("Owner"), max_length=150, required=False)
-    total_budget = forms.DecimalField(
-        label=_("Total budget"), required=False, min_value=0, max_digits=14, decimal_places=2
-    )
-    currency = forms.CharField(label=_("Currency"), max_length=3, initial="EUR")
-    marketing_objectives = forms.ModelMultipleChoiceField(
-        label=_("Marketing objectives"),
-        queryset=MarketingObjective.objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    digital_goals = forms.ModelMultipleChoiceField(
-        label=_("Digital goals"),
-        queryset=DigitalGoal.objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    kpis = forms.ModelMultipleChoiceField(
-        label=_("KPIs"),
-        queryset=KPI.objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    test_kind = forms.ChoiceField(label=_("Test"), choices=TestKind.choices, required=False)
-    test_hypothesis = forms.CharField(label=_("Hypothesis"), max_length=500, required=False)
+    marketing_objectives = _links(name="marketing_objectives", label=_("Marketing objectives"))
+    digital_goals = _links(name="digital_goals", label=_("Digital goals"))
+    kpis = _links(name="kpis", label=_("KPIs"))
     test_variants = forms.CharField(
         label=_("Variants"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("One per line: two for an A/B test, three or more for a multivariate test."),
     )
-    test_metric = forms.CharField(label=_("Success metric"), max_length=200, required=False)
-    test_min_sample = forms.IntegerField(
-        label=_("Minimum sample per variant"), required=False, min_value=1
-    )
-    attribution = forms.ChoiceField(label=_("Attribution model"), choices=Attribution.choices)
 
-    def __init__(self, *args, plan: StrategyPlan | None = None, **kwargs) -> None:
+    # The page's sections, in order. A field named in none (a new one) joins the first.
+    FIELDSETS = (
+        ("campaign", _("The campaign"), ["name", "purpose", "status", "journey",
+         "lifecycle_stage", "segment", "contextual_segment", "channels", "owner"]),
+        ("budget", _("Tactics and budget"), ["tactics", "total_budget", "currency",
+         "attribution"]),
+        ("links", _("Goals and KPIs from the strategy plan"), list(LINKS)),
+        ("test", _("Test plan"), ["test_kind", "test_hypothesis", "test_variants",
+         "test_metric", "test_min_sample"]),
+    )  # fmt: skip
+
+    class Meta:
+        model = CampaignPlan
+        fields = model_field_names()
+        widgets = {
+            "purpose": forms.Textarea(attrs={"rows": 3}),
+            "segment": forms.TextInput(attrs={"list": "segment-choices"}),
+        }
+        help_texts = {
+            "segment": _(
+                "Type one, or pick a behavioural segment from the client's latest analysis."
+            ),
+        }
+
+    def __init__(
+        self,
+        *args,
+        plan: StrategyPlan | None = None,
+        campaign: CampaignPlan | None = None,
+        **kwargs,
+    ) -> None:
         super().__init__(*args, **kwargs)
+        if campaign is not None:
+            self.fields["revision"] = RevisionField(initial=campaign.revision)
         if plan is None:
-            for name in ("marketing_objectives", "digital_goals", "kpis"):
+            for name in LINKS:
                 del self.fields[name]
             return
-        self.fields["marketing_objectives"].queryset = plan.marketing_objectives.order_by(
-            "position"
-        )
-        self.fields["digital_goals"].queryset = plan.digital_goals.order_by("position")
-        self.fields["kpis"].queryset = plan.kpis.order_by("position")
+        for name in LINKS:
+            self.fields[name].queryset = getattr(plan, name).order_by("position")
 
-    def service_fields(self) -> dict:
-        data = dict(self.cleaned_data)
-        data.pop("revision", None)
-        for name in ("marketing_objectives", "digital_goals", "kpis"):
-            data[name] = [item.id for item in data.get(name) or []]
-        return data
+    @classmethod
+    def initial_for(cls, campaign: CampaignPlan | None) -> dict:
+        """What the form starts from: a new campaign's defaults, or the saved values."""
+        if campaign is None:
+            return {"currency": "EUR", "status": CampaignPlan.Status.DRAFT}
+        initial = campaign_fields(campaign)
+        initial["revision"] = campaign.revision
+        for name in LISTS:
+            initial[name] = "\n".join(initial[name])
+        return initial
+
+    def fieldsets(self) -> list[Fieldset]:
+        placed = {name for _key, _legend, names in self.FIELDSETS for name in names}
+        rest = [n for n in self.fields if n not in placed and n != "revision"]
+        shown = []
+        for number, (key, legend, names) in enumerate(self.FIELDSETS):
+            names = [*names, *rest] if number == 0 else names
+            shown.append(Fieldset(key, legend, [self[n] for n in names if n in self.fields]))
+        return shown
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if not self.errors:
+            values = {name: cleaned.get(name) for name in field_names() if name in self.fields}
+            for name in LINKS:
+                values[name] = [item.id for item in values.get(name) or []]
+            try:
+                self.campaign_input = CampaignInput.from_values(values)
+            except ValidationError as exc:
+                for name, errors in exc.message_dict.items():
+                    self.add_error(name if name in self.fields else None, errors)
+        return cleaned
 
     def current_values(self, campaign) -> dict:
         """The saved campaign in this form's terms, to show beside unsaved input."""
         values = {name: getattr(campaign, name) for name in self.fields if hasattr(campaign, name)}
-        for name in ("marketing_objectives", "digital_goals", "kpis"):
+        for name in LINKS:
             values[name] = list(getattr(campaign, name).all())
-        values["tactics"] = "\n".join(campaign.tactics)
-        values["test_variants"] = "\n".join(campaign.test_variants)
+        for name in LISTS:
+            values[name] = "\n".join(getattr(campaign, name))
         return values
 
 
@@ -130,6 +158,15 @@ class ActivityForm(forms.Form):
 ActivityFormSet = forms.formset_factory(
     ActivityForm, extra=2, can_delete=True, max_num=60, validate_max=True
 )
+
+
+def formset_rows(formset: forms.BaseFormSet) -> list[dict]:
+    """The timeline rows kept: filled in and not marked for removal."""
+    return [
+        {k: v for k, v in f.cleaned_data.items() if k != "DELETE"}
+        for f in formset.forms
+        if f.cleaned_data and not f.cleaned_data.get("DELETE")
+    ]
 
 
 class DocumentRequestForm(forms.Form):

@@ -4,6 +4,7 @@ campaign plan PDFs, each a versioned Document tracked from queued to done."""
 import uuid
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models, transaction
 from django.db.models import Q
 from django.db.models.signals import post_delete
@@ -45,6 +46,12 @@ class CampaignPlan(Revised):
     )
     name = models.CharField(_("name"), max_length=200)
     purpose = models.TextField(_("purpose"), max_length=2000, blank=True)
+    objective_summary = models.CharField(
+        _("objective summary"),
+        max_length=300,
+        blank=True,
+        help_text=_("The campaign's objective in a sentence or two."),
+    )
     journey = models.CharField(_("journey"), max_length=10, choices=Journey.choices)
     segment = models.CharField(_("target segment"), max_length=200, blank=True)
     contextual_segment = models.CharField(
@@ -61,9 +68,22 @@ class CampaignPlan(Revised):
     # One tactic per entry, as the consultant wrote them.
     tactics = models.JSONField(_("tactics"), default=list, blank=True)
     total_budget = models.DecimalField(
-        _("total budget"), max_digits=14, decimal_places=2, null=True, blank=True
+        _("total budget"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
     )
-    currency = models.CharField(_("currency"), max_length=3, default="EUR")
+    currency = models.CharField(
+        _("currency"),
+        max_length=3,
+        default="EUR",
+        validators=[
+            RegexValidator(r"^[A-Za-z]{3}\Z", _("Enter a three-letter currency code, e.g. EUR."))
+        ],
+        help_text=_("ISO 4217, e.g. EUR"),
+    )
     owner = models.CharField(_("owner"), max_length=150, blank=True)
     marketing_objectives = models.ManyToManyField(
         MarketingObjective, blank=True, related_name="campaigns"
@@ -77,7 +97,10 @@ class CampaignPlan(Revised):
     test_variants = models.JSONField(_("variants"), default=list, blank=True)
     test_metric = models.CharField(_("success metric"), max_length=200, blank=True)
     test_min_sample = models.PositiveIntegerField(
-        _("minimum sample per variant"), null=True, blank=True
+        _("minimum sample per variant"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(10**9)],
     )
     attribution = models.CharField(
         _("attribution model"),

@@ -11,12 +11,10 @@ from uuid import UUID
 from django.contrib.staticfiles import finders
 from django.core.files.storage import default_storage
 
+from .errors import RefusedURL
+
 # Relative URLs in our templates resolve under this base; nothing outside it is fetched.
 BASE_URL = "https://cxmaturity.invalid/"
-
-
-class RefusedURL(ValueError):
-    """WeasyPrint logs a failed fetch and renders on without the resource."""
 
 
 def _inside(path: str, folder: str) -> str | None:

@@ -10,14 +10,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from audit.services import AuditAction, audit_record
-from cxmaturity.forms import RevisionField, form_error, form_status
+from cxmaturity.forms import form_error, form_status
 from kpis.selectors import plan_active
 from workspaces.models import Membership, Role
 from workspaces.permissions import workspace_view
 from workspaces.selectors import client_get
 
-from . import selectors, services
-from .forms import ActivityFormSet, CampaignForm, DocumentRequestForm
+from . import display, selectors, services
+from .forms import ActivityFormSet, CampaignForm, DocumentRequestForm, formset_rows
 from .models import CampaignPlan, Document
 
 
@@ -44,53 +44,40 @@ def _campaign_form_page(
     request: HttpRequest, membership: Membership, client, campaign: CampaignPlan | None
 ) -> HttpResponse:
     plan = campaign.strategy_plan if campaign is not None else plan_active(client=client)
-    initial = {"currency": "EUR", "status": CampaignPlan.Status.DRAFT}
-    activities = []
-    if campaign is not None:
-        initial = selectors.campaign_fields(campaign)
-        initial["revision"] = campaign.revision
-        initial["tactics"] = "\n".join(campaign.tactics)
-        initial["test_variants"] = "\n".join(campaign.test_variants)
-        activities = [
-            {f: getattr(a, f) for f in ("title", "channel", "start", "end", "owner", "budget")}
-            for a in campaign.activities.all()
-        ]
-    form = CampaignForm(request.POST or None, plan=plan, initial=initial)
-    if campaign is not None:
-        form.fields["revision"] = RevisionField(initial=campaign.revision)
-    formset = ActivityFormSet(request.POST or None, initial=activities, prefix="activity")
+    form = CampaignForm(
+        request.POST or None,
+        plan=plan,
+        campaign=campaign,
+        initial=CampaignForm.initial_for(campaign),
+    )
+    formset = ActivityFormSet(
+        request.POST or None, initial=_activity_rows(campaign), prefix="activity"
+    )
     if request.method == "POST" and form.is_valid() and formset.is_valid():
-        rows = [
-            f.cleaned_data
-            for f in formset.forms
-            if f.cleaned_data and not f.cleaned_data.get("DELETE")
-        ]
         try:
             campaign = services.campaign_save(
                 client=client,
                 campaign=campaign,
                 revision=form.cleaned_data.get("revision"),
-                fields=form.service_fields(),
-                activities=[{k: v for k, v in r.items() if k != "DELETE"} for r in rows],
+                fields=form.campaign_input,
+                activities=formset_rows(formset),
             )
         except ValidationError as exc:
             form_error(form, exc)
         else:
             messages.success(request, _("Campaign plan saved."))
             return redirect("campaign_detail", membership.workspace_id, campaign.id)
-    return render(
-        request,
-        "playbooks/campaign_form.html",
-        {
-            "client": client,
-            "campaign": campaign,
-            "form": form,
-            "formset": formset,
-            "plan": plan,
-            "segment_choices": _segment_choices(client),
-        },
-        status=form_status(form) if form.errors else (400 if request.method == "POST" else 200),
-    )
+    context = {"client": client, "campaign": campaign, "form": form, "formset": formset,
+               "plan": plan, "segment_choices": _segment_choices(client)}  # fmt: skip
+    status = form_status(form) if form.errors else (400 if request.method == "POST" else 200)
+    return render(request, "playbooks/campaign_form.html", context, status=status)
+
+
+def _activity_rows(campaign: CampaignPlan | None) -> list[dict]:
+    if campaign is None:
+        return []
+    names = ("title", "channel", "start", "end", "owner", "budget")
+    return [{f: getattr(a, f) for f in names} for a in campaign.activities.all()]
 
 
 def _segment_choices(client) -> list[str]:
@@ -124,13 +111,10 @@ def campaign_edit_view(request: HttpRequest, membership: Membership, campaign_id
 @require_POST
 def campaign_draft_view(request: HttpRequest, membership: Membership, client_id: UUID):
     client = client_get(scope=membership.scope, client_id=client_id)
-    priorities, stage = selectors.client_priorities(client)
-    dimension = request.POST.get("dimension", "")
-    if dimension not in {d["key"] for d in priorities}:
-        messages.error(request, _("Choose one of the client's priority dimensions."))
-        return redirect("campaign_list", membership.workspace_id, client.id)
     try:
-        campaign = services.campaign_draft(client=client, dimension_key=dimension, stage=stage)
+        campaign = services.campaign_draft(
+            client=client, dimension_key=request.POST.get("dimension", "")
+        )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("campaign_list", membership.workspace_id, client.id)
@@ -141,7 +125,7 @@ def campaign_draft_view(request: HttpRequest, membership: Membership, client_id:
 @workspace_view()
 def campaign_detail_view(request: HttpRequest, membership: Membership, campaign_id: UUID):
     campaign = selectors.campaign_get(scope=membership.scope, campaign_id=campaign_id)
-    context = selectors.campaign_context(campaign)
+    context = display.campaign_context(campaign)
     return render(
         request,
         "playbooks/campaign_detail.html",

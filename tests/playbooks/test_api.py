@@ -239,9 +239,27 @@ def test_list_filter_must_be_a_uuid(api, workspace):
     assert "client" in response.json()
 
 
+def _results(workspace, client, strategy, channels):
+    """One submitted answer sheet: the client's stage and its priority dimensions (those
+    below their target)."""
+    assessment = open_assessment(
+        client=client, version=small_version(workspace=workspace), respondents=0
+    )
+    respondent = respondent_add(
+        assessment=assessment, name="Exec", email="exec@client.example", role="executive"
+    )
+    respondent.refresh_from_db()
+    answers_save(
+        respondent=respondent,
+        changes={"q1": {"value": strategy}, "q2": {"value": strategy}, "q3": {"value": channels}},
+    )
+    respondent_submit(respondent=respondent)
+
+
 def test_a_draft_from_the_roadmap_library_fills_tactics_timeline_and_test(
     api, workspace, acme_client
 ):
+    _results(workspace, acme_client, "3", "1")
     response = api.post(
         f"{_campaigns(workspace)}draft/",
         {"client": str(acme_client.id), "dimension": "strategy"},
@@ -250,7 +268,7 @@ def test_a_draft_from_the_roadmap_library_fills_tactics_timeline_and_test(
     assert response.status_code == 201, response.json()
     draft = response.json()
     early = next(t for t in campaign_library() if t["key"] == "strategy-early")
-    assert draft["name"] == early["name"]  # no results yet: stage 1
+    assert draft["name"] == early["name"]  # overall stage 2
     assert draft["tactics"]
     assert draft["tactics"] == early["tactics"]
     assert len(draft["activities"]) == len(early["activities"])
@@ -265,19 +283,29 @@ def test_a_draft_from_the_roadmap_library_fills_tactics_timeline_and_test(
     assert CampaignPlan.objects.count() == 1
 
 
+def test_the_api_drafts_only_for_a_priority_dimension_as_the_page_does(
+    api, client, consultant, workspace, acme_client
+):
+    body = {"client": str(acme_client.id), "dimension": "strategy"}
+    refused = api.post(f"{_campaigns(workspace)}draft/", body, format="json")
+    assert refused.status_code == 400  # no results yet: no priorities to draft for
+    assert "priority dimensions" in str(refused.json()["dimension"])
+    client.force_login(consultant)
+    page = client.post(
+        reverse("campaign_draft", args=[workspace.id, acme_client.id]),
+        {"dimension": "strategy"},
+        follow=True,
+    )
+    assert "priority dimensions" in page.text
+    _results(workspace, acme_client, "7", "7")  # at the top: no gap, so no priority
+    again = api.post(f"{_campaigns(workspace)}draft/", body, format="json")
+    assert again.status_code == 400
+    assert "dimension" in again.json()
+    assert not CampaignPlan.objects.exists()
+
+
 def test_a_draft_fits_the_clients_overall_stage(api, workspace, acme_client):
-    assessment = open_assessment(
-        client=acme_client, version=small_version(workspace=workspace), respondents=0
-    )
-    respondent = respondent_add(
-        assessment=assessment, name="Exec", email="exec@client.example", role="executive"
-    )
-    respondent.refresh_from_db()
-    answers_save(
-        respondent=respondent,
-        changes={"q1": {"value": "7"}, "q2": {"value": "7"}, "q3": {"value": "7"}},
-    )
-    respondent_submit(respondent=respondent)
+    _results(workspace, acme_client, "5", "7")
     draft = api.post(
         f"{_campaigns(workspace)}draft/",
         {"client": str(acme_client.id), "dimension": "strategy"},

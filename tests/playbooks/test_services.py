@@ -114,8 +114,8 @@ def test_links_must_come_from_the_clients_plan(acme_client):
 def test_a_draft_from_the_roadmap_fits_the_stage_and_links_the_plans_kpis(acme_client):
     plan = plan_activate(plan=plan_create(client=acme_client, title="Plan"))
     visits = _kpi(plan, "Visits")
-    early = services.campaign_draft(client=acme_client, dimension_key="strategy", stage=2)
-    later = services.campaign_draft(client=acme_client, dimension_key="strategy", stage=5)
+    early = services.campaign_from_library(client=acme_client, dimension_key="strategy", stage=2)
+    later = services.campaign_from_library(client=acme_client, dimension_key="strategy", stage=5)
     assert early.name != later.name
     assert early.tactics
     assert early.activities.exists()
@@ -126,7 +126,9 @@ def test_a_draft_from_the_roadmap_fits_the_stage_and_links_the_plans_kpis(acme_c
     total = sum(a.budget or 0 for a in early.activities.all())
     assert early.total_budget == total
     with pytest.raises(ValidationError):
-        services.campaign_draft(client=acme_client, dimension_key="no-such-dimension", stage=2)
+        services.campaign_from_library(
+            client=acme_client, dimension_key="no-such-dimension", stage=2
+        )
 
 
 def test_versions_count_up_per_client_and_per_campaign(
@@ -232,7 +234,9 @@ def test_an_outcome_the_database_refuses_fails_the_document_with_a_message(
     from django.core.files.storage import default_storage
 
     document = services.document_request(client=acme_client, kind="playbook", enqueue=False)
-    monkeypatch.setattr(services, "document_html", lambda d: ("<p>x</p>", {"x": object()}))
+    monkeypatch.setattr(
+        services.documents, "document_html", lambda d: ("<p>x</p>", {"x": object()})
+    )
     assert services.document_render(document_id=document.id) is None
     document.refresh_from_db()
     assert document.status == Document.Status.FAILED
