@@ -11,7 +11,7 @@ from assessments.respondents import answers_save, respondent_add, respondent_sub
 from assessments.roadmap import action_create
 from assessments.services import assessment_close
 from audit.services import audit_record
-from playbooks.selectors import playbook_context
+from playbooks.display import playbook_context
 from tests.assessments.factories import open_assessment, small_version
 from tests.factories import ClientFactory, InvitationFactory, MembershipFactory
 from tests.insights.factories import SegmentAnalysisFactory

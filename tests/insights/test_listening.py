@@ -122,7 +122,7 @@ def test_page_api_and_playbook_say_each_finding_in_the_same_words(client, consul
     from django.utils.html import escape
     from rest_framework.test import APIClient
 
-    from playbooks.selectors import playbook_context
+    from playbooks.display import playbook_context
 
     listening_upload(client=acme_client, data=CSV, client_brand="Northwind")
     sentence = "Sharing, sharing rate: Fabrikam 0.30 against our 0.07."
