@@ -11,7 +11,7 @@ from openpyxl.styles import Font
 
 from .models import Assessment
 from .results import assessment_results, gather, respondent_labels
-from .roadmap import action_list
+from .selectors import action_list
 
 KINDS = ("answers", "respondents", "dimensions", "roadmap")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

@@ -18,8 +18,7 @@ from workspaces.api import WorkspaceScopedViewSet
 from workspaces.models import Role
 from workspaces.permissions import workspace_access
 
-from . import personal_data, selectors
-from . import respondents as respondent_services
+from . import selectors, services
 from .api import QuestionOut, require_disclosed
 from .models import Assessment, Respondent, RespondentRole
 
@@ -117,7 +116,7 @@ class PersonalDataView(APIView):
             email = serializers.EmailField().run_validation(request.query_params.get("email", ""))
         except serializers.ValidationError as exc:
             raise serializers.ValidationError({"email": exc.detail}) from exc
-        return Response(personal_data.personal_data_for_email(membership=membership, email=email))
+        return Response(selectors.personal_data_for_email(membership=membership, email=email))
 
 
 class RespondentViewSet(WorkspaceScopedViewSet):
@@ -145,9 +144,7 @@ class RespondentViewSet(WorkspaceScopedViewSet):
     def create(self, request: Request, workspace_id: str, assessment_id: str) -> Response:
         data = RespondentIn(data=request.data)
         data.is_valid(raise_exception=True)
-        respondent = respondent_services.respondent_add(
-            assessment=self.assessment, **data.validated_data
-        )
+        respondent = services.respondent_add(assessment=self.assessment, **data.validated_data)
         return Response(RespondentOut(respondent).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(summary=_("One respondent"))
@@ -163,14 +160,12 @@ class RespondentViewSet(WorkspaceScopedViewSet):
         respondent = self._get(pk)
         data = RespondentIn(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        respondent = respondent_services.respondent_update(
-            respondent=respondent, **data.validated_data
-        )
+        respondent = services.respondent_update(respondent=respondent, **data.validated_data)
         return Response(RespondentOut(respondent).data)
 
     @extend_schema(summary=_("Remove a respondent"), responses={204: None})
     def destroy(self, request: Request, workspace_id: str, assessment_id: str, pk: str):
-        respondent_services.respondent_remove(respondent=self._get(pk))
+        services.respondent_remove(respondent=self._get(pk))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     def _act(self, service, pk: str) -> Response:
@@ -179,17 +174,17 @@ class RespondentViewSet(WorkspaceScopedViewSet):
     @extend_schema(summary=_("Email the personal link"), request=None, responses=RespondentOut)
     @action(detail=True, methods=["post"])
     def invite(self, request: Request, workspace_id: str, assessment_id: str, pk: str):
-        return self._act(respondent_services.respondent_invite, pk)
+        return self._act(services.respondent_invite, pk)
 
     @extend_schema(summary=_("Email a reminder"), request=None, responses=RespondentOut)
     @action(detail=True, methods=["post"])
     def remind(self, request: Request, workspace_id: str, assessment_id: str, pk: str):
-        return self._act(respondent_services.respondent_remind, pk)
+        return self._act(services.respondent_remind, pk)
 
     @extend_schema(summary=_("Stop the link working"), request=None, responses=RespondentOut)
     @action(detail=True, methods=["post"])
     def revoke(self, request: Request, workspace_id: str, assessment_id: str, pk: str):
-        return self._act(respondent_services.respondent_revoke, pk)
+        return self._act(services.respondent_revoke, pk)
 
     @extend_schema(
         summary=_("Issue a new link (the old one stops working)"),
@@ -198,7 +193,7 @@ class RespondentViewSet(WorkspaceScopedViewSet):
     )
     @action(detail=True, methods=["post"])
     def reissue(self, request: Request, workspace_id: str, assessment_id: str, pk: str):
-        return self._act(respondent_services.respondent_reissue, pk)
+        return self._act(services.respondent_reissue, pk)
 
     @extend_schema(
         summary=_("Erase the person's personal data (name, email, link; comments if asked)"),
@@ -209,7 +204,7 @@ class RespondentViewSet(WorkspaceScopedViewSet):
     def erase(self, request: Request, workspace_id: str, assessment_id: str, pk: str):
         data = EraseIn(data=request.data)
         data.is_valid(raise_exception=True)
-        respondent = personal_data.respondent_erase(
+        respondent = services.respondent_erase(
             respondent=self._get(pk),
             comments=data.validated_data["comments"],
             erased_by=request.user,
@@ -226,7 +221,7 @@ class RespondentViewSet(WorkspaceScopedViewSet):
             url_kwargs={"assessment_id": assessment_id},
         )
         respondent = self._get(pk)
-        link = "" if respondent.revoked_at else respondent_services.respondent_link(respondent)
+        link = "" if respondent.revoked_at else services.respondent_link(respondent)
         return Response({"link": link})
 
 
@@ -235,10 +230,10 @@ def _respondent_or_404(token: str) -> Respondent:
 
     respondent = selectors.respondent_for_token(token=token)
     if respondent is None or respondent.revoked_at:
-        raise Http404(respondent_services.LINK_UNKNOWN)
+        raise Http404(services.LINK_UNKNOWN)
     if respondent.assessment.status != Assessment.Status.OPEN and not respondent.submitted_at:
         # As the pages do: a closed assessment's link shows nothing of it.
-        raise Gone(respondent_services.ASSESSMENT_CLOSED)
+        raise Gone(services.ASSESSMENT_CLOSED)
     return respondent
 
 
@@ -309,11 +304,11 @@ class RespondentAnswersView(APIView):
         data = AnswersIn(data=request.data)
         data.is_valid(raise_exception=True)
         try:
-            respondent_services.answers_save(
+            services.answers_save(
                 respondent=respondent,
                 changes=data.validated_data["answers"],
             )
-        except respondent_services.RespondentClosed as exc:
+        except services.RespondentClosed as exc:
             return Response({"detail": exc.messages[0]}, status=status.HTTP_409_CONFLICT)
         respondent.refresh_from_db()
         return Response(_questionnaire_for(respondent)["progress"])
@@ -332,7 +327,7 @@ class RespondentSubmitView(APIView):
     def post(self, request: Request, token: str) -> Response:
         respondent = _respondent_or_404(token)
         try:
-            respondent = respondent_services.respondent_submit(respondent=respondent)
-        except respondent_services.RespondentClosed as exc:
+            respondent = services.respondent_submit(respondent=respondent)
+        except services.RespondentClosed as exc:
             return Response({"detail": exc.messages[0]}, status=status.HTTP_409_CONFLICT)
         return Response(_questionnaire_for(respondent)["progress"])

@@ -14,7 +14,7 @@ from workspaces.api import WorkspaceScopedViewSet
 from workspaces.models import Role
 from workspaces.permissions import require_contribution
 
-from . import roadmap, selectors
+from . import selectors, services
 from .api import require_released
 from .models import Action
 
@@ -73,7 +73,7 @@ class ActionViewSet(WorkspaceScopedViewSet):
 
     @extend_schema(summary=_("The roadmap's actions, Now / Next / Later"))
     def list(self, request: Request, workspace_id: str, assessment_id: str) -> Response:
-        page = self.paginate_queryset(roadmap.action_list(assessment=self.assessment))
+        page = self.paginate_queryset(selectors.action_list(assessment=self.assessment))
         return self.get_paginated_response(ActionOut(page, many=True).data)
 
     @extend_schema(summary=_("Add an action"), request=ActionIn, responses={201: ActionOut})
@@ -81,38 +81,40 @@ class ActionViewSet(WorkspaceScopedViewSet):
         data = ActionIn(data=request.data)
         data.is_valid(raise_exception=True)
         fields = {k: v for k, v in data.validated_data.items() if k != "revision"}
-        action = roadmap.action_create(assessment=self.assessment, **fields)
+        action = services.action_create(assessment=self.assessment, **fields)
         return Response(ActionOut(action).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(summary=_("One action"))
     def retrieve(self, request: Request, workspace_id: str, assessment_id: str, pk: str):
         return Response(
-            ActionOut(roadmap.action_get(assessment=self.assessment, action_id=pk)).data
+            ActionOut(selectors.action_get(assessment=self.assessment, action_id=pk)).data
         )
 
     @extend_schema(
         summary=_("Change an action"), request=ActionIn(partial=True), responses=ActionOut
     )
     def partial_update(self, request: Request, workspace_id: str, assessment_id: str, pk: str):
-        action = roadmap.action_get(assessment=self.assessment, action_id=pk)
+        action = selectors.action_get(assessment=self.assessment, action_id=pk)
         require_contribution(membership=self.membership, client_id=self.assessment.client_id)
         data = ActionIn(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
         revision = self.expected_revision(fields)
         if not self.membership.has_role(Role.CONSULTANT):
-            refused = sorted(set(fields) - set(roadmap.CONTRIBUTOR_FIELDS))
+            refused = sorted(set(fields) - set(services.CONTRIBUTOR_FIELDS))
             if refused:
                 raise PermissionDenied(
                     _("Client contributors change only status, progress and notes, not: %(f)s.")
                     % {"f": ", ".join(refused)}
                 )
-        action = roadmap.action_update(action=action, revision=revision, **fields)
+        action = services.action_update(action=action, revision=revision, **fields)
         return Response(ActionOut(action).data)
 
     @extend_schema(summary=_("Delete an action"), responses={204: None})
     def destroy(self, request: Request, workspace_id: str, assessment_id: str, pk: str):
-        roadmap.action_delete(action=roadmap.action_get(assessment=self.assessment, action_id=pk))
+        services.action_delete(
+            action=selectors.action_get(assessment=self.assessment, action_id=pk)
+        )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(
@@ -122,5 +124,5 @@ class ActionViewSet(WorkspaceScopedViewSet):
     )
     @action(detail=False, methods=["post"], pagination_class=None)
     def suggest(self, request: Request, workspace_id: str, assessment_id: str) -> Response:
-        created = roadmap.roadmap_suggest(assessment=self.assessment)
+        created = services.roadmap_suggest(assessment=self.assessment)
         return Response(ActionOut(created, many=True).data, status=status.HTTP_201_CREATED)
