@@ -7,8 +7,9 @@ from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
+from assessments.display import results_display
 from assessments.models import Action, Assessment, Channel
-from assessments.results import assessment_results, results_display
+from assessments.results import assessment_results
 from assessments.scoring import STAGES
 from assessments.selectors import RELEASE_MINIMUM_RESPONDENTS, released_to_client_team
 from kpis import selectors as kpi_selectors

@@ -11,14 +11,14 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from cxmaturity.inputs import clean_text
 
-from ..models import Answer, AnswerValue, Assessment, Respondent
+from ..models import Answer, AnswerValue, Assessment, Respondent, max_length
 from ..selectors import QuestionRef, version_questions
 from .respondents import consensus_respondent_get_or_create
 
 # The model's columns are the one home of these limits.
-MAX_COMMENT = Answer._meta.get_field("comment").max_length
-MAX_EVIDENCE = Answer._meta.get_field("evidence").max_length
-_MAX_NOTES = Respondent._meta.get_field("notes").max_length
+MAX_COMMENT = max_length(Answer, "comment")
+MAX_EVIDENCE = max_length(Answer, "evidence")
+_MAX_NOTES = max_length(Respondent, "notes")
 LINK_UNKNOWN = _lazy("This link does not work. It may have been replaced by a newer one.")
 ASSESSMENT_CLOSED = _lazy("This assessment is closed and no longer takes answers. Thank you.")
 

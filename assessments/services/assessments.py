@@ -11,7 +11,7 @@ from cxmaturity.inputs import one_line
 from cxmaturity.revisions import revision_lock, revision_save
 from workspaces.models import Client, User
 
-from ..models import Assessment, QuestionnaireVersion, Respondent
+from ..models import Assessment, QuestionnaireVersion, Respondent, max_length
 from .respondents import consensus_respondent_get_or_create
 
 
@@ -41,7 +41,7 @@ def _title_clean(title: str) -> str:
     title = one_line(title)
     if not title:
         raise ValidationError({"title": _("Enter a title.")}, code="required")
-    if len(title) > 200:
+    if len(title) > max_length(Assessment, "title"):
         raise ValidationError({"title": _("Use at most 200 characters.")}, code="max_length")
     return title
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from cxmaturity.csv_files import csv_rows
 from cxmaturity.inputs import CONTROL_CHARACTERS, clean_text, one_line
 
-from ..models import Answer, Assessment, Respondent, RespondentRole
+from ..models import Answer, Assessment, Respondent, RespondentRole, max_length
 
 MAX_CSV_BYTES = 512 * 1024
 MAX_CSV_ROWS = 1000
@@ -24,9 +24,9 @@ CONSENSUS_NAME = "Workshop consensus"
 ERASED_NAME = _lazy("Erased respondent")
 # The model's columns are the one home of these limits; the form and the API read them
 # from there too, and the CSV import, which has neither, gets them here.
-_NAME_MAX = Respondent._meta.get_field("name").max_length
-_EMAIL_MAX = Respondent._meta.get_field("email").max_length
-_DEPARTMENT_MAX = Respondent._meta.get_field("department").max_length
+_NAME_MAX = max_length(Respondent, "name")
+_EMAIL_MAX = max_length(Respondent, "email")
+_DEPARTMENT_MAX = max_length(Respondent, "department")
 
 
 def _respondent_clean(

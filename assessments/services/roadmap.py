@@ -12,13 +12,13 @@ from django.utils.translation import gettext as _
 from cxmaturity.inputs import clean_text, one_line
 from cxmaturity.revisions import revision_lock, revision_save
 
-from ..models import Action, Assessment
+from ..models import Action, Assessment, max_length
 from ..results import assessment_results
 
 # What a client contributor may change on an action; the rest is the consultant's plan.
 CONTRIBUTOR_FIELDS = ("status", "progress", "notes")
 # The model's columns are the one home of the length limits.
-_TITLE_MAX = Action._meta.get_field("title").max_length
+_TITLE_MAX = max_length(Action, "title")
 
 
 def horizon_for(priority: int | None) -> str:
@@ -109,7 +109,7 @@ def _clean(assessment: Assessment, fields: dict) -> dict:
         cleaned["horizon"] = fields["horizon"]
     for name in ("description", "notes", "owner_name", "owner_email"):
         if name in fields:
-            limit = Action._meta.get_field(name).max_length
+            limit = max_length(Action, name)
             value = clean_text(fields[name])
             if len(value) > limit:
                 raise ValidationError({name: _("Use at most %(n)d characters.") % {"n": limit}})

@@ -14,9 +14,9 @@ from workspaces.api import WorkspaceScopedViewSet
 from workspaces.models import Role
 from workspaces.permissions import require_contribution
 
-from . import selectors, services
-from .api import require_released
-from .models import Action
+from .. import selectors, services
+from ..models import Action, max_length
+from .access import require_released
 
 
 class ActionOut(serializers.ModelSerializer):
@@ -45,16 +45,24 @@ class ActionOut(serializers.ModelSerializer):
 
 
 class ActionIn(serializers.Serializer):
-    title = serializers.CharField(max_length=200)
-    dimension_key = serializers.CharField(max_length=80, required=False, allow_blank=True)
-    description = serializers.CharField(max_length=5000, required=False, allow_blank=True)
-    owner_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
+    title = serializers.CharField(max_length=max_length(Action, "title"))
+    dimension_key = serializers.CharField(
+        max_length=max_length(Action, "dimension_key"), required=False, allow_blank=True
+    )
+    description = serializers.CharField(
+        max_length=max_length(Action, "description"), required=False, allow_blank=True
+    )
+    owner_name = serializers.CharField(
+        max_length=max_length(Action, "owner_name"), required=False, allow_blank=True
+    )
     owner_email = serializers.EmailField(required=False, allow_blank=True)
     due_date = serializers.DateField(required=False, allow_null=True)
     status = serializers.ChoiceField(choices=Action.Status.choices, required=False)
     horizon = serializers.ChoiceField(choices=Action.Horizon.choices, required=False)
     progress = serializers.IntegerField(min_value=0, max_value=100, required=False)
-    notes = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+    notes = serializers.CharField(
+        max_length=max_length(Action, "notes"), required=False, allow_blank=True
+    )
     accepted = serializers.BooleanField(required=False)
     revision = revision_field()
 
