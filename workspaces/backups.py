@@ -602,7 +602,7 @@ def _links_settle(archive: Archive, ids: dict, reissue: bool, result: ImportResu
     here: say so, and issue new ones when asked. A copy on the same site gets new ones
     always, so one link never opens two respondents."""
     from assessments.models import Respondent
-    from assessments.respondents import respondent_link
+    from assessments.services import respondent_link
     from assessments.tokens import new_nonce, token_for, token_hash
 
     other_site = archive.from_other_site

@@ -4,8 +4,7 @@ from django.urls import reverse
 
 from assessments.models import Assessment
 from assessments.results import assessment_compare
-from assessments.roadmap import action_update, roadmap_suggest
-from assessments.services import assessment_run_again
+from assessments.services import action_update, assessment_run_again, roadmap_suggest
 from workspaces.models import User
 
 pytestmark = pytest.mark.django_db
