@@ -1,19 +1,11 @@
 from django.urls import path
 
-from .api import (
-    AssessmentViewSet,
-    CompareView,
-    QuestionnaireViewSet,
-    ResultsView,
-    RunAgainView,
-)
-from .respondent_api import (
-    PersonalDataView,
-    RespondentAnswersView,
-    RespondentSubmitView,
-    RespondentViewSet,
-)
-from .roadmap_api import ActionViewSet
+from .api.answers import RespondentAnswersView, RespondentSubmitView
+from .api.assessments import AssessmentViewSet, RunAgainView
+from .api.questionnaires import QuestionnaireViewSet
+from .api.respondents import PersonalDataView, RespondentViewSet
+from .api.results import CompareView, ResultsView
+from .api.roadmap import ActionViewSet
 
 W = "workspaces/<uuid:workspace_id>/"
 A = W + "assessments/<uuid:assessment_id>/"

@@ -11,7 +11,7 @@ from openpyxl.styles import Font
 
 from .models import Assessment
 from .results import assessment_results, gather, respondent_labels
-from .roadmap import action_list
+from .selectors import action_list
 
 KINDS = ("answers", "respondents", "dimensions", "roadmap")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -31,122 +31,135 @@ def safe_cell(value: object) -> object:
 def table(assessment: Assessment, kind: str) -> list[list]:
     """Header row, then data rows."""
     if kind == "roadmap":
-        rows = [
+        return _roadmap_table(assessment)
+    if kind == "answers":
+        return _answers_table(assessment)
+    results = assessment_results(assessment)
+    if kind == "respondents":
+        return _respondents_table(results)
+    return _dimensions_table(results)
+
+
+def _roadmap_table(assessment: Assessment) -> list[list]:
+    header = [
+        _("Horizon"),
+        _("Title"),
+        _("Dimension"),
+        _("Owner"),
+        _("Owner's email"),
+        _("Due date"),
+        _("Status"),
+        _("Description"),
+        _("Notes"),
+    ]
+    return [
+        header,
+        *(
             [
-                _("Horizon"),
-                _("Title"),
-                _("Dimension"),
-                _("Owner"),
-                _("Owner's email"),
-                _("Due date"),
-                _("Status"),
-                _("Description"),
-                _("Notes"),
+                a.get_horizon_display(),
+                a.title,
+                a.dimension_key,
+                a.owner_name,
+                a.owner_email,
+                a.due_date,
+                a.get_status_display(),
+                a.description,
+                a.notes,
             ]
-        ]
-        for a in action_list(assessment=assessment):
+            for a in action_list(assessment=assessment)
+        ),
+    ]
+
+
+def _answers_table(assessment: Assessment) -> list[list]:
+    data = gather([assessment])
+    questions = data.questions.get(assessment.version_id, [])
+    respondents = data.respondents.get(assessment.id, [])
+    labels = respondent_labels(assessment, respondents)
+    rows = []
+    for r in respondents:
+        answers = data.answers[r["id"]]
+        for position, q in enumerate(questions):
+            a = answers.get(q["key"], {})
             rows.append(
                 [
-                    a.get_horizon_display(),
-                    a.title,
-                    a.dimension_key,
-                    a.owner_name,
-                    a.owner_email,
-                    a.due_date,
-                    a.get_status_display(),
-                    a.description,
-                    a.notes,
+                    position,
+                    labels[r["id"]],
+                    q["dimension__key"],
+                    q["key"],
+                    q["text"],
+                    a.get("value") or "dont_know",
+                    a.get("comment", ""),
+                    a.get("evidence", ""),
                 ]
             )
-        return rows
-    if kind == "answers":
-        data = gather([assessment])
-        questions = data.questions.get(assessment.version_id, [])
-        respondents = data.respondents.get(assessment.id, [])
-        labels = respondent_labels(assessment, respondents)
-        rows = []
-        for r in respondents:
-            answers = data.answers[r["id"]]
-            for position, q in enumerate(questions):
-                a = answers.get(q["key"], {})
-                rows.append(
-                    [
-                        position,
-                        labels[r["id"]],
-                        q["dimension__key"],
-                        q["key"],
-                        q["text"],
-                        a.get("value") or "dont_know",
-                        a.get("comment", ""),
-                        a.get("evidence", ""),
-                    ]
-                )
-        if assessment.anonymity == Assessment.Anonymity.ROLES:
-            rows.sort(key=lambda row: tuple(str(v) for v in row))  # no per-person blocks
-        header = [
-            _("Respondent"),
-            _("Dimension"),
-            _("Question"),
-            _("Question text"),
-            _("Answer"),
-            _("Comment"),
-            _("Evidence"),
-        ]
-        return [header, *(row[1:] for row in rows)]
-    results = assessment_results(assessment)
-    titles = [d["title"] for d in results["dimensions"]]
-    if kind == "respondents":
-        rows = [[_("Respondent"), *titles]]
-        for row in results["heatmap"]:
-            rows.append(
-                [row["label"], *(row["scores"].get(d["key"]) for d in results["dimensions"])]
-            )
-        return rows
+    if assessment.anonymity == Assessment.Anonymity.ROLES:
+        rows.sort(key=lambda row: tuple(str(v) for v in row))  # no per-person blocks
+    header = [
+        _("Respondent"),
+        _("Dimension"),
+        _("Question"),
+        _("Question text"),
+        _("Answer"),
+        _("Comment"),
+        _("Evidence"),
+    ]
+    return [header, *(row[1:] for row in rows)]
+
+
+def _respondents_table(results: dict) -> list[list]:
+    dimensions = results["dimensions"]
+    return [
+        [_("Respondent"), *(d["title"] for d in dimensions)],
+        *(
+            [row["label"], *(row["scores"].get(d["key"]) for d in dimensions)]
+            for row in results["heatmap"]
+        ),
+    ]
+
+
+def _dimensions_table(results: dict) -> list[list]:
+    header = [
+        _("Dimension"),
+        _("Score"),
+        _("Stage"),
+        _("Stage name"),
+        _("Target"),
+        _("Gap"),
+        _("Priority"),
+        _("Respondents"),
+        _("Spread"),
+        _("Divergent"),
+    ]
     rows = [
         [
-            _("Dimension"),
-            _("Score"),
-            _("Stage"),
-            _("Stage name"),
-            _("Target"),
-            _("Gap"),
-            _("Priority"),
-            _("Respondents"),
-            _("Spread"),
-            _("Divergent"),
+            d["title"],
+            d["score"],
+            d["stage"],
+            d["stage_name"],
+            d["target"],
+            d["gap"],
+            d["priority"],
+            d["respondents"],
+            d["spread"],
+            d["divergent"],
         ]
+        for d in results["dimensions"]
     ]
-    for d in results["dimensions"]:
-        rows.append(
-            [
-                d["title"],
-                d["score"],
-                d["stage"],
-                d["stage_name"],
-                d["target"],
-                d["gap"],
-                d["priority"],
-                d["respondents"],
-                d["spread"],
-                d["divergent"],
-            ]
-        )
     o = results["overall"]
-    rows.append(
-        [
-            _("Overall"),
-            o["score"],
-            o["stage"],
-            o["stage_name"],
-            None,
-            None,
-            None,
-            results["submitted"],
-            None,
-            None,
-        ]
-    )
-    return rows
+    overall = [
+        _("Overall"),
+        o["score"],
+        o["stage"],
+        o["stage_name"],
+        None,
+        None,
+        None,
+        results["submitted"],
+        None,
+        None,
+    ]
+    return [header, *rows, overall]
 
 
 def to_csv(rows: list[list]) -> bytes:

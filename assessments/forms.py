@@ -8,8 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from cxmaturity.forms import RevisedFormMixin
 
+from .display import target_choices
 from .models import Action, Assessment, Respondent
-from .scoring import STAGES
 from .selectors import DimensionPage
 
 ANSWER_FIELDS = ("value", "comment", "evidence")
@@ -119,8 +119,7 @@ class AssessmentForm(RevisedFormMixin, forms.ModelForm):
                 required=False,
                 coerce=int,
                 empty_value=None,
-                choices=[("", _("Next stage"))]
-                + [(stage.level, f"{stage.level} · {stage.name}") for stage in STAGES],
+                choices=[("", _("Next stage")), *target_choices()],
                 initial=(self.instance.targets or {}).get(dimension.key),
             )
             self.dimension_fields.append((dimension.key, name))

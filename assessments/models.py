@@ -335,3 +335,9 @@ class Action(Revised):
 
     def __str__(self) -> str:
         return self.title
+
+
+def max_length(model: type[models.Model], field: str) -> int:
+    """A text field's length limit, read from its column: the one home of the limit, which
+    forms, serializers and services read from here."""
+    return model._meta.get_field(field).max_length

@@ -14,8 +14,7 @@ from cxmaturity.forms import form_error, form_status
 from workspaces.models import Membership, Role
 from workspaces.permissions import workspace_view
 
-from . import personal_data, selectors
-from . import respondents as services
+from . import selectors, services
 from .forms import RespondentForm, RespondentImportForm
 
 
@@ -120,7 +119,7 @@ def respondent_erase_view(
     error = None
     if request.method == "POST":
         try:
-            personal_data.respondent_erase(
+            services.respondent_erase(
                 respondent=respondent,
                 comments=bool(request.POST.get("comments")),
                 erased_by=request.user,
@@ -153,7 +152,7 @@ def personal_data_view(request: HttpRequest, membership: Membership) -> HttpResp
         except ValidationError:
             error = _("Enter a valid email address.")
         else:
-            found = personal_data.personal_data_for_email(membership=membership, email=email)
+            found = selectors.personal_data_for_email(membership=membership, email=email)
             response = JsonResponse(found, json_dumps_params={"indent": 2})
             response["Content-Disposition"] = 'attachment; filename="personal-data.json"'
             return response

@@ -9,11 +9,11 @@ from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from . import respondents as service
-from .autosave import LinkUnknown, answers_autosave
+from . import services as service
 from .forms import answers_from_post, question_rows, versions_from_post
 from .models import Respondent
 from .selectors import respondent_for_token, respondent_pages, respondent_resume_page
+from .services import LinkUnknown, answers_autosave
 
 
 def _unavailable(request: HttpRequest, status: int, reason: str) -> HttpResponse:

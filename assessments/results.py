@@ -1,5 +1,6 @@
 """Results: read an assessment's submitted answers in a fixed number of queries and let
-`scoring.score_assessment` compute everything shown (pages, API, exports, PDFs).
+`scoring.score_assessment` compute everything shown (pages, API, exports, PDFs); how
+they are drawn is `display.py`'s.
 
 Channel scores, question scores and role-group rows are the same function run on the
 same answers grouped another way, so no number anywhere is computed twice.
@@ -13,8 +14,7 @@ from uuid import UUID
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from .charts import heat_class, radar
-from .models import Answer, Assessment, Channel, Dimension, Question, Respondent, RespondentRole
+from .models import Answer, Assessment, Dimension, Question, Respondent, RespondentRole
 from .scoring import STAGES, score_assessment
 
 MIN_ROLE_GROUP = 3
@@ -414,52 +414,4 @@ def assessment_compare(current: Assessment) -> dict | None:
             }
             for a in done
         ],
-    }
-
-
-def results_display(results: dict) -> dict:
-    """What the results page and the playbook draw: radar, heat map, ladder, channels
-    and findings by title."""
-    dimensions = results["dimensions"]
-    titles = {d["key"]: d["title"] for d in dimensions}
-    chart = radar(
-        [d["title"] for d in dimensions],
-        {"score": [d["score"] for d in dimensions], "target": [d["target"] for d in dimensions]},
-    )
-    heatmap = [
-        {
-            "label": row["label"],
-            "cells": [
-                {
-                    "score": row["scores"].get(d["key"]),
-                    "class": heat_class(row["scores"].get(d["key"])),
-                }
-                for d in dimensions
-            ],
-        }
-        for row in results["heatmap"]
-    ]
-    overall = results["overall"]
-    ladder = [
-        {"level": s.level, "name": s.name, "phase": s.phase, "current": overall["stage"] == s.level}
-        for s in STAGES
-    ]
-    channel_names = dict(Channel.choices)
-    channels = [
-        {
-            **c,
-            "name": channel_names.get(c["channel"], c["channel"]),
-            "class": heat_class(c["score"]),
-        }
-        for c in results["channels"]
-    ]
-    findings = {kind: [titles[k] for k in keys] for kind, keys in results["findings"].items()}
-    return {
-        "results": results,
-        "radar": chart,
-        "heatmap": heatmap,
-        "ladder": ladder,
-        "channels": channels,
-        "findings": findings,
-        "titles": titles,
     }

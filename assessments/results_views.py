@@ -16,21 +16,8 @@ from workspaces.models import Membership, Role
 from workspaces.permissions import workspace_view
 
 from . import exports, selectors, services
-from .results import assessment_compare, assessment_results, results_display
-from .scoring import STAGES
-
-
-def _results_context(results: dict) -> dict:
-    return {
-        **results_display(results),
-        "target_choices": [(s.level, f"{s.level} · {s.name}") for s in STAGES],
-        "export_kinds": [
-            ("answers", _("Answers")),
-            ("respondents", _("Scores by respondent")),
-            ("dimensions", _("Dimension results")),
-            ("roadmap", _("Roadmap")),
-        ],
-    }
+from .display import results_page
+from .results import assessment_compare, assessment_results
 
 
 def _withheld(request: HttpRequest, membership: Membership, *assessments) -> HttpResponse | None:
@@ -68,7 +55,7 @@ def assessment_results_view(request: HttpRequest, membership: Membership, assess
         "assessment": assessment,
         "client": assessment.client,
         "can_edit": membership.has_role(Role.CONSULTANT),
-        **_results_context(results),
+        **results_page(results),
     }
     return render(request, "assessments/results.html", context)
 
@@ -96,7 +83,7 @@ def assessment_targets_view(request: HttpRequest, membership: Membership, assess
             "client": assessment.client,
             "can_edit": True,
             "target_error": " ".join(exc.messages),
-            **_results_context(assessment_results(assessment)),
+            **results_page(assessment_results(assessment)),
         }
         return render(request, "assessments/results.html", context, status=409 if stale else 400)
     messages.success(request, _("Targets saved; gaps and priorities are updated."))

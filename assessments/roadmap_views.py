@@ -15,7 +15,7 @@ from cxmaturity.forms import form_error, form_status
 from workspaces.models import Membership, Role
 from workspaces.permissions import require_contribution, workspace_view
 
-from . import roadmap, selectors
+from . import selectors, services
 from .forms import ActionForm, ActionProgressForm
 from .models import Action
 
@@ -42,7 +42,7 @@ def _dimensions(assessment):
 @workspace_view()
 def roadmap_view(request: HttpRequest, membership: Membership, assessment_id: UUID):
     assessment = _assessment(membership, assessment_id)
-    actions = list(roadmap.action_list(assessment=assessment))
+    actions = list(selectors.action_list(assessment=assessment))
     titles = {d.key: d.title for d in _dimensions(assessment)}
     for action in actions:
         action.dimension_title = titles.get(action.dimension_key, "")
@@ -72,7 +72,7 @@ def roadmap_view(request: HttpRequest, membership: Membership, assessment_id: UU
 @require_POST
 def roadmap_suggest_view(request: HttpRequest, membership: Membership, assessment_id: UUID):
     assessment = _assessment(membership, assessment_id)
-    created = roadmap.roadmap_suggest(assessment=assessment)
+    created = services.roadmap_suggest(assessment=assessment)
     if created:
         messages.success(
             request, _("%(n)d actions drafted from the priorities.") % {"n": len(created)}
@@ -89,7 +89,7 @@ def action_form_view(
     """Consultants add and edit actions; a client contributor updates an action's status,
     progress and notes."""
     assessment = _assessment(membership, assessment_id)
-    action = roadmap.action_get(assessment=assessment, action_id=action_id) if action_id else None
+    action = selectors.action_get(assessment=assessment, action_id=action_id) if action_id else None
     if membership.has_role(Role.CONSULTANT):
         form = ActionForm(
             request.POST or None,
@@ -104,9 +104,9 @@ def action_form_view(
     if request.method == "POST" and form.is_valid():
         try:
             if action:
-                roadmap.action_update(action=action, **form.cleaned_data)
+                services.action_update(action=action, **form.cleaned_data)
             else:
-                roadmap.action_create(assessment=assessment, **form.cleaned_data)
+                services.action_create(assessment=assessment, **form.cleaned_data)
         except ValidationError as exc:
             form_error(form, exc)
         else:
@@ -125,9 +125,9 @@ def action_delete_view(
     request: HttpRequest, membership: Membership, assessment_id: UUID, action_id: UUID
 ) -> HttpResponse:
     assessment = _assessment(membership, assessment_id)
-    action = roadmap.action_get(assessment=assessment, action_id=action_id)
+    action = selectors.action_get(assessment=assessment, action_id=action_id)
     if request.method == "POST":
-        roadmap.action_delete(action=action)
+        services.action_delete(action=action)
         messages.success(request, _("Action deleted."))
         return redirect("roadmap", membership.workspace_id, assessment.id)
     return render(
@@ -143,7 +143,7 @@ def action_quick_view(
     """Move up or down, or set the status, from the list or the board; client
     contributors set the status only."""
     assessment = _assessment(membership, assessment_id)
-    action = roadmap.action_get(assessment=assessment, action_id=action_id)
+    action = selectors.action_get(assessment=assessment, action_id=action_id)
     require_contribution(membership=membership, client_id=assessment.client_id)
     if not membership.has_role(Role.CONSULTANT) and (
         "status" not in request.POST or "accept" in request.POST or "move" in request.POST
@@ -151,11 +151,11 @@ def action_quick_view(
         raise PermissionDenied(_("Client contributors set an action's status only."))
     try:
         if request.POST.get("accept"):
-            roadmap.action_accept(action=action)
+            services.action_accept(action=action)
         elif request.POST.get("move") in ("-1", "1"):
-            roadmap.action_move(action=action, offset=int(request.POST["move"]))
+            services.action_move(action=action, offset=int(request.POST["move"]))
         elif "status" in request.POST:
-            roadmap.action_update(action=action, status=request.POST["status"])
+            services.action_update(action=action, status=request.POST["status"])
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     view = "?view=board" if request.POST.get("board") else ""

@@ -1,4 +1,5 @@
-"""Reads for questionnaires, assessments and respondents; each takes the workspace."""
+"""Reads for questionnaires, assessments, respondents, the roadmap and personal data; each
+takes the workspace or a scope."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -6,14 +7,22 @@ from functools import lru_cache
 from typing import NamedTuple
 from uuid import UUID
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Case, Count, IntegerField, Max, Q, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
-from workspaces.models import Client, Workspace
+from workspaces.models import Client, ClientAccess, Invitation, Membership, Workspace
 from workspaces.scope import ClientScope
 
-from .models import Answer, Assessment, Dimension, Question, QuestionnaireVersion, Respondent
+from .models import (
+    Action,
+    Answer,
+    Assessment,
+    Dimension,
+    Question,
+    QuestionnaireVersion,
+    Respondent,
+)
 from .tokens import token_hash
 
 
@@ -261,3 +270,96 @@ def respondent_pages(*, respondent: Respondent) -> list[DimensionPage]:
         DimensionPage(number, dimension, by_dimension[dimension.id])
         for number, dimension in enumerate(dimensions, start=1)
     ]
+
+
+# --- The roadmap ----------------------------------------------------------------------------
+
+HORIZON_ORDER = Case(
+    When(horizon=Action.Horizon.NOW, then=Value(0)),
+    When(horizon=Action.Horizon.NEXT, then=Value(1)),
+    default=Value(2),
+    output_field=IntegerField(),
+)
+
+
+def action_list(*, assessment: Assessment) -> QuerySet[Action]:
+    return assessment.actions.annotate(horizon_order=HORIZON_ORDER).order_by(
+        "horizon_order", "position", "created_at"
+    )
+
+
+def action_get(*, assessment: Assessment, action_id: UUID) -> Action:
+    return get_object_or_404(Action, assessment=assessment, id=action_id)
+
+
+# --- Personal data ----------------------------------------------------------------------------
+
+
+def personal_data_for_email(*, membership: Membership, email: str) -> dict:
+    """Everything the workspace holds about one email address, within what the member
+    reaches: respondent rows with their answers, and (for those who see the whole
+    workspace) membership, client access and invitations."""
+    email = email.strip().lower()
+    respondents = (
+        membership.scope.filter(Respondent.objects.all(), path="assessment__client")
+        .filter(email__iexact=email)
+        .select_related("assessment__client")
+        .prefetch_related("answers__question")
+        .order_by("created_at")
+    )
+    found: dict = {
+        "email": email,
+        "workspace": membership.workspace.name,
+        "respondents": [_respondent_data(r) for r in respondents],
+    }
+    if membership.reaches_every_client:
+        found.update(_workspace_data(membership.workspace, email))
+    return found
+
+
+def _respondent_data(r: Respondent) -> dict:
+    return {
+        "client": r.assessment.client.name,
+        "assessment": r.assessment.title,
+        "name": r.name,
+        "email": r.email,
+        "role": r.role,
+        "department": r.department,
+        "notes": r.notes,
+        "invited_at": r.invited_at,
+        "opened_at": r.opened_at,
+        "submitted_at": r.submitted_at,
+        "answers": [
+            {
+                "question": a.question.text,
+                "value": a.value,
+                "comment": a.comment,
+                "evidence": a.evidence,
+            }
+            for a in r.answers.all()
+        ],
+    }
+
+
+def _workspace_data(workspace: Workspace, email: str) -> dict:
+    """The email's memberships, client access and invitations in the workspace."""
+    return {
+        "memberships": [
+            {"role": m.role, "name": m.user.name, "since": m.created_at}
+            for m in Membership.objects.filter(
+                workspace=workspace, user__email__iexact=email
+            ).select_related("user")
+        ],
+        "client_access": [
+            {"client": a.client.name, "client_role": a.role, "since": a.created_at}
+            for a in ClientAccess.objects.filter(
+                membership__workspace=workspace, membership__user__email__iexact=email
+            ).select_related("client")
+        ],
+        "invitations": [
+            {"role": i.role, "client": i.client.name if i.client else "", "status": i.status}
+            for i in Invitation.objects.filter(
+                workspace=workspace, email__iexact=email
+            ).select_related("client")
+        ],
+    }

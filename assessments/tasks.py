@@ -4,7 +4,7 @@ from celery import shared_task
 @shared_task(acks_late=True, reject_on_worker_lost=True)
 def respondent_email_send(respondent_id: str, kind: str) -> bool:
     from .models import Respondent
-    from .respondents import respondent_email_send_now
+    from .services import respondent_email_send_now
 
     respondent = (
         Respondent.objects.select_related("assessment__client__workspace")
@@ -16,6 +16,6 @@ def respondent_email_send(respondent_id: str, kind: str) -> bool:
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
 def respondents_remind_due() -> int:
-    from .respondents import respondents_remind_due as remind
+    from .services import respondents_remind_due as remind
 
     return remind()

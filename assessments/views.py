@@ -14,7 +14,6 @@ from workspaces.models import Membership, Role
 from workspaces.permissions import workspace_view
 from workspaces.selectors import client_get
 
-from . import respondents as respondent_services
 from . import selectors, services
 from .forms import (
     AssessmentForm,
@@ -24,7 +23,6 @@ from .forms import (
     answers_from_post,
     question_rows,
 )
-from .models import Assessment
 
 # --- Questionnaires -----------------------------------------------------------------------
 
@@ -201,7 +199,7 @@ def assessment_status_view(request: HttpRequest, membership: Membership, assessm
             messages.success(request, _("The assessment is open: respondents can answer."))
         elif action == "open_and_invite":
             opened = services.assessment_open(assessment=assessment)
-            count = respondent_services.respondents_invite_all(assessment=opened)
+            count = services.respondents_invite_all(assessment=opened)
             messages.success(
                 request, _("The assessment is open; %(n)d invitation(s) sent.") % {"n": count}
             )
@@ -236,27 +234,21 @@ def assessment_delete_view(request: HttpRequest, membership: Membership, assessm
 def consensus_view(request: HttpRequest, membership: Membership, assessment_id: UUID, page: int):
     """Facilitated mode: the consultant enters the workshop's consensus, a dimension a page."""
     assessment = selectors.assessment_get(scope=membership.scope, assessment_id=assessment_id)
-    if (
-        assessment.mode != Assessment.Mode.FACILITATED
-        or assessment.status != Assessment.Status.OPEN
-    ):
-        messages.error(
-            request, _("Consensus answers are entered while a facilitated assessment is open.")
-        )
+    try:
+        respondent = services.consensus_start(assessment=assessment)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
         return redirect(assessment)
-    respondent = respondent_services.consensus_respondent_get_or_create(assessment=assessment)
     pages = selectors.respondent_pages(respondent=respondent)
     page = min(max(page, 1), len(pages))
     current = pages[page - 1]
     errors = {}
     if request.method == "POST":
-        changes = answers_from_post(request.POST, current.items)
         try:
-            respondent_services.answers_save(
-                respondent=respondent, changes=changes, entered_by_consultant=True
-            )
-            respondent_services.consensus_notes_save(
-                respondent=respondent, notes=request.POST.get("notes", respondent.notes)
+            services.consensus_save(
+                respondent=respondent,
+                changes=answers_from_post(request.POST, current.items),
+                notes=request.POST.get("notes", respondent.notes),
             )
         except ValidationError as exc:
             errors = exc.message_dict
@@ -266,20 +258,14 @@ def consensus_view(request: HttpRequest, membership: Membership, assessment_id: 
                 _("Consensus for %(dimension)s saved.") % {"dimension": current.dimension.title},
             )
             if request.POST.get("go") == "next" and page < len(pages):
-                return redirect("consensus", membership.workspace_id, assessment.id, page + 1)
+                page += 1
             return redirect("consensus", membership.workspace_id, assessment.id, page)
-        pages = selectors.respondent_pages(respondent=respondent)
-        current = pages[page - 1]
-    return render(
-        request,
-        "assessments/consensus.html",
-        {
-            "assessment": assessment,
-            "respondent": respondent,
-            "pages": pages,
-            "page": current,
-            "rows": question_rows(current, request.POST, errors),
-            "errors": errors,
-        },
-        status=400 if errors else 200,
-    )
+    context = {
+        "assessment": assessment,
+        "respondent": respondent,
+        "pages": pages,
+        "page": current,
+        "rows": question_rows(current, request.POST, errors),
+        "errors": errors,
+    }
+    return render(request, "assessments/consensus.html", context, status=400 if errors else 200)

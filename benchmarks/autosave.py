@@ -56,8 +56,13 @@ def _prepare(respondents: int) -> list[dict]:
     django.setup()
     from django.core.management import call_command
 
-    from assessments.respondents import respondent_add, respondent_invite, respondent_link
-    from assessments.services import assessment_create, assessment_open
+    from assessments.services import (
+        assessment_create,
+        assessment_open,
+        respondent_add,
+        respondent_invite,
+        respondent_link,
+    )
     from cxmaturity.demo_assessments import default_questionnaire
     from workspaces.services import client_create, workspace_create
 

@@ -56,7 +56,7 @@ def child(kind: str, path: str) -> None:
     from django.core.exceptions import ValidationError
     from django.core.management import call_command
 
-    from assessments.respondents import respondents_import_csv
+    from assessments.services import respondents_import_csv
     from insights.services import listening_upload
     from kpis.services import kpi_create, measurements_import_csv, plan_create
     from tests.assessments.factories import open_assessment

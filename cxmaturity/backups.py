@@ -30,8 +30,7 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from assessments.models import QuestionnaireVersion, Respondent
-from assessments.respondents import respondent_link
-from assessments.services import questionnaire_import
+from assessments.services import questionnaire_import, respondent_link
 from assessments.tokens import new_nonce, token_for, token_hash
 from audit.models import AuditAction
 from audit.services import audit_record

@@ -7,17 +7,15 @@ from pathlib import Path
 from django.conf import settings
 
 from assessments.models import Assessment, QuestionnaireVersion
-from assessments.respondents import (
-    answers_save,
-    respondent_add,
-    respondent_invite,
-    respondent_submit,
-)
 from assessments.services import (
+    answers_save,
     assessment_close,
     assessment_create,
     assessment_open,
     questionnaire_import,
+    respondent_add,
+    respondent_invite,
+    respondent_submit,
 )
 from workspaces.models import Client, User
 

@@ -8,13 +8,15 @@ from decimal import Decimal
 from django.utils import timezone
 
 from assessments.models import Assessment
-from assessments.respondents import (
+from assessments.services import (
     answers_save,
+    assessment_close,
+    assessment_create,
+    assessment_open,
     respondent_add,
     respondent_invite,
     respondent_submit,
 )
-from assessments.services import assessment_close, assessment_create, assessment_open
 from kpis.models import Measurement
 from kpis.services import item_create, kpi_create, plan_activate, plan_create
 from playbooks.models import CampaignPlan

@@ -5,7 +5,7 @@ import datetime
 from django.conf import settings
 
 from assessments.models import Action, Assessment
-from assessments.roadmap import roadmap_suggest
+from assessments.services import roadmap_suggest
 from playbooks.models import CampaignPlan, Document
 from playbooks.services import campaign_from_library, document_render, document_request
 from workspaces.models import Client, User

@@ -4,8 +4,9 @@ over the selectors' reads (labels, charts, the playbook's chapters), one copy fo
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
+from assessments.display import results_display
 from assessments.models import Action, Assessment, Channel
-from assessments.results import assessment_results, results_display
+from assessments.results import assessment_results
 from assessments.scoring import STAGES
 from assessments.selectors import RELEASE_MINIMUM_RESPONDENTS, released_to_client_team
 from kpis import display as kpi_display

@@ -11,8 +11,7 @@ from pypdf import PdfReader
 from rest_framework.test import APIClient
 
 from assessments.models import Action
-from assessments.respondents import answers_save, respondent_add, respondent_submit
-from assessments.services import assessment_close
+from assessments.services import answers_save, assessment_close, respondent_add, respondent_submit
 from playbooks.models import Document
 from playbooks.services import document_render, document_request
 from tests.assessments.factories import open_assessment
@@ -180,7 +179,7 @@ def test_the_playbook_pdf_names_nobody_and_holds_results_only_once_released(
 def test_a_facilitated_roles_only_assessment_with_one_individual_is_withheld(
     client_viewer, acme_client
 ):
-    from assessments.respondents import consensus_respondent_get_or_create
+    from assessments.services import consensus_respondent_get_or_create
 
     assessment = open_assessment(
         client=acme_client, respondents=0, anonymity="roles", mode="facilitated"

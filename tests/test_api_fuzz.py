@@ -15,7 +15,7 @@ from schemathesis.checks import (
     status_code_conformance,
 )
 
-from assessments.respondents import respondent_invite, respondent_link
+from assessments.services import respondent_invite, respondent_link
 from cxmaturity.wsgi import application
 from insights.services import analysis_request, analysis_run
 from kpis.services import item_create, kpi_create, period_save, plan_create

@@ -19,8 +19,8 @@ import requests
 from django.db import connections
 from rest_framework.test import APIClient
 
-from assessments import roadmap
 from assessments.models import Action, Assessment
+from assessments.services import roadmap
 from kpis import services as kpi_services
 from kpis.models import KPI, EngagementCategory, StrategicTheme
 from playbooks.models import CampaignPlan

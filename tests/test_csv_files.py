@@ -69,7 +69,7 @@ def test_other_encodings_and_broken_quoting_are_named(data, message):
 
 @pytest.mark.django_db
 def test_respondent_files_go_through_the_same_reader_and_stop_at_their_limit():
-    from assessments.respondents import MAX_CSV_ROWS, respondents_import_csv
+    from assessments.services import MAX_CSV_ROWS, respondents_import_csv
     from tests.assessments.factories import open_assessment
 
     assessment = open_assessment(respondents=0)
@@ -86,7 +86,7 @@ def test_respondent_files_go_through_the_same_reader_and_stop_at_their_limit():
 def test_an_uploaded_respondent_file_over_512_kb_is_refused_unread():
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from assessments.respondents import respondents_import_csv
+    from assessments.services import respondents_import_csv
     from tests.assessments.factories import open_assessment
 
     upload = SimpleUploadedFile("people.csv", b"name\n" + b"Ada\n" * 200_000, "text/csv")

@@ -7,9 +7,13 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from assessments.respondents import answers_save, respondent_add, respondent_submit
-from assessments.roadmap import action_create
-from assessments.services import assessment_close
+from assessments.services import (
+    action_create,
+    answers_save,
+    assessment_close,
+    respondent_add,
+    respondent_submit,
+)
 from audit.services import audit_record
 from playbooks.display import playbook_context
 from tests.assessments.factories import open_assessment, small_version

@@ -71,7 +71,7 @@ def test_periodic_task_expires_invitations_in_the_worker(celery_worker_process):
 def test_respondent_invitations_sent_by_the_worker_hold_working_links(
     celery_worker_process, worker_mailbox, client
 ):
-    from assessments.respondents import respondents_invite_all
+    from assessments.services import respondents_invite_all
     from tests.assessments.factories import open_assessment
 
     # A title of its own: other tests' invitations to the same factory addresses may sit

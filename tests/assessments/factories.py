@@ -1,8 +1,12 @@
 from pathlib import Path
 
 from assessments.models import Assessment, QuestionnaireVersion
-from assessments.respondents import respondent_add
-from assessments.services import assessment_create, assessment_open, questionnaire_import
+from assessments.services import (
+    assessment_create,
+    assessment_open,
+    questionnaire_import,
+    respondent_add,
+)
 from tests.factories import ClientFactory
 
 SMALL = Path(__file__).with_name("small.yaml")

@@ -7,10 +7,9 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from assessments import autosave
-from assessments.autosave import answers_autosave
 from assessments.models import Answer
-from assessments.respondents import answers_save, respondent_invite, respondent_link
+from assessments.services import answers_save, autosave, respondent_invite, respondent_link
+from assessments.services.autosave import answers_autosave
 from tests.assessments.factories import open_assessment
 
 

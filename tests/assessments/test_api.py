@@ -2,8 +2,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from assessments.models import Answer, Assessment
-from assessments.respondents import respondent_invite, respondent_link
-from assessments.services import assessment_close
+from assessments.services import assessment_close, respondent_invite, respondent_link
 from tests.assessments.factories import SMALL, open_assessment, small_version
 
 pytestmark = pytest.mark.django_db

@@ -3,7 +3,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from assessments.models import Answer, Assessment, Respondent
-from assessments.respondents import answers_save, respondent_invite
+from assessments.services import answers_save, respondent_invite
 from tests.assessments.factories import SMALL, open_assessment, small_version
 
 pytestmark = pytest.mark.django_db

@@ -61,7 +61,7 @@ def test_formula_looking_text_is_escaped_in_csv_and_xlsx(client, baseline):
 
 
 def test_roadmap_and_respondent_scores_export(client, baseline):
-    from assessments.roadmap import roadmap_suggest
+    from assessments.services import roadmap_suggest
 
     roadmap_suggest(assessment=baseline)
     rows = list(

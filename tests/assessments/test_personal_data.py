@@ -9,8 +9,8 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from assessments.models import Answer
-from assessments.respondents import answers_save, respondent_add, respondent_submit
 from assessments.results import assessment_results
+from assessments.services import answers_save, respondent_add, respondent_submit
 from audit.models import AuditEvent
 from tests.assessments.factories import open_assessment
 from tests.factories import ClientFactory, MembershipFactory, grant_client

@@ -10,8 +10,12 @@ from rest_framework.test import APIClient
 
 from assessments import questionnaire_files
 from assessments.models import Answer, Assessment
-from assessments.respondents import (
+from assessments.results import assessment_results
+from assessments.services import (
+    action_accept,
     answers_save,
+    assessment_close,
+    assessment_run_again,
     consensus_notes_save,
     consensus_respondent_get_or_create,
     respondent_add,
@@ -21,10 +25,8 @@ from assessments.respondents import (
     respondent_revoke,
     respondent_submit,
     respondents_import_csv,
+    roadmap_suggest,
 )
-from assessments.results import assessment_results
-from assessments.roadmap import action_accept, roadmap_suggest
-from assessments.services import assessment_close, assessment_run_again
 from tests.assessments.factories import SMALL, open_assessment
 
 pytestmark = pytest.mark.django_db

@@ -4,8 +4,12 @@ from django.urls import reverse
 
 from assessments.models import Assessment
 from assessments.results import assessment_compare
-from assessments.roadmap import action_update, roadmap_suggest
-from assessments.services import assessment_close, assessment_run_again
+from assessments.services import (
+    action_update,
+    assessment_close,
+    assessment_run_again,
+    roadmap_suggest,
+)
 from tests.assessments.factories import default_version, open_assessment
 from workspaces.models import User
 

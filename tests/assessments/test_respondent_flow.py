@@ -2,8 +2,12 @@ import pytest
 from django.urls import reverse
 
 from assessments.models import Answer, Assessment, Respondent
-from assessments.respondents import respondent_invite, respondent_link, respondent_reissue
-from assessments.services import assessment_close
+from assessments.services import (
+    assessment_close,
+    respondent_invite,
+    respondent_link,
+    respondent_reissue,
+)
 from tests.assessments.factories import open_assessment
 
 pytestmark = pytest.mark.django_db
@@ -99,7 +103,7 @@ def test_autosave_with_a_tampered_token_or_unknown_question_is_refused(client, r
 
 
 def test_unknown_question_key_is_refused(respondent):
-    from assessments.respondents import answers_save
+    from assessments.services import answers_save
 
     with pytest.raises(Exception, match="no question “nope”"):
         answers_save(respondent=respondent, changes={"nope": {"value": "3"}})

@@ -7,14 +7,14 @@ from django.db import connection
 from django.utils import timezone
 
 from assessments.models import Answer, Respondent
-from assessments.respondents import (
+from assessments.services import (
     answers_save,
+    assessment_close,
     respondent_email_send_now,
     respondent_invite,
     respondent_link,
     respondents_remind_due,
 )
-from assessments.services import assessment_close
 from tests.assessments.factories import open_assessment
 
 NOW = timezone.make_aware(timezone.datetime(2026, 11, 27, 9, 0))

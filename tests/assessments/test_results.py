@@ -6,8 +6,8 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from assessments.models import Answer, Assessment, Question
-from assessments.respondents import answers_save, respondent_add, respondent_submit
 from assessments.results import assessment_results
+from assessments.services import answers_save, respondent_add, respondent_submit
 from tests.assessments.factories import open_assessment
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,8 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from assessments.models import Action, Assessment
-from assessments.roadmap import action_create, action_list, action_move, roadmap_suggest
+from assessments.selectors import action_list
+from assessments.services import action_create, action_move, roadmap_suggest
 from tests.assessments.factories import default_version, open_assessment
 
 pytestmark = pytest.mark.django_db

@@ -10,8 +10,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessments.models import Answer
-from assessments.respondents import respondent_add, respondent_invite, respondent_link
-from assessments.services import assessment_create
+from assessments.services import (
+    assessment_create,
+    respondent_add,
+    respondent_invite,
+    respondent_link,
+)
 from audit.models import AuditAction, AuditEvent
 from tests.assessments.factories import open_assessment, small_version
 from tests.factories import PASSWORD, ClientFactory, MembershipFactory, UserFactory

@@ -6,7 +6,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from assessments.models import Answer
-from assessments.respondents import respondent_invite, respondent_link
+from assessments.services import respondent_invite, respondent_link
 from tests.assessments.factories import open_assessment
 from tests.browser.test_respondent_flow import PHONE, _autosave_ready
 

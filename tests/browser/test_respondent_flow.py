@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from assessments.models import Answer
-from assessments.respondents import respondent_invite, respondent_link
+from assessments.services import respondent_invite, respondent_link
 from tests.assessments.factories import open_assessment
 from tests.browser.test_clients_flow import _sign_in
 from tests.factories import ClientFactory, MembershipFactory

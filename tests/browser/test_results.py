@@ -3,7 +3,7 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from assessments.models import Assessment
-from assessments.roadmap import roadmap_suggest
+from assessments.services import roadmap_suggest
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

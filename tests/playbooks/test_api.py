@@ -4,7 +4,7 @@ import pytest
 from django.urls import NoReverseMatch, reverse
 from rest_framework.test import APIClient
 
-from assessments.respondents import answers_save, respondent_add, respondent_submit
+from assessments.services import answers_save, respondent_add, respondent_submit
 from kpis.services import kpi_create, plan_activate, plan_create
 from playbooks.models import CampaignActivity, CampaignPlan, Document
 from playbooks.services import campaign_library

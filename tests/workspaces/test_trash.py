@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from assessments.respondents import respondent_invite, respondent_link
+from assessments.services import respondent_invite, respondent_link
 from tests.assessments.factories import open_assessment
 from workspaces.models import Client
 from workspaces.services import client_delete, clients_trash_purge

@@ -5,27 +5,28 @@ overhead dominated it (see benchmarks/autosave.py): one read of the link, one st
 per answer that inserts or updates it only while the respondent may still answer and
 only if it is still the version the page saw, one read of those answers beforehand, and
 one count for the progress bar. Validation is the same as every other save
-(`respondents._answer_clean`). The respondent's pages save here too, with or without
+(`answers._answer_clean`). The respondent's pages save here too, with or without
 JavaScript, because both carry answer versions; the API's and consultants' saves, which
 carry none, go through `answers_save`, which moves the versions on all the same.
 """
 
 from contextlib import nullcontext
+from dataclasses import dataclass
 from uuid import UUID
 
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import Answer, Assessment, Respondent
-from .respondents import (
+from ..models import Answer, Assessment, Respondent
+from ..selectors import version_questions
+from ..tokens import token_hash
+from .answers import (
     RespondentClosed,
     _answer_clean,
     _unknown_questions_error,
     respondent_can_answer,
 )
-from .selectors import version_questions
-from .tokens import token_hash
 
 _ANSWER = Answer._meta
 _RESPONDENT = Respondent._meta
@@ -156,54 +157,73 @@ def answers_autosave(
     versions = versions or {}
     pk_field = _RESPONDENT.pk
     respondent_param = pk_field.get_db_prep_value(respondent_id, connection)
-    question_params = {
-        key: pk_field.get_db_prep_value(questions[key].id, connection) for key in rows
-    }
     now = connection.ops.adapt_datetimefield_value(timezone.now())
-    may_answer_params = [respondent_param, Assessment.Status.OPEN.value]
-    results: dict[str, dict] = {}
+    targets = {
+        key: _Target(
+            respondent_id=respondent_id,
+            respondent_param=respondent_param,
+            question_id=questions[key].id,
+            question_param=pk_field.get_db_prep_value(questions[key].id, connection),
+            now=now,
+        )
+        for key in rows
+    }
     with connection.cursor() as cursor:
-        saved = _current(cursor, respondent_param, list(question_params.values()))
+        saved = _current(cursor, respondent_param, [t.question_param for t in targets.values()])
     # One answer is one statement, atomic on its own; several share a transaction. Keeping
     # the write lock this short is what lets many respondents save at once on SQLite.
     batch = transaction.atomic() if len(rows) > 1 else nullcontext()
     with batch, connection.cursor() as cursor:
-        for key, fields in rows.items():
-            current = saved.get(questions[key].id)
-            current_version = current["version"] if current else 0
-            base = versions.get(key)
-            if _unchanged(current, fields):
-                results[key] = {"status": "saved", "version": current_version}
-                continue
-            if base is not None and base != current_version:
-                results[key] = _conflict(current)
-                continue
-            names = sorted(fields)
-            values = [fields[n] for n in names]
-            question_param = question_params[key]
-            if base:
-                cursor.execute(
-                    _update_sql(names),
-                    [*values, now, respondent_param, question_param, base, *may_answer_params],
-                )
-            else:
-                cursor.execute(
-                    _insert_sql(names, versioned=base is not None),
-                    [respondent_param, question_param, *values, now, *may_answer_params],
-                )
-            written = cursor.fetchone()
-            if written is not None:
-                results[key] = {"status": "saved", "version": written[0]}
-                continue
-            # Nothing written: another save got in first, or answering has just closed.
-            current = _current(cursor, respondent_param, [question_param]).get(questions[key].id)
-            if _unchanged(current, fields):
-                results[key] = {"status": "saved", "version": current["version"] if current else 0}
-            elif base is not None and base != (current["version"] if current else 0):
-                results[key] = _conflict(current)
-            else:
-                _refuse(respondent_id)
+        results = {
+            key: _save_one(
+                cursor, targets[key], fields, saved.get(questions[key].id), versions.get(key)
+            )
+            for key, fields in rows.items()
+        }
     return {**_progress(respondent_param, total=len(questions)), "results": results}
+
+
+@dataclass(frozen=True)
+class _Target:
+    """One answer's row, by the respondent's and the question's ids and database values."""
+
+    respondent_id: UUID
+    respondent_param: object
+    question_id: UUID
+    question_param: object
+    now: object
+
+
+def _save_one(cursor, target: _Target, fields: dict, current: dict | None, base: int | None):
+    """Write one answer unless it is unchanged or based on an older version; its result."""
+    current_version = current["version"] if current else 0
+    if _unchanged(current, fields):
+        return {"status": "saved", "version": current_version}
+    if base is not None and base != current_version:
+        return _conflict(current)
+    names = sorted(fields)
+    values = [fields[n] for n in names]
+    may_answer_params = [target.respondent_param, Assessment.Status.OPEN.value]
+    row = [target.respondent_param, target.question_param]
+    if base:
+        cursor.execute(_update_sql(names), [*values, target.now, *row, base, *may_answer_params])
+    else:
+        cursor.execute(
+            _insert_sql(names, versioned=base is not None),
+            [*row, *values, target.now, *may_answer_params],
+        )
+    written = cursor.fetchone()
+    if written is not None:
+        return {"status": "saved", "version": written[0]}
+    # Nothing written: another save got in first, or answering has just closed.
+    current = _current(cursor, target.respondent_param, [target.question_param]).get(
+        target.question_id
+    )
+    if _unchanged(current, fields):
+        return {"status": "saved", "version": current["version"] if current else 0}
+    if base is not None and base != (current["version"] if current else 0):
+        return _conflict(current)
+    _refuse(target.respondent_id)
 
 
 def _progress(respondent_param: object, *, total: int) -> dict[str, int]:

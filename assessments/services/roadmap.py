@@ -1,31 +1,24 @@
-"""The roadmap: actions that close the gaps, grouped Now / Next / Later (reads and writes)."""
+"""Writes for the roadmap: actions that close the gaps, grouped Now / Next / Later."""
 
 from datetime import date
-from uuid import UUID
 
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import Case, IntegerField, Max, QuerySet, Value, When
-from django.shortcuts import get_object_or_404
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cxmaturity.inputs import clean_text, one_line
 from cxmaturity.revisions import revision_lock, revision_save
 
-from .models import Action, Assessment
-from .results import assessment_results
-
-HORIZON_ORDER = Case(
-    When(horizon=Action.Horizon.NOW, then=Value(0)),
-    When(horizon=Action.Horizon.NEXT, then=Value(1)),
-    default=Value(2),
-    output_field=IntegerField(),
-)
-
+from ..models import Action, Assessment, max_length
+from ..results import assessment_results
 
 # What a client contributor may change on an action; the rest is the consultant's plan.
 CONTRIBUTOR_FIELDS = ("status", "progress", "notes")
+# The model's columns are the one home of the length limits.
+_TITLE_MAX = max_length(Action, "title")
 
 
 def horizon_for(priority: int | None) -> str:
@@ -35,16 +28,6 @@ def horizon_for(priority: int | None) -> str:
     if priority is not None and priority <= 4:
         return Action.Horizon.NEXT
     return Action.Horizon.LATER
-
-
-def action_list(*, assessment: Assessment) -> QuerySet[Action]:
-    return assessment.actions.annotate(horizon_order=HORIZON_ORDER).order_by(
-        "horizon_order", "position", "created_at"
-    )
-
-
-def action_get(*, assessment: Assessment, action_id: UUID) -> Action:
-    return get_object_or_404(Action, assessment=assessment, id=action_id)
 
 
 @transaction.atomic
@@ -90,7 +73,7 @@ def _clean(assessment: Assessment, fields: dict) -> dict:
         title = one_line(fields["title"])
         if not title:
             raise ValidationError({"title": _("Enter a title.")})
-        if len(title) > 200:
+        if len(title) > _TITLE_MAX:
             raise ValidationError({"title": _("Use at most 200 characters.")})
         cleaned["title"] = title
     if "dimension_key" in fields:
@@ -124,16 +107,14 @@ def _clean(assessment: Assessment, fields: dict) -> dict:
         if fields["horizon"] not in Action.Horizon.values:
             raise ValidationError({"horizon": _("Choose now, next or later.")})
         cleaned["horizon"] = fields["horizon"]
-    for name, limit in (("description", 5000), ("notes", 5000), ("owner_name", 150),
-                        ("owner_email", 254)):  # fmt: skip
+    for name in ("description", "notes", "owner_name", "owner_email"):
         if name in fields:
+            limit = max_length(Action, name)
             value = clean_text(fields[name])
             if len(value) > limit:
                 raise ValidationError({name: _("Use at most %(n)d characters.") % {"n": limit}})
             cleaned[name] = value
     if cleaned.get("owner_email"):
-        from django.core.validators import validate_email
-
         try:
             validate_email(cleaned["owner_email"])
         except ValidationError as exc:

@@ -1,82 +1,23 @@
-"""REST API for questionnaires, assessments, respondents and the respondent's own answers."""
+"""REST API for assessments: list, create, change, open, close, progress, run again."""
 
-from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from audit.services import AuditAction, audit_record
 from cxmaturity.api import revision_field
 from workspaces.api import WorkspaceScopedViewSet
 from workspaces.models import Role
 from workspaces.permissions import workspace_access
 from workspaces.selectors import client_get
 
-from . import selectors, services
-from .models import Assessment, QuestionnaireVersion
-from .results import assessment_compare, assessment_results
-
-# --- Serializers ------------------------------------------------------------------------
-
-
-class QuestionnaireVersionOut(serializers.ModelSerializer):
-    key = serializers.CharField(source="questionnaire.key")
-    shared = serializers.SerializerMethodField()
-    question_count = serializers.IntegerField(read_only=True)
-
-    class Meta:
-        model = QuestionnaireVersion
-        fields = [
-            "id",
-            "key",
-            "title",
-            "number",
-            "description",
-            "shared",
-            "question_count",
-            "created_at",
-        ]
-
-    def get_shared(self, version: QuestionnaireVersion) -> bool:
-        return version.questionnaire.workspace_id is None
-
-
-class QuestionOut(serializers.Serializer):
-    key = serializers.CharField()
-    text = serializers.CharField()
-    help = serializers.CharField()
-    weight = serializers.DecimalField(max_digits=9, decimal_places=4)
-    channel = serializers.CharField(allow_blank=True)
-    levels = serializers.DictField(child=serializers.CharField())
-
-
-class DimensionOut(serializers.Serializer):
-    key = serializers.CharField()
-    title = serializers.CharField()
-    description = serializers.CharField()
-    weight = serializers.DecimalField(max_digits=9, decimal_places=4)
-    guidance = serializers.DictField(child=serializers.CharField())
-    questions = QuestionOut(many=True, source="questions.all")
-
-
-class QuestionnaireVersionDetailOut(QuestionnaireVersionOut):
-    dimensions = DimensionOut(many=True, source="dimensions.all")
-
-    class Meta(QuestionnaireVersionOut.Meta):
-        fields = [*QuestionnaireVersionOut.Meta.fields, "dimensions"]
-
-
-class QuestionnaireIn(serializers.Serializer):
-    content = serializers.CharField(
-        max_length=1024 * 1024,
-        help_text=_("The questionnaire file's text, YAML or JSON, in the documented shape."),
-    )
+from .. import selectors, services
+from ..models import Assessment, max_length
+from .access import require_disclosed
 
 
 class AssessmentOut(serializers.ModelSerializer):
@@ -110,8 +51,10 @@ class AssessmentOut(serializers.ModelSerializer):
 class AssessmentIn(serializers.Serializer):
     client = serializers.UUIDField()
     version = serializers.UUIDField(required=False, help_text=_("Default: the built-in one."))
-    title = serializers.CharField(max_length=200)
-    purpose = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+    title = serializers.CharField(max_length=max_length(Assessment, "title"))
+    purpose = serializers.CharField(
+        max_length=max_length(Assessment, "purpose"), required=False, allow_blank=True
+    )
     due_date = serializers.DateField(required=False, allow_null=True)
     mode = serializers.ChoiceField(choices=Assessment.Mode.choices, required=False)
     anonymity = serializers.ChoiceField(choices=Assessment.Anonymity.choices, required=False)
@@ -137,84 +80,6 @@ class ProgressOut(serializers.Serializer):
     total = serializers.IntegerField()
     percent = serializers.IntegerField()
     last_activity_at = serializers.DateTimeField(source="last_activity", allow_null=True)
-
-
-# --- Questionnaires --------------------------------------------------------------------------
-
-
-class QuestionnaireViewSet(WorkspaceScopedViewSet):
-    serializer_class = QuestionnaireVersionOut
-    read_role = Role.CONSULTANT
-
-    def get_queryset(self):
-        return selectors.questionnaire_versions_visible(workspace=self.workspace)
-
-    @extend_schema(summary=_("Questionnaire versions you can use"))
-    def list(self, request: Request, workspace_id: str) -> Response:
-        page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response(QuestionnaireVersionOut(page, many=True).data)
-
-    @extend_schema(
-        summary=_("Import a questionnaire file (identical content changes nothing)"),
-        request=QuestionnaireIn,
-        responses={201: QuestionnaireVersionOut, 200: QuestionnaireVersionOut},
-    )
-    def create(self, request: Request, workspace_id: str) -> Response:
-        data = QuestionnaireIn(data=request.data)
-        data.is_valid(raise_exception=True)
-        version, created = services.questionnaire_import(
-            data=data.validated_data["content"], workspace=self.workspace
-        )
-        version = self.get_queryset().get(id=version.id)
-        code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
-        return Response(QuestionnaireVersionOut(version).data, status=code)
-
-    @extend_schema(
-        summary=_("A version with its dimensions and questions"),
-        responses=QuestionnaireVersionDetailOut,
-    )
-    def retrieve(self, request: Request, workspace_id: str, pk: str) -> Response:
-        version = selectors.questionnaire_version_get(workspace=self.workspace, version_id=pk)
-        return Response(QuestionnaireVersionDetailOut(version).data)
-
-    @extend_schema(
-        summary=_("The version as a YAML file"),
-        responses={(200, "application/yaml"): OpenApiTypes.OBJECT},
-    )
-    @action(detail=True, methods=["get"])
-    def export(self, request: Request, workspace_id: str, pk: str) -> HttpResponse:
-        version = selectors.questionnaire_version_get(workspace=self.workspace, version_id=pk)
-        # A plain response: errors before this point still answer JSON.
-        return HttpResponse(
-            services.questionnaire_export(version=version), content_type="application/yaml"
-        )
-
-
-# --- Assessments -----------------------------------------------------------------------------
-
-
-def require_released(membership, *assessments: Assessment) -> None:
-    """403 naming the rule while a roles-only assessment's results are not yet the client
-    team's to see."""
-    for assessment in assessments:
-        if not selectors.results_released(assessment=assessment, scope=membership.scope):
-            raise PermissionDenied(
-                _(
-                    "This assessment shows roles only: its results reach the client team once "
-                    "it is closed with at least %(n)d submitted respondents."
-                )
-                % {"n": selectors.RELEASE_MINIMUM_RESPONDENTS}
-            )
-
-
-def require_disclosed(membership, assessment: Assessment) -> None:
-    if not selectors.respondents_disclosed(assessment=assessment, scope=membership.scope):
-        raise PermissionDenied(
-            _(
-                "This assessment shows roles only: the client team sees how many respondents "
-                "were invited and submitted (on the assessment), never who."
-            )
-        )
 
 
 def _assessment_fields(view: WorkspaceScopedViewSet, data: dict) -> dict:
@@ -323,39 +188,6 @@ class AssessmentViewSet(WorkspaceScopedViewSet):
         require_disclosed(self.membership, assessment)
         rows = selectors.assessment_progress(assessment=assessment)
         return Response(ProgressOut(rows, many=True).data)
-
-
-class ResultsView(APIView):
-    """The scores of an assessment: `score_assessment`'s output with titles, channels,
-    heat map, findings and blockers (only submitted answers count)."""
-
-    @extend_schema(summary=_("Results of an assessment"), responses=OpenApiTypes.OBJECT)
-    def get(self, request: Request, workspace_id: str, pk: str) -> Response:
-        membership = workspace_access(user=request.user, workspace_id=workspace_id)
-        assessment = selectors.assessment_get(scope=membership.scope, assessment_id=pk)
-        require_released(membership, assessment)
-        audit_record(
-            actor=request.user,
-            workspace=membership.workspace,
-            action=AuditAction.RESULTS_VIEWED,
-            obj=assessment,
-            request=request,
-        )
-        return Response(assessment_results(assessment))
-
-
-class CompareView(APIView):
-    @extend_schema(
-        summary=_("What moved since the previous assessment"), responses=OpenApiTypes.OBJECT
-    )
-    def get(self, request: Request, workspace_id: str, pk: str) -> Response:
-        membership = workspace_access(user=request.user, workspace_id=workspace_id)
-        assessment = selectors.assessment_get(scope=membership.scope, assessment_id=pk)
-        require_released(membership, *filter(None, [assessment, assessment.previous]))
-        comparison = assessment_compare(assessment)
-        if comparison is None:
-            return Response({"detail": _("This assessment has no previous one.")}, status=404)
-        return Response(comparison)
 
 
 class RunAgainView(APIView):

@@ -14,9 +14,9 @@ from workspaces.api import WorkspaceScopedViewSet
 from workspaces.models import Role
 from workspaces.permissions import require_contribution
 
-from . import roadmap, selectors
-from .api import require_released
-from .models import Action
+from .. import selectors, services
+from ..models import Action, max_length
+from .access import require_released
 
 
 class ActionOut(serializers.ModelSerializer):
@@ -45,16 +45,24 @@ class ActionOut(serializers.ModelSerializer):
 
 
 class ActionIn(serializers.Serializer):
-    title = serializers.CharField(max_length=200)
-    dimension_key = serializers.CharField(max_length=80, required=False, allow_blank=True)
-    description = serializers.CharField(max_length=5000, required=False, allow_blank=True)
-    owner_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
+    title = serializers.CharField(max_length=max_length(Action, "title"))
+    dimension_key = serializers.CharField(
+        max_length=max_length(Action, "dimension_key"), required=False, allow_blank=True
+    )
+    description = serializers.CharField(
+        max_length=max_length(Action, "description"), required=False, allow_blank=True
+    )
+    owner_name = serializers.CharField(
+        max_length=max_length(Action, "owner_name"), required=False, allow_blank=True
+    )
     owner_email = serializers.EmailField(required=False, allow_blank=True)
     due_date = serializers.DateField(required=False, allow_null=True)
     status = serializers.ChoiceField(choices=Action.Status.choices, required=False)
     horizon = serializers.ChoiceField(choices=Action.Horizon.choices, required=False)
     progress = serializers.IntegerField(min_value=0, max_value=100, required=False)
-    notes = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+    notes = serializers.CharField(
+        max_length=max_length(Action, "notes"), required=False, allow_blank=True
+    )
     accepted = serializers.BooleanField(required=False)
     revision = revision_field()
 
@@ -73,7 +81,7 @@ class ActionViewSet(WorkspaceScopedViewSet):
 
     @extend_schema(summary=_("The roadmap's actions, Now / Next / Later"))
     def list(self, request: Request, workspace_id: str, assessment_id: str) -> Response:
-        page = self.paginate_queryset(roadmap.action_list(assessment=self.assessment))
+        page = self.paginate_queryset(selectors.action_list(assessment=self.assessment))
         return self.get_paginated_response(ActionOut(page, many=True).data)
 
     @extend_schema(summary=_("Add an action"), request=ActionIn, responses={201: ActionOut})
@@ -81,38 +89,40 @@ class ActionViewSet(WorkspaceScopedViewSet):
         data = ActionIn(data=request.data)
         data.is_valid(raise_exception=True)
         fields = {k: v for k, v in data.validated_data.items() if k != "revision"}
-        action = roadmap.action_create(assessment=self.assessment, **fields)
+        action = services.action_create(assessment=self.assessment, **fields)
         return Response(ActionOut(action).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(summary=_("One action"))
     def retrieve(self, request: Request, workspace_id: str, assessment_id: str, pk: str):
         return Response(
-            ActionOut(roadmap.action_get(assessment=self.assessment, action_id=pk)).data
+            ActionOut(selectors.action_get(assessment=self.assessment, action_id=pk)).data
         )
 
     @extend_schema(
         summary=_("Change an action"), request=ActionIn(partial=True), responses=ActionOut
     )
     def partial_update(self, request: Request, workspace_id: str, assessment_id: str, pk: str):
-        action = roadmap.action_get(assessment=self.assessment, action_id=pk)
+        action = selectors.action_get(assessment=self.assessment, action_id=pk)
         require_contribution(membership=self.membership, client_id=self.assessment.client_id)
         data = ActionIn(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
         revision = self.expected_revision(fields)
         if not self.membership.has_role(Role.CONSULTANT):
-            refused = sorted(set(fields) - set(roadmap.CONTRIBUTOR_FIELDS))
+            refused = sorted(set(fields) - set(services.CONTRIBUTOR_FIELDS))
             if refused:
                 raise PermissionDenied(
                     _("Client contributors change only status, progress and notes, not: %(f)s.")
                     % {"f": ", ".join(refused)}
                 )
-        action = roadmap.action_update(action=action, revision=revision, **fields)
+        action = services.action_update(action=action, revision=revision, **fields)
         return Response(ActionOut(action).data)
 
     @extend_schema(summary=_("Delete an action"), responses={204: None})
     def destroy(self, request: Request, workspace_id: str, assessment_id: str, pk: str):
-        roadmap.action_delete(action=roadmap.action_get(assessment=self.assessment, action_id=pk))
+        services.action_delete(
+            action=selectors.action_get(assessment=self.assessment, action_id=pk)
+        )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(
@@ -122,5 +132,5 @@ class ActionViewSet(WorkspaceScopedViewSet):
     )
     @action(detail=False, methods=["post"], pagination_class=None)
     def suggest(self, request: Request, workspace_id: str, assessment_id: str) -> Response:
-        created = roadmap.roadmap_suggest(assessment=self.assessment)
+        created = services.roadmap_suggest(assessment=self.assessment)
         return Response(ActionOut(created, many=True).data, status=status.HTTP_201_CREATED)

@@ -1,97 +1,18 @@
-"""Writes for questionnaires and assessments. Respondents and answers: respondents.py."""
+"""Writes for assessments: create, change settings, open, close, delete, run again."""
 
 from datetime import date
-from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cxmaturity.inputs import one_line
 from cxmaturity.revisions import revision_lock, revision_save
-from workspaces.models import Client, User, Workspace
+from workspaces.models import Client, User
 
-from . import questionnaire_files
-from .models import Assessment, Dimension, Question, Questionnaire, QuestionnaireVersion
-
-# --- Questionnaires -----------------------------------------------------------------------
-
-
-@transaction.atomic
-def questionnaire_import(
-    *, data: bytes | str, workspace: Workspace | None = None
-) -> tuple[QuestionnaireVersion, bool]:
-    """Load a questionnaire file: (version, created).
-
-    Identical content returns the existing version; changed content becomes the next
-    version. Nothing is saved when the file has any problem.
-    """
-    try:
-        content = questionnaire_files.load(data)
-    except questionnaire_files.QuestionnaireFileError as exc:
-        raise ValidationError({"file": exc.problems}, code="invalid_questionnaire") from exc
-    digest = questionnaire_files.content_hash(content)
-    questionnaire, _created = Questionnaire.objects.select_for_update().get_or_create(
-        workspace=workspace, key=content["key"], defaults={"title": content["title"]}
-    )
-    existing = questionnaire.versions.filter(content_hash=digest).first()
-    if existing is not None:
-        return existing, False
-    number = (questionnaire.versions.aggregate(n=Max("number"))["n"] or 0) + 1
-    questionnaire.title = content["title"]
-    questionnaire.save(update_fields=["title"])
-    version = QuestionnaireVersion.objects.create(
-        questionnaire=questionnaire,
-        number=number,
-        title=content["title"],
-        description=content["description"],
-        content=content,
-        content_hash=digest,
-    )
-    _version_rows_create(version, content)
-    return version, True
-
-
-def _version_rows_create(version: QuestionnaireVersion, content: dict) -> None:
-    dimensions, questions = [], []
-    position = 0
-    for d_position, d in enumerate(content["dimensions"]):
-        dimension = Dimension(
-            version=version,
-            key=d["key"],
-            title=d["title"],
-            description=d["description"],
-            weight=Decimal(str(d["weight"])),
-            guidance=d["guidance"],
-            position=d_position,
-        )
-        dimensions.append(dimension)
-        for q in d["questions"]:
-            questions.append(
-                Question(
-                    version=version,
-                    dimension=dimension,
-                    key=q["key"],
-                    text=q["text"],
-                    help=q["help"],
-                    weight=Decimal(str(q["weight"])),
-                    channel=q["channel"] or "",
-                    levels=q["levels"],
-                    position=position,
-                )
-            )
-            position += 1
-    Dimension.objects.bulk_create(dimensions)
-    Question.objects.bulk_create(questions)
-
-
-def questionnaire_export(*, version: QuestionnaireVersion) -> str:
-    return questionnaire_files.dump(version.content, version=version.number)
-
-
-# --- Assessments ----------------------------------------------------------------------------
+from ..models import Assessment, QuestionnaireVersion, Respondent, max_length
+from .respondents import consensus_respondent_get_or_create
 
 
 def _targets_clean(targets: dict | None, version: QuestionnaireVersion) -> dict[str, int]:
@@ -120,7 +41,7 @@ def _title_clean(title: str) -> str:
     title = one_line(title)
     if not title:
         raise ValidationError({"title": _("Enter a title.")}, code="required")
-    if len(title) > 200:
+    if len(title) > max_length(Assessment, "title"):
         raise ValidationError({"title": _("Use at most 200 characters.")}, code="max_length")
     return title
 
@@ -229,8 +150,6 @@ def assessment_update(
 @transaction.atomic
 def assessment_open(*, assessment: Assessment) -> Assessment:
     """Open for answers (or reopen a closed one)."""
-    from .respondents import consensus_respondent_get_or_create
-
     assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
     if assessment.status == Assessment.Status.OPEN:
         return assessment
@@ -268,8 +187,6 @@ def assessment_delete(*, assessment: Assessment) -> None:
 def assessment_run_again(*, previous: Assessment, created_by: User | None) -> Assessment:
     """A new draft for the same client from a closed assessment: the newest version of
     the same questionnaire, the same respondents and targets, linked to the previous one."""
-    from .models import Respondent
-
     if previous.status != Assessment.Status.CLOSED:
         raise ValidationError(_("Close the assessment before running it again."), code="open")
     version = previous.version.questionnaire.versions.order_by("-number").first()

@@ -1,0 +1,76 @@
+"""Display shaping shared by the pages, the API and the PDFs: what the results look like
+once drawn (radar, heat map, stage ladder, channel names, findings by title) and the
+results page's own choices. Numbers come from `results.py`; nothing here computes one."""
+
+from django.utils.translation import gettext as _
+
+from .charts import heat_class, radar
+from .models import Channel
+from .scoring import STAGES
+
+
+def results_display(results: dict) -> dict:
+    """What the results page and the playbook draw: radar, heat map, ladder, channels
+    and findings by title."""
+    dimensions = results["dimensions"]
+    titles = {d["key"]: d["title"] for d in dimensions}
+    chart = radar(
+        [d["title"] for d in dimensions],
+        {"score": [d["score"] for d in dimensions], "target": [d["target"] for d in dimensions]},
+    )
+    heatmap = [
+        {
+            "label": row["label"],
+            "cells": [
+                {
+                    "score": row["scores"].get(d["key"]),
+                    "class": heat_class(row["scores"].get(d["key"])),
+                }
+                for d in dimensions
+            ],
+        }
+        for row in results["heatmap"]
+    ]
+    overall = results["overall"]
+    ladder = [
+        {"level": s.level, "name": s.name, "phase": s.phase, "current": overall["stage"] == s.level}
+        for s in STAGES
+    ]
+    channel_names = dict(Channel.choices)
+    channels = [
+        {
+            **c,
+            "name": channel_names.get(c["channel"], c["channel"]),
+            "class": heat_class(c["score"]),
+        }
+        for c in results["channels"]
+    ]
+    findings = {kind: [titles[k] for k in keys] for kind, keys in results["findings"].items()}
+    return {
+        "results": results,
+        "radar": chart,
+        "heatmap": heatmap,
+        "ladder": ladder,
+        "channels": channels,
+        "findings": findings,
+        "titles": titles,
+    }
+
+
+def results_page(results: dict) -> dict:
+    """The results page's context: the drawing, plus the targets one may set and the
+    exports one may download."""
+    return {
+        **results_display(results),
+        "target_choices": target_choices(),
+        "export_kinds": [
+            ("answers", _("Answers")),
+            ("respondents", _("Scores by respondent")),
+            ("dimensions", _("Dimension results")),
+            ("roadmap", _("Roadmap")),
+        ],
+    }
+
+
+def target_choices() -> list[tuple[int, str]]:
+    return [(s.level, f"{s.level} · {s.name}") for s in STAGES]
