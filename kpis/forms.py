@@ -13,6 +13,7 @@ from cxmaturity.forms import RevisionField
 from . import selectors
 from .models import (
     KPI,
+    KPI_INPUT_FIELDS,
     STEPS,
     StrategyPlan,
 )
@@ -131,21 +132,7 @@ class KPIForm(PlanForm):
     """A KPI, linked to a digital goal or a marketing objective of the same plan."""
 
     model = KPI
-    field_names = (
-        "name",
-        "unit",
-        "direction",
-        "baseline",
-        "target",
-        "start",
-        "due",
-        "owner",
-        "involvement",
-        "journey",
-        "digital_goal",
-        "marketing_objective",
-        "data_source",
-    )
+    field_names = KPI_INPUT_FIELDS
 
     def __init__(self, data: Any = None, *, plan: StrategyPlan, edited: KPI | None = None) -> None:
         super().__init__(data, plan=plan, edited=edited)

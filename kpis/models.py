@@ -194,6 +194,26 @@ class KPI(PlanItem):
         return self.name
 
 
+# What a person sets on a KPI: the one list the KPI form, the API's input and its answer
+# are built from (their limits come from the fields above).
+KPI_INPUT_FIELDS = (
+    "name",
+    "description",
+    "unit",
+    "direction",
+    "baseline",
+    "target",
+    "start",
+    "due",
+    "owner",
+    "involvement",
+    "journey",
+    "digital_goal",
+    "marketing_objective",
+    "data_source",
+)
+
+
 class Measurement(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     kpi = models.ForeignKey(KPI, on_delete=models.CASCADE, related_name="measurements")

@@ -11,7 +11,7 @@ from workspaces.api import WorkspaceScopedViewSet
 from workspaces.permissions import require_contribution
 
 from .. import selectors, services
-from ..models import KPI, Direction, Involvement, Journey
+from ..models import KPI, KPI_INPUT_FIELDS
 
 
 class KPIOut(serializers.ModelSerializer):
@@ -20,45 +20,20 @@ class KPIOut(serializers.ModelSerializer):
 
     class Meta:
         model = KPI
-        fields = [
-            "id",
-            "name",
-            "description",
-            "unit",
-            "direction",
-            "baseline",
-            "target",
-            "start",
-            "due",
-            "owner",
-            "involvement",
-            "journey",
-            "digital_goal",
-            "marketing_objective",
-            "data_source",
-            "position",
-            "revision",
-        ]
+        fields = ["id", *KPI_INPUT_FIELDS, "position", "revision"]
 
 
-class KPIIn(serializers.Serializer):
-    name = serializers.CharField(max_length=200)
-    description = serializers.CharField(max_length=2000, required=False, allow_blank=True)
-    unit = serializers.CharField(max_length=50, required=False, allow_blank=True)
-    direction = serializers.ChoiceField(choices=Direction.choices)
-    baseline = serializers.DecimalField(max_digits=14, decimal_places=4)
-    target = serializers.DecimalField(max_digits=14, decimal_places=4)
-    start = serializers.DateField()
-    due = serializers.DateField()
-    owner = serializers.CharField(max_length=150, required=False, allow_blank=True)
-    involvement = serializers.ChoiceField(
-        choices=Involvement.choices, required=False, allow_blank=True
-    )
-    journey = serializers.ChoiceField(choices=Journey.choices, required=False, allow_blank=True)
+class KPIIn(serializers.ModelSerializer):
+    """The KPI's own fields and limits (KPI_INPUT_FIELDS); links by id within the plan."""
+
     digital_goal = serializers.UUIDField(required=False, allow_null=True)
     marketing_objective = serializers.UUIDField(required=False, allow_null=True)
-    data_source = serializers.CharField(max_length=300, required=False, allow_blank=True)
     revision = revision_field()
+
+    class Meta:
+        model = KPI
+        fields = [*KPI_INPUT_FIELDS, "revision"]
+        extra_kwargs = {"direction": {"required": True}}
 
 
 class MeasurementIn(serializers.Serializer):
