@@ -58,6 +58,7 @@ def child(kind: str, path: str) -> None:
 
     from assessments.services import respondents_import_csv
     from insights.services import listening_upload
+    from kpis.inputs import KPIInput
     from kpis.services import kpi_create, measurements_import_csv, plan_create
     from tests.assessments.factories import open_assessment
     from workspaces.models import Client, Workspace
@@ -72,12 +73,16 @@ def child(kind: str, path: str) -> None:
                 plan = plan_create(client=client, title="Bench")
                 kpi_create(
                     plan=plan,
-                    name="Visits",
-                    direction="increase",
-                    baseline=1,
-                    target=2,
-                    start=date(2026, 1, 1),
-                    due=date(2026, 12, 31),
+                    data=KPIInput.from_values(
+                        dict(
+                            name="Visits",
+                            direction="increase",
+                            baseline=1,
+                            target=2,
+                            start=date(2026, 1, 1),
+                            due=date(2026, 12, 31),
+                        )
+                    ),
                 )
                 measurements_import_csv(plan=plan, data=upload)
             elif kind == "listening":

@@ -17,6 +17,7 @@ from assessments.services import (
     respondent_invite,
     respondent_submit,
 )
+from kpis.inputs import KPIInput
 from kpis.models import Measurement
 from kpis.services import item_create, kpi_create, plan_activate, plan_create
 from playbooks.models import CampaignPlan
@@ -117,16 +118,20 @@ def _plan(client: Client) -> None:
     for name, unit, direction, baseline, target in KPIS:
         kpi = kpi_create(
             plan=plan,
-            name=name,
-            unit=unit,
-            direction=direction,
-            baseline=Decimal(baseline),
-            target=Decimal(target),
-            start=start,
-            due=due,
-            journey="shopping",
-            owner="Jonas Berg",
-            digital_goal_id=goal.id,
+            data=KPIInput.from_values(
+                dict(
+                    name=name,
+                    unit=unit,
+                    direction=direction,
+                    baseline=Decimal(baseline),
+                    target=Decimal(target),
+                    start=start,
+                    due=due,
+                    journey="shopping",
+                    owner="Jonas Berg",
+                    digital_goal=goal.id,
+                )
+            ),
         )
         for month in range(3):
             value = baseline + (target - baseline) * (month + 1) / 12

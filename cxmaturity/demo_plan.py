@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from kpis.inputs import KPIInput
 from kpis.models import Measurement
 from kpis.services import item_create, kpi_create, period_save, plan_activate, plan_create
 from workspaces.models import Client
@@ -150,17 +151,21 @@ def seed_northwind_plan(*, client: Client) -> None:
     for name, unit, direction, baseline, target, involvement, journey, pace in KPIS:
         kpi = kpi_create(
             plan=plan,
-            name=name,
-            unit=unit,
-            direction=direction,
-            baseline=Decimal(str(baseline)),
-            target=Decimal(str(target)),
-            start=start,
-            due=due,
-            involvement=involvement,
-            journey=journey,
-            owner="Marco Rossi",
-            digital_goal_id=links[goal_for[name]].id,
+            data=KPIInput.from_values(
+                dict(
+                    name=name,
+                    unit=unit,
+                    direction=direction,
+                    baseline=Decimal(str(baseline)),
+                    target=Decimal(str(target)),
+                    start=start,
+                    due=due,
+                    involvement=involvement,
+                    journey=journey,
+                    owner="Marco Rossi",
+                    digital_goal=links[goal_for[name]].id,
+                )
+            ),
         )
         span = (due - start).days
         for month in range(6):

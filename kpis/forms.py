@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from cxmaturity.forms import RevisionField
 
 from . import selectors
+from .inputs import KPIInput
 from .models import (
     KPI,
     KPI_INPUT_FIELDS,
@@ -141,15 +142,13 @@ class KPIForm(PlanForm):
         if edited is not None and not self.is_bound:
             self.initial.update({name: getattr(edited, name) for name in self.fields})
 
-    def kpi_fields(self) -> dict:
-        """The cleaned fields as kpi_create/kpi_update take them."""
-        data = dict(self.cleaned_data)
-        goal, objective = data.pop("digital_goal"), data.pop("marketing_objective")
-        return {
-            "digital_goal_id": goal.id if goal else None,
-            "marketing_objective_id": objective.id if objective else None,
-            **data,
-        }
+    def kpi_input(self) -> KPIInput:
+        """The cleaned fields as kpi_create/kpi_update take them (the form sends them all)."""
+        return KPIInput.from_values({n: self.cleaned_data[n] for n in self.field_names})
+
+    def revision(self) -> int | None:
+        """The revision an edit started from (None on an add form)."""
+        return self.cleaned_data.get("revision")
 
 
 class MeasurementForm(forms.Form):

@@ -20,6 +20,7 @@ from workspaces.selectors import client_get
 from . import display, libraries, selectors, services
 from .charts import share_bars
 from .forms import STEP_FORMS, KPIForm, MeasurementForm, PlanItemForm
+from .models import KPI, StrategyPlan
 
 LIBRARY_FOR_STEP = {"themes": "themes", "digital-goals": "goals"}
 
@@ -191,10 +192,13 @@ def step_item_edit_view(
     return render(request, "kpis/step_edit.html", context, status=form_status(form))
 
 
-def _kpi_saved(form: KPIForm, save, **target) -> bool:
-    """Run kpi_create/kpi_update with the form's data; domain errors land on the form."""
+def _kpi_saved(form: KPIForm, plan: StrategyPlan, kpi: KPI | None = None) -> bool:
+    """Add the form's KPI, or change `kpi` to it; domain errors land on the form."""
     try:
-        save(**target, **form.kpi_fields())
+        if kpi is None:
+            services.kpi_create(plan=plan, data=form.kpi_input())
+        else:
+            services.kpi_update(kpi=kpi, data=form.kpi_input(), revision=form.revision())
     except ValidationError as exc:
         form_error(form, exc)
         return False
@@ -206,11 +210,7 @@ def kpi_list_view(request: HttpRequest, membership: Membership, plan_id: UUID) -
     plan = selectors.plan_get(scope=membership.scope, plan_id=plan_id)
     form = KPIForm(request.POST or None, plan=plan)
     form.prefill(_picked("kpis", request.GET.get("from")))
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _kpi_saved(form, services.kpi_create, plan=plan)
-    ):
+    if request.method == "POST" and form.is_valid() and _kpi_saved(form, plan):
         messages.success(request, _("KPI added."))
         return redirect("plan_kpis", membership.workspace_id, plan.id)
     context = {
@@ -229,11 +229,7 @@ def kpi_edit_view(request: HttpRequest, membership: Membership, plan_id: UUID, k
     plan = selectors.plan_get(scope=membership.scope, plan_id=plan_id)
     kpi = selectors.kpi_get(plan=plan, kpi_id=kpi_id)
     form = KPIForm(request.POST or None, plan=plan, edited=kpi)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _kpi_saved(form, services.kpi_update, kpi=kpi)
-    ):
+    if request.method == "POST" and form.is_valid() and _kpi_saved(form, plan, kpi):
         messages.success(request, _("KPI saved."))
         return redirect("plan_kpis", membership.workspace_id, plan.id)
     return render(

@@ -18,6 +18,7 @@ from schemathesis.checks import (
 from assessments.services import respondent_invite, respondent_link
 from cxmaturity.wsgi import application
 from insights.services import analysis_request, analysis_run
+from kpis.inputs import KPIInput
 from kpis.services import item_create, kpi_create, period_save, plan_create
 from playbooks.services import campaign_save, document_request
 from tests.assessments.factories import open_assessment, small_version
@@ -99,12 +100,16 @@ def token(db):
     goal = item_create(plan=plan, step="digital_goal", parent_id=marketing.id, name="G")
     kpi = kpi_create(
         plan=plan,
-        name="K",
-        direction="increase",
-        baseline=1,
-        target=2,
-        start=date(2026, 1, 1),
-        due=date(2026, 12, 31),
+        data=KPIInput.from_values(
+            dict(
+                name="K",
+                direction="increase",
+                baseline=1,
+                target=2,
+                start=date(2026, 1, 1),
+                due=date(2026, 12, 31),
+            )
+        ),
     )
     REAL_IDS.update(
         theme=str(theme.id),

@@ -22,6 +22,7 @@ from rest_framework.test import APIClient
 from assessments.models import Action, Assessment
 from assessments.services import roadmap
 from kpis import services as kpi_services
+from kpis.inputs import KPIInput
 from kpis.models import KPI, EngagementCategory, StrategicTheme
 from playbooks.models import CampaignPlan
 from playbooks.services import campaign_add_tactic, campaign_save
@@ -54,12 +55,16 @@ def _world(consultant_user):
     theme = kpi_services.item_create(plan=plan, step="theme", name="Loyalty")
     kpi = kpi_services.kpi_create(
         plan=plan,
-        name="Repeat rate",
-        direction="increase",
-        baseline=10,
-        target=20,
-        start=datetime.date(2026, 1, 1),
-        due=datetime.date(2026, 12, 31),
+        data=KPIInput.from_values(
+            dict(
+                name="Repeat rate",
+                direction="increase",
+                baseline=10,
+                target=20,
+                start=datetime.date(2026, 1, 1),
+                due=datetime.date(2026, 12, 31),
+            )
+        ),
     )
     campaign = campaign_save(
         client=client,

@@ -20,6 +20,7 @@ from rest_framework.test import APIClient
 
 from assessments.models import Action
 from insights.services import analysis_request, analysis_run
+from kpis.inputs import KPIInput
 from kpis.services import item_create, kpi_create, period_save, plan_create
 from playbooks.services import campaign_save, document_request
 from tests.assessments.factories import open_assessment, small_version
@@ -389,12 +390,16 @@ def _one_of_everything(workspace, membership):
         "goal": item_create(plan=plan, step="digital_goal", parent_id=marketing.id, name="G"),
         "kpi": kpi_create(
             plan=plan,
-            name="K",
-            direction="increase",
-            baseline=1,
-            target=2,
-            start=date(2026, 1, 1),
-            due=date(2026, 12, 31),
+            data=KPIInput.from_values(
+                dict(
+                    name="K",
+                    direction="increase",
+                    baseline=1,
+                    target=2,
+                    start=date(2026, 1, 1),
+                    due=date(2026, 12, 31),
+                )
+            ),
         ),
         "period": period_save(plan=plan, name="March", visits=10, conversions={}),
         "campaign": (campaign := campaign_save(client=client, fields=CAMPAIGN_FIELDS)),

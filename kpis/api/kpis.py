@@ -11,6 +11,7 @@ from workspaces.api import WorkspaceScopedViewSet
 from workspaces.permissions import require_contribution
 
 from .. import selectors, services
+from ..inputs import KPIInput
 from ..models import KPI, KPI_INPUT_FIELDS
 
 
@@ -34,6 +35,11 @@ class KPIIn(serializers.ModelSerializer):
         model = KPI
         fields = [*KPI_INPUT_FIELDS, "revision"]
         extra_kwargs = {"direction": {"required": True}}
+
+    def kpi_input(self) -> KPIInput:
+        """The KPI fields given (a partial change gives only what changes)."""
+        given = {k: v for k, v in self.validated_data.items() if k in KPI_INPUT_FIELDS}
+        return KPIInput.from_values(given, partial=self.partial)
 
 
 class MeasurementIn(serializers.Serializer):
@@ -68,13 +74,7 @@ class KPIViewSet(WorkspaceScopedViewSet):
     def create(self, request: Request, workspace_id: str, plan_id: str) -> Response:
         data = KPIIn(data=request.data)
         data.is_valid(raise_exception=True)
-        fields = dict(data.validated_data)
-        kpi = services.kpi_create(
-            plan=self.plan,
-            digital_goal_id=fields.pop("digital_goal", None),
-            marketing_objective_id=fields.pop("marketing_objective", None),
-            **fields,
-        )
+        kpi = services.kpi_create(plan=self.plan, data=data.kpi_input())
         return Response(KPIOut(kpi).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -108,14 +108,8 @@ class KPIDetailViewSet(WorkspaceScopedViewSet):
     def partial_update(self, request: Request, workspace_id: str, plan_id: str, pk: str):
         data = KPIIn(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        fields = dict(data.validated_data)
-        kpi = services.kpi_update(
-            kpi=self.kpi,
-            revision=self.expected_revision(fields),
-            digital_goal_id=fields.pop("digital_goal", services.UNCHANGED),
-            marketing_objective_id=fields.pop("marketing_objective", services.UNCHANGED),
-            **fields,
-        )
+        revision = self.expected_revision(dict(data.validated_data))
+        kpi = services.kpi_update(kpi=self.kpi, data=data.kpi_input(), revision=revision)
         return Response(KPIOut(kpi).data)
 
     @extend_schema(summary=_("Delete a KPI and its measurements"), responses={204: None})

@@ -9,7 +9,7 @@ from .items import (
     item_move,
     item_update,
 )
-from .kpis import UNCHANGED, kpi_check, kpi_create, kpi_delete, kpi_update
+from .kpis import kpi_check, kpi_create, kpi_delete, kpi_update
 from .measurements import (
     MAX_CSV_ROWS,
     MeasurementRow,
@@ -31,7 +31,6 @@ __all__ = [
     "DEFAULT_CATEGORIES",
     "MAX_CSV_ROWS",
     "STEPS",
-    "UNCHANGED",
     "MeasurementRow",
     "conversions_from_csv",
     "item_create",

@@ -4,6 +4,7 @@ import pytest
 from django.core.files.base import ContentFile
 from rest_framework.test import APIClient
 
+from kpis.inputs import KPIInput
 from kpis.services import kpi_create, plan_create
 from playbooks.services import campaign_save, document_request
 from tests.factories import MembershipFactory
@@ -30,12 +31,16 @@ def plan_with_kpi(acme_client):
     plan = plan_create(client=acme_client, title="Plan 2026")
     kpi = kpi_create(
         plan=plan,
-        name="Net promoter score",
-        direction="increase",
-        baseline=30,
-        target=40,
-        start=date(2026, 1, 1),
-        due=date(2026, 12, 31),
+        data=KPIInput.from_values(
+            dict(
+                name="Net promoter score",
+                direction="increase",
+                baseline=30,
+                target=40,
+                start=date(2026, 1, 1),
+                due=date(2026, 12, 31),
+            )
+        ),
     )
     return plan, kpi
 

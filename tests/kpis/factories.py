@@ -6,6 +6,7 @@ import datetime
 
 import factory
 
+from kpis.inputs import KPIInput
 from kpis.models import (
     KPI,
     DigitalGoal,
@@ -111,12 +112,8 @@ class KPIFactory(factory.django.DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class, *, plan, digital_goal=None, marketing_objective=None, **fields):
-        return kpi_create(
-            plan=plan,
-            digital_goal_id=digital_goal.id if digital_goal else None,
-            marketing_objective_id=marketing_objective.id if marketing_objective else None,
-            **fields,
-        )
+        links = {"digital_goal": digital_goal, "marketing_objective": marketing_objective}
+        return kpi_create(plan=plan, data=KPIInput.from_values({**fields, **links}))
 
     @factory.post_generation
     def measurements(kpi, create, extracted, **kwargs):

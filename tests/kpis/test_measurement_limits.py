@@ -7,6 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from kpis.inputs import KPIInput
 from kpis.models import Measurement
 from kpis.services import MAX_CSV_ROWS, kpi_create, plan_create
 
@@ -19,12 +20,16 @@ def test_too_many_rows_are_refused_naming_the_limit_and_nothing_is_saved(
     plan = plan_create(client=acme_client, title="Plan")
     kpi_create(
         plan=plan,
-        name="Visits",
-        direction="increase",
-        baseline=1,
-        target=2,
-        start=date(2026, 1, 1),
-        due=date(2026, 12, 31),
+        data=KPIInput.from_values(
+            dict(
+                name="Visits",
+                direction="increase",
+                baseline=1,
+                target=2,
+                start=date(2026, 1, 1),
+                due=date(2026, 12, 31),
+            )
+        ),
     )
     rows = b"Visits,2026-02-01,5\n" * (MAX_CSV_ROWS + 1)
     upload = SimpleUploadedFile("m.csv", b"kpi,date,value\n" + rows, "text/csv")

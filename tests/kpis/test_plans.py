@@ -3,6 +3,7 @@ from datetime import date
 import pytest
 from django.core.exceptions import ValidationError
 
+from kpis.inputs import KPIInput
 from kpis.models import KPI, Measurement, StrategyPlan
 from kpis.selectors import coverage, engagement_scale, scorecard
 from kpis.services import (
@@ -58,7 +59,7 @@ def _chain(plan):
         points=30,
         category=lead,
     )
-    kpi = kpi_create(plan=plan, digital_goal_id=goal.id, **KPI_FIELDS)
+    kpi = kpi_create(plan=plan, data=KPIInput.from_values({**KPI_FIELDS, "digital_goal": goal.id}))
     return theme, objective, marketing, goal, kpi
 
 
@@ -103,7 +104,9 @@ def test_a_parent_from_another_plan_or_workspace_is_refused(plan):
     assert "theme" in caught.value.message_dict
     assert not plan.strategic_objectives.exists()
     with pytest.raises(ValidationError) as caught:
-        kpi_create(plan=plan, digital_goal_id="not-a-uuid", **KPI_FIELDS)
+        kpi_create(
+            plan=plan, data=KPIInput.from_values({**KPI_FIELDS, "digital_goal": "not-a-uuid"})
+        )
     assert "digital_goal" in caught.value.message_dict
 
 
@@ -117,7 +120,7 @@ def test_a_parent_from_another_plan_or_workspace_is_refused(plan):
 )
 def test_kpi_that_could_not_be_rated_is_refused_naming_the_field(plan, changes, field):
     with pytest.raises(ValidationError) as caught:
-        kpi_create(plan=plan, **{**KPI_FIELDS, **changes})
+        kpi_create(plan=plan, data=KPIInput.from_values({**KPI_FIELDS, **changes}))
     assert field in caught.value.message_dict
     assert not KPI.objects.exists()
 
@@ -148,7 +151,7 @@ def test_measurements_csv_with_a_bad_date_on_row_3_adds_nothing(plan):
 
 def test_measurement_for_a_kpi_of_another_workspace_is_refused(plan):
     other = plan_create(client=ClientFactory(), title="Elsewhere")
-    foreign = kpi_create(plan=other, **KPI_FIELDS)
+    foreign = kpi_create(plan=other, data=KPIInput.from_values(KPI_FIELDS))
     text = f"kpi,date,value\n{foreign.id},2026-02-28,10\n"
     with pytest.raises(ValidationError, match="no KPI of this plan"):
         measurements_import_csv(plan=plan, data=text)

@@ -5,6 +5,7 @@ from django.urls import NoReverseMatch, reverse
 from rest_framework.test import APIClient
 
 from assessments.services import answers_save, respondent_add, respondent_submit
+from kpis.inputs import KPIInput
 from kpis.services import kpi_create, plan_activate, plan_create
 from playbooks.models import CampaignActivity, CampaignPlan, Document
 from playbooks.services import campaign_library
@@ -48,12 +49,16 @@ def _active_plan_kpis(client, n=2):
     return [
         kpi_create(
             plan=plan,
-            name=f"KPI {i}",
-            direction="increase",
-            baseline=1,
-            target=2,
-            start=date(2027, 1, 1),
-            due=date(2027, 12, 31),
+            data=KPIInput.from_values(
+                dict(
+                    name=f"KPI {i}",
+                    direction="increase",
+                    baseline=1,
+                    target=2,
+                    start=date(2027, 1, 1),
+                    due=date(2027, 12, 31),
+                )
+            ),
         )
         for i in range(n)
     ]

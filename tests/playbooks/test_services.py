@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from cxmaturity.leases import LeaseHeld
+from kpis.inputs import KPIInput
 from kpis.services import kpi_create, plan_activate, plan_create
 from playbooks import pdf, services
 from playbooks.charts import gantt
@@ -34,12 +35,16 @@ ACTIVITY = {
 def _kpi(plan, name="Repeat purchase rate"):
     return kpi_create(
         plan=plan,
-        name=name,
-        direction="increase",
-        baseline=10,
-        target=20,
-        start=datetime.date(2027, 1, 1),
-        due=datetime.date(2027, 12, 31),
+        data=KPIInput.from_values(
+            dict(
+                name=name,
+                direction="increase",
+                baseline=10,
+                target=20,
+                start=datetime.date(2027, 1, 1),
+                due=datetime.date(2027, 12, 31),
+            )
+        ),
     )
 
 

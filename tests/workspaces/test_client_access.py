@@ -8,6 +8,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from assessments.models import Action
+from kpis.inputs import KPIInput
 from kpis.models import Measurement
 from kpis.services import kpi_create, plan_create
 from tests.assessments.factories import open_assessment
@@ -248,12 +249,16 @@ def _action_and_plan(acme_client):
     plan = plan_create(client=acme_client, title="Plan")
     kpi = kpi_create(
         plan=plan,
-        name="Repeat rate",
-        direction="increase",
-        baseline=10,
-        target=20,
-        start=date(2026, 1, 1),
-        due=date(2026, 12, 31),
+        data=KPIInput.from_values(
+            dict(
+                name="Repeat rate",
+                direction="increase",
+                baseline=10,
+                target=20,
+                start=date(2026, 1, 1),
+                due=date(2026, 12, 31),
+            )
+        ),
     )
     return assessment, action, plan, kpi
 
