@@ -3,6 +3,7 @@
 import copy
 from uuid import UUID
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -17,7 +18,8 @@ from workspaces.permissions import require_contribution, workspace_view
 
 from . import selectors, services
 from .forms import ActionForm, ActionProgressForm
-from .models import Action
+from .inputs import ActionInput
+from .models import Action, Assessment
 
 
 def _assessment(membership: Membership, assessment_id: UUID):
@@ -82,6 +84,23 @@ def roadmap_suggest_view(request: HttpRequest, membership: Membership, assessmen
     return redirect("roadmap", membership.workspace_id, assessment.id)
 
 
+def _action_saved(form: forms.ModelForm, assessment: Assessment, action: Action | None) -> bool:
+    """Add the form's action, or change `action` by it; domain errors land on the form."""
+    # An edit changes the fields its form shows (a contributor's form shows three).
+    values = {k: v for k, v in form.cleaned_data.items() if k != "revision"}
+    try:
+        given = ActionInput.from_values(values, partial=action is not None)
+        if action is None:
+            services.action_create(assessment=assessment, data=given)
+        else:
+            revision = form.cleaned_data.get("revision")
+            services.action_update(action=action, data=given, revision=revision)
+    except ValidationError as exc:
+        form_error(form, exc)
+        return False
+    return True
+
+
 @workspace_view()
 def action_form_view(
     request: HttpRequest, membership: Membership, assessment_id: UUID, action_id: UUID | None = None
@@ -101,17 +120,9 @@ def action_form_view(
             raise PermissionDenied(_("Only consultants add actions."))
         require_contribution(membership=membership, client_id=assessment.client_id)
         form = ActionProgressForm(request.POST or None, instance=copy.copy(action))
-    if request.method == "POST" and form.is_valid():
-        try:
-            if action:
-                services.action_update(action=action, **form.cleaned_data)
-            else:
-                services.action_create(assessment=assessment, **form.cleaned_data)
-        except ValidationError as exc:
-            form_error(form, exc)
-        else:
-            messages.success(request, _("Action saved."))
-            return redirect("roadmap", membership.workspace_id, assessment.id)
+    if request.method == "POST" and form.is_valid() and _action_saved(form, assessment, action):
+        messages.success(request, _("Action saved."))
+        return redirect("roadmap", membership.workspace_id, assessment.id)
     return render(
         request,
         "assessments/action_form.html",
@@ -155,7 +166,8 @@ def action_quick_view(
         elif request.POST.get("move") in ("-1", "1"):
             services.action_move(action=action, offset=int(request.POST["move"]))
         elif "status" in request.POST:
-            services.action_update(action=action, status=request.POST["status"])
+            status = ActionInput.from_values({"status": request.POST["status"]}, partial=True)
+            services.action_update(action=action, data=status)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     view = "?view=board" if request.POST.get("board") else ""

@@ -4,10 +4,12 @@ limit, and dates, amounts and choices refused by the field they belong to."""
 
 import datetime
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils.translation import gettext as _
 
 from cxmaturity.csv_files import csv_rows
@@ -16,10 +18,12 @@ __all__ = [
     "CONTROL_CHARACTERS",
     "choice_input",
     "clean_text",
+    "column_input",
     "csv_rows",
     "date_input",
     "money_input",
     "one_line",
+    "typed_values",
 ]
 
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -72,3 +76,45 @@ def choice_input(value: object, choices: Iterable[str], field: str) -> str:
             code="invalid_choice",
         )
     return str(value)
+
+
+def column_input(model_field: models.Field, value: object) -> Any:
+    """A value cleaned as its model column keeps it: text tidied (one line for short
+    text), empty made the column's default (or None where it may be null), then the
+    column's own checks (length, choices, digits, validators)."""
+    if isinstance(model_field, models.TextField):
+        value = clean_text(value)
+    elif isinstance(model_field, models.CharField):
+        value = one_line(value)
+    if value in (None, "") and model_field.has_default():
+        value = model_field.get_default()
+    if value == "" and model_field.null:
+        value = None
+    return model_field.clean(value, None)
+
+
+def typed_values(
+    values: Mapping[str, Any],
+    *,
+    names: Iterable[str],
+    clean: Callable[[str, Any], Any],
+    required: Iterable[str] = (),
+    partial: bool = False,
+) -> dict[str, Any]:
+    """What a typed input is built from: each value cleaned by `clean(name, value)`, every
+    field in error named at once, a name that is not in `names` refused rather than
+    dropped, and (unless `partial`, a change) the `required` names present."""
+    known = set(names)
+    errors = {name: [_("Not a field here.")] for name in values if name not in known}
+    cleaned = {}
+    for name in known & set(values):
+        try:
+            cleaned[name] = clean(name, values[name])
+        except ValidationError as exc:
+            errors[name] = exc.messages
+    for name in () if partial else required:
+        if name not in values and name not in errors:
+            errors[name] = [_("This field is required.")]
+    if errors:
+        raise ValidationError(errors)
+    return cleaned

@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext as _
 
-from cxmaturity.inputs import clean_text, one_line
+from cxmaturity.inputs import column_input, typed_values
 
 from .models import KPI, KPI_INPUT_FIELDS, Direction
 
@@ -48,22 +48,10 @@ class KPIInput:
     @classmethod
     def from_values(cls, values: Mapping[str, Any], *, partial: bool = False) -> "KPIInput":
         """The input from loosely typed values (a form's, a serializer's, a script's), each
-        cleaned by its model field's limits; every field in error is named at once, and a
-        name that is no KPI field is refused rather than dropped."""
-        names = set(KPI_INPUT_FIELDS)
-        errors = {name: [_("Not a KPI field.")] for name in values if name not in names}
-        cleaned: dict[str, Any] = {}
-        for name in names & set(values):
-            try:
-                cleaned[name] = _clean(name, values[name])
-            except ValidationError as exc:
-                errors[name] = exc.messages
-        if not partial:
-            for name in REQUIRED:
-                if name not in values and name not in errors:
-                    errors[name] = [_("This field is required.")]
-        if errors:
-            raise ValidationError(errors)
+        cleaned by its model field's limits (see cxmaturity.inputs.typed_values)."""
+        cleaned = typed_values(
+            values, names=KPI_INPUT_FIELDS, clean=_clean, required=REQUIRED, partial=partial
+        )
         given = frozenset(cleaned)
         if partial:
             cleaned = {name: None for name in REQUIRED} | cleaned
@@ -77,14 +65,7 @@ class KPIInput:
 def _clean(name: str, value: Any) -> Any:
     if name in LINKS:
         return _link(value)
-    model_field = KPI._meta.get_field(name)
-    if isinstance(model_field, models.TextField):
-        value = clean_text(value)
-    elif isinstance(model_field, models.CharField):
-        value = one_line(value)
-    if value in (None, "") and model_field.has_default():
-        value = model_field.get_default()
-    return model_field.clean(value, None)
+    return column_input(KPI._meta.get_field(name), value)
 
 
 def _link(value: Any) -> UUID | None:

@@ -19,6 +19,7 @@ import requests
 from django.db import connections
 from rest_framework.test import APIClient
 
+from assessments.inputs import ActionInput
 from assessments.models import Action, Assessment
 from assessments.services import roadmap
 from kpis import services as kpi_services
@@ -50,7 +51,9 @@ def _world(consultant_user):
     workspace = consultant_user.memberships.get().workspace
     client = ClientFactory(workspace=workspace, name="Contoso")
     assessment = open_assessment(client=client, respondents=0)
-    action = roadmap.action_create(assessment=assessment, title="Map the journey")
+    action = roadmap.action_create(
+        assessment=assessment, data=ActionInput.from_values({"title": "Map the journey"})
+    )
     plan = kpi_services.plan_create(client=client, title="Plan 2027")
     theme = kpi_services.item_create(plan=plan, step="theme", name="Loyalty")
     kpi = kpi_services.kpi_create(
@@ -309,7 +312,9 @@ def test_an_action_form_opened_before_a_colleague_marked_it_done_does_not_reopen
 
     fake = type("R", (), {"user": colleague})()
     with request_bound(fake):
-        roadmap.action_update(action=action, status="done")
+        roadmap.action_update(
+            action=action, data=ActionInput.from_values({"status": "done"}, partial=True)
+        )
 
     refused = client.post(url, posted)
     assert refused.status_code == 409

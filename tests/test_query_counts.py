@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from assessments.inputs import ActionInput
 from assessments.services import (
     action_create,
     answers_save,
@@ -186,7 +187,10 @@ def test_roadmap_page(flat, web, assessment):
 
     def grow(n):
         for i in range(n):
-            action_create(assessment=assessment, title=f"Action {i}", horizon="now")
+            action_create(
+                assessment=assessment,
+                data=ActionInput.from_values({"title": f"Action {i}", "horizon": "now"}),
+            )
 
     flat(grow, _get(web, url), [*AUTH, "assessment (scoped)", "actions", "dimensions"])
 
@@ -346,7 +350,10 @@ def test_action_list_api(flat, api, assessment):
 
     def grow(n):
         for i in range(n):
-            action_create(assessment=assessment, title=f"Action {i}", horizon="next")
+            action_create(
+                assessment=assessment,
+                data=ActionInput.from_values({"title": f"Action {i}", "horizon": "next"}),
+            )
 
     flat(grow, _get(api, url), [*AUTH, "assessment (scoped)", *PAGED])
 
@@ -449,7 +456,10 @@ def test_playbook_context(flat, acme_client, plan):
         _kpis(plan)(n)
         CampaignFactory.create_batch(n, client=acme_client)
         for i in range(n):
-            action_create(assessment=assessment, title=f"Action {i}", horizon="later")
+            action_create(
+                assessment=assessment,
+                data=ActionInput.from_values({"title": f"Action {i}", "horizon": "later"}),
+            )
         SegmentAnalysisFactory.create_batch(n, client=acme_client)
 
     flat(

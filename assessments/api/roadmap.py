@@ -15,6 +15,7 @@ from workspaces.models import Role
 from workspaces.permissions import require_contribution
 
 from .. import selectors, services
+from ..inputs import ACTION_INPUT_FIELDS, ActionInput
 from ..models import Action, max_length
 from .access import require_released
 
@@ -66,6 +67,11 @@ class ActionIn(serializers.Serializer):
     accepted = serializers.BooleanField(required=False)
     revision = revision_field()
 
+    def action_input(self) -> ActionInput:
+        """The action fields given (a partial change gives only what changes)."""
+        given = {k: v for k, v in self.validated_data.items() if k in ACTION_INPUT_FIELDS}
+        return ActionInput.from_values(given, partial=self.partial)
+
 
 class ActionViewSet(WorkspaceScopedViewSet):
     serializer_class = ActionOut
@@ -88,8 +94,7 @@ class ActionViewSet(WorkspaceScopedViewSet):
     def create(self, request: Request, workspace_id: str, assessment_id: str) -> Response:
         data = ActionIn(data=request.data)
         data.is_valid(raise_exception=True)
-        fields = {k: v for k, v in data.validated_data.items() if k != "revision"}
-        action = services.action_create(assessment=self.assessment, **fields)
+        action = services.action_create(assessment=self.assessment, data=data.action_input())
         return Response(ActionOut(action).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(summary=_("One action"))
@@ -115,7 +120,7 @@ class ActionViewSet(WorkspaceScopedViewSet):
                     _("Client contributors change only status, progress and notes, not: %(f)s.")
                     % {"f": ", ".join(refused)}
                 )
-        action = services.action_update(action=action, revision=revision, **fields)
+        action = services.action_update(action=action, data=data.action_input(), revision=revision)
         return Response(ActionOut(action).data)
 
     @extend_schema(summary=_("Delete an action"), responses={204: None})

@@ -2,6 +2,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from assessments.inputs import ActionInput
 from assessments.models import Assessment
 from assessments.results import assessment_compare
 from assessments.services import (
@@ -55,7 +56,7 @@ def test_an_open_assessment_cannot_be_run_again(acme_client):
 def test_compare_shows_what_moved_and_the_actions_done(baseline, client):
     current = Assessment.objects.get(title="CX maturity 2026")
     action = roadmap_suggest(assessment=baseline)[0]
-    action_update(action=action, status="done")
+    action_update(action=action, data=ActionInput.from_values({"status": "done"}, partial=True))
     comparison = assessment_compare(current)
     assert comparison["previous"]["title"] == baseline.title
     strategy = next(d for d in comparison["dimensions"] if d["key"] == "strategy")

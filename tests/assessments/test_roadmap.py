@@ -3,6 +3,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from assessments.inputs import ActionInput
 from assessments.models import Action, Assessment
 from assessments.selectors import action_list
 from assessments.services import action_create, action_move, roadmap_suggest
@@ -37,8 +38,12 @@ def test_suggestions_follow_priority_into_now_next_later_and_are_not_repeated(no
 
 def test_move_swaps_neighbours_within_a_horizon(assessment):
     northwind = assessment
-    a = action_create(assessment=northwind, title="A", horizon="now")
-    b = action_create(assessment=northwind, title="B", horizon="now")
+    a = action_create(
+        assessment=northwind, data=ActionInput.from_values({"title": "A", "horizon": "now"})
+    )
+    b = action_create(
+        assessment=northwind, data=ActionInput.from_values({"title": "B", "horizon": "now"})
+    )
     action_move(action=b, offset=-1)
     assert [x.title for x in action_list(assessment=northwind)] == ["B", "A"]
     action_move(action=b, offset=-1)  # already first: nothing moves
