@@ -152,3 +152,16 @@ def test_a_large_logo_is_stored_scaled_to_1024_pixels_without_its_metadata(
     assert b"<script>" not in stored
     with Image.open(io.BytesIO(stored)) as image:
         assert (image.format, image.size) == (fmt, (1024, 512))
+
+
+def test_the_settings_page_title_is_plain_text_and_backups_show_once(client, owner, workspace):
+    import re
+
+    from django.urls import reverse
+
+    client.force_login(owner)
+    page = client.get(reverse("workspace_settings", args=[workspace.id])).content.decode()
+    title = re.search(r"<title>(.*?)</title>", page, re.S).group(1)
+    assert "<" not in title
+    assert "Workspace settings" in title
+    assert page.count('id="backups"') == 1
