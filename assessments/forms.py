@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from cxmaturity.forms import RevisedFormMixin
 
 from .display import target_choices
+from .inputs import ASSESSMENT_INPUT_FIELDS, AssessmentInput
 from .models import Action, Assessment, Respondent
 from .selectors import DimensionPage
 
@@ -130,6 +131,11 @@ class AssessmentForm(RevisedFormMixin, forms.ModelForm):
             for key, name in self.dimension_fields
             if self.cleaned_data.get(name)
         }
+
+    def assessment_input(self) -> AssessmentInput:
+        """The settings as assessment_create/assessment_update take them."""
+        values = {k: v for k, v in self.cleaned_data.items() if k in ASSESSMENT_INPUT_FIELDS}
+        return AssessmentInput.from_values(values | {"targets": self.targets()})
 
 
 class RespondentForm(forms.ModelForm):

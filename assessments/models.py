@@ -171,7 +171,7 @@ class Assessment(Revised):
     reminder_interval_days = models.PositiveSmallIntegerField(
         _("days between reminders"),
         default=3,
-        validators=[MinValueValidator(1)],
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
         help_text=_("Respondents who have not submitted are reminded at most this often."),
     )
     previous = models.ForeignKey(

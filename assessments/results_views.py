@@ -17,6 +17,7 @@ from workspaces.permissions import workspace_view
 
 from . import exports, selectors, services
 from .display import results_page
+from .inputs import AssessmentInput
 from .results import assessment_compare, assessment_results
 
 
@@ -71,7 +72,8 @@ def assessment_targets_view(request: HttpRequest, membership: Membership, assess
     }
     try:
         revision = revision_expected(request.POST.get("revision"))
-        services.assessment_update(assessment=assessment, revision=revision, targets=targets)
+        data = AssessmentInput.from_values({"targets": targets}, partial=True)
+        services.assessment_update(assessment=assessment, data=data, revision=revision)
     except ValidationError as exc:
         # Shown on the results page itself, with a 400 (409 when a colleague changed the
         # assessment first), and nothing saved.

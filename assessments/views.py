@@ -124,10 +124,9 @@ def assessment_create_view(request: HttpRequest, membership: Membership, client_
     client = client_get(scope=membership.scope, client_id=client_id)
     form = _assessment_form(request, membership, client)
     if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if not k.startswith("target_")}
         try:
             assessment = services.assessment_create(
-                client=client, created_by=request.user, targets=form.targets(), **data
+                client=client, data=form.assessment_input(), created_by=request.user
             )
         except ValidationError as exc:
             form_error(form, exc)
@@ -171,9 +170,12 @@ def assessment_edit_view(request: HttpRequest, membership: Membership, assessmen
     assessment = selectors.assessment_get(scope=membership.scope, assessment_id=assessment_id)
     form = _assessment_form(request, membership, assessment.client, instance=assessment)
     if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if not k.startswith("target_")}
         try:
-            services.assessment_update(assessment=assessment, targets=form.targets(), **data)
+            services.assessment_update(
+                assessment=assessment,
+                data=form.assessment_input(),
+                revision=form.cleaned_data.get("revision"),
+            )
         except ValidationError as exc:
             assessment.refresh_from_db()
             form_error(form, exc)

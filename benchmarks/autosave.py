@@ -56,6 +56,7 @@ def _prepare(respondents: int) -> list[dict]:
     django.setup()
     from django.core.management import call_command
 
+    from assessments.inputs import AssessmentInput
     from assessments.services import (
         assessment_create,
         assessment_open,
@@ -74,7 +75,11 @@ def _prepare(respondents: int) -> list[dict]:
     workspace = workspace_create(name="Benchmark", owner=owner)
     client = client_create(workspace=workspace, name="Autosave Ltd")
     version = default_questionnaire()
-    assessment = assessment_create(client=client, version=version, title="Load", created_by=owner)
+    assessment = assessment_create(
+        client=client,
+        data=AssessmentInput.from_values({"version": version, "title": "Load"}),
+        created_by=owner,
+    )
     people = [
         respondent_add(assessment=assessment, name=f"R{n}", email=f"r{n}@bench.example")
         for n in range(respondents)

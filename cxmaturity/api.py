@@ -27,6 +27,21 @@ def revision_field() -> serializers.IntegerField:
     )
 
 
+class RefuseUnknownFields:
+    """For input serializers: a name that is no field here is refused (400 naming it)
+    rather than silently dropped, as the typed inputs refuse it, so a misspelt field
+    never looks saved."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if hasattr(data, "keys"):
+            unknown = sorted(set(data.keys()) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError(
+                    {name: [_("Not a field here.")] for name in unknown}
+                )
+        return super().to_internal_value(data)
+
+
 class PageNumberPagination(pagination.PageNumberPagination):
     page_size = 25
     page_size_query_param = "page_size"

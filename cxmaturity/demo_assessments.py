@@ -6,6 +6,7 @@ from pathlib import Path
 
 from django.conf import settings
 
+from assessments.inputs import AssessmentInput
 from assessments.models import Assessment, QuestionnaireVersion
 from assessments.services import (
     answers_save,
@@ -104,11 +105,16 @@ def seed_northwind(*, client: Client, consultant: User) -> None:
     if not client.assessments.filter(title="CX maturity baseline 2025").exists():
         baseline = assessment_create(
             client=client,
-            version=version,
-            title="CX maturity baseline 2025",
+            data=AssessmentInput.from_values(
+                {
+                    "version": version,
+                    "title": "CX maturity baseline 2025",
+                    "anonymity": Assessment.Anonymity.NAMED,
+                    "purpose": "Where Northwind's customer experience stands before the "
+                    "loyalty relaunch.",
+                }
+            ),
             created_by=consultant,
-            anonymity=Assessment.Anonymity.NAMED,
-            purpose="Where Northwind's customer experience stands before the loyalty relaunch.",
         )
         respondents = _respondents(baseline, BASELINE)
         baseline = assessment_open(assessment=baseline)
@@ -122,12 +128,16 @@ def seed_northwind(*, client: Client, consultant: User) -> None:
     if not client.assessments.filter(title="CX maturity 2026").exists():
         current = assessment_create(
             client=client,
-            version=version,
-            title="CX maturity 2026",
+            data=AssessmentInput.from_values(
+                {
+                    "version": version,
+                    "title": "CX maturity 2026",
+                    "previous": baseline,
+                    "targets": {"strategy": 4, "channels": 4},
+                    "purpose": "A year after the baseline: what has moved, and what to do next.",
+                }
+            ),
             created_by=consultant,
-            previous=baseline,
-            targets={"strategy": 4, "channels": 4},
-            purpose="A year after the baseline: what has moved, and what to do next.",
         )
         respondents = _respondents(current, THIS_YEAR)
         current = assessment_open(assessment=current)

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from assessments.inputs import AssessmentInput
 from assessments.models import Assessment
 from assessments.services import (
     answers_save,
@@ -17,7 +18,7 @@ from assessments.services import (
     respondent_invite,
     respondent_submit,
 )
-from kpis.inputs import KPIInput
+from kpis.inputs import ItemInput, KPIInput
 from kpis.models import Measurement
 from kpis.services import item_create, kpi_create, plan_activate, plan_create
 from playbooks.models import CampaignPlan
@@ -51,11 +52,16 @@ def seed_contoso(*, client: Client, consultant: User) -> None:
     if assessment is None:
         assessment = assessment_create(
             client=client,
-            version=version,
-            title=ASSESSMENT_TITLE,
+            data=AssessmentInput.from_values(
+                {
+                    "version": version,
+                    "title": ASSESSMENT_TITLE,
+                    "anonymity": Assessment.Anonymity.ROLES,
+                    "purpose": "Where Contoso's customer experience stands across claims "
+                    "and sales.",
+                }
+            ),
             created_by=consultant,
-            anonymity=Assessment.Anonymity.ROLES,
-            purpose="Where Contoso's customer experience stands across claims and sales.",
         )
         people = [
             respondent_add(
@@ -86,31 +92,45 @@ def _plan(client: Client) -> None:
         return
     plan = plan_create(client=client, title=PLAN_TITLE)
     scale = {c.key: c for c in plan.engagement_categories.all()}
-    theme = item_create(plan=plan, step="theme", name="Claims without friction")
+    theme = item_create(
+        plan=plan, data=ItemInput.from_values("theme", {"name": "Claims without friction"})
+    )
     objective = item_create(
         plan=plan,
-        step="strategic_objective",
-        parent_id=theme.id,
-        statement="Half of all claims settled online by 2027",
-        owner="Astrid Holm",
+        data=ItemInput.from_values(
+            "strategic_objective",
+            {
+                "theme": theme.id,
+                "statement": "Half of all claims settled online by 2027",
+                "owner": "Astrid Holm",
+            },
+        ),
     )
     marketing = item_create(
         plan=plan,
-        step="marketing_objective",
-        parent_id=objective.id,
-        statement="Move quote and claim journeys from email to the web",
-        journey="shopping",
-        lifecycle_stage="evaluation",
-        owner="Jonas Berg",
+        data=ItemInput.from_values(
+            "marketing_objective",
+            {
+                "strategic_objective": objective.id,
+                "statement": "Move quote and claim journeys from email to the web",
+                "journey": "shopping",
+                "lifecycle_stage": "evaluation",
+                "owner": "Jonas Berg",
+            },
+        ),
     )
     goal = item_create(
         plan=plan,
-        step="digital_goal",
-        parent_id=marketing.id,
-        name="Online quote completed",
-        category=scale["conversion"],
-        points=60,
-        channel="web",
+        data=ItemInput.from_values(
+            "digital_goal",
+            {
+                "marketing_objective": marketing.id,
+                "name": "Online quote completed",
+                "category": scale["conversion"],
+                "points": 60,
+                "channel": "web",
+            },
+        ),
     )
     today = timezone.localdate()
     start, due = today - timedelta(days=120), today + timedelta(days=245)

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from kpis.inputs import KPIInput
+from kpis.inputs import ItemInput, KPIInput
 from kpis.models import Measurement
 from kpis.services import item_create, kpi_create, period_save, plan_activate, plan_create
 from workspaces.models import Client
@@ -39,34 +39,42 @@ def seed_northwind_plan(*, client: Client) -> None:
     scale = {c.key: c for c in plan.engagement_categories.all()}
 
     def chain(theme: str, objective: str, marketing: list[tuple]) -> dict:
-        t = item_create(plan=plan, step="theme", name=theme)
+        t = item_create(plan=plan, data=ItemInput.from_values("theme", {"name": theme}))
         so = item_create(
             plan=plan,
-            step="strategic_objective",
-            parent_id=t.id,
-            statement=objective,
-            owner="Hannah Berg",
+            data=ItemInput.from_values(
+                "strategic_objective",
+                {"theme": t.id, "statement": objective, "owner": "Hannah Berg"},
+            ),
         )
         goals = {}
         for statement, journey, stage, goal_list in marketing:
             mo = item_create(
                 plan=plan,
-                step="marketing_objective",
-                parent_id=so.id,
-                statement=statement,
-                journey=journey,
-                lifecycle_stage=stage,
-                owner="Marco Rossi",
+                data=ItemInput.from_values(
+                    "marketing_objective",
+                    {
+                        "strategic_objective": so.id,
+                        "statement": statement,
+                        "journey": journey,
+                        "lifecycle_stage": stage,
+                        "owner": "Marco Rossi",
+                    },
+                ),
             )
             for name, category, points, channel in goal_list:
                 goals[name] = item_create(
                     plan=plan,
-                    step="digital_goal",
-                    parent_id=mo.id,
-                    name=name,
-                    category=scale[category],
-                    points=points,
-                    channel=channel,
+                    data=ItemInput.from_values(
+                        "digital_goal",
+                        {
+                            "marketing_objective": mo.id,
+                            "name": name,
+                            "category": scale[category],
+                            "points": points,
+                            "channel": channel,
+                        },
+                    ),
                 )
             goals[statement] = mo
         return goals
@@ -124,11 +132,15 @@ def seed_northwind_plan(*, client: Client) -> None:
     # Left without a marketing objective on purpose: the coverage checks name it.
     item_create(
         plan=plan,
-        step="digital_goal",
-        name="Store appointment booked",
-        category=scale["lead"],
-        points=25,
-        channel="in_store",
+        data=ItemInput.from_values(
+            "digital_goal",
+            {
+                "name": "Store appointment booked",
+                "category": scale["lead"],
+                "points": 25,
+                "channel": "in_store",
+            },
+        ),
     )
     goal_for = {
         "Visits": "Newsletter sign-up",

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from cxmaturity.forms import RevisionField
 
 from . import selectors
-from .inputs import KPIInput
+from .inputs import ItemInput, KPIInput
 from .models import (
     KPI,
     KPI_INPUT_FIELDS,
@@ -90,11 +90,13 @@ class PlanItemForm(PlanForm):
             if self.parent_field:
                 self.initial["parent"] = getattr(edited, f"{self.parent_field}_id")
 
-    def item_fields(self) -> dict:
-        """The cleaned fields as item_create/item_update take them."""
-        data = dict(self.cleaned_data)
-        parent = data.pop("parent", None)
-        return {"parent_id": parent.id if parent else None, **data}
+    def item_input(self) -> ItemInput:
+        """The item as item_create/item_update take it; no parent chosen on a step that
+        has one makes it an orphan on purpose."""
+        values = {name: self.cleaned_data.get(name) for name in self.field_names}
+        if self.parent_field:
+            values[self.parent_field] = self.cleaned_data.get("parent")
+        return ItemInput.from_values(self.step, values)
 
 
 class ThemeForm(PlanItemForm):

@@ -2,6 +2,7 @@
 
 import uuid
 
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -159,7 +160,12 @@ class DigitalGoal(PlanItem):
     category = models.ForeignKey(
         EngagementCategory, on_delete=models.SET_NULL, null=True, blank=True, related_name="goals"
     )
-    points = models.PositiveIntegerField(_("engagement value points"), null=True, blank=True)
+    points = models.PositiveIntegerField(
+        _("engagement value points"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(100_000)],
+    )
 
     def __str__(self) -> str:
         return self.name

@@ -106,7 +106,7 @@ def step_view(request: HttpRequest, membership: Membership, plan_id: UUID, step:
     form.prefill(_picked(library_name, request.GET.get("from")))
     if request.method == "POST" and form.is_valid():
         try:
-            services.item_create(plan=plan, step=form.step, **form.item_fields())
+            services.item_create(plan=plan, data=form.item_input())
         except ValidationError as exc:
             form_error(form, exc)
         else:
@@ -171,11 +171,10 @@ def step_item_edit_view(
     item = selectors.item_get(plan=plan, step=form_class.step, item_id=item_id)
     form = form_class(request.POST or None, plan=plan, edited=item)
     if request.method == "POST" and form.is_valid():
-        fields = form.item_fields()
-        # No parent chosen on a step that has one: made an orphan on purpose.
-        orphan = bool(form.parent_field) and fields["parent_id"] is None
         try:
-            services.item_update(item=item, orphan=orphan, **fields)
+            services.item_update(
+                item=item, data=form.item_input(), revision=form.cleaned_data.get("revision")
+            )
         except ValidationError as exc:
             form_error(form, exc)
         else:

@@ -12,7 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from assessments.models import Channel
-from cxmaturity.api import revision_field
+from cxmaturity.api import RefuseUnknownFields, revision_field
 from workspaces.api import WorkspaceScopedViewSet, client_filter
 from workspaces.selectors import client_get
 
@@ -87,7 +87,7 @@ def _lines(name: str) -> serializers.ListField:
     )
 
 
-class CampaignIn(serializers.ModelSerializer):
+class CampaignIn(RefuseUnknownFields, serializers.ModelSerializer):
     """A campaign plan's input: its columns built from the model fields (their limits show
     in OpenAPI), the lists and links as CampaignInput limits them."""
 

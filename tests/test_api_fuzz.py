@@ -18,7 +18,7 @@ from schemathesis.checks import (
 from assessments.services import respondent_invite, respondent_link
 from cxmaturity.wsgi import application
 from insights.services import analysis_request, analysis_run
-from kpis.inputs import KPIInput
+from kpis.inputs import ItemInput, KPIInput
 from kpis.services import item_create, kpi_create, period_save, plan_create
 from playbooks.services import campaign_save, document_request
 from tests.assessments.factories import open_assessment, small_version
@@ -90,14 +90,23 @@ def token(db):
         token=respondent_link(respondent).rstrip("/").rsplit("/", 1)[1],
         plan=str((plan := plan_create(client=client, title="Plan")).id),
     )
-    theme = item_create(plan=plan, step="theme", name="T")
+    theme = item_create(plan=plan, data=ItemInput.from_values("theme", {"name": "T"}))
     objective = item_create(
-        plan=plan, step="strategic_objective", parent_id=theme.id, statement="S"
+        plan=plan,
+        data=ItemInput.from_values("strategic_objective", {"theme": theme.id, "statement": "S"}),
     )
     marketing = item_create(
-        plan=plan, step="marketing_objective", parent_id=objective.id, statement="M"
+        plan=plan,
+        data=ItemInput.from_values(
+            "marketing_objective", {"strategic_objective": objective.id, "statement": "M"}
+        ),
     )
-    goal = item_create(plan=plan, step="digital_goal", parent_id=marketing.id, name="G")
+    goal = item_create(
+        plan=plan,
+        data=ItemInput.from_values(
+            "digital_goal", {"marketing_objective": marketing.id, "name": "G"}
+        ),
+    )
     kpi = kpi_create(
         plan=plan,
         data=KPIInput.from_values(

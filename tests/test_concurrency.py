@@ -19,11 +19,11 @@ import requests
 from django.db import connections
 from rest_framework.test import APIClient
 
-from assessments.inputs import ActionInput
+from assessments.inputs import ActionInput, AssessmentInput
 from assessments.models import Action, Assessment
 from assessments.services import roadmap
 from kpis import services as kpi_services
-from kpis.inputs import KPIInput
+from kpis.inputs import ItemInput, KPIInput
 from kpis.models import KPI, EngagementCategory, StrategicTheme
 from playbooks.models import CampaignPlan
 from playbooks.services import campaign_add_tactic, campaign_save
@@ -55,7 +55,9 @@ def _world(consultant_user):
         assessment=assessment, data=ActionInput.from_values({"title": "Map the journey"})
     )
     plan = kpi_services.plan_create(client=client, title="Plan 2027")
-    theme = kpi_services.item_create(plan=plan, step="theme", name="Loyalty")
+    theme = kpi_services.item_create(
+        plan=plan, data=ItemInput.from_values("theme", {"name": "Loyalty"})
+    )
     kpi = kpi_services.kpi_create(
         plan=plan,
         data=KPIInput.from_values(
@@ -380,7 +382,10 @@ def test_a_stale_targets_form_on_the_results_page_is_409(client, consultant, wor
     old = assessment.revision
     from assessments.services import assessment_update
 
-    assessment_update(assessment=assessment, title="Renamed by a colleague")
+    assessment_update(
+        assessment=assessment,
+        data=AssessmentInput.from_values({"title": "Renamed by a colleague"}, partial=True),
+    )
     answer = client.post(url, {"revision": old})
     assert answer.status_code == 409
     assert Assessment.objects.get().title == "Renamed by a colleague"

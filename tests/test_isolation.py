@@ -20,7 +20,7 @@ from rest_framework.test import APIClient
 
 from assessments.models import Action
 from insights.services import analysis_request, analysis_run
-from kpis.inputs import KPIInput
+from kpis.inputs import ItemInput, KPIInput
 from kpis.services import item_create, kpi_create, period_save, plan_create
 from playbooks.services import campaign_save, document_request
 from tests.assessments.factories import open_assessment, small_version
@@ -376,18 +376,31 @@ def _one_of_everything(workspace, membership):
         "respondent": assessment.respondents.get(),
         "action": Action.objects.create(assessment=assessment, title="Name an owner"),
         "plan": (plan := plan_create(client=client, title="Plan")),
-        "theme": (theme := item_create(plan=plan, step="theme", name="Theme")),
+        "theme": (
+            theme := item_create(plan=plan, data=ItemInput.from_values("theme", {"name": "Theme"}))
+        ),
         "objective": (
             objective := item_create(
-                plan=plan, step="strategic_objective", parent_id=theme.id, statement="S"
+                plan=plan,
+                data=ItemInput.from_values(
+                    "strategic_objective", {"theme": theme.id, "statement": "S"}
+                ),
             )
         ),
         "marketing": (
             marketing := item_create(
-                plan=plan, step="marketing_objective", parent_id=objective.id, statement="M"
+                plan=plan,
+                data=ItemInput.from_values(
+                    "marketing_objective", {"strategic_objective": objective.id, "statement": "M"}
+                ),
             )
         ),
-        "goal": item_create(plan=plan, step="digital_goal", parent_id=marketing.id, name="G"),
+        "goal": item_create(
+            plan=plan,
+            data=ItemInput.from_values(
+                "digital_goal", {"marketing_objective": marketing.id, "name": "G"}
+            ),
+        ),
         "kpi": kpi_create(
             plan=plan,
             data=KPIInput.from_values(

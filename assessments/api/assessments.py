@@ -9,14 +9,15 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cxmaturity.api import revision_field
+from cxmaturity.api import RefuseUnknownFields, revision_field
 from workspaces.api import WorkspaceScopedViewSet
 from workspaces.models import Role
 from workspaces.permissions import workspace_access
 from workspaces.selectors import client_get
 
 from .. import selectors, services
-from ..models import Assessment, max_length
+from ..inputs import ASSESSMENT_INPUT_FIELDS, AssessmentInput
+from ..models import Assessment
 from .access import require_disclosed
 
 
@@ -48,27 +49,28 @@ class AssessmentOut(serializers.ModelSerializer):
         ]
 
 
-class AssessmentIn(serializers.Serializer):
+class AssessmentIn(RefuseUnknownFields, serializers.ModelSerializer):
+    """An assessment's settings: their limits come from the model fields; the client,
+    questionnaire version and previous assessment by id within the workspace."""
+
     client = serializers.UUIDField()
     version = serializers.UUIDField(required=False, help_text=_("Default: the built-in one."))
-    title = serializers.CharField(max_length=max_length(Assessment, "title"))
-    purpose = serializers.CharField(
-        max_length=max_length(Assessment, "purpose"), required=False, allow_blank=True
-    )
-    due_date = serializers.DateField(required=False, allow_null=True)
-    mode = serializers.ChoiceField(choices=Assessment.Mode.choices, required=False)
-    anonymity = serializers.ChoiceField(choices=Assessment.Anonymity.choices, required=False)
     targets = serializers.DictField(
         child=serializers.IntegerField(min_value=1, max_value=7), required=False
     )
-    respondents_may_revise = serializers.BooleanField(required=False)
-    reminder_interval_days = serializers.IntegerField(min_value=1, max_value=365, required=False)
     previous = serializers.UUIDField(required=False, allow_null=True)
+
+    class Meta:
+        model = Assessment
+        fields = ["client", *ASSESSMENT_INPUT_FIELDS]
 
 
 class AssessmentPatchIn(AssessmentIn):
     client = None  # an assessment stays with its client
     revision = revision_field()
+
+    class Meta(AssessmentIn.Meta):
+        fields = [*ASSESSMENT_INPUT_FIELDS, "revision"]
 
 
 class ProgressOut(serializers.Serializer):
@@ -82,21 +84,21 @@ class ProgressOut(serializers.Serializer):
     last_activity_at = serializers.DateTimeField(source="last_activity", allow_null=True)
 
 
-def _assessment_fields(view: WorkspaceScopedViewSet, data: dict) -> dict:
-    """Turn the ids in a request into this workspace's objects (404 for anyone else's)."""
-    fields = dict(data)
-    workspace = view.workspace
-    if "client" in fields:
-        fields["client"] = client_get(scope=view.scope, client_id=fields["client"])
-    if "version" in fields:
-        fields["version"] = selectors.questionnaire_version_get(
-            workspace=workspace, version_id=fields["version"]
+def _assessment_input(view: WorkspaceScopedViewSet, data: dict, *, partial: bool):
+    """The settings sent, their ids turned into this workspace's rows (404 for anyone
+    else's); a new assessment without a version gets the workspace's default one."""
+    values = {k: v for k, v in data.items() if k in ASSESSMENT_INPUT_FIELDS}
+    if "version" in values:
+        values["version"] = selectors.questionnaire_version_get(
+            workspace=view.workspace, version_id=values["version"]
         )
-    if fields.get("previous"):
-        fields["previous"] = selectors.assessment_get(
-            scope=view.scope, assessment_id=fields["previous"]
+    elif not partial:
+        values["version"] = selectors.questionnaire_version_default(workspace=view.workspace)
+    if values.get("previous"):
+        values["previous"] = selectors.assessment_get(
+            scope=view.scope, assessment_id=values["previous"]
         )
-    return fields
+    return AssessmentInput.from_values(values, partial=partial)
 
 
 class AssessmentViewSet(WorkspaceScopedViewSet):
@@ -134,12 +136,12 @@ class AssessmentViewSet(WorkspaceScopedViewSet):
     def create(self, request: Request, workspace_id: str) -> Response:
         data = AssessmentIn(data=request.data)
         data.is_valid(raise_exception=True)
-        fields = _assessment_fields(self, data.validated_data)
-        if "version" not in fields:
-            fields["version"] = selectors.questionnaire_version_default(workspace=self.workspace)
-            if fields["version"] is None:
-                raise serializers.ValidationError({"version": [_("Choose a questionnaire.")]})
-        assessment = services.assessment_create(created_by=request.user, **fields)
+        client = client_get(scope=self.scope, client_id=data.validated_data["client"])
+        assessment = services.assessment_create(
+            client=client,
+            data=_assessment_input(self, data.validated_data, partial=False),
+            created_by=request.user,
+        )
         return Response(AssessmentOut(assessment).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(summary=_("One assessment"))
@@ -157,8 +159,11 @@ class AssessmentViewSet(WorkspaceScopedViewSet):
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
         revision = self.expected_revision(fields)
-        fields = _assessment_fields(self, fields)
-        assessment = services.assessment_update(assessment=assessment, revision=revision, **fields)
+        assessment = services.assessment_update(
+            assessment=assessment,
+            data=_assessment_input(self, fields, partial=True),
+            revision=revision,
+        )
         return Response(AssessmentOut(assessment).data)
 
     @extend_schema(summary=_("Delete a draft"), responses={204: None})

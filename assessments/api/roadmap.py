@@ -9,14 +9,14 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from cxmaturity.api import revision_field
+from cxmaturity.api import RefuseUnknownFields, revision_field
 from workspaces.api import WorkspaceScopedViewSet
 from workspaces.models import Role
 from workspaces.permissions import require_contribution
 
 from .. import selectors, services
 from ..inputs import ACTION_INPUT_FIELDS, ActionInput
-from ..models import Action, max_length
+from ..models import Action
 from .access import require_released
 
 
@@ -45,27 +45,15 @@ class ActionOut(serializers.ModelSerializer):
         ]
 
 
-class ActionIn(serializers.Serializer):
-    title = serializers.CharField(max_length=max_length(Action, "title"))
-    dimension_key = serializers.CharField(
-        max_length=max_length(Action, "dimension_key"), required=False, allow_blank=True
-    )
-    description = serializers.CharField(
-        max_length=max_length(Action, "description"), required=False, allow_blank=True
-    )
-    owner_name = serializers.CharField(
-        max_length=max_length(Action, "owner_name"), required=False, allow_blank=True
-    )
-    owner_email = serializers.EmailField(required=False, allow_blank=True)
-    due_date = serializers.DateField(required=False, allow_null=True)
-    status = serializers.ChoiceField(choices=Action.Status.choices, required=False)
-    horizon = serializers.ChoiceField(choices=Action.Horizon.choices, required=False)
-    progress = serializers.IntegerField(min_value=0, max_value=100, required=False)
-    notes = serializers.CharField(
-        max_length=max_length(Action, "notes"), required=False, allow_blank=True
-    )
-    accepted = serializers.BooleanField(required=False)
+class ActionIn(RefuseUnknownFields, serializers.ModelSerializer):
+    """An action's fields: their limits come from the model fields (length, choices,
+    email, 0-100 progress)."""
+
     revision = revision_field()
+
+    class Meta:
+        model = Action
+        fields = [*ACTION_INPUT_FIELDS, "revision"]
 
     def action_input(self) -> ActionInput:
         """The action fields given (a partial change gives only what changes)."""

@@ -1,17 +1,15 @@
 """Writes for assessments: create, change settings, open, close, delete, run again."""
 
-from datetime import date
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cxmaturity.inputs import one_line
 from cxmaturity.revisions import revision_lock, revision_save
 from workspaces.models import Client, User
 
-from ..models import Assessment, QuestionnaireVersion, Respondent, max_length
+from ..inputs import ASSESSMENT_INPUT_FIELDS, AssessmentInput
+from ..models import Assessment, QuestionnaireVersion, Respondent
 from .respondents import consensus_respondent_get_or_create
 
 
@@ -37,50 +35,24 @@ def _targets_clean(targets: dict | None, version: QuestionnaireVersion) -> dict[
     return cleaned
 
 
-def _title_clean(title: str) -> str:
-    title = one_line(title)
-    if not title:
-        raise ValidationError({"title": _("Enter a title.")}, code="required")
-    if len(title) > max_length(Assessment, "title"):
-        raise ValidationError({"title": _("Use at most 200 characters.")}, code="max_length")
-    return title
-
-
 @transaction.atomic
 def assessment_create(
-    *,
-    client: Client,
-    version: QuestionnaireVersion,
-    title: str,
-    created_by: User | None,
-    purpose: str = "",
-    due_date: date | None = None,
-    mode: str = Assessment.Mode.SURVEY,
-    anonymity: str = Assessment.Anonymity.NAMED,
-    targets: dict | None = None,
-    respondents_may_revise: bool = True,
-    reminder_interval_days: int = 3,
-    previous: Assessment | None = None,
+    *, client: Client, data: AssessmentInput, created_by: User | None
 ) -> Assessment:
+    """A draft assessment of the client from the questionnaire version in `data`."""
     if client.archived:
         raise ValidationError(_("Restore the client before assessing it."), code="archived")
+    if data.version is None:
+        raise ValidationError({"version": _("Choose a questionnaire.")}, code="required")
+    previous = data.previous
     if previous is not None and previous.client_id != client.id:
         raise ValidationError(
             {"previous": _("The previous assessment must be of the same client.")}
         )
+    values = {n: v for n, v in data.changes().items() if n not in ("version", "previous")}
+    values["targets"] = _targets_clean(data.targets, data.version)
     assessment = Assessment(
-        client=client,
-        version=version,
-        title=_title_clean(title),
-        purpose=(purpose or "").strip(),
-        due_date=due_date,
-        mode=mode,
-        anonymity=anonymity,
-        targets=_targets_clean(targets, version),
-        respondents_may_revise=respondents_may_revise,
-        reminder_interval_days=reminder_interval_days,
-        previous=previous,
-        created_by=created_by,
+        client=client, version=data.version, previous=previous, created_by=created_by, **values
     )
     assessment.full_clean(exclude=["created_by", "client", "version", "previous"])
     assessment.save()
@@ -89,22 +61,22 @@ def assessment_create(
 
 @transaction.atomic
 def assessment_update(
-    *, assessment: Assessment, revision: int | None = None, **changes
+    *, assessment: Assessment, data: AssessmentInput, revision: int | None = None
 ) -> Assessment:
     """Change an assessment's settings (those given; the rest keep what is saved now);
     the questionnaire is fixed once it is opened. Refused when `revision` is older than
     the saved one."""
     assessment = revision_lock(assessment, expected=revision)
-    if "version" in changes and changes["version"].id != assessment.version_id:
+    changes = data.changes()
+    version = changes.pop("version", None)
+    if version is not None and version.id != assessment.version_id:
         if assessment.status != Assessment.Status.DRAFT:
             raise ValidationError(
                 {"version": _("The questionnaire cannot change once the assessment has opened.")}
             )
-        assessment.version = changes["version"]
-    if "title" in changes:
-        assessment.title = _title_clean(changes["title"])
+        assessment.version = version
     if "targets" in changes:
-        assessment.targets = _targets_clean(changes["targets"], assessment.version)
+        changes["targets"] = _targets_clean(changes["targets"], assessment.version)
     if "previous" in changes:
         previous = changes["previous"]
         if previous is not None and (
@@ -113,38 +85,31 @@ def assessment_update(
             raise ValidationError(
                 {"previous": _("The previous assessment must be another one of the same client.")}
             )
-        assessment.previous = previous
     if assessment.status != Assessment.Status.DRAFT:
-        # Respondents answered under this mode and this promise of anonymity.
-        if "mode" in changes and changes["mode"] != assessment.mode:
-            raise ValidationError(
-                {"mode": _("The mode cannot change once the assessment has opened.")}
-            )
-        if (
-            changes.get("anonymity", assessment.anonymity) != assessment.anonymity
-            and assessment.anonymity == Assessment.Anonymity.ROLES
-        ):
-            raise ValidationError(
-                {
-                    "anonymity": _(
-                        "Respondents were promised roles only: that cannot change once the "
-                        "assessment has opened."
-                    )
-                }
-            )
-    for field in (
-        "purpose",
-        "due_date",
-        "mode",
-        "anonymity",
-        "respondents_may_revise",
-        "reminder_interval_days",
-    ):
-        if field in changes:
-            setattr(assessment, field, changes[field])
+        _opened_settings_check(assessment, changes)
+    for name, value in changes.items():
+        setattr(assessment, name, value)
     assessment.full_clean(exclude=["created_by", "client", "version", "previous"])
     revision_save(assessment)
     return assessment
+
+
+def _opened_settings_check(assessment: Assessment, changes: dict) -> None:
+    """Respondents answered under this mode and this promise of anonymity."""
+    if changes.get("mode", assessment.mode) != assessment.mode:
+        raise ValidationError({"mode": _("The mode cannot change once the assessment has opened.")})
+    if (
+        changes.get("anonymity", assessment.anonymity) != assessment.anonymity
+        and assessment.anonymity == Assessment.Anonymity.ROLES
+    ):
+        raise ValidationError(
+            {
+                "anonymity": _(
+                    "Respondents were promised roles only: that cannot change once the "
+                    "assessment has opened."
+                )
+            }
+        )
 
 
 @transaction.atomic
@@ -191,19 +156,19 @@ def assessment_run_again(*, previous: Assessment, created_by: User | None) -> As
         raise ValidationError(_("Close the assessment before running it again."), code="open")
     version = previous.version.questionnaire.versions.order_by("-number").first()
     keys = set(version.dimensions.values_list("key", flat=True))
-    assessment = assessment_create(
-        client=previous.client,
-        version=version,
+    data = AssessmentInput(
         title=(_("Reassessment: %(title)s") % {"title": previous.title})[:200],
-        created_by=created_by,
         purpose=previous.purpose,
         mode=previous.mode,
         anonymity=previous.anonymity,
         targets={k: v for k, v in (previous.targets or {}).items() if k in keys},
         respondents_may_revise=previous.respondents_may_revise,
         reminder_interval_days=previous.reminder_interval_days,
+        version=version,
         previous=previous,
+        given=frozenset(ASSESSMENT_INPUT_FIELDS),
     )
+    assessment = assessment_create(client=previous.client, data=data, created_by=created_by)
     Respondent.objects.bulk_create([
         Respondent(assessment=assessment, name=r.name, email=r.email, role=r.role,
                    department=r.department, weight=r.weight)

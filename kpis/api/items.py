@@ -7,58 +7,70 @@ from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from cxmaturity.api import revision_field
+from cxmaturity.api import RefuseUnknownFields, revision_field
 from workspaces.api import WorkspaceScopedViewSet
 
 from .. import selectors, services
+from ..inputs import ITEM_INPUT_FIELDS, ItemInput
 from ..models import (
     DigitalGoal,
-    Journey,
-    LifecycleStage,
     MarketingObjective,
     StrategicObjective,
     StrategicTheme,
 )
 
 
-class ThemeIn(serializers.Serializer):
-    name = serializers.CharField(max_length=200)
-    description = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+class _ItemIn(RefuseUnknownFields, serializers.ModelSerializer):
+    """An item's own fields, their limits from the step's model fields."""
+
+    step = "theme"
     revision = revision_field()
 
-
-class StrategicObjectiveIn(serializers.Serializer):
-    theme = serializers.UUIDField(required=False, allow_null=True)
-    statement = serializers.CharField(max_length=300)
-    measure = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    due = serializers.DateField(required=False, allow_null=True)
-    owner = serializers.CharField(max_length=150, required=False, allow_blank=True)
-    revision = revision_field()
+    def item_input(self) -> ItemInput:
+        """The fields given (a partial change gives only what changes); a parent sent as
+        null unlinks the item, one not sent keeps its link."""
+        given = {k: v for k, v in self.validated_data.items() if k != "revision"}
+        return ItemInput.from_values(self.step, given, partial=self.partial)
 
 
-class MarketingObjectiveIn(serializers.Serializer):
-    strategic_objective = serializers.UUIDField(required=False, allow_null=True)
-    statement = serializers.CharField(max_length=300)
-    segment = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    journey = serializers.ChoiceField(choices=Journey.choices, required=False, allow_blank=True)
-    lifecycle_stage = serializers.ChoiceField(
-        choices=LifecycleStage.choices, required=False, allow_blank=True
+def _parent_id() -> serializers.UUIDField:
+    return serializers.UUIDField(required=False, allow_null=True)
+
+
+class ThemeIn(_ItemIn):
+    class Meta:
+        model = StrategicTheme
+        fields = [*ITEM_INPUT_FIELDS["theme"], "revision"]
+
+
+class StrategicObjectiveIn(_ItemIn):
+    step = "strategic_objective"
+    theme = _parent_id()
+
+    class Meta:
+        model = StrategicObjective
+        fields = ["theme", *ITEM_INPUT_FIELDS["strategic_objective"], "revision"]
+
+
+class MarketingObjectiveIn(_ItemIn):
+    step = "marketing_objective"
+    strategic_objective = _parent_id()
+
+    class Meta:
+        model = MarketingObjective
+        fields = ["strategic_objective", *ITEM_INPUT_FIELDS["marketing_objective"], "revision"]
+
+
+class DigitalGoalIn(_ItemIn):
+    step = "digital_goal"
+    marketing_objective = _parent_id()
+    category = serializers.SlugField(
+        max_length=40, required=False, allow_blank=True, help_text=_("The category's key")
     )
-    due = serializers.DateField(required=False, allow_null=True)
-    owner = serializers.CharField(max_length=150, required=False, allow_blank=True)
-    revision = revision_field()
 
-
-class DigitalGoalIn(serializers.Serializer):
-    marketing_objective = serializers.UUIDField(required=False, allow_null=True)
-    name = serializers.CharField(max_length=200)
-    channel = serializers.CharField(max_length=20, required=False, allow_blank=True)
-    how_detected = serializers.CharField(max_length=300, required=False, allow_blank=True)
-    category = serializers.SlugField(max_length=40, required=False, allow_blank=True)
-    points = serializers.IntegerField(
-        min_value=0, max_value=100000, required=False, allow_null=True
-    )
-    revision = revision_field()
+    class Meta:
+        model = DigitalGoal
+        fields = ["marketing_objective", *ITEM_INPUT_FIELDS["digital_goal"], "revision"]
 
 
 class ItemOut(serializers.Serializer):
@@ -112,22 +124,12 @@ class DigitalGoalOut(serializers.ModelSerializer):
         ]
 
 
-# URL slug: (services step, In, Out, the field naming the parent).
+# URL slug: (services step, In, Out).
 STEP_APIS = {
-    "themes": ("theme", ThemeIn, ThemeOut, None),
-    "strategic-objectives": (
-        "strategic_objective",
-        StrategicObjectiveIn,
-        StrategicObjectiveOut,
-        "theme",
-    ),
-    "marketing-objectives": (
-        "marketing_objective",
-        MarketingObjectiveIn,
-        MarketingObjectiveOut,
-        "strategic_objective",
-    ),
-    "digital-goals": ("digital_goal", DigitalGoalIn, DigitalGoalOut, "marketing_objective"),
+    "themes": ("theme", ThemeIn, ThemeOut),
+    "strategic-objectives": ("strategic_objective", StrategicObjectiveIn, StrategicObjectiveOut),
+    "marketing-objectives": ("marketing_objective", MarketingObjectiveIn, MarketingObjectiveOut),
+    "digital-goals": ("digital_goal", DigitalGoalIn, DigitalGoalOut),
 }
 
 
@@ -140,7 +142,7 @@ class _StepViewSet(WorkspaceScopedViewSet):
 
     def get_serializer_class(self) -> type[serializers.Serializer]:
         # The step's own In for a change, its Out for a read (also in the schema).
-        _key, given, shown, _parent = STEP_APIS[self.step]
+        _key, given, shown = STEP_APIS[self.step]
         return given if self.action in ("create", "partial_update") else shown
 
 
@@ -151,7 +153,7 @@ class PlanItemViewSet(_StepViewSet):
 
     @extend_schema(summary=_("The step's items, in order"))
     def list(self, request: Request, workspace_id: str, plan_id: str) -> Response:
-        key, _in, out, _parent = STEP_APIS[self.step]
+        key, _in, out = STEP_APIS[self.step]
         items = selectors.item_list(plan=self.plan, step=key)
         return Response(out(items, many=True).data)
 
@@ -159,13 +161,9 @@ class PlanItemViewSet(_StepViewSet):
         summary=_("Add an item under a parent of the same plan"), responses={201: ItemOut}
     )
     def create(self, request: Request, workspace_id: str, plan_id: str) -> Response:
-        key, given, _out, parent = STEP_APIS[self.step]
-        data = given(data=request.data)
+        data = STEP_APIS[self.step][1](data=request.data)
         data.is_valid(raise_exception=True)
-        fields = dict(data.validated_data)
-        fields.pop("revision", None)
-        parent_id = fields.pop(parent, None) if parent else None
-        item = services.item_create(plan=self.plan, step=key, parent_id=parent_id, **fields)
+        item = services.item_create(plan=self.plan, data=data.item_input())
         return Response(ItemOut(item).data, status=status.HTTP_201_CREATED)
 
 
@@ -183,17 +181,10 @@ class PlanItemDetailViewSet(_StepViewSet):
 
     @extend_schema(summary=_("Change an item"), responses=ItemOut)
     def partial_update(self, request: Request, workspace_id: str, plan_id: str, pk: str):
-        _key, given, _out, parent = STEP_APIS[self.step]
-        data = given(data=request.data, partial=True)
+        data = STEP_APIS[self.step][1](data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        fields = dict(data.validated_data)
-        revision = self.expected_revision(fields)
-        # A parent sent as null unlinks the item; one not sent keeps its link.
-        orphan = bool(parent) and parent in fields and fields[parent] is None
-        parent_id = fields.pop(parent, None) if parent else None
-        item = services.item_update(
-            item=self.item, parent_id=parent_id, orphan=orphan, revision=revision, **fields
-        )
+        revision = self.expected_revision(dict(data.validated_data))
+        item = services.item_update(item=self.item, data=data.item_input(), revision=revision)
         return Response(ItemOut(item).data)
 
     @extend_schema(

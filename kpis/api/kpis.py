@@ -6,7 +6,7 @@ from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from cxmaturity.api import revision_field
+from cxmaturity.api import RefuseUnknownFields, revision_field
 from workspaces.api import WorkspaceScopedViewSet
 from workspaces.permissions import require_contribution
 
@@ -24,7 +24,7 @@ class KPIOut(serializers.ModelSerializer):
         fields = ["id", *KPI_INPUT_FIELDS, "position", "revision"]
 
 
-class KPIIn(serializers.ModelSerializer):
+class KPIIn(RefuseUnknownFields, serializers.ModelSerializer):
     """The KPI's own fields and limits (KPI_INPUT_FIELDS); links by id within the plan."""
 
     digital_goal = serializers.UUIDField(required=False, allow_null=True)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from cxmaturity.revisions import revision_lock, revision_save
 
+from ..inputs import ItemInput
 from ..models import (
     KPI,
     STEPS,
@@ -40,13 +41,10 @@ def _parent(plan: StrategyPlan, step: str, parent_id: Any) -> Any:
     return _in_plan(parent_model, plan, parent_id, field) if parent_model else None
 
 
-def _category(plan: StrategyPlan, value: EngagementCategory | str | None) -> Any:
-    """A digital goal's category: the plan's own, or its key as the API sends it (blank
-    unsets it; an unknown key is refused by the field)."""
-    if not isinstance(value, str):
-        return value
-    category = plan.engagement_categories.filter(key=value).first() if value else None
-    if value and category is None:
+def _category(plan: StrategyPlan, key: str) -> EngagementCategory | None:
+    """A digital goal's category of this plan, by its key (blank unsets it)."""
+    category = plan.engagement_categories.filter(key=key).first() if key else None
+    if key and category is None:
         raise ValidationError({"category": _("No category with this key in the plan.")})
     return category
 
@@ -62,16 +60,16 @@ def _is_uuid(value: Any) -> bool:
 
 
 @transaction.atomic
-def item_create(*, plan: StrategyPlan, step: str, parent_id: Any = None, **fields) -> Any:
+def item_create(*, plan: StrategyPlan, data: ItemInput) -> Any:
     """Add an item to one of the first four steps, under a parent of the same plan."""
-    model, field, _parent_model = STEPS[step]
-    parent = _parent(plan, step, parent_id)
-    if "category" in fields:
-        fields["category"] = _category(plan, fields["category"])
+    model, field, _parent_model = STEPS[data.step]
+    values = dict(data.values)
+    if "category" in values:
+        values["category"] = _category(plan, values["category"])
     position = (model.objects.filter(plan=plan).aggregate(n=Max("position"))["n"] or 0) + 1
-    item = model(plan=plan, position=position, **fields)
+    item = model(plan=plan, position=position, **values)
     if field:
-        setattr(item, field, parent)
+        setattr(item, field, _parent(plan, data.step, data.parent))
     item.full_clean(exclude=["plan", field] if field else ["plan"])
     item.save()
     return item
@@ -82,30 +80,23 @@ def _step_of(item: Any) -> str:
 
 
 @transaction.atomic
-def item_update(
-    *,
-    item: Any,
-    parent_id: Any = None,
-    orphan: bool = False,
-    revision: int | None = None,
-    **fields,
-) -> Any:
+def item_update(*, item: Any, data: ItemInput, revision: int | None = None) -> Any:
     """Change the fields given (the rest keep what is saved now); a new parent must come
-    from the same plan, and `orphan` unlinks it on purpose. Refused when `revision` is
-    older than the saved one."""
+    from the same plan, and a parent given as none unlinks it on purpose. Refused when
+    `revision` is older than the saved one."""
     step = _step_of(item)
+    if data.step != step:
+        raise ValueError(f"a {data.step} input for a {step}")
     _model, field, _parent_model = STEPS[step]
     item = revision_lock(item, expected=revision)
-    if "category" in fields:
-        fields["category"] = _category(item.plan, fields["category"])
+    values = dict(data.values)
+    if "category" in values:
+        values["category"] = _category(item.plan, values["category"])
     changed = []
-    if field and parent_id is not None:
-        setattr(item, field, _parent(item.plan, step, parent_id))
+    if data.parent_given:
+        setattr(item, field, _parent(item.plan, step, data.parent))
         changed.append(field)
-    elif field and orphan:
-        setattr(item, field, None)
-        changed.append(field)
-    for name, value in fields.items():
+    for name, value in values.items():
         if getattr(item, name) != value:
             setattr(item, name, value)
             changed.append(name)

@@ -1,5 +1,6 @@
 from pathlib import Path
 
+from assessments.inputs import AssessmentInput
 from assessments.models import Assessment, QuestionnaireVersion
 from assessments.services import (
     assessment_create,
@@ -26,13 +27,10 @@ def default_version(workspace=None) -> QuestionnaireVersion:
 
 def open_assessment(*, client=None, version=None, respondents=2, **fields) -> Assessment:
     client = client or ClientFactory()
-    assessment = assessment_create(
-        client=client,
-        version=version or small_version(),
-        title=fields.pop("title", "CX maturity 2026"),
-        created_by=None,
-        **fields,
+    data = AssessmentInput.from_values(
+        {"version": version or small_version(), "title": "CX maturity 2026", **fields}
     )
+    assessment = assessment_create(client=client, data=data, created_by=None)
     for n in range(respondents):
         respondent_add(
             assessment=assessment,

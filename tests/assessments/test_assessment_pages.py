@@ -2,6 +2,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from assessments.inputs import AssessmentInput
 from assessments.models import Answer, Assessment, Respondent
 from assessments.services import answers_save, respondent_invite
 from tests.assessments.factories import SMALL, open_assessment, small_version
@@ -143,7 +144,9 @@ def test_open_and_invite_everyone_queues_one_email_each(
     from assessments.services import assessment_create
 
     assessment = assessment_create(
-        client=acme_client, version=small_version(), title="T", created_by=None
+        client=acme_client,
+        data=AssessmentInput.from_values({"version": small_version(), "title": "T"}),
+        created_by=None,
     )
     for n in range(2):
         Respondent.objects.create(assessment=assessment, name=f"R{n}", email=f"r{n}@c.example")

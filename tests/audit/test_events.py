@@ -9,6 +9,7 @@ from auditlog.models import LogEntry
 from django.urls import reverse
 from django.utils import timezone
 
+from assessments.inputs import AssessmentInput
 from assessments.models import Answer
 from assessments.services import (
     assessment_create,
@@ -205,7 +206,9 @@ def test_campaign_deletion_is_recorded(api, owner, campaign):
 
 def test_assessment_deletion_is_one_event_not_one_per_respondent(api, owner, acme_client):
     assessment = assessment_create(
-        client=acme_client, version=small_version(), title="Draft 2026", created_by=None
+        client=acme_client,
+        data=AssessmentInput.from_values({"version": small_version(), "title": "Draft 2026"}),
+        created_by=None,
     )
     for n in range(3):
         respondent_add(assessment=assessment, name=f"Exec {n}", email=f"e{n}@client.example")

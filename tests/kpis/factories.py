@@ -6,7 +6,7 @@ import datetime
 
 import factory
 
-from kpis.inputs import KPIInput
+from kpis.inputs import ItemInput, KPIInput
 from kpis.models import (
     KPI,
     DigitalGoal,
@@ -46,10 +46,9 @@ class _ItemFactory(factory.django.DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class, *, plan, **fields):
-        parent = fields.pop(cls._parent_field, None) if cls._parent_field else None
-        return item_create(
-            plan=plan, step=cls._step, parent_id=parent.id if parent else None, **fields
-        )
+        if cls._parent_field and fields.get(cls._parent_field) is not None:
+            fields[cls._parent_field] = fields[cls._parent_field].id
+        return item_create(plan=plan, data=ItemInput.from_values(cls._step, fields))
 
 
 class ThemeFactory(_ItemFactory):

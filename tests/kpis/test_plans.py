@@ -3,7 +3,7 @@ from datetime import date
 import pytest
 from django.core.exceptions import ValidationError
 
-from kpis.inputs import KPIInput
+from kpis.inputs import ItemInput, KPIInput
 from kpis.models import KPI, Measurement, StrategyPlan
 from kpis.selectors import coverage, engagement_scale, scorecard
 from kpis.services import (
@@ -36,25 +36,29 @@ def plan():
     return plan_create(client=ClientFactory(), title="Northwind 2027")
 
 
+def _item(plan, step, **values):
+    return item_create(plan=plan, data=ItemInput.from_values(step, values))
+
+
 def _chain(plan):
-    theme = item_create(plan=plan, step="theme", name="Customer intimacy")
-    objective = item_create(
-        plan=plan,
-        step="strategic_objective",
-        parent_id=theme.id,
+    theme = _item(plan, "theme", name="Customer intimacy")
+    objective = _item(
+        plan,
+        "strategic_objective",
+        theme=theme.id,
         statement="Repeat-customer revenue +15% by Dec 2027",
     )
-    marketing = item_create(
-        plan=plan,
-        step="marketing_objective",
-        parent_id=objective.id,
+    marketing = _item(
+        plan,
+        "marketing_objective",
+        strategic_objective=objective.id,
         statement="25% of first-time buyers join the loyalty club",
     )
     lead = plan.engagement_categories.get(key="lead")
-    goal = item_create(
-        plan=plan,
-        step="digital_goal",
-        parent_id=marketing.id,
+    goal = _item(
+        plan,
+        "digital_goal",
+        marketing_objective=marketing.id,
         name="Loyalty sign-up",
         points=30,
         category=lead,
@@ -84,7 +88,7 @@ def test_only_one_active_plan_per_client(plan):
 
 
 def test_coverage_goes_green_along_a_complete_chain_and_names_orphans(plan):
-    item_create(plan=plan, step="theme", name="Operational excellence")
+    _item(plan, "theme", name="Operational excellence")
     checks = {c["key"]: c for c in coverage(plan=plan)}
     assert checks["themes"]["orphans"] == ["Operational excellence"]
     _chain(plan)
@@ -98,9 +102,9 @@ def test_coverage_goes_green_along_a_complete_chain_and_names_orphans(plan):
 
 def test_a_parent_from_another_plan_or_workspace_is_refused(plan):
     other = plan_create(client=ClientFactory(), title="Elsewhere")
-    foreign = item_create(plan=other, step="theme", name="Not yours")
+    foreign = _item(other, "theme", name="Not yours")
     with pytest.raises(ValidationError) as caught:
-        item_create(plan=plan, step="strategic_objective", parent_id=foreign.id, statement="X")
+        _item(plan, "strategic_objective", theme=foreign.id, statement="X")
     assert "theme" in caught.value.message_dict
     assert not plan.strategic_objectives.exists()
     with pytest.raises(ValidationError) as caught:
@@ -161,7 +165,7 @@ def test_measurement_for_a_kpi_of_another_workspace_is_refused(plan):
 
 def test_points_outside_their_category_are_reported_by_the_scale(plan):
     lead = plan.engagement_categories.get(key="lead")
-    item_create(plan=plan, step="digital_goal", name="Webinar", points=80, category=lead)
+    _item(plan, "digital_goal", name="Webinar", points=80, category=lead)
     scale = engagement_scale(plan=plan)
     assert not scale["valid"]
     assert scale["errors"] == ["Goal Webinar: 80 points lie outside category lead (20–49)."]
@@ -187,17 +191,23 @@ def test_deleting_an_item_says_what_goes_with_it_and_leaves_kpis_as_orphans(plan
 def test_items_are_reordered_and_reparented_within_the_plan(plan):
     from kpis.services import item_move, item_update
 
-    first = item_create(plan=plan, step="theme", name="A")
-    second = item_create(plan=plan, step="theme", name="B")
+    first = _item(plan, "theme", name="A")
+    second = _item(plan, "theme", name="B")
     item_move(item=second, offset=-1)
     assert list(plan.themes.order_by("position").values_list("name", flat=True)) == ["B", "A"]
-    objective = item_create(
-        plan=plan, step="strategic_objective", parent_id=first.id, statement="S"
+    objective = _item(plan, "strategic_objective", theme=first.id, statement="S")
+    item_update(
+        item=objective,
+        data=ItemInput.from_values(
+            "strategic_objective", {"theme": second.id, "statement": "S2"}, partial=True
+        ),
     )
-    item_update(item=objective, parent_id=second.id, statement="S2")
     objective.refresh_from_db()
     assert (objective.theme_id, objective.statement) == (second.id, "S2")
     other = plan_create(client=ClientFactory(), title="Other")
-    foreign = item_create(plan=other, step="theme", name="F")
+    foreign = _item(other, "theme", name="F")
     with pytest.raises(ValidationError):
-        item_update(item=objective, parent_id=foreign.id)
+        item_update(
+            item=objective,
+            data=ItemInput.from_values("strategic_objective", {"theme": foreign.id}, partial=True),
+        )
