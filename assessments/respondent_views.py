@@ -10,9 +10,15 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from . import services as service
+from .display import respondent_summary
 from .forms import answers_from_post, question_rows, versions_from_post
 from .models import Respondent
-from .selectors import respondent_for_token, respondent_pages, respondent_resume_page
+from .selectors import (
+    questionnaire_minutes,
+    respondent_for_token,
+    respondent_pages,
+    respondent_resume_page,
+)
 from .services import LinkUnknown, answers_autosave
 
 
@@ -60,7 +66,7 @@ def _context(respondent: Respondent, pages: list, **extra) -> dict:
         "answered": answered,
         "total": total,
         "percent": round(100 * answered / total) if total else 0,
-        "minutes": max(5, round(total * 0.5)),
+        "minutes": questionnaire_minutes(assessment.version_id),
         **extra,
     }
 
@@ -182,7 +188,7 @@ def respondent_thanks_view(request: HttpRequest, respondent: Respondent) -> Http
     can_reopen = (
         respondent.assessment.status == "open" and respondent.assessment.respondents_may_revise
     )
-    context = _context(respondent, pages, can_reopen=can_reopen)
+    context = _context(respondent, pages, can_reopen=can_reopen, **respondent_summary(pages))
     return render(request, "assessments/respondent/thanks.html", context)
 
 
