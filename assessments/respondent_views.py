@@ -3,9 +3,11 @@
 from collections.abc import Callable
 from functools import wraps
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -199,6 +201,10 @@ def respondent_reopen_view(request: HttpRequest, respondent: Respondent) -> Http
         service.respondent_reopen(respondent=respondent)
     except service.RespondentClosed as exc:
         return _unavailable(request, 409, exc.messages[0])
+    messages.info(
+        request,
+        _("Your submission is withdrawn: your answers count again once you submit them."),
+    )
     return redirect("respondent_review", request.respondent_token)
 
 

@@ -152,3 +152,14 @@ def test_change_my_answers_says_it_withdraws_the_submission_until_submitted_agai
     assert "Please submit again by" in explained
     assert 'aria-describedby="reopen-explained">Change my answers</button>' in thanks
     assert "You added no comments." in thanks
+
+
+def test_after_change_my_answers_the_review_page_says_the_submission_is_withdrawn(client):
+    respondent = respondent_invite(respondent=open_assessment(respondents=1).respondents.get())
+    token = _token(respondent)
+    client.post(reverse("respondent_page", args=[token, 1]), {"q1-value": "4", "go": "next"})
+    client.post(reverse("respondent_submit", args=[token]))
+    review = client.post(reverse("respondent_reopen", args=[token]), follow=True)
+    assert review.redirect_chain[-1][0] == reverse("respondent_review", args=[token])
+    assert "Your submission is withdrawn" in review.text
+    assert Respondent.objects.get(id=respondent.id).submitted_at is None
