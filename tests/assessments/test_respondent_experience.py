@@ -100,6 +100,8 @@ def test_a_section_is_ticked_once_every_question_in_it_has_an_answer(client):
     assert _ticked(client.get(page).text) == []
     client.post(page, {"q2-value": "dont_know", "go": "stay"})
     assert _ticked(client.get(page).text) == ["1"]
+    review = client.get(reverse("respondent_review", args=[_token(respondent)]))
+    assert _ticked(review.text) == ["1"]
 
 
 def test_without_javascript_a_whole_questionnaire_is_answered_submitted_and_thanked(client):
