@@ -8,6 +8,9 @@ from .charts import heat_class, radar
 from .models import Channel
 from .scoring import STAGES
 
+# A level text longer than this is a description, not a title one can scan.
+LEVEL_TITLE_MAX = 40
+
 
 def results_display(results: dict) -> dict:
     """What the results page and the playbook draw: radar, heat map, ladder, channels
@@ -74,3 +77,47 @@ def results_page(results: dict) -> dict:
 
 def target_choices() -> list[tuple[int, str]]:
     return [(s.level, f"{s.level} · {s.name}") for s in STAGES]
+
+
+def level_choices(levels: dict[str, str]) -> list[dict[str, str]]:
+    """A question's levels as the respondent's scale shows them: a title short enough to
+    scan and, when the questionnaire's level texts are long, the text as the description
+    shown for the chosen or focused level only. Long texts are titled by their stage."""
+    long = any(len(text) > LEVEL_TITLE_MAX for text in levels.values())
+    return [
+        {
+            "value": value,
+            "title": STAGES[int(value) - 1].name if long else text,
+            "description": text if long else "",
+        }
+        for value, text in sorted(levels.items(), key=lambda item: int(item[0]))
+    ]
+
+
+def choice_label(levels: dict[str, str], value: str) -> str:
+    """An answer by the title the scale showed for it ("4 · Optimize"), or the choice made."""
+    for choice in level_choices(levels):
+        if choice["value"] == value:
+            return f"{value} · {choice['title']}"
+    return {"dont_know": _("Don't know"), "not_applicable": _("Not applicable")}.get(value, "—")
+
+
+def respondent_summary(pages: list) -> dict:
+    """The thank-you page's summary of a respondent's pages (`DimensionPage`s): each
+    section's answers by their scale title, and the comments and evidence they wrote."""
+    sections = []
+    comments = []
+    for page in pages:
+        answers = []
+        for item in page.items:
+            row = {
+                "question": item.question.text,
+                "label": choice_label(item.question.levels, item.value),
+                "comment": item.answer.comment if item.answer else "",
+                "evidence": item.answer.evidence if item.answer else "",
+            }
+            answers.append(row)
+            if row["comment"] or row["evidence"]:
+                comments.append({**row, "section": page.dimension.title})
+        sections.append({"title": page.dimension.title, "answers": answers})
+    return {"sections": sections, "comments": comments}

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cxmaturity.forms import RevisedFormMixin
 
-from .display import target_choices
+from .display import level_choices, target_choices
 from .inputs import ASSESSMENT_INPUT_FIELDS, AssessmentInput
 from .models import Action, Assessment, Respondent
 from .selectors import DimensionPage
@@ -71,6 +71,7 @@ def question_rows(
                 "question": item.question,
                 "errors": errors.get(key, []),
                 "levels": list(item.question.levels.items()),
+                "choices": level_choices(item.question.levels),
                 # After a refused save, the version the posted values were based on.
                 "version": post.get(f"{key}-version", version) if errors else version,
                 "conflict": key in conflicts,

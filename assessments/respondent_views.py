@@ -3,16 +3,24 @@
 from collections.abc import Callable
 from functools import wraps
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from . import services as service
+from .display import respondent_summary
 from .forms import answers_from_post, question_rows, versions_from_post
 from .models import Respondent
-from .selectors import respondent_for_token, respondent_pages, respondent_resume_page
+from .selectors import (
+    questionnaire_minutes,
+    respondent_for_token,
+    respondent_pages,
+    respondent_resume_page,
+)
 from .services import LinkUnknown, answers_autosave
 
 
@@ -60,7 +68,7 @@ def _context(respondent: Respondent, pages: list, **extra) -> dict:
         "answered": answered,
         "total": total,
         "percent": round(100 * answered / total) if total else 0,
-        "minutes": max(5, round(total * 0.5)),
+        "minutes": questionnaire_minutes(assessment.version_id),
         **extra,
     }
 
@@ -182,7 +190,7 @@ def respondent_thanks_view(request: HttpRequest, respondent: Respondent) -> Http
     can_reopen = (
         respondent.assessment.status == "open" and respondent.assessment.respondents_may_revise
     )
-    context = _context(respondent, pages, can_reopen=can_reopen)
+    context = _context(respondent, pages, can_reopen=can_reopen, **respondent_summary(pages))
     return render(request, "assessments/respondent/thanks.html", context)
 
 
@@ -193,6 +201,10 @@ def respondent_reopen_view(request: HttpRequest, respondent: Respondent) -> Http
         service.respondent_reopen(respondent=respondent)
     except service.RespondentClosed as exc:
         return _unavailable(request, 409, exc.messages[0])
+    messages.info(
+        request,
+        _("Your submission is withdrawn: your answers count again once you submit them."),
+    )
     return redirect("respondent_review", request.respondent_token)
 
 

@@ -4,12 +4,12 @@ takes the workspace or a scope."""
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
+from math import ceil
 from typing import NamedTuple
 from uuid import UUID
 
 from django.db.models import Case, Count, IntegerField, Max, Q, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext as _
 
 from workspaces.models import Client, ClientAccess, Invitation, Membership, Workspace
 from workspaces.scope import ClientScope
@@ -159,6 +159,30 @@ def version_questions(version_id: UUID) -> dict[str, QuestionRef]:
     }
 
 
+# Adults read about 230 words a minute; the estimate promised is the questionnaire's reading.
+WORDS_PER_MINUTE = 230
+
+
+@lru_cache(maxsize=128)
+def questionnaire_minutes(version_id: UUID) -> int:
+    """Minutes to read the version's sections, questions, help and level texts at
+    WORDS_PER_MINUTE, rounded up: the one estimate the invitation email and the welcome page
+    both show. Versions never change, so the answer is cached."""
+    texts = [
+        text
+        for row in Dimension.objects.filter(version_id=version_id).values_list(
+            "title", "description"
+        )
+        for text in row
+    ]
+    for text, help_text, levels in Question.objects.filter(version_id=version_id).values_list(
+        "text", "help", "levels"
+    ):
+        texts += [text, help_text, *levels.values()]
+    words = sum(len(str(text).split()) for text in texts)
+    return max(1, ceil(words / WORDS_PER_MINUTE))
+
+
 def respondent_resume_page(*, respondent: Respondent) -> int:
     """The page of the question answered last: where the respondent stopped."""
     latest = (
@@ -238,21 +262,17 @@ class QuestionWithAnswer:
     def value(self) -> str:
         return self.answer.value if self.answer else ""
 
-    @property
-    def value_label(self) -> str:
-        """The answer as the respondent saw it: the level's words, or the choice made."""
-        if self.value in self.question.levels:
-            return f"{self.value} · {self.question.levels[self.value]}"
-        return {"dont_know": _("Don't know"), "not_applicable": _("Not applicable")}.get(
-            self.value, "—"
-        )
-
 
 @dataclass(frozen=True)
 class DimensionPage:
     number: int  # 1-based
     dimension: Dimension
     items: list[QuestionWithAnswer]
+
+    @property
+    def complete(self) -> bool:
+        """Every question of the section has an answer (don't know counts): it is ticked."""
+        return all(item.value for item in self.items)
 
 
 def respondent_pages(*, respondent: Respondent) -> list[DimensionPage]:

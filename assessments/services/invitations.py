@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..models import Assessment, Respondent
+from ..selectors import questionnaire_minutes
 from ..tasks import respondent_email_send
 from ..tokens import new_nonce, token_for, token_hash
 
@@ -132,6 +133,7 @@ def respondent_email_send_now(*, respondent: Respondent, kind: str) -> bool:
         "workspace": assessment.client.workspace,
         "url": respondent_link(respondent),
         "reminder": kind == "reminder",
+        "minutes": questionnaire_minutes(assessment.version_id),
     }
     subject = (
         _("Reminder: %(title)s") if kind == "reminder" else _("Your view is needed: %(title)s")

@@ -239,11 +239,22 @@
       }
     });
     say(conflicts ? "conflict" : "saved");
+    tick();
     if (progress) progress.value = data.answered;
     if (progressText) {
       progressText.textContent = (progressText.dataset.template || "{answered} / {total}")
         .replace("{answered}", data.answered).replace("{total}", data.total);
     }
+  }
+
+  // The section's tick in the section list: shown once the server holds an answer to every
+  // question of this page, as the next page load would show it.
+  function tick() {
+    var mark = document.querySelector('.section-list [aria-current="page"] [data-section-tick]');
+    if (!mark) return;
+    mark.hidden = !Object.keys(confirmed).every(function (key) {
+      return confirmed[key].fields.value;
+    });
   }
 
   // --- Loading: what this page shows is what the server has; then the queue is resumed.

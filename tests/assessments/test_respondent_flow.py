@@ -35,7 +35,7 @@ def test_welcome_page_shows_client_purpose_time_and_privacy(client, respondent):
     response = client.get(reverse("respondent_start", args=[_token(respondent)]))
     assert response.status_code == 200
     assert respondent.assessment.client.workspace.name in response.text
-    assert "about 5 minutes" in response.text
+    assert "about 1 minute" in response.text
     assert "Privacy" in response.text
     respondent.refresh_from_db()
     assert respondent.opened_at is not None
