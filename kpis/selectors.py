@@ -26,7 +26,7 @@ from .models import (
     StrategicTheme,
     StrategyPlan,
 )
-from .status import kpi_status
+from .status import kpi_freshness, kpi_status
 
 STALE_AFTER = timedelta(days=45)
 # The words beside each status colour (never colour alone).
@@ -94,6 +94,24 @@ def kpi_list(*, plan: StrategyPlan) -> QuerySet[KPI]:
 
 def kpi_get(*, plan: StrategyPlan, kpi_id: UUID | str) -> KPI:
     return get_object_or_404(KPI, plan=plan, id=kpi_id)
+
+
+def measurement_list(*, kpi: KPI) -> QuerySet[Measurement]:
+    """The KPI's measurements, newest first, with who recorded each; 1 query."""
+    return kpi.measurements.select_related("recorded_by").order_by("-date", "-created_at")
+
+
+def measurement_get(*, plan: StrategyPlan, measurement_id: UUID | str) -> Measurement:
+    """A measurement of one of the plan's KPIs (the plan was reached through a scope)."""
+    return get_object_or_404(
+        Measurement.objects.select_related("kpi", "recorded_by"), kpi__plan=plan, id=measurement_id
+    )
+
+
+def kpi_page(*, kpi: KPI, today: date | None = None) -> dict:
+    """One KPI's status row (as on the scorecard) and its measurements, newest first."""
+    row = next(r for r in scorecard(plan=kpi.plan, today=today) if r["kpi"].id == kpi.id)
+    return {"row": row, "measurements": list(measurement_list(kpi=kpi))}
 
 
 def category_list(*, plan: StrategyPlan) -> list[EngagementCategory]:
@@ -215,12 +233,18 @@ def scorecard(*, plan: StrategyPlan, today: date | None = None) -> list[dict]:
                 "measurements": [{"date": m.date, "value": str(m.value)} for m in measurements],
             }
         )
-        last = measurements[-1].date if measurements else None
+        freshness = kpi_freshness(
+            start=kpi.start,
+            last=max((m.date for m in measurements), default=None),
+            today=today,
+            stale_after_days=STALE_AFTER.days,
+        )
         rows.append(
             {
                 "kpi": kpi,
                 **status,
-                "stale": last is None or today - last > STALE_AFTER,
+                "stale": freshness == "stale",
+                "not_started": freshness == "not_started",
                 "series": [float(m.value) for m in measurements],
             }
         )

@@ -18,8 +18,15 @@ from workspaces.permissions import require_contribution, workspace_view
 from workspaces.selectors import client_get
 
 from . import display, libraries, selectors, services
-from .charts import share_bars
-from .forms import STEP_FORMS, KPIForm, MeasurementForm, PlanItemForm
+from .charts import kpi_chart, share_bars
+from .forms import (
+    STEP_FORMS,
+    KPIForm,
+    KPIStatusForm,
+    MeasurementEditForm,
+    MeasurementForm,
+    PlanItemForm,
+)
 from .models import KPI, StrategyPlan
 
 LIBRARY_FOR_STEP = {"themes": "themes", "digital-goals": "goals"}
@@ -231,7 +238,7 @@ def kpi_edit_view(request: HttpRequest, membership: Membership, plan_id: UUID, k
     form = KPIForm(request.POST or None, plan=plan, edited=kpi)
     if request.method == "POST" and form.is_valid() and _kpi_saved(form, plan, kpi):
         messages.success(request, _("KPI saved."))
-        return redirect("plan_kpis", membership.workspace_id, plan.id)
+        return redirect("plan_kpi", membership.workspace_id, plan.id, kpi.id)
     return render(
         request,
         "kpis/kpi_edit.html",
@@ -240,26 +247,70 @@ def kpi_edit_view(request: HttpRequest, membership: Membership, plan_id: UUID, k
     )
 
 
+@workspace_view(write_role=Role.CONSULTANT)
+def kpi_detail_view(request: HttpRequest, membership: Membership, plan_id: UUID, kpi_id: UUID):
+    """One KPI: its chart, status, measurement history (who recorded each, when), and
+    its owner and status comment, which consultants change here."""
+    plan = selectors.plan_get(scope=membership.scope, plan_id=plan_id)
+    kpi = selectors.kpi_get(plan=plan, kpi_id=kpi_id)
+    can_edit = membership.has_role(Role.CONSULTANT)
+    form = KPIStatusForm(request.POST or None, plan=plan, edited=kpi) if can_edit else None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.kpi_update(kpi=kpi, data=form.kpi_input(), revision=form.revision())
+        except ValidationError as exc:
+            form_error(form, exc)
+        else:
+            messages.success(request, _("Owner and status comment saved."))
+            return redirect("plan_kpi", membership.workspace_id, plan.id, kpi.id)
+    page = selectors.kpi_page(kpi=kpi)
+    row = page["row"]
+    context = {
+        "plan": plan,
+        "client": plan.client,
+        "kpi": kpi,
+        "row": {**row, "word": selectors.STATUS_WORDS[row["status"]]},
+        "chart": kpi_chart(row["series"], baseline=float(kpi.baseline), target=float(kpi.target)),
+        "measurements": page["measurements"],
+        "form": form,
+        "can_edit": can_edit,
+        "can_record": membership.scope.may_contribute(plan.client_id),
+    }
+    return render(request, "kpis/kpi_detail.html", context, status=form_status(form))
+
+
+def _warn(request: HttpRequest, measurements: list) -> None:
+    for warning in services.measurement_warnings(measurements):
+        messages.warning(request, warning)
+
+
 @workspace_view()
 def measurements_view(request: HttpRequest, membership: Membership, plan_id: UUID):
     """Record one measurement, or many from a CSV (kpi,date,value): all rows or none.
     Consultants and the client's contributors."""
     plan = selectors.plan_get(scope=membership.scope, plan_id=plan_id)
     require_contribution(membership=membership, client_id=plan.client_id)
-    form = MeasurementForm(request.POST or None, request.FILES or None, plan=plan)
+    chosen = next((k for k in plan.kpis.all() if str(k.id) == request.GET.get("kpi")), None)
+    form = MeasurementForm(request.POST or None, request.FILES or None, plan=plan, kpi=chosen)
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         try:
-            if form.cleaned_data["file"]:
-                created = services.measurements_import_csv(
-                    plan=plan, data=form.cleaned_data["file"]
-                )
+            if data["file"]:
+                created = services.measurements_import_csv(plan=plan, data=data["file"])
                 messages.success(request, _("%(n)d measurements added.") % {"n": len(created)})
             else:
-                services.measurements_add(plan=plan, rows=[form.row()])
+                created = [
+                    services.measurement_add(
+                        kpi=data["kpi"], date=data["date"], value=data["value"], note=data["note"]
+                    )
+                ]
                 messages.success(request, _("Measurement added."))
         except ValidationError as exc:
             form_error(form, exc)
         else:
+            _warn(request, created)
+            if not data["file"]:
+                return redirect("plan_kpi", membership.workspace_id, plan.id, data["kpi"].id)
             return redirect("scorecard", membership.workspace_id, plan.id)
     return render(
         request,
@@ -267,6 +318,44 @@ def measurements_view(request: HttpRequest, membership: Membership, plan_id: UUI
         {"plan": plan, "client": plan.client, "form": form},
         status=form_status(form),
     )
+
+
+@workspace_view()
+def measurement_edit_view(
+    request: HttpRequest, membership: Membership, plan_id: UUID, measurement_id: UUID
+) -> HttpResponse:
+    """Correct a reading: consultants and the client's contributors, like recording."""
+    plan = selectors.plan_get(scope=membership.scope, plan_id=plan_id)
+    measurement = selectors.measurement_get(plan=plan, measurement_id=measurement_id)
+    require_contribution(membership=membership, client_id=plan.client_id)
+    form = MeasurementEditForm(request.POST or None, measurement=measurement)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.measurement_update(measurement=measurement, **form.cleaned_data)
+        except ValidationError as exc:
+            form_error(form, exc)
+        else:
+            messages.success(request, _("Measurement saved."))
+            _warn(request, [saved])
+            return redirect("plan_kpi", membership.workspace_id, plan.id, measurement.kpi_id)
+    context = {"plan": plan, "client": plan.client, "kpi": measurement.kpi, "form": form}
+    return render(request, "kpis/measurement_edit.html", context, status=form_status(form))
+
+
+@workspace_view()
+def measurement_delete_view(
+    request: HttpRequest, membership: Membership, plan_id: UUID, measurement_id: UUID
+) -> HttpResponse:
+    """Ask first (GET), then delete the reading (POST)."""
+    plan = selectors.plan_get(scope=membership.scope, plan_id=plan_id)
+    measurement = selectors.measurement_get(plan=plan, measurement_id=measurement_id)
+    require_contribution(membership=membership, client_id=plan.client_id)
+    if request.method == "POST":
+        services.measurement_delete(measurement=measurement)
+        messages.success(request, _("Measurement deleted."))
+        return redirect("plan_kpi", membership.workspace_id, plan.id, measurement.kpi_id)
+    context = {"plan": plan, "client": plan.client, "measurement": measurement}
+    return render(request, "kpis/measurement_delete.html", context)
 
 
 @workspace_view()

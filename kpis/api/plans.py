@@ -47,10 +47,16 @@ class ScorecardRowOut(KPIOut):
     latest = serializers.FloatField(allow_null=True)
     progress = serializers.FloatField(allow_null=True)
     expected = serializers.FloatField(allow_null=True)
-    stale = serializers.BooleanField()
+    stale = serializers.BooleanField(
+        help_text=_("Started, and no measurement for 45 days (from the start or the last one)")
+    )
+    not_started = serializers.BooleanField(help_text=_("Its period starts in the future"))
 
     class Meta(KPIOut.Meta):
-        fields = [*KPIOut.Meta.fields, "status", "latest", "progress", "expected", "stale"]
+        fields = [
+            *KPIOut.Meta.fields,
+            *("status", "latest", "progress", "expected", "stale", "not_started"),
+        ]
 
 
 class ScorecardOut(serializers.Serializer):
