@@ -145,6 +145,19 @@ def coverage(*, plan: StrategyPlan) -> list[dict]:
         linked = {c[link] for c in children}
         return [p[label] for p in parents if p["id"] not in linked]
 
+    # An empty step passes every "every X has a Y" check vacuously; this one says what is
+    # missing, so an empty plan is never "complete".
+    empty = [
+        title
+        for title, rows in (
+            (_("Strategic themes"), themes),
+            (_("Strategic objectives"), objectives),
+            (_("Marketing objectives"), marketing),
+            (_("Digital goals"), goals),
+            (_("KPIs"), kpis),
+        )
+        if not rows
+    ]
     checks = [
         (
             "themes",
@@ -183,8 +196,15 @@ def coverage(*, plan: StrategyPlan) -> list[dict]:
             + [g["name"] for g in goals if not g["marketing_objective_id"]],
         ),
     ]
-    return [
-        {"key": key, "check": text, "orphans": names, "ok": not names}
+    steps = {
+        "key": "steps",
+        "check": "Every step has at least one item",
+        "orphans": [],
+        "missing": empty,
+        "ok": not empty,
+    }
+    return [steps] + [
+        {"key": key, "check": text, "orphans": names, "missing": [], "ok": not names}
         for key, text, names in checks
     ]
 

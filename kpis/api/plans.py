@@ -33,6 +33,9 @@ class CheckOut(serializers.Serializer):
     key = serializers.CharField()
     check = serializers.CharField()
     orphans = serializers.ListField(child=serializers.CharField())
+    missing = serializers.ListField(
+        child=serializers.CharField(), help_text=_("Steps without any item yet")
+    )
     ok = serializers.BooleanField()
 
 
