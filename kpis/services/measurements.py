@@ -138,7 +138,7 @@ def _checked(kpi: KPI, raw_date: Any, raw_value: Any) -> tuple[date, Decimal]:
     except ValidationError as exc:
         errors.update({k: v[0] for k, v in exc.message_dict.items()})
     if when is not None and not kpi.start <= when <= kpi.due:
-        errors["date"] = _("the date must lie in the KPI's period, from %(start)s to %(due)s.") % {
+        errors["date"] = _("Outside the KPI's period: choose a date from %(start)s to %(due)s.") % {
             "start": date_format(kpi.start, "SHORT_DATE_FORMAT"),
             "due": date_format(kpi.due, "SHORT_DATE_FORMAT"),
         }
