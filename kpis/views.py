@@ -2,7 +2,6 @@
 steps' items, KPIs, measurements, the scorecard, the scale and the simulator."""
 
 import copy
-from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
@@ -30,7 +29,7 @@ from .forms import (
     MeasurementForm,
     PlanItemForm,
 )
-from .models import KPI, StrategyPlan
+from .models import KPI, SimulationPeriod, StrategyPlan
 
 LIBRARY_FOR_STEP = {"themes": "themes", "digital-goals": "goals"}
 
@@ -372,7 +371,9 @@ def alignment_map_view(request: HttpRequest, membership: Membership, plan_id: UU
     )
 
 
-def _simulated(request: HttpRequest, plan, goals: list) -> tuple[dict, str, dict, Any]:
+def _simulated(
+    request: HttpRequest, plan: StrategyPlan, goals: list
+) -> tuple[dict, str, dict, SimulationPeriod | None]:
     """The conversions and visits to show (typed, or conversions from an uploaded CSV),
     their engagement value, and the period saved from them when "Save period" was used.
     Refused, naming the field, when a number is no whole number or a goal converts more
