@@ -64,3 +64,14 @@ def kpi_status(data: dict) -> dict:
         "progress": round_half_up(progress, 4),
         "expected": round_half_up(expected, 4),
     }
+
+
+def kpi_freshness(*, start: date, last: date | None, today: date, stale_after_days: int) -> str:
+    """Whether a KPI's readings are current: "not_started" before its start (nothing is
+    owed yet), "stale" when more than `stale_after_days` passed since the later of its
+    start and its last measurement, else "fresh". Counting from the start means a KPI that
+    began last week is not "stale" for having no reading yet."""
+    if today < start:
+        return "not_started"
+    since = max(start, last) if last is not None else start
+    return "stale" if (today - since).days > stale_after_days else "fresh"

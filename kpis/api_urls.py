@@ -4,6 +4,7 @@ from .api import (
     STEP_APIS,
     KPIDetailViewSet,
     KPIViewSet,
+    MeasurementViewSet,
     PlanItemDetailViewSet,
     PlanItemViewSet,
     PlanViewSet,
@@ -59,9 +60,21 @@ urlpatterns = [
         name="api-plan-kpi-detail",
     ),
     path(
+        P + "kpis/<uuid:pk>/measurements/",
+        KPIDetailViewSet.as_view({"get": "measurements"}),
+        name="api-plan-kpi-measurements",
+    ),
+    path(
         P + "measurements/",
         KPIViewSet.as_view({"post": "measurements"}),
         name="api-plan-measurements",
+    ),
+    path(
+        P + "measurements/<uuid:pk>/",
+        MeasurementViewSet.as_view(
+            {"get": "retrieve", "patch": "partial_update", "delete": "destroy"}
+        ),
+        name="api-plan-measurement-detail",
     ),
     path(
         P + "scale/",

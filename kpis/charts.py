@@ -1,17 +1,42 @@
 """Small SVG geometry for KPI pages, pure."""
 
 
-def sparkline(values: list[float], *, width: int = 120, height: int = 28) -> str:
-    """Polyline points for a series of values, scaled to the box; empty for none."""
+def sparkline(
+    values: list[float],
+    *,
+    width: int = 120,
+    height: int = 28,
+    bounds: tuple[float, float] | None = None,
+) -> str:
+    """Polyline points for a series of values, scaled to the box (or to `bounds`, the low
+    and high the box spans); empty for none."""
     if not values:
         return ""
-    low, high = min(values), max(values)
-    span = (high - low) or 1
+    low, high = bounds or (min(values), max(values))
     step = width / max(len(values) - 1, 1)
     return " ".join(
-        f"{round(i * step, 1)},{round(height - 2 - (v - low) / span * (height - 4), 1)}"
-        for i, v in enumerate(values)
+        f"{round(i * step, 1)},{_y(v, low, high, height)}" for i, v in enumerate(values)
     )
+
+
+def _y(value: float, low: float, high: float, height: int) -> float:
+    return round(height - 2 - (value - low) / ((high - low) or 1) * (height - 4), 1)
+
+
+def kpi_chart(
+    values: list[float], *, baseline: float, target: float, width: int = 600, height: int = 160
+) -> dict:
+    """A KPI's readings as a sparkline drawn with its baseline and target lines, all on one
+    scale so a reading past the target shows above (or below) its line."""
+    low = min([*values, baseline, target])
+    high = max([*values, baseline, target])
+    return {
+        "width": width,
+        "height": height,
+        "points": sparkline(values, width=width, height=height, bounds=(low, high)),
+        "baseline_y": _y(baseline, low, high, height),
+        "target_y": _y(target, low, high, height),
+    }
 
 
 def alignment_map(

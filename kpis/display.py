@@ -66,3 +66,52 @@ def simulations_compared(*, plan: StrategyPlan, periods: list, chosen_ids: list[
     for item in compared:
         item["bars"] = share_bars(item["result"]["by_category"])
     return compared
+
+
+def simulation_differences(*, plan: StrategyPlan, compared: list[dict]) -> list[dict]:
+    """Two compared periods line by line: visits, engagement value, value per visit, each
+    category's value and each goal's conversions, with the change from the first to the
+    second and whether there is one (the page highlights those). [] unless two."""
+    if len(compared) != 2:
+        return []
+    first, second = compared
+    lines = [
+        (_("Visits"), first["period"].visits, second["period"].visits),
+        (
+            _("Engagement value"),
+            first["result"]["engagement_value"],
+            second["result"]["engagement_value"],
+        ),
+        (
+            _("Value per visit"),
+            first["result"]["value_per_visit"],
+            second["result"]["value_per_visit"],
+        ),
+    ]
+    names = {c.key: c.name for c in selectors.category_list(plan=plan)}
+    lines += [
+        (
+            _("%(category)s value") % {"category": names.get(key, key)},
+            first["result"]["by_category"][key]["value"],
+            second["result"]["by_category"].get(key, {}).get("value", 0),
+        )
+        for key in first["result"]["by_category"]
+    ]
+    lines += [
+        (
+            _("%(goal)s conversions") % {"goal": goal.name},
+            first["period"].conversions.get(str(goal.id), 0),
+            second["period"].conversions.get(str(goal.id), 0),
+        )
+        for goal in selectors.goal_list(plan=plan)
+    ]
+    return [
+        {
+            "label": label,
+            "first": a,
+            "second": b,
+            "change": b - a if a is not None and b is not None else None,
+            "changed": a != b,
+        }
+        for label, a, b in lines
+    ]

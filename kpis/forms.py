@@ -16,9 +16,9 @@ from .models import (
     KPI,
     KPI_INPUT_FIELDS,
     STEPS,
+    Measurement,
     StrategyPlan,
 )
-from .services import MeasurementRow
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"})
 # What a library entry may fill in on an add form.
@@ -33,6 +33,28 @@ LIBRARY_FIELDS = (
     "involvement",
     "journey",
 )
+# What an empty choice says, instead of Django's "---------".
+EMPTY_LABELS = {
+    "category": _("No category yet"),
+    "digital_goal": _("No digital goal"),
+    "marketing_objective": _("No marketing objective"),
+    "journey": _("No journey chosen"),
+    "lifecycle_stage": _("No stage chosen"),
+    "involvement": _("None of the four chosen"),
+}
+
+
+def name_empty_choices(fields: dict[str, forms.Field]) -> None:
+    """Give every optional choice a sentence for "nothing chosen" (EMPTY_LABELS)."""
+    for name, field in fields.items():
+        label = EMPTY_LABELS.get(name, _("Not chosen"))
+        if isinstance(field, forms.ModelChoiceField):
+            if field.empty_label is not None:
+                field.empty_label = label
+        elif isinstance(field, forms.ChoiceField):
+            choices = list(field.choices)
+            if choices and choices[0][0] == "":
+                field.choices = [("", label), *choices[1:]]
 
 
 class PlanForm(forms.Form):
@@ -50,6 +72,7 @@ class PlanForm(forms.Form):
             if name in fields:
                 fields[name].widget = DATE_INPUT
         self.fields.update(fields)
+        name_empty_choices(self.fields)
         if edited is not None:
             self.fields["revision"] = RevisionField(initial=edited.revision)
 
@@ -85,10 +108,24 @@ class PlanItemForm(PlanForm):
                 empty_label=_("(none: an orphan)"),
             )
             self.fields = {"parent": parent} | self.fields
+            if edited is None and not self.is_bound:
+                self.initial["parent"] = self._likely_parent(parent.queryset)
         if edited is not None and not self.is_bound:
             self.initial.update({f: getattr(edited, f) for f in self.field_names})
             if self.parent_field:
                 self.initial["parent"] = getattr(edited, f"{self.parent_field}_id")
+
+    def _likely_parent(self, parents: Any) -> Any:
+        """Where a new item most likely goes: the parent the last item of this step went
+        under, else the newest parent (so the only one when there is one); None when the
+        plan has no parent yet. Choosing "none" still makes an orphan on purpose."""
+        last_used = (
+            self.model.objects.filter(plan=self.plan, **{f"{self.parent_field}__isnull": False})
+            .order_by("-created_at")
+            .values_list(f"{self.parent_field}_id", flat=True)
+            .first()
+        )
+        return last_used or parents.order_by("-created_at").values_list("id", flat=True).first()
 
     def item_input(self) -> ItemInput:
         """The item as item_create/item_update take it; no parent chosen on a step that
@@ -159,11 +196,15 @@ class MeasurementForm(forms.Form):
     kpi = forms.ModelChoiceField(label=_("KPI"), queryset=KPI.objects.none(), required=False)
     date = forms.DateField(label=_("Date"), required=False, widget=DATE_INPUT)
     value = forms.DecimalField(label=_("Value"), required=False, max_digits=14, decimal_places=4)
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
     file = forms.FileField(label=_("…or a CSV file (kpi,date,value)"), required=False)
 
-    def __init__(self, data: Any = None, files: Any = None, *, plan: StrategyPlan) -> None:
-        super().__init__(data, files)
+    def __init__(
+        self, data: Any = None, files: Any = None, *, plan: StrategyPlan, kpi: KPI | None = None
+    ) -> None:
+        super().__init__(data, files, initial={"kpi": kpi} if kpi else None)
         self.fields["kpi"].queryset = plan.kpis.all()
+        self.fields["kpi"].empty_label = _("Choose a KPI")
 
     def clean(self) -> dict:
         data = super().clean()
@@ -172,6 +213,41 @@ class MeasurementForm(forms.Form):
             raise forms.ValidationError(_("Choose a KPI, a date and a value, or a CSV file."))
         return data
 
-    def row(self) -> MeasurementRow:
-        data = self.cleaned_data
-        return MeasurementRow(kpi=data["kpi"], date=data["date"], value=data["value"])
+
+class MeasurementEditForm(forms.Form):
+    """A correction of one reading: its date, value and note (the model's limits)."""
+
+    date = forms.DateField(label=_("Date"), widget=DATE_INPUT)
+    value = forms.DecimalField(label=_("Value"), max_digits=14, decimal_places=4)
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+    def __init__(self, data: Any = None, *, measurement: Measurement) -> None:
+        super().__init__(
+            data,
+            initial={
+                "date": measurement.date,
+                "value": measurement.value,
+                "note": measurement.note,
+            },
+        )
+
+
+class KPIStatusForm(PlanForm):
+    """Who owns the KPI and where it stands, in a sentence: the KPI page's short form."""
+
+    model = KPI
+    field_names = ("owner", "status_comment")
+
+    def __init__(self, data: Any = None, *, plan: StrategyPlan, edited: KPI) -> None:
+        super().__init__(data, plan=plan, edited=edited)
+        if not self.is_bound:
+            self.initial.update({name: getattr(edited, name) for name in self.field_names})
+
+    def kpi_input(self) -> KPIInput:
+        """A change of these two fields only (kpi_update keeps the rest)."""
+        return KPIInput.from_values(
+            {n: self.cleaned_data[n] for n in self.field_names}, partial=True
+        )
+
+    def revision(self) -> int | None:
+        return self.cleaned_data.get("revision")

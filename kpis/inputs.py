@@ -44,6 +44,7 @@ class KPIInput:
     digital_goal: UUID | None = None
     marketing_objective: UUID | None = None
     data_source: str = ""
+    status_comment: str = ""
     given: frozenset[str] = field(default=frozenset(), metadata={"internal": True})
 
     @classmethod

@@ -2,6 +2,8 @@
 
 import uuid
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
@@ -170,6 +172,22 @@ class DigitalGoal(PlanItem):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        """Points inside the category's range (SCORING.md §3), checked on every save by
+        the services' full_clean, so the page and the API refuse the same goals."""
+        category = self.category
+        if category is None or self.points is None:
+            return
+        low, high = category.min_points, category.max_points
+        if self.points < low or (high is not None and self.points > high):
+            top = "…" if high is None else high
+            raise ValidationError(
+                {
+                    "points": _("%(name)s takes points from %(low)s to %(high)s.")
+                    % {"name": category.name, "low": low, "high": top}
+                }
+            )
+
 
 class KPI(PlanItem):
     plan = models.ForeignKey(StrategyPlan, on_delete=models.CASCADE, related_name="kpis")
@@ -195,6 +213,12 @@ class KPI(PlanItem):
         MarketingObjective, on_delete=models.SET_NULL, null=True, blank=True, related_name="kpis"
     )
     data_source = models.CharField(_("data source"), max_length=300, blank=True)
+    status_comment = models.CharField(
+        _("status comment"),
+        max_length=300,
+        blank=True,
+        help_text=_("Where the KPI stands in a sentence, e.g. “Behind: the campaign starts late”."),
+    )
 
     def __str__(self) -> str:
         return self.name
@@ -217,6 +241,7 @@ KPI_INPUT_FIELDS = (
     "digital_goal",
     "marketing_objective",
     "data_source",
+    "status_comment",
 )
 
 
@@ -227,6 +252,14 @@ class Measurement(models.Model):
     value = models.DecimalField(_("value"), max_digits=14, decimal_places=4)
     note = models.CharField(_("note"), max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["date", "created_at"]

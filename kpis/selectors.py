@@ -26,7 +26,7 @@ from .models import (
     StrategicTheme,
     StrategyPlan,
 )
-from .status import kpi_status
+from .status import kpi_freshness, kpi_status
 
 STALE_AFTER = timedelta(days=45)
 # The words beside each status colour (never colour alone).
@@ -96,6 +96,24 @@ def kpi_get(*, plan: StrategyPlan, kpi_id: UUID | str) -> KPI:
     return get_object_or_404(KPI, plan=plan, id=kpi_id)
 
 
+def measurement_list(*, kpi: KPI) -> QuerySet[Measurement]:
+    """The KPI's measurements, newest first, with who recorded each; 1 query."""
+    return kpi.measurements.select_related("recorded_by").order_by("-date", "-created_at")
+
+
+def measurement_get(*, plan: StrategyPlan, measurement_id: UUID | str) -> Measurement:
+    """A measurement of one of the plan's KPIs (the plan was reached through a scope)."""
+    return get_object_or_404(
+        Measurement.objects.select_related("kpi", "recorded_by"), kpi__plan=plan, id=measurement_id
+    )
+
+
+def kpi_page(*, kpi: KPI, today: date | None = None) -> dict:
+    """One KPI's status row (as on the scorecard) and its measurements, newest first."""
+    row = next(r for r in scorecard(plan=kpi.plan, today=today) if r["kpi"].id == kpi.id)
+    return {"row": row, "measurements": list(measurement_list(kpi=kpi))}
+
+
 def category_list(*, plan: StrategyPlan) -> list[EngagementCategory]:
     """The scale's categories, lowest first."""
     return list(plan.engagement_categories.order_by("position", "min_points"))
@@ -127,6 +145,19 @@ def coverage(*, plan: StrategyPlan) -> list[dict]:
         linked = {c[link] for c in children}
         return [p[label] for p in parents if p["id"] not in linked]
 
+    # An empty step passes every "every X has a Y" check vacuously; this one says what is
+    # missing, so an empty plan is never "complete".
+    empty = [
+        title
+        for title, rows in (
+            (_("Strategic themes"), themes),
+            (_("Strategic objectives"), objectives),
+            (_("Marketing objectives"), marketing),
+            (_("Digital goals"), goals),
+            (_("KPIs"), kpis),
+        )
+        if not rows
+    ]
     checks = [
         (
             "themes",
@@ -165,8 +196,15 @@ def coverage(*, plan: StrategyPlan) -> list[dict]:
             + [g["name"] for g in goals if not g["marketing_objective_id"]],
         ),
     ]
-    return [
-        {"key": key, "check": text, "orphans": names, "ok": not names}
+    steps = {
+        "key": "steps",
+        "check": "Every step has at least one item",
+        "orphans": [],
+        "missing": empty,
+        "ok": not empty,
+    }
+    return [steps] + [
+        {"key": key, "check": text, "orphans": names, "missing": [], "ok": not names}
         for key, text, names in checks
     ]
 
@@ -215,12 +253,18 @@ def scorecard(*, plan: StrategyPlan, today: date | None = None) -> list[dict]:
                 "measurements": [{"date": m.date, "value": str(m.value)} for m in measurements],
             }
         )
-        last = measurements[-1].date if measurements else None
+        freshness = kpi_freshness(
+            start=kpi.start,
+            last=max((m.date for m in measurements), default=None),
+            today=today,
+            stale_after_days=STALE_AFTER.days,
+        )
         rows.append(
             {
                 "kpi": kpi,
                 **status,
-                "stale": last is None or today - last > STALE_AFTER,
+                "stale": freshness == "stale",
+                "not_started": freshness == "not_started",
                 "series": [float(m.value) for m in measurements],
             }
         )

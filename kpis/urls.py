@@ -11,11 +11,22 @@ urlpatterns = [
     path(P + "activate/", views.plan_activate_view, name="plan_activate"),
     path(P + "scorecard/", views.scorecard_view, name="scorecard"),
     path(P + "kpis/", views.kpi_list_view, name="plan_kpis"),
-    path(P + "kpis/<uuid:kpi_id>/", views.kpi_edit_view, name="plan_kpi_edit"),
+    path(P + "kpis/<uuid:kpi_id>/", views.kpi_detail_view, name="plan_kpi"),
+    path(P + "kpis/<uuid:kpi_id>/edit/", views.kpi_edit_view, name="plan_kpi_edit"),
     path(P + "map/", views.alignment_map_view, name="alignment_map"),
     path(P + "simulator/", views.simulator_view, name="simulator"),
     path(P + "scale/", views.scale_view, name="plan_scale"),
     path(P + "measurements/", views.measurements_view, name="plan_measurements"),
+    path(
+        P + "measurements/<uuid:measurement_id>/edit/",
+        views.measurement_edit_view,
+        name="plan_measurement_edit",
+    ),
+    path(
+        P + "measurements/<uuid:measurement_id>/delete/",
+        views.measurement_delete_view,
+        name="plan_measurement_delete",
+    ),
     path(P + "steps/<slug:step>/", views.step_view, name="plan_step"),
     path(
         P + "steps/<slug:step>/<uuid:item_id>/edit/",

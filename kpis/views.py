@@ -8,7 +8,9 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from cxmaturity.forms import form_error, form_status
@@ -18,9 +20,16 @@ from workspaces.permissions import require_contribution, workspace_view
 from workspaces.selectors import client_get
 
 from . import display, libraries, selectors, services
-from .charts import share_bars
-from .forms import STEP_FORMS, KPIForm, MeasurementForm, PlanItemForm
-from .models import KPI, StrategyPlan
+from .charts import kpi_chart, share_bars
+from .forms import (
+    STEP_FORMS,
+    KPIForm,
+    KPIStatusForm,
+    MeasurementEditForm,
+    MeasurementForm,
+    PlanItemForm,
+)
+from .models import KPI, SimulationPeriod, StrategyPlan
 
 LIBRARY_FOR_STEP = {"themes": "themes", "digital-goals": "goals"}
 
@@ -230,7 +239,7 @@ def kpi_edit_view(request: HttpRequest, membership: Membership, plan_id: UUID, k
     form = KPIForm(request.POST or None, plan=plan, edited=kpi)
     if request.method == "POST" and form.is_valid() and _kpi_saved(form, plan, kpi):
         messages.success(request, _("KPI saved."))
-        return redirect("plan_kpis", membership.workspace_id, plan.id)
+        return redirect("plan_kpi", membership.workspace_id, plan.id, kpi.id)
     return render(
         request,
         "kpis/kpi_edit.html",
@@ -239,26 +248,71 @@ def kpi_edit_view(request: HttpRequest, membership: Membership, plan_id: UUID, k
     )
 
 
+@workspace_view(write_role=Role.CONSULTANT)
+def kpi_detail_view(request: HttpRequest, membership: Membership, plan_id: UUID, kpi_id: UUID):
+    """One KPI: its chart, status, measurement history (who recorded each, when), and
+    its owner and status comment, which consultants change here."""
+    plan = selectors.plan_get(scope=membership.scope, plan_id=plan_id)
+    kpi = selectors.kpi_get(plan=plan, kpi_id=kpi_id)
+    can_edit = membership.has_role(Role.CONSULTANT)
+    form = KPIStatusForm(request.POST or None, plan=plan, edited=kpi) if can_edit else None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.kpi_update(kpi=kpi, data=form.kpi_input(), revision=form.revision())
+        except ValidationError as exc:
+            form_error(form, exc)
+        else:
+            messages.success(request, _("Owner and status comment saved."))
+            return redirect("plan_kpi", membership.workspace_id, plan.id, kpi.id)
+    page = selectors.kpi_page(kpi=kpi)
+    row = page["row"]
+    context = {
+        "plan": plan,
+        "client": plan.client,
+        "kpi": kpi,
+        "row": {**row, "word": selectors.STATUS_WORDS[row["status"]]},
+        "chart": kpi_chart(row["series"], baseline=float(kpi.baseline), target=float(kpi.target)),
+        "measurements": page["measurements"],
+        "form": form,
+        "can_edit": can_edit,
+        "can_record": membership.scope.may_contribute(plan.client_id),
+    }
+    status = form_status(form) if form is not None else 200
+    return render(request, "kpis/kpi_detail.html", context, status=status)
+
+
+def _warn(request: HttpRequest, measurements: list) -> None:
+    for warning in services.measurement_warnings(measurements):
+        messages.warning(request, warning)
+
+
 @workspace_view()
 def measurements_view(request: HttpRequest, membership: Membership, plan_id: UUID):
     """Record one measurement, or many from a CSV (kpi,date,value): all rows or none.
     Consultants and the client's contributors."""
     plan = selectors.plan_get(scope=membership.scope, plan_id=plan_id)
     require_contribution(membership=membership, client_id=plan.client_id)
-    form = MeasurementForm(request.POST or None, request.FILES or None, plan=plan)
+    chosen = next((k for k in plan.kpis.all() if str(k.id) == request.GET.get("kpi")), None)
+    form = MeasurementForm(request.POST or None, request.FILES or None, plan=plan, kpi=chosen)
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         try:
-            if form.cleaned_data["file"]:
-                created = services.measurements_import_csv(
-                    plan=plan, data=form.cleaned_data["file"]
-                )
+            if data["file"]:
+                created = services.measurements_import_csv(plan=plan, data=data["file"])
                 messages.success(request, _("%(n)d measurements added.") % {"n": len(created)})
             else:
-                services.measurements_add(plan=plan, rows=[form.row()])
+                created = [
+                    services.measurement_add(
+                        kpi=data["kpi"], date=data["date"], value=data["value"], note=data["note"]
+                    )
+                ]
                 messages.success(request, _("Measurement added."))
         except ValidationError as exc:
             form_error(form, exc)
         else:
+            _warn(request, created)
+            if not data["file"]:
+                return redirect("plan_kpi", membership.workspace_id, plan.id, data["kpi"].id)
             return redirect("scorecard", membership.workspace_id, plan.id)
     return render(
         request,
@@ -266,6 +320,44 @@ def measurements_view(request: HttpRequest, membership: Membership, plan_id: UUI
         {"plan": plan, "client": plan.client, "form": form},
         status=form_status(form),
     )
+
+
+@workspace_view()
+def measurement_edit_view(
+    request: HttpRequest, membership: Membership, plan_id: UUID, measurement_id: UUID
+) -> HttpResponse:
+    """Correct a reading: consultants and the client's contributors, like recording."""
+    plan = selectors.plan_get(scope=membership.scope, plan_id=plan_id)
+    measurement = selectors.measurement_get(plan=plan, measurement_id=measurement_id)
+    require_contribution(membership=membership, client_id=plan.client_id)
+    form = MeasurementEditForm(request.POST or None, measurement=measurement)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.measurement_update(measurement=measurement, **form.cleaned_data)
+        except ValidationError as exc:
+            form_error(form, exc)
+        else:
+            messages.success(request, _("Measurement saved."))
+            _warn(request, [saved])
+            return redirect("plan_kpi", membership.workspace_id, plan.id, measurement.kpi_id)
+    context = {"plan": plan, "client": plan.client, "kpi": measurement.kpi, "form": form}
+    return render(request, "kpis/measurement_edit.html", context, status=form_status(form))
+
+
+@workspace_view()
+def measurement_delete_view(
+    request: HttpRequest, membership: Membership, plan_id: UUID, measurement_id: UUID
+) -> HttpResponse:
+    """Ask first (GET), then delete the reading (POST)."""
+    plan = selectors.plan_get(scope=membership.scope, plan_id=plan_id)
+    measurement = selectors.measurement_get(plan=plan, measurement_id=measurement_id)
+    require_contribution(membership=membership, client_id=plan.client_id)
+    if request.method == "POST":
+        services.measurement_delete(measurement=measurement)
+        messages.success(request, _("Measurement deleted."))
+        return redirect("plan_kpi", membership.workspace_id, plan.id, measurement.kpi_id)
+    context = {"plan": plan, "client": plan.client, "measurement": measurement}
+    return render(request, "kpis/measurement_delete.html", context)
 
 
 @workspace_view()
@@ -278,59 +370,89 @@ def alignment_map_view(request: HttpRequest, membership: Membership, plan_id: UU
     )
 
 
-def _simulated(request: HttpRequest, plan, goals: list) -> tuple[dict, dict | None, bool]:
-    """The conversions to show (typed, or from an uploaded CSV) and their engagement value;
-    True when the period was saved instead."""
+def _simulated(
+    request: HttpRequest, plan: StrategyPlan, goals: list
+) -> tuple[dict, str, dict, SimulationPeriod | None]:
+    """The conversions and visits to show (typed, or conversions from an uploaded CSV),
+    their engagement value, and the period saved from them when "Save period" was used.
+    Refused, naming the field, when a number is no whole number or a goal converts more
+    often than the period was visited."""
     values = {str(g.id): request.POST.get(f"goal-{g.id}", "0") for g in goals}
     visits = request.POST.get("visits", "0")
     if request.FILES.get("file"):
         imported = services.conversions_from_csv(plan=plan, data=request.FILES["file"])
         values = {str(g.id): str(imported.get(str(g.id), 0)) for g in goals}
-    elif request.POST.get("save"):
+    if request.POST.get("save"):
         name = request.POST.get("name", "")
-        services.period_save(plan=plan, name=name, visits=visits, conversions=values)
-        return values, None, True
-    result = selectors.engagement_scale(
-        plan=plan,
-        visits=services.whole_number(visits, "visits"),
-        conversions={k: services.whole_number(v, "conversions") for k, v in values.items()},
-    )
-    return values, result, False
+        period = services.period_save(plan=plan, name=name, visits=visits, conversions=values)
+        return values, visits, {}, period
+    counted = services.whole_number(visits, "visits")
+    conversions = {k: services.whole_number(v, "conversions") for k, v in values.items()}
+    services.conversions_within_visits(plan=plan, visits=counted, conversions=conversions)
+    result = selectors.engagement_scale(plan=plan, visits=counted, conversions=conversions)
+    return values, visits, result, None
+
+
+# The simulator's fields as its error messages name them.
+SIMULATOR_FIELDS = {
+    "visits": gettext_lazy("Visits"),
+    "conversions": gettext_lazy("Conversions"),
+    "name": gettext_lazy("Period name"),
+    "file": gettext_lazy("CSV file"),
+}
 
 
 @workspace_view(write_role=Role.CONSULTANT)
 def simulator_view(request: HttpRequest, membership: Membership, plan_id: UUID):
     """What a period's visits and conversions are worth on the plan's scale; save periods
-    and compare two side by side."""
+    (the page then shows the saved one with its value) and compare two side by side."""
     plan = selectors.plan_get(scope=membership.scope, plan_id=plan_id)
     goals = list(selectors.goal_list(plan=plan))
+    periods = list(selectors.period_list(plan=plan))
     values = {str(g.id): request.POST.get(f"goal-{g.id}", "0") for g in goals}
-    error, result = None, None
+    visits, errors, result = request.POST.get("visits", "0"), [], None
+    shown = next((p for p in periods if str(p.id) == request.GET.get("period")), None)
     if request.method == "POST":
         try:
-            values, result, saved = _simulated(request, plan, goals)
+            values, visits, result, saved = _simulated(request, plan, goals)
         except ValidationError as exc:
-            error = " ".join(exc.messages)
+            errors = [
+                (SIMULATOR_FIELDS.get(field, ""), message)
+                for field, messages in exc.message_dict.items()
+                for message in messages
+            ]
         else:
             if saved:
                 messages.success(request, _("Period saved."))
-                return redirect("simulator", membership.workspace_id, plan.id)
-    periods = list(selectors.period_list(plan=plan))
+                return redirect(
+                    reverse("simulator", args=[membership.workspace_id, plan.id])
+                    + f"?period={saved.id}"
+                )
+    elif shown is not None:
+        values = {str(g.id): str(shown.conversions.get(str(g.id), 0)) for g in goals}
+        visits = str(shown.visits)
+        result = selectors.engagement_scale(
+            plan=plan, visits=shown.visits, conversions=shown.conversions
+        )
     chosen = request.GET.getlist("compare")
+    compared = display.simulations_compared(plan=plan, periods=periods, chosen_ids=chosen)
     context = {
         "plan": plan,
         "client": plan.client,
         "goals": goals,
         "values": values,
-        "visits": request.POST.get("visits", "0"),
+        "visits": visits,
+        "shown": shown,
         "result": result,
         "result_bars": share_bars(result["by_category"]) if result else None,
-        "error": error,
+        "errors": errors,
         "periods": periods,
-        "compared": display.simulations_compared(plan=plan, periods=periods, chosen_ids=chosen),
+        "chosen": chosen,
+        "compared": compared,
+        "differences": display.simulation_differences(plan=plan, compared=compared),
         "can_edit": membership.has_role(Role.CONSULTANT),
     }
-    return render(request, "kpis/simulator.html", context, status=400 if error else 200)
+    return render(request, "kpis/simulator.html", context, status=400 if errors else 200)
 
 
 def _scale_saved(request: HttpRequest, plan, categories: list) -> tuple[dict, dict, bool]:

@@ -21,7 +21,7 @@ from rest_framework.test import APIClient
 from assessments.models import Action
 from insights.services import analysis_request, analysis_run
 from kpis.inputs import ItemInput, KPIInput
-from kpis.services import item_create, kpi_create, period_save, plan_create
+from kpis.services import item_create, kpi_create, measurement_add, period_save, plan_create
 from playbooks.services import campaign_save, document_request
 from tests.assessments.factories import open_assessment, small_version
 from tests.factories import (
@@ -145,7 +145,10 @@ ROUTE_CASES = {
     "plan_activate": (PLAN, ["post"]),
     "scorecard": (PLAN, []),
     "plan_kpis": (PLAN, ["post"]),
+    "plan_kpi": ({**PLAN, "kpi_id": "kpi"}, ["post"]),
     "plan_kpi_edit": ({**PLAN, "kpi_id": "kpi"}, ["post"]),
+    "plan_measurement_edit": ({**PLAN, "measurement_id": "measurement"}, ["post"]),
+    "plan_measurement_delete": ({**PLAN, "measurement_id": "measurement"}, ["post"]),
     "alignment_map": (PLAN, []),
     "simulator": (PLAN, ["post"]),
     "plan_scale": (PLAN, ["post"]),
@@ -163,6 +166,8 @@ ROUTE_CASES = {
     "api-plan-digital-goals": (PLAN, ["post"]),
     "api-plan-kpis": (PLAN, ["post"]),
     "api-plan-kpi-detail": ({**PLAN, "pk": "kpi"}, ["patch", "delete"]),
+    "api-plan-kpi-measurements": ({**PLAN, "pk": "kpi"}, []),
+    "api-plan-measurement-detail": ({**PLAN, "pk": "measurement"}, ["patch", "delete"]),
     "api-plan-themes-detail": ({**PLAN, "pk": "theme"}, ["patch", "delete"]),
     "api-plan-strategic-objectives-detail": ({**PLAN, "pk": "objective"}, ["patch", "delete"]),
     "api-plan-marketing-objectives-detail": ({**PLAN, "pk": "marketing"}, ["patch", "delete"]),
@@ -251,6 +256,7 @@ CLIENT_OWNED = {
     "marketing",
     "goal",
     "kpi",
+    "measurement",
     "period",
     "campaign",
     "document",
@@ -401,19 +407,22 @@ def _one_of_everything(workspace, membership):
                 "digital_goal", {"marketing_objective": marketing.id, "name": "G"}
             ),
         ),
-        "kpi": kpi_create(
-            plan=plan,
-            data=KPIInput.from_values(
-                dict(
-                    name="K",
-                    direction="increase",
-                    baseline=1,
-                    target=2,
-                    start=date(2026, 1, 1),
-                    due=date(2026, 12, 31),
-                )
-            ),
+        "kpi": (
+            kpi := kpi_create(
+                plan=plan,
+                data=KPIInput.from_values(
+                    dict(
+                        name="K",
+                        direction="increase",
+                        baseline=1,
+                        target=2,
+                        start=date(2026, 1, 1),
+                        due=date(2026, 12, 31),
+                    )
+                ),
+            )
         ),
+        "measurement": measurement_add(kpi=kpi, date=date(2026, 3, 1), value=1.5),
         "period": period_save(plan=plan, name="March", visits=10, conversions={}),
         "campaign": (campaign := campaign_save(client=client, fields=CAMPAIGN_FIELDS)),
         "document": _rendered(client, campaign),

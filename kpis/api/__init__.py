@@ -3,7 +3,7 @@ the scorecard, the scale and the simulator (under /api/v1/workspaces/{workspace_
 one module per resource."""
 
 from .items import STEP_APIS, PlanItemDetailViewSet, PlanItemViewSet
-from .kpis import KPIDetailViewSet, KPIViewSet
+from .kpis import KPIDetailViewSet, KPIViewSet, MeasurementViewSet
 from .plans import PlanViewSet
 from .scale import ScaleViewSet, SimulationViewSet
 
@@ -11,6 +11,7 @@ __all__ = [
     "STEP_APIS",
     "KPIDetailViewSet",
     "KPIViewSet",
+    "MeasurementViewSet",
     "PlanItemDetailViewSet",
     "PlanItemViewSet",
     "PlanViewSet",

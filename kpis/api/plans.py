@@ -33,6 +33,9 @@ class CheckOut(serializers.Serializer):
     key = serializers.CharField()
     check = serializers.CharField()
     orphans = serializers.ListField(child=serializers.CharField())
+    missing = serializers.ListField(
+        child=serializers.CharField(), help_text=_("Steps without any item yet")
+    )
     ok = serializers.BooleanField()
 
 
@@ -47,10 +50,16 @@ class ScorecardRowOut(KPIOut):
     latest = serializers.FloatField(allow_null=True)
     progress = serializers.FloatField(allow_null=True)
     expected = serializers.FloatField(allow_null=True)
-    stale = serializers.BooleanField()
+    stale = serializers.BooleanField(
+        help_text=_("Started, and no measurement for 45 days (from the start or the last one)")
+    )
+    not_started = serializers.BooleanField(help_text=_("Its period starts in the future"))
 
     class Meta(KPIOut.Meta):
-        fields = [*KPIOut.Meta.fields, "status", "latest", "progress", "expected", "stale"]
+        fields = [
+            *KPIOut.Meta.fields,
+            *("status", "latest", "progress", "expected", "stale", "not_started"),
+        ]
 
 
 class ScorecardOut(serializers.Serializer):

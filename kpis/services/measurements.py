@@ -9,8 +9,10 @@ from typing import IO, Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from audit.context import acting_user
 from cxmaturity.inputs import csv_rows
 
 from ..models import (
@@ -20,6 +22,17 @@ from ..models import (
 )
 
 MAX_CSV_ROWS = 5000
+# How far outside its baseline-to-target range a reading may lie, in multiples of that
+# range. A KPI's readings overshoot and undershoot (a good month beats the target, a bad
+# one falls below the baseline), so 10 ranges away is only worth a warning: it is most
+# often a misplaced decimal point or the wrong unit, but it may be real. A thousand ranges
+# away is no plausible reading of the KPI as it is defined (a 2 → 3.5 rating read as 2000,
+# a 60 % → 72 % rate read as 99,999,999, which the scorecard and PDF then show as a
+# 41-million-percent progress), so it is refused; a KPI whose real readings lie that far
+# off needs its baseline and target changed first. Beyond that, `_value` bounds every
+# reading below ten billion, what the column holds.
+OUTLIER_RANGES = 10
+ABSURD_RANGES = 1000
 
 
 @dataclass(frozen=True)
@@ -49,14 +62,18 @@ def measurements_add(
     by_id = {str(k.id): k for k in plan.kpis.all()}
     by_name = {k.name.strip().lower(): k for k in by_id.values()}
     problems, checked = [], []
+    recorder = acting_user()
     for index, row in enumerate(rows, start=1):
         try:
+            kpi = _kpi_of(row.kpi, by_id, by_name)
+            when, value = _checked(kpi, row.date, row.value)
             checked.append(
                 Measurement(
-                    kpi=_kpi_of(row.kpi, by_id, by_name),
-                    date=_date(row.date, "date"),
-                    value=_value(row.value, "value"),
+                    kpi=kpi,
+                    date=when,
+                    value=value,
                     note=(row.note or "").strip()[:300],
+                    recorded_by=recorder,
                 )
             )
         except ValidationError as exc:
@@ -93,10 +110,105 @@ def _kpi_of(given: Any, by_id: dict[str, KPI], by_name: dict[str, KPI]) -> KPI:
     return kpi
 
 
+@transaction.atomic
 def measurement_add(*, kpi: KPI, date: date | str, value: Any, note: str = "") -> Measurement:
-    """One measurement (see measurements_add)."""
-    row = MeasurementRow(kpi=kpi, date=date, value=value, note=note)
-    return measurements_add(plan=kpi.plan, rows=[row])[0]
+    """One measurement, by the rules of measurements_add; a problem is named by its field
+    (date, value), as a form shows it beside the field."""
+    when, checked = _checked(kpi, date, value)
+    return Measurement.objects.create(
+        kpi=kpi,
+        date=when,
+        value=checked,
+        note=(note or "").strip()[:300],
+        recorded_by=acting_user(),
+    )
+
+
+def _checked(kpi: KPI, raw_date: Any, raw_value: Any) -> tuple[date, Decimal]:
+    """A reading's date and value, each problem named by its field: the date inside the
+    KPI's period, the value a plausible one (see ABSURD_RANGES)."""
+    errors: dict[str, str] = {}
+    when = value = None
+    try:
+        when = _date(raw_date, "date")
+    except ValidationError as exc:
+        errors.update({k: v[0] for k, v in exc.message_dict.items()})
+    try:
+        value = _value(raw_value, "value")
+    except ValidationError as exc:
+        errors.update({k: v[0] for k, v in exc.message_dict.items()})
+    if when is not None and not kpi.start <= when <= kpi.due:
+        errors["date"] = _("Outside the KPI's period: choose a date from %(start)s to %(due)s.") % {
+            "start": date_format(kpi.start, "SHORT_DATE_FORMAT"),
+            "due": date_format(kpi.due, "SHORT_DATE_FORMAT"),
+        }
+    if value is not None and _ranges_away(kpi, value) > ABSURD_RANGES:
+        errors["value"] = _(
+            "%(value)s lies more than %(n)d times the KPI's range (%(baseline)s to "
+            "%(target)s) away from it: check the number and its unit."
+        ) % {
+            "value": _number(value),
+            "n": ABSURD_RANGES,
+            "baseline": _number(kpi.baseline),
+            "target": _number(kpi.target),
+        }
+    if errors:
+        raise ValidationError(errors)
+    return when, value
+
+
+def _ranges_away(kpi: KPI, value: Decimal) -> Decimal:
+    """How far the value lies outside baseline..target, in multiples of that range (the
+    services never save a KPI whose target equals its baseline)."""
+    low, high = sorted((kpi.baseline, kpi.target))
+    span = (high - low) or Decimal(1)
+    return max(low - value, value - high, Decimal(0)) / span
+
+
+def _number(value: Decimal) -> str:
+    return f"{value.normalize():f}"
+
+
+def measurement_warnings(measurements: Sequence[Measurement]) -> list[str]:
+    """What is saved but looks wrong: readings more than OUTLIER_RANGES times the KPI's
+    range away from it, one sentence each."""
+    return [
+        _(
+            "%(kpi)s on %(date)s: %(value)s lies far outside its range (%(baseline)s to "
+            "%(target)s). Saved; check it is not a typing mistake."
+        )
+        % {
+            "kpi": m.kpi.name,
+            "date": date_format(m.date, "SHORT_DATE_FORMAT"),
+            "value": _number(m.value),
+            "baseline": _number(m.kpi.baseline),
+            "target": _number(m.kpi.target),
+        }
+        for m in measurements
+        if _ranges_away(m.kpi, m.value) > OUTLIER_RANGES
+    ]
+
+
+@transaction.atomic
+def measurement_update(
+    *, measurement: Measurement, date: date | str, value: Any, note: str = ""
+) -> Measurement:
+    """Correct a reading under the rules it was recorded by. Measurements carry no
+    revision (a reading is a fact entered once, rarely edited), so the row is locked for
+    the change: two corrections at once queue instead of mixing."""
+    current = Measurement.objects.select_for_update().select_related("kpi").get(pk=measurement.pk)
+    current.date, current.value = _checked(current.kpi, date, value)
+    current.note = (note or "").strip()[:300]
+    current.save(update_fields=["date", "value", "note"])
+    return current
+
+
+@transaction.atomic
+def measurement_delete(*, measurement: Measurement) -> None:
+    """Remove a reading (the audit trail keeps what it was)."""
+    current = Measurement.objects.select_for_update().filter(pk=measurement.pk).first()
+    if current is not None:  # a colleague's delete came first: nothing left to do
+        current.delete()
 
 
 def _value(raw: Any, field: str) -> Decimal:

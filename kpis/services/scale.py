@@ -33,8 +33,34 @@ def period_save(
         if str(goal_id) not in goals:
             raise ValidationError({"conversions": _("A goal of another plan was given.")})
         cleaned[str(goal_id)] = whole_number(value, "conversions")
+    visits = whole_number(visits, "visits")
+    conversions_within_visits(plan=plan, visits=visits, conversions=cleaned)
     return SimulationPeriod.objects.create(
-        plan=plan, name=name[:100], visits=whole_number(visits, "visits"), conversions=cleaned
+        plan=plan, name=name[:100], visits=visits, conversions=cleaned
+    )
+
+
+def conversions_within_visits(*, plan: StrategyPlan, visits: int, conversions: dict) -> None:
+    """No goal converts more often than the period was visited. Per goal, not in total:
+    one visit may complete several goals (a sign-up and a download). Zero visits means
+    none were entered (the simulator values conversions alone), so nothing to compare."""
+    if not visits:
+        return
+    over = [goal_id for goal_id, n in conversions.items() if int(n) > visits]
+    if not over:
+        return
+    names = {str(k): v for k, v in plan.digital_goals.values_list("id", "name")}
+    raise ValidationError(
+        {
+            "conversions": [
+                _(
+                    "%(goal)s: %(n)d conversions from %(visits)d visits; a goal converts at "
+                    "most once a visit."
+                )
+                % {"goal": names.get(str(g), g), "n": int(conversions[g]), "visits": visits}
+                for g in over
+            ]
+        }
     )
 
 

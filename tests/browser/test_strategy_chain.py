@@ -63,7 +63,7 @@ def test_a_chain_from_theme_to_kpi_turns_coverage_green_and_a_measurement_rates_
 
     page.get_by_role("link", name="Plan 2027").click()
     expect(page.locator(".checklist li.missing")).to_have_count(0)
-    expect(page.locator(".checklist li.ok")).to_have_count(6)
+    expect(page.locator(".checklist li.ok")).to_have_count(7)
     screenshot("plan-coverage")
 
     page.get_by_role("link", name="Scorecard").click()

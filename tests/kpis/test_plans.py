@@ -163,9 +163,18 @@ def test_measurement_for_a_kpi_of_another_workspace_is_refused(plan):
     assert not Measurement.objects.exists()
 
 
-def test_points_outside_their_category_are_reported_by_the_scale(plan):
+def test_points_outside_their_category_are_refused_and_older_ones_reported_by_the_scale(plan):
+    from django.core.exceptions import ValidationError
+
+    from kpis.models import DigitalGoal
+
     lead = plan.engagement_categories.get(key="lead")
-    _item(plan, "digital_goal", name="Webinar", points=80, category=lead)
+    with pytest.raises(ValidationError) as refused:
+        _item(plan, "digital_goal", name="Webinar", points=80, category=lead)
+    assert refused.value.message_dict == {"points": ["Lead takes points from 20 to 49."]}
+    assert not DigitalGoal.objects.exists()
+    # A goal saved before points were checked on save is still named by the scale's check.
+    DigitalGoal.objects.create(plan=plan, name="Webinar", points=80, category=lead)
     scale = engagement_scale(plan=plan)
     assert not scale["valid"]
     assert scale["errors"] == ["Goal Webinar: 80 points lie outside category lead (20–49)."]
