@@ -221,7 +221,9 @@ def _insight_display(client: Client) -> dict:
         }
     comparison = listening_comparison(client=client)
     if comparison and comparison["client_brand"]:
-        comparison["charts"] = comparison_bars(comparison["rows"])
+        comparison["charts"] = comparison_bars(
+            comparison["rows"], client_brand=comparison["client_brand"]
+        )
         shown["benchmarks"] = comparison
     return shown
 
