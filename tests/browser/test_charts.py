@@ -1,5 +1,6 @@
 """Charts that fit, measured in Chromium: the heat map's seven columns inside the window
-on a laptop and on a phone, and no chart text drawn outside its SVG (or its box)."""
+on a laptop and on a phone, no chart text drawn outside its SVG (or its box), and each
+target stage shown whole in its choice."""
 
 import pytest
 from django.core.management import call_command
@@ -24,6 +25,15 @@ OUTSIDE = """svg => {
       out.push(text.textContent);
   }
   return out;
+}"""
+
+# A stage choice is wide enough for its longest option ("7 · Lifetime customers") and the
+# arrow beside it: text measured in the select's own font.
+SELECT_FITS = """sel => {
+  const ctx = document.createElement("canvas").getContext("2d"), cs = getComputedStyle(sel);
+  ctx.font = `${cs.fontWeight} ${cs.fontSize} ${cs.fontFamily}`;
+  const widest = Math.max(...[...sel.options].map(o => ctx.measureText(o.text).width));
+  return widest + 24 <= sel.clientWidth;
 }"""
 
 
@@ -58,6 +68,10 @@ def test_the_heat_map_fits_seven_dimensions_and_chart_text_stays_inside(
             assert box["x"] + box["width"] <= width, (i, box)
     scroller = page.locator(".table-scroll:has(table.heatmap)")
     assert scroller.evaluate("e => e.scrollWidth <= e.clientWidth")
+
+    targets = page.locator(".dimension-card select")
+    expect(targets).to_have_count(7)
+    assert all(targets.nth(i).evaluate(SELECT_FITS) for i in range(7))
 
     radar = page.locator("svg.radar")
     expect(radar.locator("tspan").first).to_be_visible()
