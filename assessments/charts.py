@@ -2,6 +2,8 @@
 
 from math import cos, pi, sin
 
+from cxmaturity.svg_text import text_width, wrap
+
 RING_LEVELS = range(1, 8)
 
 
@@ -10,10 +12,18 @@ def _point(cx: float, cy: float, radius: float, index: int, count: int) -> tuple
     return round(cx + radius * cos(angle), 1), round(cy + radius * sin(angle), 1)
 
 
+# The radar's labels: the font size of .radar-label in charts.css, and its line height.
+LABEL_FONT = 13
+LABEL_LINE = 15
+LABEL_CHARS = 18
+
+
 def radar(labels: list[str], series: dict[str, list[float | None]], *, size: int = 440) -> dict:
     """Axes, rings (stages 1..7) and one polygon per series, scaled to a square of `size`.
 
     A missing value sits at the centre, so a polygon never claims a score nobody gave.
+    Each label is wrapped onto lines, all its words kept, and the view box grows to hold
+    them, so no label is cut off at the chart's edge.
     """
     count = max(len(labels), 3)
     cx = cy = size / 2
@@ -24,15 +34,45 @@ def radar(labels: list[str], series: dict[str, list[float | None]], *, size: int
         points = [_point(cx, cy, (v or 0) * scale, i, count) for i, v in enumerate(values)]
         return " ".join(f"{x},{y}" for x, y in points)
 
+    # The view box holds the rings and every label line, and nothing more.
+    left, top, right, bottom = cx - outer, cy - outer, cx + outer, cy + outer
     axes = []
     for i, label in enumerate(labels):
         x, y = _point(cx, cy, outer, i, count)
         lx, ly = _point(cx, cy, outer + 14, i, count)
         anchor = "middle" if abs(lx - cx) < 5 else ("start" if lx > cx else "end")
-        axes.append({"x": x, "y": y, "label": label, "lx": lx, "ly": ly + 4, "anchor": anchor})
+        lines = wrap(label, LABEL_CHARS)
+        if anchor == "middle" and ly < cy:
+            first = ly - (len(lines) - 1) * LABEL_LINE  # grows upwards, away from the rings
+        elif anchor == "middle":
+            first = ly + LABEL_FONT
+        else:
+            first = ly + 4 - (len(lines) - 1) * LABEL_LINE / 2
+        baselines = [round(first + n * LABEL_LINE, 1) for n in range(len(lines))]
+        widest = max(text_width(line, LABEL_FONT) for line in lines)
+        start = {"start": lx, "end": lx - widest, "middle": lx - widest / 2}[anchor]
+        left, right = min(left, start), max(right, start + widest)
+        top = min(top, baselines[0] - LABEL_FONT)
+        bottom = max(bottom, baselines[-1] + LABEL_FONT * 0.3)
+        axes.append(
+            {
+                "x": x,
+                "y": y,
+                "label": label,
+                "lx": lx,
+                "ly": baselines[0],
+                "anchor": anchor,
+                "lines": [{"text": t, "y": b} for t, b in zip(lines, baselines, strict=True)],
+            }
+        )
     rings = [{"level": level, "points": polygon([level] * count)} for level in RING_LEVELS]
+    left, top = round(left - 4, 1), round(top - 4, 1)
+    width, height = round(right + 4 - left, 1), round(bottom + 4 - top, 1)
     return {
         "size": size,
+        "view_box": f"{left} {top} {width} {height}",
+        "width": width,
+        "height": height,
         "cx": cx,
         "cy": cy,
         "axes": axes,

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from .charts import heat_class, radar
 from .models import Channel
+from .results import MIN_ROLE_GROUP
 from .scoring import STAGES
 
 # A level text longer than this is a description, not a title one can scan.
@@ -53,6 +54,10 @@ def results_display(results: dict) -> dict:
         "results": results,
         "radar": chart,
         "heatmap": heatmap,
+        # Answers exist but no row may be shown without singling someone out: say so,
+        # rather than leave readers wondering where the heat map went.
+        "heatmap_hidden": bool(results["submitted"]) and not heatmap,
+        "heatmap_group_minimum": MIN_ROLE_GROUP,
         "ladder": ladder,
         "channels": channels,
         "findings": findings,

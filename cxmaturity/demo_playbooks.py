@@ -34,6 +34,9 @@ def _roadmap(assessment: Assessment) -> None:
 
 
 def seed_northwind_playbook(*, client: Client, requested_by: User) -> None:
+    # The playbook reports the baseline: its roadmap is accepted, so the demo's playbook
+    # shows one (an unaccepted suggestion is left out of it).
+    _roadmap(client.assessments.get(title="CX maturity baseline 2025"))
     if not client.campaigns.exists():
         for dimension, owner, status in CAMPAIGNS:
             campaign = campaign_from_library(client=client, dimension_key=dimension, stage=2)

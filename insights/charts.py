@@ -1,5 +1,12 @@
 """The recency x frequency grid as an SVG heat map: pure geometry."""
 
+from django.utils.translation import gettext as _
+
+from cxmaturity.svg_text import text_width
+
+# The font size of .compare-label in charts.css.
+COMPARE_FONT = 17
+
 # Light to dark blue by the cell's share of customers (six steps, never colour alone:
 # every cell also prints its count).
 SHADES = ["#f6f7f9", "#dbe8fd", "#b6d0fb", "#8ab4f8", "#5a8ff0", "#1f6feb"]
@@ -40,9 +47,14 @@ def rf_grid(cells: list[dict], *, cell: int = 84, margin: int = 46) -> dict:
     }
 
 
-def comparison_bars(rows: list[dict], *, width: int = 420, bar: int = 12) -> list[dict]:
+def comparison_bars(
+    rows: list[dict], *, client_brand: str = "", width: int = 270, bar: int = 12
+) -> list[dict]:
     """For each metric row: three bars (client, best competitor, average) scaled to the
-    largest of the three, so each metric reads on its own scale."""
+    largest of the three, so each metric reads on its own scale. The bars start after
+    the widest label, so the client's brand is printed whole."""
+    labels = [client_brand, _("Best"), _("Average")]
+    start = round(max(text_width(label, COMPARE_FONT) for label in labels) + 10, 1)
     charts = []
     for row in rows:
         values = [("client", row["client"]), ("best", row["best"]), ("average", row["average"])]
@@ -50,11 +62,21 @@ def comparison_bars(rows: list[dict], *, width: int = 420, bar: int = 12) -> lis
         bars = [
             {
                 "key": key,
+                "label": label,
                 "value": value,
-                "w": 0 if value is None else round(max(value, 0) / top * (width - 150), 1),
+                "w": 0 if value is None else round(max(value, 0) / top * (width - 40), 1),
                 "y": i * (bar + 6),
             }
-            for i, (key, value) in enumerate(values)
+            for i, ((key, value), label) in enumerate(zip(values, labels, strict=True))
         ]
-        charts.append({**row, "bars": bars, "height": 3 * (bar + 6), "bar": bar})
+        charts.append(
+            {
+                **row,
+                "bars": bars,
+                "height": 3 * (bar + 6),
+                "bar": bar,
+                "bar_x": start,
+                "width": round(start + width, 1),
+            }
+        )
     return charts

@@ -129,7 +129,9 @@ def listening_view(request: HttpRequest, membership: Membership, client_id: UUID
             return redirect("listening", membership.workspace_id, client.id)
     comparison = selectors.listening_comparison(client=client, month=request.GET.get("month"))
     if comparison:
-        comparison["charts"] = comparison_bars(comparison["rows"])
+        comparison["charts"] = comparison_bars(
+            comparison["rows"], client_brand=comparison["client_brand"]
+        )
     return render(
         request,
         "insights/listening.html",

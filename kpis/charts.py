@@ -1,5 +1,7 @@
 """Small SVG geometry for KPI pages, pure."""
 
+from cxmaturity.svg_text import text_width, wrap
+
 
 def sparkline(
     values: list[float],
@@ -39,6 +41,11 @@ def kpi_chart(
     }
 
 
+# The map's node text: the font size of .map-node text in charts.css, and its line height.
+NODE_FONT = 11
+NODE_LINE = 13
+
+
 def alignment_map(
     columns: list[list[dict]],
     edges: list[tuple],
@@ -48,40 +55,49 @@ def alignment_map(
     node_width: int = 180,
 ) -> dict:
     """Boxes in columns (themes → … → KPIs, left to right), one row each so nothing overlaps,
-    and a curve for each parent → child link. Each node: {"id", "label", "orphan"}."""
-    rows = max((len(c) for c in columns), default=0)
-    height = max(rows, 1) * row_height + 40
+    and a curve for each parent → child link. Each node: {"id", "label", "orphan"}. A long
+    label wraps onto more lines in a taller box, every word kept."""
+    chars = int((node_width - 12) / text_width("x", NODE_FONT))
+    gap = row_height - (NODE_LINE + 7)  # between boxes, as between one-line boxes
+    wrapped = [[wrap(node["label"], chars) for node in nodes] for nodes in columns]
+    sizes = [[len(lines) * NODE_LINE + 7 for lines in column] for column in wrapped]
+    height = max((sum(h + gap for h in column) for column in sizes), default=0)
+    height = max(height, row_height) + 40
     placed, boxes = {}, []
     for col, nodes in enumerate(columns):
         # Spread a short column over the height, so its links stay readable.
-        step = (height - 40) / max(len(nodes), 1)
-        for i, node in enumerate(nodes):
-            x, y = 10 + col * column_width, round(30 + i * step, 1)
-            placed[node["id"]] = (x, y)
-            label = node["label"] if len(node["label"]) <= 28 else node["label"][:27] + "…"
+        spare = (height - 40 - sum(h + gap for h in sizes[col])) / max(len(nodes), 1)
+        y = 30.0
+        for node, lines, h in zip(nodes, wrapped[col], sizes[col], strict=True):
+            x = 10 + col * column_width
+            placed[node["id"]] = (x, round(y, 1), h)
             boxes.append(
                 {
                     **node,
                     "x": x,
-                    "y": y,
+                    "y": round(y, 1),
                     "w": node_width,
-                    "h": row_height - 6,
-                    "label": label,
+                    "h": h,
+                    "label": node["label"],
                     "full": node["label"],
                     "tx": x + 6,
-                    "ty": round(y + row_height / 2 + 1, 1),
+                    "lines": [
+                        {"text": t, "y": round(y + 4 + NODE_FONT + n * NODE_LINE, 1)}
+                        for n, t in enumerate(lines)
+                    ],
                 }
             )
+            y += h + gap + spare
     curves = []
     for parent, child in edges:
         if parent in placed and child in placed:
-            (x1, y1), (x2, y2) = placed[parent], placed[child]
-            x1, y1, y2 = x1 + node_width, y1 + (row_height - 6) / 2, y2 + (row_height - 6) / 2
+            (x1, y1, h1), (x2, y2, h2) = placed[parent], placed[child]
+            x1, y1, y2 = x1 + node_width, round(y1 + h1 / 2, 1), round(y2 + h2 / 2, 1)
             mid = (x1 + x2) / 2
             curves.append(f"M{x1},{y1} C{mid},{y1} {mid},{y2} {x2},{y2}")
     return {
         "width": 20 + len(columns) * column_width,
-        "height": height,
+        "height": round(height, 1),
         "boxes": boxes,
         "curves": curves,
     }

@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -16,7 +16,7 @@ from cxmaturity.api import RefuseUnknownFields, revision_field
 from workspaces.api import WorkspaceScopedViewSet, client_filter
 from workspaces.selectors import client_get
 
-from . import selectors, services
+from . import display, selectors, services
 from .inputs import LISTS, CampaignInput, field_names
 from .models import CampaignActivity, CampaignPlan, Document
 
@@ -134,11 +134,33 @@ class CampaignDraftIn(serializers.Serializer):
     )
 
 
+class PreflightFixOut(serializers.Serializer):
+    label = serializers.CharField()
+    url = serializers.CharField(help_text=_("The page that fixes it (absolute)"))
+    method = serializers.ChoiceField(
+        choices=["get", "post"], help_text=_('post: send {"fix": action} to url')
+    )
+    action = serializers.CharField(allow_blank=True)
+
+
+class PreflightItemOut(serializers.Serializer):
+    key = serializers.ChoiceField(choices=["assessment", "roadmap", "plan", "campaigns"])
+    status = serializers.ChoiceField(choices=["included", "left_out", "note"])
+    text = serializers.CharField()
+    fix = PreflightFixOut(allow_null=True)
+
+
 class DocumentOut(serializers.ModelSerializer):
     client = serializers.UUIDField(source="client_id")
     campaign = serializers.UUIDField(source="campaign_id", allow_null=True)
     filename = serializers.SerializerMethodField()
     download_url = serializers.SerializerMethodField()
+    preflight = serializers.SerializerMethodField(
+        help_text=_(
+            "In the answer to a playbook request: what it includes or leaves out, each gap "
+            "with a fix (as the page shows before rendering); null elsewhere"
+        )
+    )
 
     class Meta:
         model = Document
@@ -159,6 +181,19 @@ class DocumentOut(serializers.ModelSerializer):
             "download_url",
             "requested_at",
             "finished_at",
+            "preflight",
+        ]
+
+    @extend_schema_field(PreflightItemOut(many=True, allow_null=True))
+    def get_preflight(self, document: Document) -> list[dict] | None:
+        checklist = self.context.get("preflight")
+        if checklist is None:
+            return None
+        request = self.context.get("request")
+        absolute = request.build_absolute_uri if request is not None else str
+        return [
+            {**item, "fix": item["fix"] and {**item["fix"], "url": absolute(item["fix"]["url"])}}
+            for item in checklist
         ]
 
     def get_filename(self, document: Document) -> str:
@@ -305,7 +340,8 @@ class DocumentViewSet(WorkspaceScopedViewSet):
         summary=_("Render the next version of a playbook or a campaign plan PDF"),
         description=_(
             "Answers at once with the queued document; poll it until `status` is `done` "
-            "(then `download_url` is set) or `failed` (then `error` says why)."
+            "(then `download_url` is set) or `failed` (then `error` says why). A playbook's "
+            "answer carries `preflight`: what it includes or leaves out, each gap with a fix."
         ),
         request=DocumentIn,
         responses={202: DocumentOut},
@@ -331,7 +367,12 @@ class DocumentViewSet(WorkspaceScopedViewSet):
             page_size=fields.get("page_size") or Document.PageSize.A4,
             requested_by=request.user,
         )
-        return Response(self._out(document), status=status.HTTP_202_ACCEPTED)
+        context = {"request": request}
+        if document.kind == Document.Kind.PLAYBOOK:
+            context["preflight"] = display.playbook_preflight(client)
+        return Response(
+            DocumentOut(document, context=context).data, status=status.HTTP_202_ACCEPTED
+        )
 
     @extend_schema(summary=_("One document: its rendering status, then its file"))
     def retrieve(self, request: Request, workspace_id: str, pk: str) -> Response:

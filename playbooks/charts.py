@@ -2,6 +2,12 @@
 
 from datetime import date, timedelta
 
+from cxmaturity.svg_text import text_width, wrap
+
+# The activity titles: the font size of .gantt-label in charts.css, and its line height.
+LABEL_FONT = 11
+LABEL_LINE = 13
+
 
 def _month_starts(first: date, last: date) -> list[date]:
     months, current = [], first.replace(day=1)
@@ -20,7 +26,7 @@ def gantt(
 ) -> dict:
     """One bar per activity ({"title", "start", "end", "channel"}), on a shared time axis
     with a tick at each month start. Bars are at least 3 px wide so a one-day activity
-    still shows; labels over 32 characters are shortened (the full title is kept)."""
+    still shows; a long title wraps onto more lines in a taller row, every word kept."""
     if not activities:
         return {"width": width, "height": 0, "bars": [], "ticks": [], "axis_y": 0}
     first = min(a["start"] for a in activities)
@@ -32,23 +38,31 @@ def gantt(
     def x_of(day: date) -> float:
         return round(label_width + (day - first).days * scale, 1)
 
-    bars = []
-    for row, activity in enumerate(activities):
+    chars = int((label_width - 8) / text_width("x", LABEL_FONT))
+    bars, top = [], 24
+    for activity in activities:
         x = x_of(activity["start"])
         end = round(label_width + ((activity["end"] - first).days + 1) * scale, 1)
         title = activity["title"]
+        lines = wrap(title, chars)
+        first_line = top + (row_height - 8) / 2 + 4
         bars.append(
             {
                 **activity,
                 "x": x,
                 "w": max(round(end - x, 1), 3),
-                "y": 24 + row * row_height,
+                "y": top,
                 "h": row_height - 8,
-                "ty": 24 + row * row_height + (row_height - 8) / 2 + 4,
-                "label": title if len(title) <= 32 else title[:31] + "…",
+                "ty": first_line,
+                "label": title,
+                "lines": [
+                    {"text": t, "y": round(first_line + n * LABEL_LINE, 1)}
+                    for n, t in enumerate(lines)
+                ],
                 "full": title,
             }
         )
+        top += max(row_height, 8 + len(lines) * LABEL_LINE)
     # A grid line at the campaign's first day and each month start after it; a label only
     # where it has room (70 px after the previous one), so labels never collide.
     ticks, last_label = [], None
@@ -61,8 +75,8 @@ def gantt(
         ticks.append({"x": x, "label": label, "show": show})
     return {
         "width": width,
-        "height": 24 + len(activities) * row_height + 6,
+        "height": top + 6,
         "bars": bars,
         "ticks": ticks,
-        "axis_y": 24 + len(activities) * row_height,
+        "axis_y": top,
     }

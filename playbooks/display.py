@@ -2,6 +2,7 @@
 over the selectors' reads (labels, charts, the playbook's chapters), one copy for all."""
 
 from django.db.models import Prefetch
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from assessments.display import results_display
@@ -221,7 +222,9 @@ def _insight_display(client: Client) -> dict:
         }
     comparison = listening_comparison(client=client)
     if comparison and comparison["client_brand"]:
-        comparison["charts"] = comparison_bars(comparison["rows"])
+        comparison["charts"] = comparison_bars(
+            comparison["rows"], client_brand=comparison["client_brand"]
+        )
         shown["benchmarks"] = comparison
     return shown
 
@@ -237,3 +240,108 @@ def campaign_context(campaign: CampaignPlan) -> dict:
         "workspace": campaign.client.workspace,
         "item": campaign_display(campaign),
     }
+
+
+# --- Pre-flight -------------------------------------------------------------------------
+
+INCLUDED, LEFT_OUT, NOTE = "included", "left_out", "note"
+
+
+def _item(key: str, status: str, text: str, fix: dict | None = None) -> dict:
+    return {"key": key, "status": status, "text": text, "fix": fix}
+
+
+def _fix(label: str, url: str, *, action: str = "") -> dict:
+    """A one-click fix: a link to the page that fixes it, or (with `action`) a button that
+    posts {"fix": action} to `url`, the pre-flight page, which performs it and checks
+    again."""
+    return {"label": label, "url": url, "method": "post" if action else "get", "action": action}
+
+
+def playbook_preflight(client: Client) -> list[dict]:
+    """What the next playbook will include or leave out, read as playbook_context reads
+    it, each gap with a one-click fix: the page shows it before rendering, and the API
+    answers a request with it."""
+    return [
+        *_assessment_items(client),
+        _plan_item(client),
+        _campaigns_item(client),
+    ]
+
+
+def _assessment_items(client: Client) -> list[dict]:
+    """The results and the roadmap: which assessment is reported, and what of it shows."""
+    assessment = selectors.assessment_for_playbook(client)
+    if assessment is None:
+        text = _("No assessment has been opened: results and roadmap will be left out.")
+        create = reverse("assessment_create", args=[client.workspace_id, client.id])
+        return [_item("assessment", LEFT_OUT, text, _fix(_("Start an assessment"), create))]
+    board = _fix(_("Go to the progress board"), assessment.get_absolute_url())
+    names = {"a": assessment.title, "m": RELEASE_MINIMUM_RESPONDENTS}
+    names["n"] = assessment.respondents.filter(submitted_at__isnull=False).count()
+    if not names["n"]:
+        text = _("Nobody has submitted answers to “%(a)s” yet: results and roadmap will be "
+                 "left out.")  # fmt: skip
+        return [_item("assessment", LEFT_OUT, text % names, board)]
+    if not released_to_client_team(assessment):
+        text = _("The results of “%(a)s” are roles-only and not yet the client team's to see "
+                 "(that takes a closed assessment with at least %(m)d respondents): results "
+                 "and roadmap will be left out.")  # fmt: skip
+        return [_item("assessment", LEFT_OUT, text % names, board)]
+    if assessment.status == Assessment.Status.CLOSED:
+        text = _("Results of “%(a)s” (closed, %(n)d respondents).")
+        items = [_item("assessment", INCLUDED, text % names)]
+    else:
+        text = _("No closed assessment: the results of “%(a)s” go in as they stand (%(n)d "
+                 "respondents so far) and may still change.")  # fmt: skip
+        items = [_item("assessment", NOTE, text % names, board)]
+    actions = assessment.actions.exclude(status=Action.Status.DROPPED)
+    counts = {
+        "a": actions.filter(accepted=True).count(),
+        "p": actions.filter(accepted=False).count(),
+    }
+    roadmap = reverse("roadmap", args=[client.workspace_id, assessment.id])
+    if counts["p"]:
+        text = _("%(p)d suggested roadmap actions are not accepted yet and will be left out "
+                 "(%(a)d accepted actions go in).")  # fmt: skip
+        items.append(_item("roadmap", LEFT_OUT, text % counts, _fix(_("Accept roadmap"), roadmap)))
+    elif counts["a"]:
+        items.append(_item("roadmap", INCLUDED, _("Roadmap: %(a)d accepted actions.") % counts))
+    else:
+        text = _("No roadmap actions yet: the roadmap chapter will be empty.")
+        items.append(_item("roadmap", LEFT_OUT, text, _fix(_("Draft the roadmap"), roadmap)))
+    return items
+
+
+def _plan_item(client: Client) -> dict:
+    """Only the active plan goes in; a draft is left out, so say so and offer to activate."""
+    plan = kpi_selectors.plan_active(client=client)
+    if plan is not None:
+        names = {"plan": plan.title, "n": plan.kpis.count()}
+        if names["n"]:
+            text = _("Strategy plan “%(plan)s”: alignment map, engagement value scale and KPI "
+                     "scorecard (%(n)d KPIs).")  # fmt: skip
+            return _item("plan", INCLUDED, text % names)
+        text = _("Strategy plan “%(plan)s” has no KPIs yet: the KPI scorecard will be empty.")
+        kpis = reverse("plan_kpis", args=[client.workspace_id, plan.id])
+        return _item("plan", NOTE, text % names, _fix(_("Add KPIs"), kpis))
+    draft = client.strategy_plans.order_by("-created_at").first()
+    if draft is not None:
+        text = _("The strategy plan “%(plan)s” is a draft: its alignment map, engagement value "
+                 "scale and KPIs will be left out.")  # fmt: skip
+        preflight = reverse("document_preflight", args=[client.workspace_id, client.id])
+        activate = _fix(_("Activate the plan"), preflight, action=f"activate:{draft.id}")
+        return _item("plan", LEFT_OUT, text % {"plan": draft.title}, activate)
+    text = _("No strategy plan: the alignment map, engagement value scale and KPIs will be "
+             "left out.")  # fmt: skip
+    create = reverse("plan_create", args=[client.workspace_id, client.id])
+    return _item("plan", LEFT_OUT, text, _fix(_("Start a strategy plan"), create))
+
+
+def _campaigns_item(client: Client) -> dict:
+    count = client.campaigns.count()
+    if count:
+        return _item("campaigns", INCLUDED, _("Campaign plans: %(n)d.") % {"n": count})
+    text = _("No campaign plans: that chapter will be left out.")
+    campaigns = reverse("campaign_list", args=[client.workspace_id, client.id])
+    return _item("campaigns", LEFT_OUT, text, _fix(_("Plan a campaign"), campaigns))

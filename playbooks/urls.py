@@ -12,6 +12,7 @@ urlpatterns = [
     path(C + "campaigns/new/", views.campaign_create_view, name="campaign_create"),
     path(C + "campaigns/draft/", views.campaign_draft_view, name="campaign_draft"),
     path(C + "playbooks/", views.document_list_view, name="document_list"),
+    path(C + "playbooks/new/", views.document_preflight_view, name="document_preflight"),
     path(K, views.campaign_detail_view, name="campaign_detail"),
     path(K + "edit/", views.campaign_edit_view, name="campaign_edit"),
     path(K + "delete/", views.campaign_delete_view, name="campaign_delete"),

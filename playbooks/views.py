@@ -4,14 +4,15 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from audit.services import AuditAction, audit_record
 from cxmaturity.forms import form_error, form_status
-from kpis.selectors import plan_active
+from kpis import services as kpi_services
+from kpis.selectors import plan_active, plan_get
 from workspaces.models import Membership, Role
 from workspaces.permissions import workspace_view
 from workspaces.selectors import client_get
@@ -192,6 +193,64 @@ def document_list_view(request: HttpRequest, membership: Membership, client_id: 
         },
         status=form_status(form),
     )
+
+
+@workspace_view(Role.CONSULTANT)
+def document_preflight_view(request: HttpRequest, membership: Membership, client_id: UUID):
+    """Before a playbook is made: what it will include or leave out, each gap with a
+    one-click fix. POST "fix" performs a fix and checks again; POST without it renders."""
+    client = client_get(scope=membership.scope, client_id=client_id)
+    if request.method == "POST" and "fix" in request.POST:
+        return _preflight_fix(request, membership, client)
+    form = DocumentRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            document = services.document_request(
+                client=client,
+                kind=Document.Kind.PLAYBOOK,
+                page_size=form.cleaned_data["page_size"],
+                requested_by=request.user,
+            )
+        except ValidationError as exc:
+            form_error(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Playbook version %(n)d is being made; this page updates until it is ready.")
+                % {"n": document.version},
+            )
+            return redirect("document_detail", membership.workspace_id, document.id)
+    checklist = display.playbook_preflight(client)
+    return render(
+        request,
+        "playbooks/document_preflight.html",
+        {
+            "client": client,
+            "form": form,
+            "checklist": checklist,
+            "gaps": sum(item["status"] != display.INCLUDED for item in checklist),
+        },
+        status=form_status(form),
+    )
+
+
+def _preflight_fix(request: HttpRequest, membership: Membership, client) -> HttpResponse:
+    """The pre-flight's one-click fixes that write: today, activating the client's plan."""
+    kind, _sep, plan_id = request.POST["fix"].partition(":")
+    try:
+        plan_uuid = UUID(plan_id)
+    except ValueError:
+        plan_uuid = None
+    if kind != "activate" or plan_uuid is None:
+        return HttpResponseBadRequest(_("fix: choose one of the fixes the checklist offers."))
+    plan = plan_get(scope=membership.scope, plan_id=plan_uuid)
+    if plan.client_id != client.id:
+        raise Http404(_("No such plan for this client."))
+    kpi_services.plan_activate(plan=plan)
+    messages.success(
+        request, _("“%(plan)s” is now the client's active plan.") % {"plan": plan.title}
+    )
+    return redirect("document_preflight", membership.workspace_id, client.id)
 
 
 @workspace_view(Role.CONSULTANT)

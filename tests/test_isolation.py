@@ -188,6 +188,7 @@ ROUTE_CASES = {
     "campaign_create": (CLIENT, ["post"]),
     "campaign_draft": (CLIENT, ["post"]),
     "document_list": (CLIENT, ["post"]),
+    "document_preflight": (CLIENT, ["post"]),
     "campaign_detail": (CAMPAIGN, []),
     "campaign_edit": (CAMPAIGN, ["post"]),
     "campaign_delete": (CAMPAIGN, ["post"]),

@@ -13,9 +13,9 @@ from tests.assessments.factories import open_assessment
 pytestmark = pytest.mark.django_db
 
 
-def _answered(assessment, n, *, levels=("4", "3", "5")):
+def _answered(assessment, n, *, levels=("4", "3", "5"), first=0):
     respondents = []
-    for i in range(n):
+    for i in range(first, first + n):
         r = respondent_add(
             assessment=assessment,
             name=f"P{i}",
@@ -194,3 +194,22 @@ def test_results_api(consultant, workspace):
     assert body["overall"]["stage_name"]
     assert {d["key"] for d in body["dimensions"]} == {"strategy", "channels"}
     assert body["dimensions"][0]["title"] == "Strategy"
+
+
+def test_a_heatmap_hidden_for_anonymity_says_why_on_the_page(client, consultant, workspace):
+    from tests.factories import ClientFactory
+
+    assessment = open_assessment(
+        client=ClientFactory(workspace=workspace), respondents=0, anonymity="roles"
+    )
+    _answered(assessment, 2)  # two roles of one each: no group of three to show
+    client.force_login(consultant)
+    url = reverse("assessment_results", args=[workspace.id, assessment.id])
+    page = client.get(url)
+    assert 'class="list heatmap"' not in page.text
+    assert "hidden to keep answers anonymous" in page.text
+    assert "at least 3 respondents" in page.text
+    _answered(assessment, 1, first=2)  # "Other" now holds three: its row shows, the note goes
+    page = client.get(url)
+    assert 'class="list heatmap"' in page.text
+    assert "hidden to keep answers anonymous" not in page.text
