@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from cxmaturity.forms import RevisedFormMixin
 
 from .display import target_choices
-from .models import Action, Assessment, Respondent
+from .models import MAX_REMINDER_INTERVAL_DAYS, Action, Assessment, Respondent
 from .selectors import DimensionPage
 
 ANSWER_FIELDS = ("value", "comment", "evidence")
@@ -111,6 +111,7 @@ class AssessmentForm(RevisedFormMixin, forms.ModelForm):
         )
         self.fields["reminder_interval_days"].min_value = 1
         self.fields["reminder_interval_days"].widget.attrs["min"] = 1
+        self.fields["reminder_interval_days"].widget.attrs["max"] = MAX_REMINDER_INTERVAL_DAYS
         self.dimension_fields = []
         for dimension in targets_for or []:
             name = f"target_{dimension.key}"

@@ -62,7 +62,11 @@ class AssessmentIn(serializers.Serializer):
         child=serializers.IntegerField(min_value=1, max_value=7), required=False
     )
     respondents_may_revise = serializers.BooleanField(required=False)
-    reminder_interval_days = serializers.IntegerField(min_value=1, max_value=365, required=False)
+    # The limits (1-30 days) and their wording are the model field's.
+    reminder_interval_days = serializers.IntegerField(
+        required=False,
+        validators=Assessment._meta.get_field("reminder_interval_days").validators,
+    )
     previous = serializers.UUIDField(required=False, allow_null=True)
 
 

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cxmaturity.inputs import one_line
+from cxmaturity.inputs import due_date_check, one_line
 from cxmaturity.revisions import revision_lock, revision_save
 from workspaces.models import Client, User
 
@@ -68,6 +68,7 @@ def assessment_create(
         raise ValidationError(
             {"previous": _("The previous assessment must be of the same client.")}
         )
+    due_date_check(due_date)
     assessment = Assessment(
         client=client,
         version=version,
@@ -101,6 +102,8 @@ def assessment_update(
                 {"version": _("The questionnaire cannot change once the assessment has opened.")}
             )
         assessment.version = changes["version"]
+    if "due_date" in changes:
+        due_date_check(changes["due_date"], saved=assessment.due_date)
     if "title" in changes:
         assessment.title = _title_clean(changes["title"])
     if "targets" in changes:
