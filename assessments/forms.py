@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from cxmaturity.forms import RevisedFormMixin
 
 from .display import target_choices
-from .models import MAX_REMINDER_INTERVAL_DAYS, Action, Assessment, Respondent
+from .models import MAX_REMINDER_INTERVAL_DAYS, Action, Assessment, Respondent, max_length
 from .selectors import DimensionPage
 
 ANSWER_FIELDS = ("value", "comment", "evidence")
@@ -242,3 +242,20 @@ class ActionProgressForm(RevisedFormMixin, forms.ModelForm):
 
     def clean_progress(self) -> int:
         return _progress_or_current(self)
+
+
+class InvitationForm(forms.Form):
+    """The invitation email's wording, as previewed before everyone is invited; the limits
+    are the assessment's columns that keep it."""
+
+    subject = forms.CharField(
+        label=_("Subject"), max_length=max_length(Assessment, "invitation_subject")
+    )
+    message = forms.CharField(
+        label=_("Message"),
+        max_length=max_length(Assessment, "invitation_message"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_(
+            "Sent after “Hello” and each person's name, and followed by their personal link."
+        ),
+    )
