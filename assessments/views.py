@@ -140,7 +140,12 @@ def assessment_create_view(request: HttpRequest, membership: Membership, client_
             return redirect(assessment)
     if not request.POST and not form.initial.get("title"):
         form.initial["title"] = _("CX maturity assessment")
-    return render(request, "assessments/assessment_form.html", {"form": form, "client": client})
+    return render(
+        request,
+        "assessments/assessment_form.html",
+        {"form": form, "client": client},
+        status=form_status(form),
+    )
 
 
 @workspace_view()

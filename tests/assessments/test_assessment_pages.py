@@ -40,7 +40,7 @@ def test_assessment_form_errors_name_the_field(client, consultant, acme_client):
     response = client.post(
         url, {"title": "", "mode": "survey", "anonymity": "named", "reminder_interval_days": 0}
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     errors = response.context["form"].errors
     assert "title" in errors
     assert "reminder_interval_days" in errors
