@@ -1,19 +1,13 @@
-// Copy buttons: a button with data-copy-text (or data-copy-from, the id of a field) puts
-// that text on the clipboard. The buttons are hidden in the markup and shown here, so a
-// page without JavaScript shows only the link itself (selectable) and no dead button.
+// Copy buttons. An element with data-copy (a link to the text, or a field holding it) gets
+// a "Copy" button beside it that puts the text on the clipboard. The buttons are made here,
+// so a page without JavaScript shows only the link itself, selectable, and no dead button.
 (function () {
   "use strict";
-  function copied(button) {
-    var label = button.textContent;
-    button.textContent = button.dataset.copiedText || "Copied";
-    window.setTimeout(function () { button.textContent = label; }, 2000);
-  }
   function fallback(text) {
     var field = document.createElement("textarea");
     field.value = text;
     field.setAttribute("readonly", "");
-    field.style.position = "fixed";
-    field.style.opacity = "0";
+    field.className = "visually-hidden";
     document.body.appendChild(field);
     field.select();
     var ok = false;
@@ -21,19 +15,26 @@
     document.body.removeChild(field);
     return ok;
   }
-  document.querySelectorAll("[data-copy-text], [data-copy-from]").forEach(function (button) {
-    button.hidden = false;
+  document.querySelectorAll("[data-copy]").forEach(function (source) {
+    var button = document.createElement("button");
+    var label = source.dataset.copyLabel || "Copy";
+    button.type = "button";
+    button.className = source.dataset.copyClass || "button-link";
+    button.textContent = label;
+    function copied() {
+      button.textContent = source.dataset.copiedText || "Copied";
+      window.setTimeout(function () { button.textContent = label; }, 2000);
+    }
     button.addEventListener("click", function () {
-      var source = button.dataset.copyFrom && document.getElementById(button.dataset.copyFrom);
-      var text = source ? source.value : button.dataset.copyText;
+      var text = source.dataset.copy || source.value;
       if (navigator.clipboard && window.isSecureContext) {
-        navigator.clipboard.writeText(text).then(
-          function () { copied(button); },
-          function () { if (fallback(text)) copied(button); }
-        );
+        navigator.clipboard.writeText(text).then(copied, function () {
+          if (fallback(text)) copied();
+        });
       } else if (fallback(text)) {
-        copied(button);
+        copied();
       }
     });
+    source.parentNode.insertBefore(button, source.dataset.copyAfter ? source.nextSibling : source);
   });
 })();
