@@ -254,7 +254,7 @@ class InvitationForm(forms.Form):
     message = forms.CharField(
         label=_("Message"),
         max_length=max_length(Assessment, "invitation_message"),
-        widget=forms.Textarea(attrs={"rows": 5}),
+        widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_(
             "Sent after “Hello” and each person's name, and followed by their personal link."
         ),

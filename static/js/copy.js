@@ -35,6 +35,8 @@
         copied();
       }
     });
-    source.parentNode.insertBefore(button, source.dataset.copyAfter ? source.nextSibling : source);
+    var place = source.dataset.copyAfter ? source.nextSibling : source;
+    source.parentNode.insertBefore(button, place);
+    source.parentNode.insertBefore(document.createTextNode(" "), place);
   });
 })();
