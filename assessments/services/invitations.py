@@ -128,6 +128,8 @@ def assessment_open_and_invite(*, assessment: Assessment, subject: str, message:
                 errors[name.removeprefix("invitation_")] = [_("This field is required.")]
     if errors:
         raise ValidationError(errors)
+    # Locked: of two sends at once, the second finds it open and sends nothing.
+    assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
     if assessment.status != Assessment.Status.DRAFT:
         raise ValidationError(_("This assessment is already open."), code="not_draft")
     Assessment.objects.filter(pk=assessment.pk).update(**cleaned)

@@ -440,3 +440,19 @@ def test_a_failed_inline_add_stays_on_the_board_with_the_error_by_the_field(
     assert api_response.status_code == 400
     assert "email" in api_response.json()
     assert assessment.respondents.count() == 1
+
+
+def test_open_and_invite_twice_sends_once(acme_client, django_capture_on_commit_callbacks):
+    from django.core.exceptions import ValidationError
+
+    from assessments.services import assessment_open_and_invite
+
+    assessment = _draft(acme_client)
+    Respondent.objects.create(assessment=assessment, name="Exec", email="e@c.example")
+    with django_capture_on_commit_callbacks() as queued:
+        assert assessment_open_and_invite(assessment=assessment, subject="S", message="M") == 1
+        with pytest.raises(ValidationError, match="already open"):
+            assessment_open_and_invite(assessment=assessment, subject="S2", message="M2")
+    assert len(queued) == 1
+    assessment.refresh_from_db()
+    assert (assessment.invitation_subject, assessment.invitation_message) == ("S", "M")
