@@ -5,6 +5,11 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+HOST ?= localhost
+# Links in emails and on the progress board are built from SITE_URL. Honcho hands each
+# process its own PORT (the worker gets PORT+100), so the one address is set here, for
+# the site and its worker alike, from the port the site is served on.
+RUN_SITE_URL = $(or $(SITE_URL),http://$(HOST):$(PORT))
 # A local site is plain HTTP without debug pages (`make run DEBUG=true` for those);
 # tests run plain HTTP with their own var/ folder. Production sets neither (HTTPS on).
 LOCAL_ENV = DEBUG=$(or $(DEBUG),false) HTTPS=$(or $(HTTPS),false) STATIC_FROM_FINDERS=true
@@ -34,9 +39,9 @@ migrate: setup
 
 run: migrate
 	@echo
-	@echo "  cxmaturity is starting on http://localhost:$(PORT)/  (Ctrl+C stops the site and its worker)"
+	@echo "  cxmaturity is starting on $(RUN_SITE_URL)/  (Ctrl+C stops the site and its worker)"
 	@echo
-	$(LOCAL_ENV) PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start --port $(PORT)
+	$(LOCAL_ENV) SITE_URL=$(RUN_SITE_URL) PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start --port $(PORT)
 
 lint: setup-dev
 	$(BIN)/ruff check .

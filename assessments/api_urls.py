@@ -48,6 +48,11 @@ urlpatterns = [
         _ITEM,
         {"open": "post", "close": "post", "progress": "get"},
     ),
+    path(
+        A + "respondents/import/",
+        RespondentViewSet.as_view({"post": "import_csv"}, pagination_class=None),
+        name="api-respondent-import",
+    ),
     *_routes(
         A + "respondents/",
         RespondentViewSet,

@@ -10,7 +10,7 @@ from cxmaturity.forms import RevisedFormMixin
 
 from .display import level_choices, target_choices
 from .inputs import ASSESSMENT_INPUT_FIELDS, AssessmentInput
-from .models import Action, Assessment, Respondent
+from .models import MAX_REMINDER_INTERVAL_DAYS, Action, Assessment, Respondent, max_length
 from .selectors import DimensionPage
 
 ANSWER_FIELDS = ("value", "comment", "evidence")
@@ -113,6 +113,7 @@ class AssessmentForm(RevisedFormMixin, forms.ModelForm):
         )
         self.fields["reminder_interval_days"].min_value = 1
         self.fields["reminder_interval_days"].widget.attrs["min"] = 1
+        self.fields["reminder_interval_days"].widget.attrs["max"] = MAX_REMINDER_INTERVAL_DAYS
         self.dimension_fields = []
         for dimension in targets_for or []:
             name = f"target_{dimension.key}"
@@ -248,3 +249,20 @@ class ActionProgressForm(RevisedFormMixin, forms.ModelForm):
 
     def clean_progress(self) -> int:
         return _progress_or_current(self)
+
+
+class InvitationForm(forms.Form):
+    """The invitation email's wording, as previewed before everyone is invited; the limits
+    are the assessment's columns that keep it."""
+
+    subject = forms.CharField(
+        label=_("Subject"), max_length=max_length(Assessment, "invitation_subject")
+    )
+    message = forms.CharField(
+        label=_("Message"),
+        max_length=max_length(Assessment, "invitation_message"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_(
+            "Sent after “Hello” and each person's name, and followed by their personal link."
+        ),
+    )

@@ -128,6 +128,9 @@ class Question(models.Model):
         return self.key
 
 
+MAX_REMINDER_INTERVAL_DAYS = 30
+
+
 class Assessment(Revised):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -171,9 +174,20 @@ class Assessment(Revised):
     reminder_interval_days = models.PositiveSmallIntegerField(
         _("days between reminders"),
         default=3,
-        validators=[MinValueValidator(1), MaxValueValidator(365)],
+        validators=[
+            MinValueValidator(1, _("Remind at most once a day: enter 1 or more days.")),
+            # Past a month a reminder no longer reminds anyone of anything.
+            MaxValueValidator(
+                MAX_REMINDER_INTERVAL_DAYS,
+                _("Remind at least once a month: enter at most %(limit_value)s days."),
+            ),
+        ],
         help_text=_("Respondents who have not submitted are reminded at most this often."),
     )
+    # The invitation as the consultant last previewed and sent it; blank is the default
+    # wording (services/invitations.py invitation_defaults).
+    invitation_subject = models.CharField(_("subject"), max_length=200, blank=True)
+    invitation_message = models.TextField(_("message"), max_length=4000, blank=True)
     previous = models.ForeignKey(
         "self",
         on_delete=models.SET_NULL,

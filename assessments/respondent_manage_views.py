@@ -16,6 +16,7 @@ from workspaces.permissions import workspace_view
 
 from . import selectors, services
 from .forms import RespondentForm, RespondentImportForm
+from .views import assessment_page, link_host_mismatch
 
 
 def _assessment(membership: Membership, assessment_id: UUID):
@@ -39,6 +40,9 @@ def respondent_add_view(request: HttpRequest, membership: Membership, assessment
         else:
             messages.success(request, _("%(name)s added.") % {"name": respondent.name})
             return redirect(assessment)
+    if request.method == "POST" and request.POST.get("from") == "board":
+        # Sent from the progress board's inline form: back there, the errors in place.
+        return assessment_page(request, membership, assessment, respondent_form=form)
     return render(
         request,
         "assessments/respondent_form.html",
@@ -59,6 +63,8 @@ def respondent_import_view(request: HttpRequest, membership: Membership, assessm
         else:
             messages.success(request, _("%(n)d respondents added.") % {"n": len(added)})
             return redirect(assessment)
+    if request.method == "POST" and request.POST.get("from") == "board":
+        return assessment_page(request, membership, assessment, import_form=form)
     return render(
         request,
         "assessments/respondent_import.html",
@@ -165,6 +171,33 @@ def personal_data_view(request: HttpRequest, membership: Membership) -> HttpResp
 
 
 @workspace_view(Role.CONSULTANT)
+def respondent_reissue_view(
+    request: HttpRequest, membership: Membership, assessment_id: UUID, respondent_id: UUID
+) -> HttpResponse:
+    """A new link, after saying that the one they were sent stops working."""
+    respondent = _respondent(membership, assessment_id, respondent_id)
+    error = None
+    if request.method == "POST":
+        try:
+            services.respondent_reissue(respondent=respondent)
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            messages.success(
+                request,
+                _("New link issued for %(name)s; the old one no longer works.")
+                % {"name": respondent.name},
+            )
+            return redirect(respondent.assessment)
+    return render(
+        request,
+        "assessments/respondent_confirm.html",
+        {"respondent": respondent, "action": "reissue", "error": error},
+        status=400 if error else 200,
+    )
+
+
+@workspace_view(Role.CONSULTANT)
 def respondent_revoke_view(
     request: HttpRequest, membership: Membership, assessment_id: UUID, respondent_id: UUID
 ) -> HttpResponse:
@@ -183,10 +216,6 @@ def respondent_revoke_view(
 _ACTIONS = {
     "invite": (services.respondent_invite, _("Invitation sent to %(name)s.")),
     "remind": (services.respondent_remind, _("Reminder sent to %(name)s.")),
-    "reissue": (
-        services.respondent_reissue,
-        _("New link issued for %(name)s; the old one no longer works."),
-    ),
 }
 
 
@@ -235,5 +264,6 @@ def respondent_link_view(
             "respondent": respondent,
             "assessment": respondent.assessment,
             "link": services.respondent_link(respondent),
+            "link_host": link_host_mismatch(request),
         },
     )

@@ -243,6 +243,17 @@ class RespondentProgress:
         return "not_invited"
 
 
+def respondents_to_invite(*, assessment: Assessment) -> list[Respondent]:
+    """Who "invite everyone" emails: those with an address not invited yet."""
+    return list(
+        assessment.respondents.filter(
+            is_consensus=False, invited_at__isnull=True, revoked_at__isnull=True
+        )
+        .exclude(email="")
+        .order_by("created_at", "name")
+    )
+
+
 def assessment_progress(*, assessment: Assessment) -> list[RespondentProgress]:
     """Who has been invited, opened, answered how much and submitted; two queries."""
     total = Question.objects.filter(version_id=assessment.version_id).count()

@@ -48,6 +48,8 @@ urlpatterns = [
         A + "actions/<uuid:action_id>/quick/", roadmap_views.action_quick_view, name="action_quick"
     ),
     path(A + "status/", views.assessment_status_view, name="assessment_status"),
+    path(A + "invite/", views.assessment_invite_view, name="assessment_invite"),
+    path(A + "close/", views.assessment_close_view, name="assessment_close"),
     path(A + "delete/", views.assessment_delete_view, name="assessment_delete"),
     path(A + "consensus/<int:page>/", views.consensus_view, name="consensus"),
     path(A + "respondents/new/", manage.respondent_add_view, name="respondent_add"),
@@ -58,6 +60,7 @@ urlpatterns = [
     path(R, manage.respondent_edit_view, name="respondent_edit"),
     path(R + "remove/", manage.respondent_remove_view, name="respondent_remove"),
     path(R + "revoke/", manage.respondent_revoke_view, name="respondent_revoke"),
+    path(R + "reissue/", manage.respondent_reissue_view, name="respondent_reissue"),
     path(R + "erase/", manage.respondent_erase_view, name="respondent_erase"),
     path(W + "personal-data/", manage.personal_data_view, name="personal_data"),
     path(R + "action/", manage.respondent_action_view, name="respondent_action"),

@@ -1,7 +1,9 @@
 """Consultant pages: questionnaires, assessments, respondents and the progress board."""
 
+from urllib.parse import urlsplit
 from uuid import UUID
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -17,12 +19,14 @@ from workspaces.selectors import client_get
 from . import selectors, services
 from .forms import (
     AssessmentForm,
+    InvitationForm,
     QuestionnaireUploadForm,
     RespondentForm,
     RespondentImportForm,
     answers_from_post,
     question_rows,
 )
+from .models import Assessment, Respondent
 
 # --- Questionnaires -----------------------------------------------------------------------
 
@@ -135,12 +139,30 @@ def assessment_create_view(request: HttpRequest, membership: Membership, client_
             return redirect(assessment)
     if not request.POST and not form.initial.get("title"):
         form.initial["title"] = _("CX maturity assessment")
-    return render(request, "assessments/assessment_form.html", {"form": form, "client": client})
+    return render(
+        request,
+        "assessments/assessment_form.html",
+        {"form": form, "client": client},
+        status=form_status(form),
+    )
 
 
 @workspace_view()
 def assessment_detail_view(request: HttpRequest, membership: Membership, assessment_id: UUID):
     assessment = selectors.assessment_get(scope=membership.scope, assessment_id=assessment_id)
+    return assessment_page(request, membership, assessment)
+
+
+def assessment_page(
+    request: HttpRequest,
+    membership: Membership,
+    assessment: Assessment,
+    *,
+    respondent_form: RespondentForm | None = None,
+    import_form: RespondentImportForm | None = None,
+) -> HttpResponse:
+    """The progress board; an inline Add form that failed comes back bound, its errors
+    beside its fields (status 400)."""
     scope = membership.scope
     if selectors.respondents_disclosed(assessment=assessment, scope=scope):
         progress, counts = selectors.assessment_progress(assessment=assessment), None
@@ -148,6 +170,13 @@ def assessment_detail_view(request: HttpRequest, membership: Membership, assessm
     else:  # roles only, seen by the client team: how many, never who
         progress, counts = [], selectors.assessment_counts(assessment=assessment)
         submitted = counts["submitted"]
+    can_edit = membership.has_role(Role.CONSULTANT)
+    if can_edit:
+        for row in progress:  # for the row's copy button
+            row.respondent.link = services.respondent_link(row.respondent)
+    failed = (respondent_form is not None and respondent_form.errors) or (
+        import_form is not None and import_form.errors
+    )
     return render(
         request,
         "assessments/assessment_detail.html",
@@ -158,11 +187,20 @@ def assessment_detail_view(request: HttpRequest, membership: Membership, assessm
             "counts": counts,
             "submitted": submitted,
             "results_released": selectors.results_released(assessment=assessment, scope=scope),
-            "can_edit": membership.has_role(Role.CONSULTANT),
-            "respondent_form": RespondentForm(),
-            "import_form": RespondentImportForm(),
+            "can_edit": can_edit,
+            "link_host": link_host_mismatch(request) if can_edit else None,
+            "respondent_form": respondent_form or RespondentForm(),
+            "import_form": import_form or RespondentImportForm(),
         },
+        status=400 if failed else 200,
     )
+
+
+def link_host_mismatch(request: HttpRequest) -> str | None:
+    """The host respondents' links point to (SITE_URL) when it is not the one this page
+    was asked from: links that would lead nowhere, e.g. a site run on another port."""
+    site_host = urlsplit(settings.SITE_URL).netloc
+    return site_host if site_host.lower() != request.get_host().lower() else None
 
 
 @workspace_view(Role.CONSULTANT)
@@ -199,20 +237,80 @@ def assessment_status_view(request: HttpRequest, membership: Membership, assessm
         if action == "open":
             services.assessment_open(assessment=assessment)
             messages.success(request, _("The assessment is open: respondents can answer."))
-        elif action == "open_and_invite":
-            opened = services.assessment_open(assessment=assessment)
-            count = services.respondents_invite_all(assessment=opened)
-            messages.success(
-                request, _("The assessment is open; %(n)d invitation(s) sent.") % {"n": count}
-            )
-        elif action == "close":
-            services.assessment_close(assessment=assessment)
-            messages.success(request, _("The assessment is closed. Links no longer take answers."))
-        else:
+        else:  # inviting and closing each have a page that says what will happen first
             messages.error(request, _("Unknown action."))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return redirect(assessment)
+
+
+@workspace_view(Role.CONSULTANT)
+def assessment_invite_view(request: HttpRequest, membership: Membership, assessment_id: UUID):
+    """Open and invite everyone, after a preview of the email they will get: its subject
+    and message can be changed here, and what is sent is what was previewed."""
+    assessment = selectors.assessment_get(scope=membership.scope, assessment_id=assessment_id)
+    if assessment.status != Assessment.Status.DRAFT:
+        messages.info(request, _("This assessment is already open."))
+        return redirect(assessment)
+    form = InvitationForm(request.POST or None, initial=services.invitation_defaults(assessment))
+    if request.method == "POST" and form.is_valid() and request.POST.get("go") == "send":
+        try:
+            count = services.assessment_open_and_invite(assessment=assessment, **form.cleaned_data)
+        except ValidationError as exc:
+            form_error(form, exc)
+        else:
+            messages.success(
+                request, _("The assessment is open; %(n)d invitation(s) sent.") % {"n": count}
+            )
+            return redirect(assessment)
+    recipients = selectors.respondents_to_invite(assessment=assessment)
+    shown = form.cleaned_data if form.is_bound and form.is_valid() else form.initial
+    sample = recipients[0] if recipients else Respondent(assessment=assessment, name=_("Name"))
+    subject, body = services.invitation_text(respondent=sample, **shown)
+    return render(
+        request,
+        "assessments/assessment_invite.html",
+        {
+            "assessment": assessment,
+            "client": assessment.client,
+            "form": form,
+            "recipients": recipients,
+            "preview_subject": subject,
+            "preview_body": body,
+            "link_host": link_host_mismatch(request),
+        },
+        status=form_status(form),
+    )
+
+
+@workspace_view(Role.CONSULTANT)
+def assessment_close_view(request: HttpRequest, membership: Membership, assessment_id: UUID):
+    """Close, after naming who is mid-way: their answers will not count."""
+    assessment = selectors.assessment_get(scope=membership.scope, assessment_id=assessment_id)
+    error = None
+    if request.method == "POST":
+        try:
+            services.assessment_close(assessment=assessment)
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            messages.success(request, _("The assessment is closed. Links no longer take answers."))
+            return redirect(assessment)
+    progress = selectors.assessment_progress(assessment=assessment)
+    return render(
+        request,
+        "assessments/assessment_close.html",
+        {
+            "assessment": assessment,
+            "client": assessment.client,
+            "midway": [
+                p for p in progress if p.state == "answering" and not p.respondent.is_consensus
+            ],
+            "submitted": sum(1 for p in progress if p.state == "submitted"),
+            "error": error,
+        },
+        status=400 if error else 200,
+    )
 
 
 @workspace_view(Role.CONSULTANT)

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cxmaturity.csv_files import csv_rows
@@ -21,6 +22,7 @@ __all__ = [
     "column_input",
     "csv_rows",
     "date_input",
+    "due_date_check",
     "money_input",
     "one_line",
     "typed_values",
@@ -118,3 +120,14 @@ def typed_values(
     if errors:
         raise ValidationError(errors)
     return cleaned
+
+
+def due_date_check(value: datetime.date | None, *, saved: datetime.date | None = None) -> None:
+    """A due date is today or later. A date already saved may stay as it is (an
+    assessment or action that ran late can still be edited) but a new one that has
+    passed is refused, naming `due_date`."""
+    if value is None or value == saved or value >= timezone.localdate():
+        return
+    raise ValidationError(
+        {"due_date": _("This date has passed: choose today or a later date.")}, code="past"
+    )

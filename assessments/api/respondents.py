@@ -53,6 +53,20 @@ class RespondentIn(serializers.Serializer):
     )
 
 
+class ImportIn(serializers.Serializer):
+    file = serializers.FileField(required=False, help_text=_("A CSV file (multipart)"))
+    rows = serializers.CharField(
+        required=False,
+        trim_whitespace=False,
+        help_text=_("…or the CSV as text: name,email,role,department,weight, a header first"),
+    )
+
+    def validate(self, attrs: dict) -> dict:
+        if not attrs.get("file") and not (attrs.get("rows") or "").strip():
+            raise serializers.ValidationError({"file": _("Send a CSV file or rows.")})
+        return attrs
+
+
 class LinkOut(serializers.Serializer):
     link = serializers.CharField(allow_blank=True)
 
@@ -107,6 +121,21 @@ class RespondentViewSet(WorkspaceScopedViewSet):
         data.is_valid(raise_exception=True)
         respondent = services.respondent_add(assessment=self.assessment, **data.validated_data)
         return Response(RespondentOut(respondent).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary=_("Add respondents from a CSV: every row or none, every bad row named"),
+        request=ImportIn,
+        responses={201: RespondentOut(many=True)},
+    )
+    @action(detail=False, methods=["post"], url_path="import")
+    def import_csv(self, request: Request, workspace_id: str, assessment_id: str) -> Response:
+        data = ImportIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        added = services.respondents_import_csv(
+            assessment=self.assessment,
+            data=data.validated_data.get("file") or data.validated_data["rows"],
+        )
+        return Response(RespondentOut(added, many=True).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(summary=_("One respondent"))
     def retrieve(self, request: Request, workspace_id: str, assessment_id: str, pk: str):

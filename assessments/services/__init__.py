@@ -29,6 +29,9 @@ from .autosave import (
     answers_autosave,
 )
 from .invitations import (
+    assessment_open_and_invite,
+    invitation_defaults,
+    invitation_text,
     respondent_email_send_now,
     respondent_invite,
     respondent_link,
@@ -88,6 +91,7 @@ __all__ = [
     "assessment_create",
     "assessment_delete",
     "assessment_open",
+    "assessment_open_and_invite",
     "assessment_run_again",
     "assessment_update",
     "consensus_notes_save",
@@ -95,6 +99,8 @@ __all__ = [
     "consensus_save",
     "consensus_start",
     "horizon_for",
+    "invitation_defaults",
+    "invitation_text",
     "questionnaire_export",
     "questionnaire_import",
     "respondent_add",

@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cxmaturity.inputs import due_date_check
 from cxmaturity.revisions import revision_lock, revision_save
 from workspaces.models import Client, User
 
@@ -49,6 +50,7 @@ def assessment_create(
         raise ValidationError(
             {"previous": _("The previous assessment must be of the same client.")}
         )
+    due_date_check(data.due_date)
     values = {n: v for n, v in data.changes().items() if n not in ("version", "previous")}
     values["targets"] = _targets_clean(data.targets, data.version)
     assessment = Assessment(
@@ -75,6 +77,8 @@ def assessment_update(
                 {"version": _("The questionnaire cannot change once the assessment has opened.")}
             )
         assessment.version = version
+    if "due_date" in changes:
+        due_date_check(changes["due_date"], saved=assessment.due_date)
     if "targets" in changes:
         changes["targets"] = _targets_clean(changes["targets"], assessment.version)
     if "previous" in changes:

@@ -12,10 +12,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cxmaturity.inputs import column_input
+
 from ..models import Assessment, Respondent
-from ..selectors import questionnaire_minutes
+from ..selectors import questionnaire_minutes, respondents_to_invite
 from ..tasks import respondent_email_send
 from ..tokens import new_nonce, token_for, token_hash
+from .assessments import assessment_open
 
 
 def respondent_link(respondent: Respondent) -> str:
@@ -67,14 +70,75 @@ def respondent_invite(*, respondent: Respondent) -> Respondent:
 def respondents_invite_all(*, assessment: Assessment) -> int:
     """Invite everyone with an email address who has not been invited yet."""
     _require_open(assessment)
-    pending = assessment.respondents.filter(
-        is_consensus=False, invited_at__isnull=True, revoked_at__isnull=True
-    ).exclude(email="")
+    pending = respondents_to_invite(assessment=assessment)
     count = 0
     for respondent in pending:
         respondent_invite(respondent=respondent)
         count += 1
     return count
+
+
+def invitation_defaults(assessment: Assessment) -> dict[str, str]:
+    """The invitation's subject and message as the consultant last set them, else the
+    default wording."""
+    client = assessment.client
+    return {
+        "subject": assessment.invitation_subject
+        or _("Your view is needed: %(title)s") % {"title": assessment.title},
+        "message": assessment.invitation_message
+        or render_to_string(
+            "assessments/email/invitation_message.txt",
+            {
+                "client": client,
+                "workspace": client.workspace,
+                "assessment": assessment,
+                "minutes": questionnaire_minutes(assessment.version_id),
+            },
+        ).strip(),
+    }
+
+
+def invitation_text(*, respondent: Respondent, subject: str, message: str) -> tuple[str, str]:
+    """(subject, body) of the invitation email to `respondent`: the message between the
+    greeting and their personal link."""
+    assessment = respondent.assessment
+    body = render_to_string(
+        "assessments/email/respondent_invitation.txt",
+        {
+            "respondent": respondent,
+            "assessment": assessment,
+            "client": assessment.client,
+            "workspace": assessment.client.workspace,
+            "url": respondent_link(respondent) or _("(their personal link)"),
+            "reminder": False,
+            "message": message,
+        },
+    )
+    return subject, body
+
+
+@transaction.atomic
+def assessment_open_and_invite(*, assessment: Assessment, subject: str, message: str) -> int:
+    """Keep the invitation's wording as previewed, open the assessment and invite everyone
+    not invited yet with it; the number invited."""
+    fields = {"invitation_subject": subject, "invitation_message": message}
+    errors, cleaned = {}, {}
+    for name, value in fields.items():
+        try:
+            cleaned[name] = column_input(Assessment._meta.get_field(name), value)
+        except ValidationError as exc:
+            errors[name.removeprefix("invitation_")] = exc.messages
+        else:
+            if not cleaned[name]:
+                errors[name.removeprefix("invitation_")] = [_("This field is required.")]
+    if errors:
+        raise ValidationError(errors)
+    # Locked: of two sends at once, the second finds it open and sends nothing.
+    assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    if assessment.status != Assessment.Status.DRAFT:
+        raise ValidationError(_("This assessment is already open."), code="not_draft")
+    Assessment.objects.filter(pk=assessment.pk).update(**cleaned)
+    return respondents_invite_all(assessment=assessment_open(assessment=assessment))
 
 
 @transaction.atomic
@@ -126,19 +190,19 @@ def respondent_email_send_now(*, respondent: Respondent, kind: str) -> bool:
         or (kind == "reminder" and respondent.submitted_at)
     ):
         return False
-    context = {
-        "respondent": respondent,
-        "assessment": assessment,
-        "client": assessment.client,
-        "workspace": assessment.client.workspace,
-        "url": respondent_link(respondent),
-        "reminder": kind == "reminder",
-        "minutes": questionnaire_minutes(assessment.version_id),
-    }
-    subject = (
-        _("Reminder: %(title)s") if kind == "reminder" else _("Your view is needed: %(title)s")
-    ) % {"title": assessment.title}
-    body = render_to_string("assessments/email/respondent_invitation.txt", context)
+    if kind == "reminder":
+        subject = _("Reminder: %(title)s") % {"title": assessment.title}
+        context = {
+            "respondent": respondent,
+            "assessment": assessment,
+            "client": assessment.client,
+            "workspace": assessment.client.workspace,
+            "url": respondent_link(respondent),
+            "reminder": True,
+        }
+        body = render_to_string("assessments/email/respondent_invitation.txt", context)
+    else:
+        subject, body = invitation_text(respondent=respondent, **invitation_defaults(assessment))
     send_mail(subject, body, None, [respondent.email])
     return True
 

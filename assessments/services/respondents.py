@@ -40,24 +40,40 @@ def _respondent_clean(
     exclude_id=None,
     taken: set[str] | None = None,
 ) -> dict:
+    """The respondent's fields as kept; every field in error named at once (a CSV row
+    lists all its problems, not the first)."""
+    checks = {
+        "name": lambda: _name_clean(name),
+        "email": lambda: _email_clean(assessment, email, exclude_id=exclude_id, taken=taken),
+        "role": lambda: _role_clean(role),
+        "department": lambda: _department_clean(department),
+        "weight": lambda: _weight_clean(weight),
+    }
+    fields, errors = {}, {}
+    for field, check in checks.items():
+        try:
+            fields[field] = check()
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    return fields
+
+
+def _name_clean(name: str) -> str:
     name = one_line(name)
     if not name:
         raise ValidationError({"name": _("Enter a name.")}, code="required")
     if len(name) > _NAME_MAX:
         raise ValidationError({"name": _("Use at most 150 characters.")}, code="max_length")
-    # In this order: a CSV row reports its first problem only.
-    email = _email_clean(assessment, email, exclude_id=exclude_id, taken=taken)
-    role = _role_clean(role)
+    return name
+
+
+def _department_clean(department: str) -> str:
     department = clean_text(department)
     if len(department) > _DEPARTMENT_MAX:
         raise ValidationError({"department": _("Use at most 100 characters.")})
-    return {
-        "name": name,
-        "email": email,
-        "role": role,
-        "department": department,
-        "weight": _weight_clean(weight),
-    }
+    return department
 
 
 def _email_clean(

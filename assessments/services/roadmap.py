@@ -6,6 +6,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cxmaturity.inputs import due_date_check
 from cxmaturity.revisions import revision_lock, revision_save
 
 from ..inputs import ActionInput
@@ -73,6 +74,7 @@ def _dimension_check(assessment: Assessment, data: ActionInput) -> None:
 @transaction.atomic
 def action_create(*, assessment: Assessment, data: ActionInput) -> Action:
     _dimension_check(assessment, data)
+    due_date_check(data.due_date)
     position = (assessment.actions.aggregate(n=Max("position"))["n"] or 0) + 1
     action = Action(assessment=assessment, position=position, **data.changes())
     if action.status == Action.Status.DONE:
@@ -89,6 +91,8 @@ def action_update(*, action: Action, data: ActionInput, revision: int | None = N
     _dimension_check(action.assessment, data)
     fields = data.changes()
     action = revision_lock(action, expected=revision)
+    if "due_date" in data.given:
+        due_date_check(data.due_date, saved=action.due_date)
     changed = [name for name, value in fields.items() if getattr(action, name) != value]
     was_done = action.status == Action.Status.DONE
     for name in changed:

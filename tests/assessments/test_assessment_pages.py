@@ -41,7 +41,7 @@ def test_assessment_form_errors_name_the_field(client, consultant, acme_client):
     response = client.post(
         url, {"title": "", "mode": "survey", "anonymity": "named", "reminder_interval_days": 0}
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     errors = response.context["form"].errors
     assert "title" in errors
     assert "reminder_interval_days" in errors
@@ -125,7 +125,7 @@ def test_status_changes_open_close_reopen(client, consultant, acme_client):
     assessment = open_assessment(client=acme_client)
     client.force_login(consultant)
     url = reverse("assessment_status", args=[acme_client.workspace_id, assessment.id])
-    client.post(url, {"action": "close"})
+    client.post(reverse("assessment_close", args=[acme_client.workspace_id, assessment.id]))
     assessment.refresh_from_db()
     assert assessment.status == Assessment.Status.CLOSED
     added = client.post(
@@ -151,9 +151,9 @@ def test_open_and_invite_everyone_queues_one_email_each(
     for n in range(2):
         Respondent.objects.create(assessment=assessment, name=f"R{n}", email=f"r{n}@c.example")
     client.force_login(consultant)
-    url = reverse("assessment_status", args=[acme_client.workspace_id, assessment.id])
+    url = reverse("assessment_invite", args=[acme_client.workspace_id, assessment.id])
     with django_capture_on_commit_callbacks() as callbacks:
-        client.post(url, {"action": "open_and_invite"})
+        client.post(url, {"subject": "Your view", "message": "Please answer.", "go": "send"})
     assert len(callbacks) == 2
     assert assessment.respondents.filter(invited_at__isnull=False, token_hash__gt="").count() == 2
 

@@ -1,6 +1,9 @@
+from datetime import timedelta
+
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from assessments.inputs import ActionInput
@@ -63,7 +66,7 @@ def test_consultant_adds_edits_and_finishes_an_action(client, consultant, assess
             "title": "Name a digital owner",
             "dimension_key": "strategy",
             "owner_name": "Hannah Berg",
-            "due_date": "2027-03-31",
+            "due_date": (timezone.localdate() + timedelta(days=120)).isoformat(),
             "status": "open",
             "horizon": "now",
         },
