@@ -59,6 +59,11 @@ class AssessmentIn(RefuseUnknownFields, serializers.ModelSerializer):
         child=serializers.IntegerField(min_value=1, max_value=7), required=False
     )
     previous = serializers.UUIDField(required=False, allow_null=True)
+    # The model field's limits (1-30 days) with its own wording, not DRF's generic one.
+    reminder_interval_days = serializers.IntegerField(
+        required=False,
+        validators=Assessment._meta.get_field("reminder_interval_days").validators,
+    )
 
     class Meta:
         model = Assessment

@@ -125,11 +125,11 @@ def test_open_and_invite_previews_the_email_and_sends_the_edited_text(
     assert assessment.invitation_subject == "Ten minutes?"
     for respondent in assessment.respondents.all():  # as the worker does
         assert respondent_email_send_now(respondent=respondent, kind="invitation")
-    emails = sorted(path.read_text() for path in mailbox.iterdir())
-    assert len(emails) == 2
-    assert all("Subject: Ten minutes?" in email for email in emails)
-    assert all("please answer." in email for email in emails)
-    assert all("/r/" in email for email in emails)
+    # The file backend may append two messages sent in the same second to one file.
+    emails = "".join(path.read_text() for path in mailbox.iterdir())
+    assert emails.count("Subject: Ten minutes?") == 2
+    assert emails.count("please answer.") == 2
+    assert emails.count("/r/") == 2
 
 
 def test_an_empty_invitation_subject_is_refused_and_nothing_is_sent(
