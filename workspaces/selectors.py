@@ -5,7 +5,7 @@ from uuid import UUID
 from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from cxmaturity.formats import DEFAULT_REGION
+from cxmaturity.formats import DEFAULT_REGION, REGIONS
 
 from .models import Client, ClientAccess, Invitation, Membership, Role, User, Workspace
 from .scope import ClientScope
@@ -24,8 +24,15 @@ def client_list(
     if archived is not None:
         qs = qs.filter(archived=archived)
     if search:
+        # A country is found by its name ("germany") as well as its code ("DE").
+        countries = [
+            code for code, (name, _c) in REGIONS.items() if search.lower() in str(name).lower()
+        ]
         qs = qs.filter(
-            Q(name__icontains=search) | Q(industry__icontains=search) | Q(region__icontains=search)
+            Q(name__icontains=search)
+            | Q(industry__icontains=search)
+            | Q(region__iexact=search)
+            | Q(region__in=countries)
         )
     return qs.order_by("name", "id")
 

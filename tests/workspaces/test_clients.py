@@ -145,6 +145,11 @@ def test_client_list_searches_and_paginates(client, viewer, workspace):
     found = client.get(_url("client_list", workspace) + "?q=ferries")
     assert "Zeta" in found.text
     assert "Client 01" not in found.text
+    ClientFactory(workspace=workspace, name="Globex", region="DE")
+    for query in ("germany", "DE"):
+        by_country = client.get(_url("client_list", workspace) + f"?q={query}").text
+        assert "Globex" in by_country
+        assert "Zeta" not in by_country
     nothing = client.get(_url("client_list", workspace) + "?q=nomatch")
     assert "No client matches" in nothing.text
 

@@ -37,7 +37,7 @@ DEMO_CLIENTS = [
         "name": "Contoso Insurance",
         "industry": "Insurance",
         "size_band": "5000+",
-        "region": "SE",
+        "region": "FI",
         "notes": "Email is an advanced silo; contact centre outsourced.",
     },
     {
