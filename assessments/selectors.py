@@ -8,7 +8,7 @@ from math import ceil
 from typing import NamedTuple
 from uuid import UUID
 
-from django.db.models import Case, Count, IntegerField, Max, Q, QuerySet, Value, When
+from django.db.models import Case, Count, F, IntegerField, Max, Q, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
 
 from workspaces.models import Client, ClientAccess, Invitation, Membership, Workspace
@@ -316,6 +316,23 @@ HORIZON_ORDER = Case(
 def action_list(*, assessment: Assessment) -> QuerySet[Action]:
     return assessment.actions.annotate(horizon_order=HORIZON_ORDER).order_by(
         "horizon_order", "position", "created_at"
+    )
+
+
+def open_actions(*, scope: ClientScope, assessments: list[Assessment]) -> QuerySet[Action]:
+    """The accepted actions still to do across these assessments (a client's), soonest
+    due first, undated last: the hub's next actions. Only those of assessments whose
+    roadmap this member may read (results_released), as on the roadmap page."""
+    readable = [a.id for a in assessments if results_released(assessment=a, scope=scope)]
+    return (
+        scope.filter(Action.objects.select_related("assessment"), "assessment__client")
+        .filter(
+            assessment_id__in=readable,
+            accepted=True,
+            status__in=[Action.Status.OPEN, Action.Status.IN_PROGRESS],
+        )
+        .annotate(horizon_order=HORIZON_ORDER)
+        .order_by(F("due_date").asc(nulls_last=True), "horizon_order", "position", "created_at")
     )
 
 

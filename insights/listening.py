@@ -45,6 +45,8 @@ METRICS = {
     "review_rating": "Review rating",
     "reviews_per_1000": "Reviews per 1,000 mentions",
 }
+# The metrics that are shares of mentions (0.306), shown as percentages (30.6 %).
+RATIOS = {"share_of_voice", "net_sentiment", "sharing_rate"}
 JOURNEYS = {
     "shopping": ["net_sentiment", "share_of_voice"],
     "sharing": ["sharing_rate", "share_of_voice"],
@@ -199,6 +201,7 @@ def compare(table: pl.DataFrame, *, client_brand: str, month) -> list[dict]:
                     "best": best_value,
                     "average": values[metric].mean() if values.height else None,
                     "competitors_lead": bool(lead),
+                    "ratio": metric in RATIOS,
                 }
             )
     return result

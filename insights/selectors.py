@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from cxmaturity.formats import percent
 from workspaces.models import Client
 from workspaces.scope import ClientScope
 
@@ -47,13 +48,16 @@ FINDING_ADVICE = {
 def finding_text(row: dict) -> str:
     """The sentence for a metric where a competitor leads, with what to learn from it: the
     one wording of the page, the API, the tactic it becomes and the playbook."""
+    from .listening import RATIOS  # polars loads only where listening data is read
+
     journey = row["journey"].capitalize()
-    return _("%(journey)s, %(metric)s: %(brand)s %(best).2f against our %(ours).2f. %(advice)s") % {
+    shown = percent if row["metric"] in RATIOS else (lambda value: f"{value:.2f}")
+    return _("%(journey)s, %(metric)s: %(brand)s %(best)s against our %(ours)s. %(advice)s") % {
         "journey": journey,
         "metric": row["label"].lower(),
         "brand": row["best_brand"],
-        "best": row["best"],
-        "ours": row["client"],
+        "best": shown(row["best"]),
+        "ours": shown(row["client"]),
         "advice": FINDING_ADVICE[row["metric"]] % {"brand": row["best_brand"]},
     }
 

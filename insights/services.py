@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cxmaturity import leases
+from cxmaturity.formats import currency_for
 from cxmaturity.inputs import one_line
 from workspaces.models import Client
 
@@ -100,7 +101,13 @@ def analysis_request(
         )
     with transaction.atomic():
         analysis = SegmentAnalysis.objects.create(
-            client=client, name=name, as_of=as_of, created_by=created_by, **inputs
+            client=client,
+            name=name,
+            as_of=as_of,
+            created_by=created_by,
+            # In the client's money until someone says otherwise (the lifetime inputs).
+            currency=currency_for(client),
+            **inputs,
         )
         try:
             analysis.upload.save("upload.csv", ContentFile(data), save=True)

@@ -8,8 +8,10 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from assessments.models import Channel
+from cxmaturity.formats import currency_for
 from cxmaturity.forms import RevisionField
 from kpis.models import StrategyPlan
+from workspaces.models import Client
 
 from .inputs import LINKS, LISTS, CampaignInput, field_names, model_field_names
 from .models import CampaignPlan, Document
@@ -100,10 +102,11 @@ class CampaignForm(forms.ModelForm):
             self.fields[name].queryset = getattr(plan, name).order_by("position")
 
     @classmethod
-    def initial_for(cls, campaign: CampaignPlan | None) -> dict:
-        """What the form starts from: a new campaign's defaults, or the saved values."""
+    def initial_for(cls, campaign: CampaignPlan | None, *, client: Client) -> dict:
+        """What the form starts from: a new campaign's defaults (in the currency of the
+        client's country), or the saved values."""
         if campaign is None:
-            return {"currency": "EUR", "status": CampaignPlan.Status.DRAFT}
+            return {"currency": currency_for(client), "status": CampaignPlan.Status.DRAFT}
         initial = campaign_fields(campaign)
         initial["revision"] = campaign.revision
         for name in LISTS:

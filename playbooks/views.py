@@ -49,7 +49,7 @@ def _campaign_form_page(
         request.POST or None,
         plan=plan,
         campaign=campaign,
-        initial=CampaignForm.initial_for(campaign),
+        initial=CampaignForm.initial_for(campaign, client=client),
     )
     formset = ActivityFormSet(
         request.POST or None, initial=_activity_rows(campaign), prefix="activity"

@@ -78,7 +78,7 @@ def _world(consultant_user):
     w = f"/api/v1/workspaces/{workspace.id}"
     kinds = [
         Kind("client", f"{w}/clients/{client.id}/", Client, client.id,
-             ("notes", lambda r: f"notes {r}"), ("region", lambda r: f"Region {r}")),
+             ("notes", lambda r: f"notes {r}"), ("industry", lambda r: f"Industry {r}")),
         Kind("assessment", f"{w}/assessments/{assessment.id}/", Assessment, assessment.id,
              ("title", lambda r: f"Maturity {r}"), ("purpose", lambda r: f"Purpose {r}")),
         Kind("action", f"{w}/assessments/{assessment.id}/actions/{action.id}/", Action,
@@ -341,15 +341,15 @@ def test_a_client_form_behind_a_colleague_is_409_with_their_values(client, consu
     client.force_login(consultant)
     form = client.get(url).context["form"]
     posted = {name: form[name].value() or "" for name in form.fields}
-    posted["region"] = "Mine"
+    posted["industry"] = "Mine"
     from workspaces.services import client_update
 
-    client_update(client=contoso, region="Theirs")
+    client_update(client=contoso, industry="Theirs")
     refused = client.post(url, posted)
     assert refused.status_code == 409
     assert "Theirs" in refused.content.decode()
     assert "Mine" in refused.content.decode()
-    assert Client.objects.get(pk=contoso.pk).region == "Theirs"
+    assert Client.objects.get(pk=contoso.pk).industry == "Theirs"
 
 
 def test_a_stale_scale_page_keeps_the_input_and_shows_what_is_saved(client, consultant, world):

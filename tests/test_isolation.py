@@ -71,6 +71,11 @@ ROUTE_CASES = {
     "client_list": ({"workspace_id": "workspace"}, []),
     "client_create": ({"workspace_id": "workspace"}, ["post"]),
     "client_detail": ({"workspace_id": "workspace", "client_id": "client"}, []),
+    # The client hub's tabs.
+    "client_assessments": (CLIENT, []),
+    "client_results": (CLIENT, []),
+    "client_roadmap": (CLIENT, []),
+    "client_plans": (CLIENT, []),
     "client_edit": ({"workspace_id": "workspace", "client_id": "client"}, ["post"]),
     "client_archive": ({"workspace_id": "workspace", "client_id": "client"}, ["post"]),
     "client_delete": ({"workspace_id": "workspace", "client_id": "client"}, ["post"]),

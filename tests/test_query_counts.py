@@ -126,17 +126,16 @@ def test_client_list_page(flat, web, workspace):
     )
 
 
-def test_client_page(flat, web, acme_client):
+def test_client_assessments_tab(flat, web, acme_client):
     version = small_version()
 
     def grow(n):
         for _ in range(n):
             open_assessment(client=acme_client, version=version, respondents=1)
-            StrategyPlanFactory(client=acme_client)
 
     flat(
         grow,
-        _get(web, reverse("client_detail", args=[acme_client.workspace_id, acme_client.id])),
+        _get(web, reverse("client_assessments", args=[acme_client.workspace_id, acme_client.id])),
         [
             *AUTH,
             "client (scoped)",
@@ -145,8 +144,76 @@ def test_client_page(flat, web, acme_client):
             "questions of their versions",
             "submitted respondents of every assessment",
             "their answers",
-            "strategy plans",
         ],
+    )
+
+
+def _closed_with_actions(client):
+    version = small_version()
+
+    def grow(n):
+        for i in range(n):
+            assessment = open_assessment(client=client, version=version, respondents=0)
+            _respondents(assessment, submitted=True)(1)
+            assessment_close(assessment=assessment)
+            action_create(
+                assessment=assessment,
+                data=ActionInput.from_values({"title": f"Action {i}", "horizon": "now"}),
+            )
+
+    return grow
+
+
+HUB = [*AUTH, "client (scoped)", "assessments with respondent counts"]
+
+
+def test_client_hub_overview(flat, web, acme_client, plan):
+    """The Overview with N closed assessments, N open actions each and N KPIs: the
+    latest closed one's stage, the KPI health and the next actions in fixed queries."""
+    closed = _closed_with_actions(acme_client)
+
+    def grow(n):
+        closed(n)
+        _kpis(plan)(n)
+
+    flat(
+        grow,
+        _get(web, reverse("client_detail", args=[acme_client.workspace_id, acme_client.id])),
+        [
+            *AUTH,
+            "client (scoped)",
+            "assessments with respondent counts",
+            "latest closed: dimensions",
+            "latest closed: questions",
+            "latest closed: submitted respondents",
+            "latest closed: their answers",
+            "the active plan",
+            "its KPIs",
+            "their measurements",
+            "the next open actions with their assessment",
+        ],
+    )
+
+
+def test_client_hub_roadmap_tab(flat, web, acme_client):
+    url = reverse("client_roadmap", args=[acme_client.workspace_id, acme_client.id])
+    flat(_closed_with_actions(acme_client), _get(web, url), [*HUB, "open actions"])
+
+
+def test_client_hub_results_tab(flat, web, acme_client):
+    url = reverse("client_results", args=[acme_client.workspace_id, acme_client.id])
+    flat(
+        _closed_with_actions(acme_client),
+        _get(web, url),
+        [*HUB, "dimensions", "questions", "submitted respondents", "their answers"],
+    )
+
+
+def test_client_hub_plans_tab(flat, web, acme_client):
+    flat(
+        lambda n: StrategyPlanFactory.create_batch(n, client=acme_client),
+        _get(web, reverse("client_plans", args=[acme_client.workspace_id, acme_client.id])),
+        [*AUTH, "client (scoped)", "plans (scoped)"],
     )
 
 

@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from cxmaturity.api import revision_field
+from cxmaturity.formats import REGION_CHOICES
 from cxmaturity.revisions import revision_expected
 
 from . import client_team_services, selectors, services
@@ -67,7 +68,7 @@ class ClientIn(serializers.Serializer):
     name = serializers.CharField(max_length=120)
     industry = serializers.CharField(max_length=80, required=False, allow_blank=True)
     size_band = serializers.ChoiceField(choices=SizeBand.choices, required=False, allow_blank=True)
-    region = serializers.CharField(max_length=80, required=False, allow_blank=True)
+    region = serializers.ChoiceField(choices=REGION_CHOICES, required=False, allow_blank=True)
     notes = serializers.CharField(max_length=5000, required=False, allow_blank=True)
     archived = serializers.BooleanField(required=False)
     revision = revision_field()

@@ -14,6 +14,11 @@ class ClientForm(RevisedFormMixin, forms.ModelForm):
         widgets = {"notes": forms.Textarea(attrs={"rows": 4})}
         help_texts = {"notes": _("Context for your team: sponsors, scope, history.")}
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Left out (a script's post), the service picks the workspace's usual country.
+        self.fields["region"].required = False
+
 
 class ClientSearchForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)

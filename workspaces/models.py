@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from knox.models import AbstractAuthToken
 from knox.settings import CONSTANTS as KNOX_CONSTANTS
 
+from cxmaturity.formats import DEFAULT_REGION, REGION_CHOICES
 from cxmaturity.revisions import Revised
 
 if TYPE_CHECKING:
@@ -195,7 +196,14 @@ class Client(Revised):
     size_band = models.CharField(
         _("size band"), max_length=12, choices=SizeBand.choices, blank=True
     )
-    region = models.CharField(_("region"), max_length=80, blank=True)
+    # Decides how dates and money read on the client's pages and playbooks.
+    region = models.CharField(
+        _("country"),
+        max_length=2,
+        choices=REGION_CHOICES,
+        default=DEFAULT_REGION,
+        help_text=_("Sets how dates and money read for this client."),
+    )
     notes = models.TextField(_("notes"), max_length=5000, blank=True)
     archived = models.BooleanField(_("archived"), default=False)
     # In the trash: hidden everywhere (ClientScope), restorable by an owner until a

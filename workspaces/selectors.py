@@ -2,8 +2,10 @@
 
 from uuid import UUID
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
+
+from cxmaturity.formats import DEFAULT_REGION, REGIONS
 
 from .models import Client, ClientAccess, Invitation, Membership, Role, User, Workspace
 from .scope import ClientScope
@@ -22,10 +24,30 @@ def client_list(
     if archived is not None:
         qs = qs.filter(archived=archived)
     if search:
+        # A country is found by its name ("germany") as well as its code ("DE").
+        countries = [
+            code for code, (name, _c) in REGIONS.items() if search.lower() in str(name).lower()
+        ]
         qs = qs.filter(
-            Q(name__icontains=search) | Q(industry__icontains=search) | Q(region__icontains=search)
+            Q(name__icontains=search)
+            | Q(industry__icontains=search)
+            | Q(region__iexact=search)
+            | Q(region__in=countries)
         )
     return qs.order_by("name", "id")
+
+
+def default_region(workspace: Workspace) -> str:
+    """A new client's country: the one most of the workspace's clients are in (a UK
+    consultancy's clients read the UK way), else the default."""
+    most = (
+        Client.objects.filter(workspace=workspace, deleted_at__isnull=True)
+        .values("region")
+        .annotate(clients=Count("id"))
+        .order_by("-clients", "region")
+        .first()
+    )
+    return most["region"] if most else DEFAULT_REGION
 
 
 def client_get(*, scope: ClientScope, client_id: UUID) -> Client:

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cxmaturity.formats import REGIONS
 from cxmaturity.inputs import one_line
 from cxmaturity.revisions import revision_lock, revision_save
 
@@ -29,6 +30,7 @@ from .models import (
     User,
     Workspace,
 )
+from .selectors import default_region
 from .tasks import invitation_send
 
 INVITATION_LIFETIME = timedelta(days=7)
@@ -108,8 +110,14 @@ def _client_clean(
         raise _client_name_taken(name)
     if size_band and size_band not in SizeBand.values:
         raise ValidationError({"size_band": _("Choose a size band from the list.")}, code="invalid")
-    limits = {"industry": 80, "region": 80, "notes": 5000}
-    cleaned = {"name": name, "size_band": size_band or ""}
+    region = (fields.pop("region", "") or "").strip().upper() or default_region(workspace)
+    if region not in REGIONS:
+        raise ValidationError(
+            {"region": _("Choose a country from the list (a code such as GB, DE or US).")},
+            code="invalid_choice",
+        )
+    limits = {"industry": 80, "notes": 5000}
+    cleaned = {"name": name, "size_band": size_band or "", "region": region}
     for field, limit in limits.items():
         value = (fields.get(field) or "").strip()
         if len(value) > limit:

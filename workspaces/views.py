@@ -100,7 +100,9 @@ def client_list_view(request: HttpRequest, membership: Membership) -> HttpRespon
 
 @workspace_view(Role.CONSULTANT)
 def client_create_view(request: HttpRequest, membership: Membership) -> HttpResponse:
-    form = ClientForm(request.POST or None)
+    form = ClientForm(
+        request.POST or None, initial={"region": selectors.default_region(membership.workspace)}
+    )
     if form.is_valid():
         try:
             client = services.client_create(

@@ -75,7 +75,7 @@ def test_compare_shows_what_moved_and_the_actions_done(baseline, client):
 def test_client_page_shows_the_trend_and_dashboard_the_stage(baseline, client):
     client.force_login(User.objects.get(email="viewer@demo.cxmaturity.local"))
     ws = baseline.client.workspace_id
-    page = client.get(baseline.client.get_absolute_url())
+    page = client.get(reverse("client_assessments", args=[ws, baseline.client.id]))
     scores = [a.overall["score"] for a in page.context["assessments"]]
     assert all(s is not None for s in scores)
     assert 'class="trend-line"' in page.text

@@ -40,6 +40,7 @@ def test_owner_invites_a_client_viewer_who_sees_only_that_client(
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("heading", name=workspace.name)).to_be_visible()
     page.goto(f"{live_server.url}{northwind.get_absolute_url()}")
+    page.get_by_label("Actions for Northwind Retail").click()  # the client's menu
     page.get_by_role("link", name="Client team").click()
     expect(page.get_by_text("Nobody of Northwind Retail signs in yet")).to_be_visible()
     page.get_by_label("Email address").fill("nora@northwind.example")

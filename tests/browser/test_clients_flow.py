@@ -56,7 +56,7 @@ def test_phone_sized_viewport_shows_the_dashboard_without_sideways_scrolling(
 ):
     owner = MembershipFactory(role=Role.OWNER)
     for name in ("Northwind Retail", "Contoso Insurance", "Fabrikam Travel"):
-        ClientFactory(workspace=owner.workspace, name=name, region="Western Europe")
+        ClientFactory(workspace=owner.workspace, name=name, region="DE")
     context = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True)
     page = context.new_page()
     try:

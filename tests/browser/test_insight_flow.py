@@ -21,7 +21,7 @@ def test_upload_transactions_and_listening_then_see_the_grid_and_the_comparison(
     _sign_in(page, live_server, consultant.user)
 
     page.goto(f"{live_server.url}{client.get_absolute_url()}")
-    page.get_by_role("link", name="Customer segments").click()
+    page.get_by_role("link", name="Insight", exact=True).click()
     page.get_by_label("Transactions (CSV)").set_input_files(str(transactions))
     page.get_by_label("Analysis date").fill("2026-10-31")
     page.get_by_role("button", name="Check and analyse").click()
@@ -33,6 +33,7 @@ def test_upload_transactions_and_listening_then_see_the_grid_and_the_comparison(
     screenshot("segments")
 
     page.goto(f"{live_server.url}{client.get_absolute_url()}")
+    page.get_by_role("link", name="Insight", exact=True).click()
     page.get_by_role("link", name="Competitor benchmarks").click()
     page.get_by_label("Social listening export (CSV)").set_input_files(str(exports))
     page.get_by_role("button", name="Check and store").click()

@@ -21,6 +21,7 @@ def test_viewer_sees_radar_and_disagreement_but_cannot_edit_targets(live_server,
     roadmap_suggest(assessment=baseline)
     _sign_in(page, live_server, "viewer@demo.cxmaturity.local")
     page.get_by_role("link", name="Northwind Retail").first.click()
+    page.get_by_role("link", name="Assessments", exact=True).click()
     page.get_by_role("link", name="CX maturity baseline 2025").click()
     page.locator("main").get_by_role("link", name="Results").click()
     expect(page.get_by_role("heading", name="Overall stage")).to_be_visible()

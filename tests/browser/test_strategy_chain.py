@@ -15,6 +15,7 @@ def test_a_chain_from_theme_to_kpi_turns_coverage_green_and_a_measurement_rates_
     client = ClientFactory(workspace=consultant.workspace, name="Northwind Retail")
     _sign_in(page, live_server, consultant.user)
     page.goto(f"{live_server.url}{client.get_absolute_url()}")
+    page.get_by_role("link", name="Plan", exact=True).click()
     page.get_by_placeholder("Plan title").fill("Plan 2027")
     page.get_by_role("button", name="Start a plan").click()
     expect(page.get_by_role("heading", name="Plan 2027")).to_be_visible()

@@ -20,6 +20,7 @@ def test_an_owner_deletes_an_archived_client_and_restores_it_from_the_trash(
     page.get_by_role("button", name="Sign in").click()
 
     page.goto(f"{live_server.url}{northwind.get_absolute_url()}")
+    page.get_by_label("Actions for Northwind Retail").click()  # the client's menu
     page.get_by_role("link", name="Delete…").click()
     page.get_by_role("button", name="Move to the trash").click()
     expect(page.get_by_text("moved to the trash")).to_be_visible()

@@ -109,7 +109,9 @@ def test_the_page_compares_and_turns_a_finding_into_a_campaign_tactic(
     )
     assert added.status_code == 302
     campaign.refresh_from_db()
-    assert campaign.tactics[0].startswith("Sharing, sharing rate: Fabrikam 0.30 against our 0.07")
+    # The tactic is stored as one plain line: the no-break spaces become spaces.
+    tactic = "Sharing, sharing rate: Fabrikam 30.0 % against our 6.7 %"
+    assert campaign.tactics[0].startswith(tactic)
     tampered = client.post(
         reverse("listening_tactic", args=[ws, acme_client.id]),
         {"campaign": "not-a-uuid", "finding": "sharing:sharing_rate"},
@@ -125,7 +127,7 @@ def test_page_api_and_playbook_say_each_finding_in_the_same_words(client, consul
     from playbooks.display import playbook_context
 
     listening_upload(client=acme_client, data=CSV, client_brand="Northwind")
-    sentence = "Sharing, sharing rate: Fabrikam 0.30 against our 0.07."
+    sentence = "Sharing, sharing rate: Fabrikam 30.0\xa0% against our 6.7\xa0%."
     client.force_login(consultant)
     ws = acme_client.workspace_id
     page = client.get(reverse("listening", args=[ws, acme_client.id]), {"month": "2026-09"})

@@ -96,11 +96,11 @@ def test_edit_keeps_own_name_and_saves_changes(client, consultant, acme_client):
     client.force_login(consultant)
     response = client.post(
         _url("client_edit", acme_client.workspace, acme_client.id),
-        {"name": acme_client.name, "region": "Nordics"},
+        {"name": acme_client.name, "region": "DE"},
     )
     assert response.status_code == 302
     acme_client.refresh_from_db()
-    assert acme_client.region == "Nordics"
+    assert acme_client.region == "DE"
 
 
 def test_archive_asks_for_confirmation_then_archives_and_restores(client, consultant, acme_client):
@@ -135,16 +135,21 @@ def test_only_archived_clients_can_be_deleted_by_an_owner(client, owner, acme_cl
 
 def test_client_list_searches_and_paginates(client, viewer, workspace):
     for n in range(25):
-        ClientFactory(workspace=workspace, name=f"Client {n:02d}", region="Nordics")
-    ClientFactory(workspace=workspace, name="Zeta", region="Iberia")
+        ClientFactory(workspace=workspace, name=f"Client {n:02d}", industry="Retail")
+    ClientFactory(workspace=workspace, name="Zeta", industry="Ferries")
     client.force_login(viewer)
     first = client.get(_url("client_list", workspace))
     assert "Page 1 of 2" in first.text
     second = client.get(_url("client_list", workspace) + "?page=2")
     assert "Zeta" in second.text
-    found = client.get(_url("client_list", workspace) + "?q=iberia")
+    found = client.get(_url("client_list", workspace) + "?q=ferries")
     assert "Zeta" in found.text
     assert "Client 01" not in found.text
+    ClientFactory(workspace=workspace, name="Globex", region="DE")
+    for query in ("germany", "DE"):
+        by_country = client.get(_url("client_list", workspace) + f"?q={query}").text
+        assert "Globex" in by_country
+        assert "Zeta" not in by_country
     nothing = client.get(_url("client_list", workspace) + "?q=nomatch")
     assert "No client matches" in nothing.text
 
