@@ -13,7 +13,9 @@ from rest_framework.response import Response
 
 from assessments.models import Channel
 from cxmaturity.api import RefuseUnknownFields, revision_field
+from cxmaturity.formats import currency_for
 from workspaces.api import WorkspaceScopedViewSet, client_filter
+from workspaces.models import Client
 from workspaces.selectors import client_get
 
 from . import display, selectors, services
@@ -122,6 +124,13 @@ class CampaignIn(RefuseUnknownFields, serializers.ModelSerializer):
 class CampaignCreateIn(CampaignIn):
     client = serializers.UUIDField()
     revision = None  # a new campaign starts at revision 1
+
+    def campaign_input_for(self, client: Client) -> CampaignInput:
+        """A new plan is budgeted in the client's own currency unless one is sent."""
+        given = self.given()
+        if not given.get("currency"):
+            given["currency"] = currency_for(client)
+        return CampaignInput.from_values(given)
 
     class Meta(CampaignIn.Meta):
         fields = ["client", *field_names(), "activities"]
@@ -263,7 +272,7 @@ class CampaignViewSet(WorkspaceScopedViewSet):
         client = client_get(scope=self.scope, client_id=data.validated_data["client"])
         campaign = services.campaign_save(
             client=client,
-            fields=data.campaign_input(),
+            fields=data.campaign_input_for(client),
             activities=data.validated_data.get("activities"),
         )
         return Response(_campaign_out(campaign), status=status.HTTP_201_CREATED)

@@ -380,3 +380,21 @@ def test_a_campaign_plan_document_needs_one_of_the_clients_campaigns(api, worksp
     assert made.status_code == 202, made.json()
     assert (made.json()["campaign"], made.json()["version"]) == (ours["id"], 1)
     assert made.json()["page_size"] == "A4"
+
+
+@pytest.mark.parametrize(("region", "currency"), [("GB", "GBP"), ("US", "USD"), ("DE", "EUR")])
+def test_a_new_campaign_without_a_currency_is_in_the_clients_currency(
+    api, workspace, acme_client, region, currency
+):
+    acme_client.region = region
+    acme_client.save(update_fields=["region"])
+    body = {"client": str(acme_client.id), "journey": "shopping", "lifecycle_stage": "evaluation"}
+    answer = api.post(_campaigns(workspace), {**body, "name": "Win-back"}, format="json")
+    assert answer.status_code == 201, answer.json()
+    assert answer.json()["currency"] == currency
+    chosen = api.post(
+        _campaigns(workspace),
+        {**body, "name": "Priced", "currency": "CHF"},
+        format="json",
+    )
+    assert chosen.json()["currency"] == "CHF"
