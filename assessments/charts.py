@@ -18,6 +18,18 @@ LABEL_LINE = 15
 LABEL_CHARS = 18
 
 
+def _label_baselines(count: int, anchor: str, ly: float, *, above: bool) -> list[float]:
+    """Where a radar label's lines sit: above the top axis it grows upwards, away from
+    the rings; below the bottom one it hangs down; at the sides it centres on the axis."""
+    if anchor == "middle" and above:
+        first = ly - (count - 1) * LABEL_LINE
+    elif anchor == "middle":
+        first = ly + LABEL_FONT
+    else:
+        first = ly + 4 - (count - 1) * LABEL_LINE / 2
+    return [round(first + n * LABEL_LINE, 1) for n in range(count)]
+
+
 def radar(labels: list[str], series: dict[str, list[float | None]], *, size: int = 440) -> dict:
     """Axes, rings (stages 1..7) and one polygon per series, scaled to a square of `size`.
 
@@ -42,13 +54,7 @@ def radar(labels: list[str], series: dict[str, list[float | None]], *, size: int
         lx, ly = _point(cx, cy, outer + 14, i, count)
         anchor = "middle" if abs(lx - cx) < 5 else ("start" if lx > cx else "end")
         lines = wrap(label, LABEL_CHARS)
-        if anchor == "middle" and ly < cy:
-            first = ly - (len(lines) - 1) * LABEL_LINE  # grows upwards, away from the rings
-        elif anchor == "middle":
-            first = ly + LABEL_FONT
-        else:
-            first = ly + 4 - (len(lines) - 1) * LABEL_LINE / 2
-        baselines = [round(first + n * LABEL_LINE, 1) for n in range(len(lines))]
+        baselines = _label_baselines(len(lines), anchor, ly, above=ly < cy)
         widest = max(text_width(line, LABEL_FONT) for line in lines)
         start = {"start": lx, "end": lx - widest, "middle": lx - widest / 2}[anchor]
         left, right = min(left, start), max(right, start + widest)

@@ -137,65 +137,44 @@ def period_get(*, plan: StrategyPlan, period_id: UUID | str) -> SimulationPeriod
     return get_object_or_404(SimulationPeriod, plan=plan, id=period_id)
 
 
+def _empty_steps(themes, objectives, marketing, goals, kpis) -> list[str]:
+    """The steps without an item. An empty step passes every "every X has a Y" check
+    vacuously; this says what is missing, so an empty plan is never "complete"."""
+    steps = (
+        (_("Strategic themes"), themes),
+        (_("Strategic objectives"), objectives),
+        (_("Marketing objectives"), marketing),
+        (_("Digital goals"), goals),
+        (_("KPIs"), kpis),
+    )
+    return [title for title, rows in steps if not rows]
+
+
+def _without_child(parents: list, children: list, link: str, label: str) -> list[str]:
+    linked = {c[link] for c in children}
+    return [p[label] for p in parents if p["id"] not in linked]
+
+
 def coverage(*, plan: StrategyPlan) -> list[dict]:
     """The checklist of domain.md §5, each check naming its orphans; 5 queries."""
     themes, objectives, marketing, goals, kpis = _chain_values(plan)
-
-    def without_child(parents: list, children: list, link: str, label: str) -> list[str]:
-        linked = {c[link] for c in children}
-        return [p[label] for p in parents if p["id"] not in linked]
-
-    # An empty step passes every "every X has a Y" check vacuously; this one says what is
-    # missing, so an empty plan is never "complete".
-    empty = [
-        title
-        for title, rows in (
-            (_("Strategic themes"), themes),
-            (_("Strategic objectives"), objectives),
-            (_("Marketing objectives"), marketing),
-            (_("Digital goals"), goals),
-            (_("KPIs"), kpis),
-        )
-        if not rows
-    ]
+    empty = _empty_steps(themes, objectives, marketing, goals, kpis)
     checks = [
-        (
-            "themes",
-            "Every strategic theme has a strategic objective",
-            without_child(themes, objectives, "theme_id", "name"),
-        ),
-        (
-            "strategic_objectives",
-            "Every strategic objective has a marketing objective",
-            without_child(objectives, marketing, "strategic_objective_id", "statement"),
-        ),
-        (
-            "marketing_objectives",
-            "Every marketing objective has a digital goal",
-            without_child(marketing, goals, "marketing_objective_id", "statement"),
-        ),
-        (
-            "points",
-            "Every digital goal has points on the engagement value scale",
-            [g["name"] for g in goals if g["points"] is None or g["category_id"] is None],
-        ),
-        (
-            "kpis",
-            "Every KPI links to a digital goal or a marketing objective",
-            [
-                k["name"]
-                for k in kpis
-                if not k["digital_goal_id"] and not k["marketing_objective_id"]
-            ],
-        ),
-        (
-            "orphans",
-            "No item without a parent",
-            [o["statement"] for o in objectives if not o["theme_id"]]
-            + [m["statement"] for m in marketing if not m["strategic_objective_id"]]
-            + [g["name"] for g in goals if not g["marketing_objective_id"]],
-        ),
-    ]
+        ("themes", "Every strategic theme has a strategic objective",
+         _without_child(themes, objectives, "theme_id", "name")),
+        ("strategic_objectives", "Every strategic objective has a marketing objective",
+         _without_child(objectives, marketing, "strategic_objective_id", "statement")),
+        ("marketing_objectives", "Every marketing objective has a digital goal",
+         _without_child(marketing, goals, "marketing_objective_id", "statement")),
+        ("points", "Every digital goal has points on the engagement value scale",
+         [g["name"] for g in goals if g["points"] is None or g["category_id"] is None]),
+        ("kpis", "Every KPI links to a digital goal or a marketing objective",
+         [k["name"] for k in kpis if not k["digital_goal_id"] and not k["marketing_objective_id"]]),
+        ("orphans", "No item without a parent",
+         [o["statement"] for o in objectives if not o["theme_id"]]
+         + [m["statement"] for m in marketing if not m["strategic_objective_id"]]
+         + [g["name"] for g in goals if not g["marketing_objective_id"]]),
+    ]  # fmt: skip
     steps = {
         "key": "steps",
         "check": "Every step has at least one item",

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import simulator_views, views
 
 W = "w/<uuid:workspace_id>/"
 P = W + "plans/<uuid:plan_id>/"
@@ -14,7 +14,7 @@ urlpatterns = [
     path(P + "kpis/<uuid:kpi_id>/", views.kpi_detail_view, name="plan_kpi"),
     path(P + "kpis/<uuid:kpi_id>/edit/", views.kpi_edit_view, name="plan_kpi_edit"),
     path(P + "map/", views.alignment_map_view, name="alignment_map"),
-    path(P + "simulator/", views.simulator_view, name="simulator"),
+    path(P + "simulator/", simulator_views.simulator_view, name="simulator"),
     path(P + "scale/", views.scale_view, name="plan_scale"),
     path(P + "measurements/", views.measurements_view, name="plan_measurements"),
     path(

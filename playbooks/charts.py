@@ -1,5 +1,6 @@
 """The campaign timeline as an SVG Gantt chart: pure geometry, the same in page and PDF."""
 
+from collections.abc import Callable
 from datetime import date, timedelta
 
 from cxmaturity.svg_text import text_width, wrap
@@ -63,8 +64,13 @@ def gantt(
             }
         )
         top += max(row_height, 8 + len(lines) * LABEL_LINE)
-    # A grid line at the campaign's first day and each month start after it; a label only
-    # where it has room (70 px after the previous one), so labels never collide.
+    ticks = _gantt_ticks(first, last, x_of)
+    return {"width": width, "height": top + 6, "bars": bars, "ticks": ticks, "axis_y": top}
+
+
+def _gantt_ticks(first: date, last: date, x_of: Callable[[date], float]) -> list[dict]:
+    """A grid line at the campaign's first day and each month start after it; a label
+    only where it has room (70 px after the previous one), so labels never collide."""
     ticks, last_label = [], None
     for i, day in enumerate([first] + [m for m in _month_starts(first, last) if m > first]):
         x = x_of(day)
@@ -73,10 +79,4 @@ def gantt(
             last_label = x
         label = day.strftime("%-d %b %Y") if i == 0 else day.strftime("%b %Y")
         ticks.append({"x": x, "label": label, "show": show})
-    return {
-        "width": width,
-        "height": top + 6,
-        "bars": bars,
-        "ticks": ticks,
-        "axis_y": top,
-    }
+    return ticks

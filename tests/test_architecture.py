@@ -1,5 +1,5 @@
-"""The import rules of docs/architecture.md: tenancy imports nothing above it, and the
-numbers import neither Django nor Celery."""
+"""The rules of docs/architecture.md: tenancy imports nothing above it, the numbers
+import neither Django nor Celery, and the code stays small (files, functions, views)."""
 
 import ast
 import json
@@ -145,3 +145,53 @@ def test_the_numbers_import_and_score_with_neither_django_nor_celery():
     assert out["engagement"]["value_per_visit"] == 3.75
     assert out["status"] == "on_track"
     assert out["half_up"] == 0.01
+
+
+# --- Size limits (issue 14): small files by noun, short functions, thin views -------------
+
+OUR_PACKAGES = ("assessments", "audit", "benchmarks", "cxmaturity", "cxnumbers", "insights",
+                "kpis", "playbooks", "workspaces", "docs")  # fmt: skip
+
+
+def _our_modules() -> list[Path]:
+    return [
+        path
+        for package in OUR_PACKAGES
+        for path in sorted((ROOT / package).rglob("*.py"))
+        if "migrations" not in path.parts
+    ]
+
+
+def _functions(path: Path) -> list[tuple[str, int]]:
+    tree = ast.parse(path.read_text(), filename=str(path))
+    return [
+        (node.name, node.end_lineno - node.lineno + 1)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+    ]
+
+
+def test_no_module_outside_demo_data_is_over_500_lines():
+    big = {
+        str(path.relative_to(ROOT)): lines
+        for path in _our_modules()
+        if not path.name.startswith("demo_") and (lines := len(path.read_text().splitlines())) > 500
+    }
+    assert big == {}
+
+
+def test_at_most_three_functions_are_over_60_lines_and_no_view_over_40():
+    long = {
+        f"{path.relative_to(ROOT)}:{name}": lines
+        for path in _our_modules()
+        for name, lines in _functions(path)
+        if lines > 60
+    }
+    assert len(long) <= 3, long
+    views = {
+        f"{path.relative_to(ROOT)}:{name}": lines
+        for path in _our_modules()
+        for name, lines in _functions(path)
+        if name.endswith("_view") and lines > 40
+    }
+    assert views == {}
