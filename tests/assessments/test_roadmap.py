@@ -115,3 +115,28 @@ def test_viewer_reads_the_roadmap_without_edit_controls(client, northwind):
     assert page.status_code == 200
     assert "reach Align" in page.text
     assert "Add an action" not in page.text
+
+
+def test_each_card_shows_its_next_step_and_keeps_the_rest_in_one_menu(client, northwind):
+    import re
+
+    from workspaces.models import User
+
+    roadmap_suggest(assessment=northwind)
+    northwind.actions.update(accepted=True)  # a suggestion also shows "Accept" until then
+    started = northwind.actions.order_by("position").first()
+    started.status = "in_progress"
+    started.save(update_fields=["status"])
+    client.force_login(User.objects.get(email="consultant@demo.cxmaturity.local"))
+    page = client.get(reverse("roadmap", args=[northwind.client.workspace_id, northwind.id]))
+    cards = re.findall(r'class="row-actions">(.*?)</form>', page.text, flags=re.S)
+    assert len(cards) == northwind.actions.count() == 7
+    nexts = set()
+    for card in cards:
+        before, menu = card.split('<details class="row-menu">')
+        shown = re.findall(r"<button[^>]*>([^<]+)</button>", before)
+        assert len(shown) == 1  # the next step: Start, or Done once started
+        nexts.add(shown[0])
+        inside = set(re.findall(r"<(?:button|a)[^>]*>([^<]+)</(?:button|a)>", menu))
+        assert {"Move up", "Move down", "Drop", "Delete…"} <= inside
+    assert nexts == {"Start", "Done"}
