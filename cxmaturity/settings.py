@@ -8,6 +8,8 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from cxmaturity.media_storage import media_storage
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 
@@ -187,8 +189,15 @@ MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 # Local sites serve static files straight from the source folders; production runs
 # collectstatic once into hashed, compressed files.
 STATIC_FROM_FINDERS = env.bool("STATIC_FROM_FINDERS", default=DEBUG)
+# Logos, documents and analysis tables live in one store that every web process and worker
+# reaches: the local disk, or an S3 bucket (credentials from AWS_ACCESS_KEY_ID and
+# AWS_SECRET_ACCESS_KEY), e.g. s3://bucket?endpoint_url=http://127.0.0.1:9000.
+MEDIA_STORAGE_URL = env("MEDIA_STORAGE_URL", default="")
+AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME", default="")
+# Signed download links come after the access check: short, so a copied one soon fails.
+MEDIA_SIGNED_URL_SECONDS = env.int("MEDIA_SIGNED_URL_SECONDS", default=60)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": media_storage(MEDIA_STORAGE_URL, AWS_STORAGE_BUCKET_NAME, MEDIA_SIGNED_URL_SECONDS),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

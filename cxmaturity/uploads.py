@@ -1,4 +1,4 @@
-"""Raw uploads under MEDIA_ROOT/uploads/ live only while a row needs them. Every path that
+"""Raw uploads under uploads/ in the file store live only while a row needs them. Every path that
 ends a job deletes its upload; the sweep here removes what a crash between writing a file
 and committing its row (or deleting both) left behind."""
 

@@ -4,13 +4,14 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from audit.services import AuditAction, audit_record
 from cxmaturity.forms import form_error, form_status
+from cxmaturity.stored_files import stored_file_response
 from kpis import services as kpi_services
 from kpis.selectors import plan_active, plan_get
 from workspaces.models import Membership, Role
@@ -297,11 +298,9 @@ def document_download_view(request: HttpRequest, membership: Membership, documen
         obj=document,
         request=request,
     )
-    response = FileResponse(
-        document.file.open("rb"),
-        as_attachment=True,
+    return stored_file_response(
+        document.file,
         filename=selectors.document_filename(document),
         content_type="application/pdf",
+        missing=_("This document is not ready."),
     )
-    response["Cache-Control"] = "private, no-store"
-    return response

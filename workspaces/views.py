@@ -336,7 +336,8 @@ def workspace_logo_view(request: HttpRequest, membership: Membership) -> FileRes
 
 
 def logo_response(workspace) -> FileResponse:
-    """The workspace's logo file; callers have checked who may see it."""
+    """The workspace's logo file; callers have checked who may see it. Streamed from the
+    store even when it could sign a link: the sandboxing headers below must come with it."""
     logo = workspace.logo
     if not logo:
         raise Http404(_("This workspace has no logo."))
