@@ -113,7 +113,7 @@ def peer_scores(assessment: Assessment) -> list[str]:
     however many there are (those not stored yet, or by another scoring version, are
     scored and stored first, once)."""
     key = QuestionnaireVersion.objects.filter(id=assessment.version_id).values("questionnaire__key")
-    rows = list(
+    peers = (
         Assessment.objects.filter(
             client__workspace_id=assessment.client.workspace_id,
             client__deleted_at=None,
@@ -121,17 +121,20 @@ def peer_scores(assessment: Assessment) -> list[str]:
             status=Assessment.Status.CLOSED,
         )
         .exclude(id=assessment.id)
-        .values_list("id", "result_snapshot__scoring_version", "result_snapshot__overall_exact")
+        .order_by()  # a benchmark needs no order: no sort of every peer
     )
-    stale = [pk for pk, version, _exact in rows if version != SCORING_VERSION]
-    healed = {}
-    if stale:
+    rows = list(
+        peers.values_list("result_snapshot__scoring_version", "result_snapshot__overall_exact")
+    )
+    if any(version != SCORING_VERSION for version, _exact in rows):
         from .services.results import results_snapshots_store
 
-        stored = results_snapshots_store(list(Assessment.objects.filter(id__in=stale)))
-        healed = {pk: s.overall_exact for pk, s in stored.items()}
-    exacts = (healed.get(pk, exact) for pk, _version, exact in rows)
-    return [e for e in exacts if e]
+        stale = peers.exclude(result_snapshot__scoring_version=SCORING_VERSION)
+        results_snapshots_store(list(stale))
+        rows = list(
+            peers.values_list("result_snapshot__scoring_version", "result_snapshot__overall_exact")
+        )
+    return [exact for _version, exact in rows if exact]
 
 
 def stored_scores(assessments: list[Assessment]) -> dict[UUID, dict]:
