@@ -314,8 +314,9 @@ class ResultSnapshot(models.Model):
     decimal, so ties compare exactly as score_assessment compares them.
     """
 
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     assessment = models.OneToOneField(
-        Assessment, on_delete=models.CASCADE, primary_key=True, related_name="result_snapshot"
+        Assessment, on_delete=models.CASCADE, related_name="result_snapshot"
     )
     scores = models.JSONField(encoder=DjangoJSONEncoder)
     overall_exact = models.CharField(max_length=100, blank=True)  # empty: nothing answered
