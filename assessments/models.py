@@ -2,6 +2,7 @@ import uuid
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -300,6 +301,30 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.respondent_id}/{self.question_id}={self.value}"
+
+
+class ResultSnapshot(models.Model):
+    """A closed assessment's scores, stored when it closes (and whenever they change after):
+    lists, benchmarks and results pages read these instead of scoring every answer again.
+
+    `scores` is score_assessment's output without peers, as JSON (its numbers are floats,
+    ints and strings already, so nothing is lost); the percentile is added when read,
+    against the peers of that moment. `overall_exact` repeats the unrounded overall
+    ("67/18") in a column so a benchmark reads every peer in one query; a fraction, not a
+    decimal, so ties compare exactly as score_assessment compares them.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    assessment = models.OneToOneField(
+        Assessment, on_delete=models.CASCADE, related_name="result_snapshot"
+    )
+    scores = models.JSONField(encoder=DjangoJSONEncoder)
+    overall_exact = models.CharField(max_length=100, blank=True)  # empty: nothing answered
+    scoring_version = models.PositiveIntegerField()
+    computed_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.assessment_id} v{self.scoring_version}"
 
 
 class Action(Revised):

@@ -11,11 +11,20 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from uuid import UUID
 
-from django.db.models import Q
+from django.db.models import Q, Subquery
 from django.utils.translation import gettext as _
 
-from .models import Answer, Assessment, Dimension, Question, Respondent, RespondentRole
-from .scoring import STAGES, score_assessment
+from .models import (
+    Answer,
+    Assessment,
+    Dimension,
+    Question,
+    QuestionnaireVersion,
+    Respondent,
+    RespondentRole,
+    ResultSnapshot,
+)
+from .scoring import SCORING_VERSION, STAGES, overall_result, score_assessment
 
 MIN_ROLE_GROUP = 3
 MAX_NAMED_ROWS = 50
@@ -99,24 +108,64 @@ def _level(value: str) -> int | str:
 
 
 def peer_scores(assessment: Assessment) -> list[str]:
-    """Overall scores of the workspace's other closed assessments of the same questionnaire
-    (by key), for the benchmark; 5 queries."""
-    peers = list(
+    """Exact overall scores of the workspace's other closed assessments of the same
+    questionnaire (by key), for the benchmark: read from their stored results in one query
+    however many there are (those not stored yet, or by another scoring version, are
+    scored and stored first, once)."""
+    key = QuestionnaireVersion.objects.filter(id=assessment.version_id).values("questionnaire__key")
+    peers = (
         Assessment.objects.filter(
             client__workspace_id=assessment.client.workspace_id,
             client__deleted_at=None,
-            version__questionnaire__key=assessment.version.questionnaire.key,
+            version__questionnaire__key=Subquery(key),
             status=Assessment.Status.CLOSED,
-        ).exclude(id=assessment.id)
+        )
+        .exclude(id=assessment.id)
+        .order_by()  # a benchmark needs no order: no sort of every peer
     )
-    if not peers:
-        return []
-    data = gather(peers)
-    scores = (
-        score_assessment(scoring_input(p, data), respondent_rows=False)["overall"]["exact"]
-        for p in peers
+    rows = list(
+        peers.values_list("result_snapshot__scoring_version", "result_snapshot__overall_exact")
     )
-    return [s for s in scores if s is not None]
+    if any(version != SCORING_VERSION for version, _exact in rows):
+        from .services.results import results_snapshots_store
+
+        stale = peers.exclude(result_snapshot__scoring_version=SCORING_VERSION)
+        results_snapshots_store(list(stale))
+        rows = list(
+            peers.values_list("result_snapshot__scoring_version", "result_snapshot__overall_exact")
+        )
+    return [exact for _version, exact in rows if exact]
+
+
+def stored_scores(assessments: list[Assessment]) -> dict[UUID, dict]:
+    """score_assessment's output (without peers) for the closed ones of these assessments,
+    from their stored results; one query, plus the scoring of any not stored yet or
+    stored by another scoring version (stored then, so old data heals itself)."""
+    closed = [a for a in assessments if a.status == Assessment.Status.CLOSED]
+    if not closed:
+        return {}
+    stored = dict(
+        ResultSnapshot.objects.filter(
+            assessment__in=closed, scoring_version=SCORING_VERSION
+        ).values_list("assessment_id", "scores")
+    )
+    missing = [a for a in closed if a.id not in stored]
+    if missing:
+        from .services.results import results_snapshots_store
+
+        stored.update({pk: s.scores for pk, s in results_snapshots_store(missing).items()})
+    return stored
+
+
+def _scores(assessments: list[Assessment]) -> dict[UUID, dict]:
+    """score_assessment's output (without peers) for each: stored for closed assessments,
+    scored from the answers for the others."""
+    scores = stored_scores(assessments)
+    live = [a for a in assessments if a.id not in scores]
+    if live:
+        data = gather(live)
+        scores.update({a.id: score_assessment(scoring_input(a, data)) for a in live})
+    return scores
 
 
 def _regrouped(base: dict, groups: dict[str, list[str]]) -> dict:
@@ -141,8 +190,10 @@ def assessment_results(assessment: Assessment) -> dict:
     queries: the scores, plus titles, stage names, channels, heat map, findings and what
     blocks each dimension's next stage."""
     data = gather([assessment])
-    base = scoring_input(assessment, data, peers=peer_scores(assessment))
-    scores = score_assessment(base)
+    base = scoring_input(assessment, data)
+    stored = stored_scores([assessment])
+    scores = stored[assessment.id] if stored else score_assessment(base)
+    scores["overall"] = overall_result(scores["overall"]["exact"], peer_scores(assessment))
     dimensions = {d["key"]: d for d in data.dimensions.get(assessment.version_id, [])}
     questions = data.questions.get(assessment.version_id, [])
     respondents = data.respondents.get(assessment.id, [])
@@ -353,14 +404,36 @@ def _comments(
 
 
 def overall_scores(assessments: list[Assessment]) -> dict[UUID, dict]:
-    """The overall result of each assessment, for lists and trends; 4 queries in all."""
+    """The overall result of each assessment, for lists and trends: closed ones from their
+    stored results in one query (only the overall column is read), open ones scored from
+    their answers."""
     if not assessments:
         return {}
-    data = gather(assessments)
-    return {
-        a.id: score_assessment(scoring_input(a, data), respondent_rows=False)["overall"]
-        for a in assessments
-    }
+    closed = [a for a in assessments if a.status == Assessment.Status.CLOSED]
+    exacts = dict(
+        ResultSnapshot.objects.filter(
+            assessment__in=closed, scoring_version=SCORING_VERSION
+        ).values_list("assessment_id", "overall_exact")
+        if closed
+        else []
+    )
+    missing = [a for a in closed if a.id not in exacts]
+    if missing:
+        from .services.results import results_snapshots_store
+
+        stored = results_snapshots_store(missing)
+        exacts.update({pk: s.overall_exact for pk, s in stored.items()})
+    result = {pk: overall_result(exact or None, []) for pk, exact in exacts.items()}
+    live = [a for a in assessments if a.id not in result]
+    if live:
+        data = gather(live)
+        result.update(
+            {
+                a.id: score_assessment(scoring_input(a, data), respondent_rows=False)["overall"]
+                for a in live
+            }
+        )
+    return result
 
 
 def assessment_compare(current: Assessment) -> dict | None:
@@ -369,11 +442,14 @@ def assessment_compare(current: Assessment) -> dict | None:
     previous = current.previous
     if previous is None:
         return None
-    data = gather([previous, current])
-    before = score_assessment(scoring_input(previous, data))
-    after = score_assessment(scoring_input(current, data))
-    titles = {d["key"]: d["title"] for d in data.dimensions.get(current.version_id, [])}
-    titles.update({d["key"]: d["title"] for d in data.dimensions.get(previous.version_id, [])})
+    scores = _scores([previous, current])
+    before, after = scores[previous.id], scores[current.id]
+    titles = dict(
+        Dimension.objects.filter(version_id=current.version_id).values_list("key", "title")
+    )
+    titles.update(
+        Dimension.objects.filter(version_id=previous.version_id).values_list("key", "title")
+    )
     old = {d["key"]: d for d in before["dimensions"]}
 
     def delta(a: float | None, b: float | None) -> float | None:

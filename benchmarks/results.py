@@ -1,13 +1,19 @@
-"""Results page and results API at 10, 100 and 1,000 submitted respondents.
+"""Results page and results API at 10, 100 and 1,000 submitted respondents, and with 0,
+200 and 2,000 closed peer assessments to benchmark against.
 
-Builds assessments of the built-in questionnaire on a fresh SQLite database, then times
-the results page and the results API in-process and counts their queries.
+Builds closed assessments of the built-in questionnaire on a fresh SQLite database (their
+results stored, as closing stores them), then times the results page and the results API
+in-process and counts their queries. Peers are made in bulk with stored results only: the
+benchmark reads nothing else of them.
 
-    .venv/bin/python benchmarks/results.py [--repeat 3]
+    .venv/bin/python benchmarks/results.py [--repeat 3] [--respondents 10,100,1000]
+        [--peers 0,200,2000]
 
 Ends with one JSON line:
-{"queries": {"10": q, "100": q, "1000": q}, "page_ms": {...}, "api_ms": {...}}
-Goals: the same query count at every size; 1,000 respondents under 1,000 ms.
+{"queries": {"10": q, "100": q, "1000": q}, "page_ms": {...}, "api_ms": {...},
+ "peers_page_ms": {"0": t, "200": t, "2000": t}, "peers_queries": {"0": q, ...}}
+Goals: the same query count at every size and every number of peers; 1,000 respondents
+under 1,000 ms; 2,000 peers within 1.5x of none.
 """
 
 import argparse
@@ -20,7 +26,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SIZES = (10, 100, 1000)
+SIZES = "10,100,1000"
+PEERS = "0,200,2000"
+PEERS_RESPONDENTS = 100
 
 
 def _setup(prefix: str = "cxm-results-") -> Path:
@@ -71,6 +79,41 @@ def _build(size: int, workspace, owner, version):
     return assessment
 
 
+def _add_peers(count: int, assessment, owner) -> None:
+    """`count` more closed assessments of the same questionnaire in the same workspace,
+    each with a stored result (the measured one's, with another overall score)."""
+    from fractions import Fraction
+
+    from django.utils import timezone
+
+    from assessments.models import Assessment, ResultSnapshot
+    from cxnumbers.scoring import SCORING_VERSION
+    from workspaces.services import client_create
+
+    if count <= 0:
+        return
+    peer_client = client_create(workspace=assessment.client.workspace, name=f"Peers +{count}")
+    peers = Assessment.objects.bulk_create(
+        [
+            Assessment(client=peer_client, version=assessment.version, title=f"Peer {n}",
+                       created_by=owner, status=Assessment.Status.CLOSED)
+            for n in range(count)
+        ],
+        batch_size=500,
+    )  # fmt: skip
+    scores = assessment.result_snapshot.scores
+    rng = random.Random(count)
+    now = timezone.now()
+    ResultSnapshot.objects.bulk_create(
+        [
+            ResultSnapshot(assessment=p, scores=scores, scoring_version=SCORING_VERSION,
+                           overall_exact=str(Fraction(rng.randint(7, 49), 7)), computed_at=now)
+            for p in peers
+        ],
+        batch_size=500,
+    )  # fmt: skip
+
+
 def _measure(client, url: str, repeat: int) -> tuple[int, float]:
     from django.db import connection
 
@@ -95,10 +138,15 @@ def _measure(client, url: str, repeat: int) -> tuple[int, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--respondents", default=SIZES, help="sizes, comma-separated")
+    parser.add_argument("--peers", default=PEERS, help="numbers of peers, comma-separated")
     args = parser.parse_args()
+    sizes = [int(n) for n in args.respondents.split(",")]
+    peer_counts = [int(n) for n in args.peers.split(",")]
     _setup()
     from django.test import Client
 
+    from assessments.services import results_snapshots_store
     from cxmaturity.demo_assessments import default_questionnaire
     from workspaces.models import User
     from workspaces.services import workspace_create
@@ -109,9 +157,10 @@ def main() -> None:
     version = default_questionnaire()
     client = Client(HTTP_HOST="localhost")
     client.force_login(owner)
-    out = {"queries": {}, "page_ms": {}, "api_ms": {}}
+    out = {"queries": {}, "page_ms": {}, "api_ms": {}, "peers_page_ms": {}, "peers_queries": {}}
     # Built first, so every assessment has the same peers (the others) when measured.
-    built = {size: _build(size, workspace, owner, version) for size in SIZES}
+    built = {size: _build(size, workspace, owner, version) for size in sizes}
+    results_snapshots_store(list(built.values()))  # as closing them would
     for size, assessment in built.items():
         page = f"/w/{workspace.id}/assessments/{assessment.id}/results/"
         api = f"/api/v1/workspaces/{workspace.id}/assessments/{assessment.id}/results/"
@@ -124,6 +173,24 @@ def main() -> None:
         out["queries"][str(size)] = page_queries
         out["page_ms"][str(size)] = round(page_ms, 1)
         out["api_ms"][str(size)] = round(api_ms, 1)
+    # Peers: a workspace of its own, so "0" means none at all.
+    peers_workspace = workspace_create(name="Peers benchmark", owner=owner)
+    measured = _build(PEERS_RESPONDENTS, peers_workspace, owner, version)
+    results_snapshots_store([measured])
+    page = f"/w/{peers_workspace.id}/assessments/{measured.id}/results/"
+    api = f"/api/v1/workspaces/{peers_workspace.id}/assessments/{measured.id}/results/"
+    have = 0
+    for count in sorted(peer_counts):
+        _add_peers(count - have, measured, owner)
+        have = count
+        page_queries, page_ms = _measure(client, page, args.repeat)
+        api_queries, api_ms = _measure(client, api, args.repeat)
+        print(
+            f"{count:>5} peers: page {page_ms:7.1f} ms ({page_queries} queries), "
+            f"API {api_ms:7.1f} ms ({api_queries} queries)"
+        )
+        out["peers_page_ms"][str(count)] = round(page_ms, 1)
+        out["peers_queries"][str(count)] = page_queries
     print(json.dumps(out))
 
 

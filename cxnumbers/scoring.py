@@ -32,6 +32,9 @@ DONT_KNOW = "dont_know"
 NOT_APPLICABLE = "not_applicable"
 DIVERGENCE = 2
 MIN_PEERS = 5
+# Raised whenever a change here changes any number score_assessment returns: stored
+# results of another version are computed again when next read.
+SCORING_VERSION = 1
 
 
 def stage(x: Fraction) -> int:
@@ -263,6 +266,14 @@ def _dimension_row(d: dict, respondents: list[dict], per_respondent: dict) -> di
         "target": target,
         "gap": gap,
     }
+
+
+def overall_result(exact: str | None, peers: list) -> dict:
+    """score_assessment's "overall" for an overall score already computed (its "exact"),
+    benchmarked against `peers` as score_assessment would: a stored result gets its
+    percentile without scoring anyone's answers again."""
+    score = None if exact is None else Fraction(exact)
+    return _overall(score, _parse_peers(peers))
 
 
 def _overall(score: Fraction | None, peers: list[Fraction]) -> dict:

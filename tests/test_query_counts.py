@@ -183,10 +183,7 @@ def test_client_hub_overview(flat, web, acme_client, plan):
             *AUTH,
             "client (scoped)",
             "assessments with respondent counts",
-            "latest closed: dimensions",
-            "latest closed: questions",
-            "latest closed: submitted respondents",
-            "latest closed: their answers",
+            "latest closed: its stored result's overall",
             "the active plan",
             "its KPIs",
             "their measurements",
@@ -205,7 +202,7 @@ def test_client_hub_results_tab(flat, web, acme_client):
     flat(
         _closed_with_actions(acme_client),
         _get(web, url),
-        [*HUB, "dimensions", "questions", "submitted respondents", "their answers"],
+        [*HUB, "the closed ones' stored overall results (no answers scored)"],
     )
 
 

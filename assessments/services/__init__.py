@@ -57,6 +57,7 @@ from .respondents import (
     respondent_update,
     respondents_import_csv,
 )
+from .results import results_snapshot_store, results_snapshots_store
 from .roadmap import (
     CONTRIBUTOR_FIELDS,
     action_accept,
@@ -120,5 +121,7 @@ __all__ = [
     "respondents_import_csv",
     "respondents_invite_all",
     "respondents_remind_due",
+    "results_snapshot_store",
+    "results_snapshots_store",
     "roadmap_suggest",
 ]

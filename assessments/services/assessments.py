@@ -12,6 +12,7 @@ from workspaces.models import Client, User
 from ..inputs import ASSESSMENT_INPUT_FIELDS, AssessmentInput
 from ..models import Assessment, QuestionnaireVersion, Respondent
 from .respondents import consensus_respondent_get_or_create
+from .results import results_snapshot_store
 
 
 def _targets_clean(targets: dict | None, version: QuestionnaireVersion) -> dict[str, int]:
@@ -95,6 +96,8 @@ def assessment_update(
         setattr(assessment, name, value)
     assessment.full_clean(exclude=["created_by", "client", "version", "previous"])
     revision_save(assessment)
+    if "targets" in changes and assessment.status == Assessment.Status.CLOSED:
+        results_snapshot_store(assessment)  # gaps and priorities follow the targets
     return assessment
 
 
@@ -126,6 +129,7 @@ def assessment_open(*, assessment: Assessment) -> Assessment:
     assessment.opened_at = assessment.opened_at or timezone.now()
     assessment.closed_at = None
     assessment.save(update_fields=["status", "opened_at", "closed_at"])
+    results_snapshot_store(assessment)  # open again: scored live until it closes
     if assessment.mode == Assessment.Mode.FACILITATED:
         consensus_respondent_get_or_create(assessment=assessment)
     return assessment
@@ -140,6 +144,7 @@ def assessment_close(*, assessment: Assessment) -> Assessment:
     assessment.status = Assessment.Status.CLOSED
     assessment.closed_at = timezone.now()
     assessment.save(update_fields=["status", "closed_at"])
+    results_snapshot_store(assessment)
     return assessment
 
 
