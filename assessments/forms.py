@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from cxmaturity.forms import RevisedFormMixin
 
 from .display import level_choices, target_choices
-from .inputs import ASSESSMENT_INPUT_FIELDS, AssessmentInput
+from .inputs import ACTION_INPUT_FIELDS, ASSESSMENT_INPUT_FIELDS, AssessmentInput
 from .models import MAX_REMINDER_INTERVAL_DAYS, Action, Assessment, Respondent, max_length
 from .selectors import DimensionPage
 
@@ -201,18 +201,8 @@ def _progress_or_current(form: forms.ModelForm) -> int:
 class ActionForm(RevisedFormMixin, forms.ModelForm):
     class Meta:
         model = Action
-        fields = [
-            "title",
-            "dimension_key",
-            "description",
-            "owner_name",
-            "owner_email",
-            "due_date",
-            "status",
-            "horizon",
-            "progress",
-            "notes",
-        ]
+        # Acceptance has its own button on the roadmap, not a field on this form.
+        fields = [name for name in ACTION_INPUT_FIELDS if name != "accepted"]
         widgets = {
             "due_date": forms.DateInput(attrs={"type": "date"}),
             "description": forms.Textarea(attrs={"rows": 3}),
