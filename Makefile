@@ -15,7 +15,7 @@ RUN_SITE_URL = $(or $(SITE_URL),http://$(HOST):$(PORT))
 LOCAL_ENV = DEBUG=$(or $(DEBUG),false) HTTPS=$(or $(HTTPS),false) STATIC_FROM_FINDERS=true
 TEST_ENV = DEBUG=true HTTPS=false VAR_DIR=$(CURDIR)/var/test
 
-.PHONY: run test setup setup-dev migrate lint deploy-check pytest clean
+.PHONY: run test test-multihost setup setup-dev migrate lint deploy-check pytest clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +57,11 @@ pytest: setup-dev
 	$(TEST_ENV) $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 test: lint deploy-check pytest
+
+# Two web processes and two workers on PostgreSQL + Redis + an S3 server (moto), each in a
+# folder of its own (.ci/multihost.py says what it proves and which variables it reads).
+test-multihost: setup-dev
+	$(BIN)/python .ci/multihost.py
 
 clean:
 	rm -rf $(VENV) var
