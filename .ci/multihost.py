@@ -5,7 +5,8 @@ PostgreSQL, Redis and an S3 bucket served by moto's standalone server.
 A logo uploaded through web 1 appears in a playbook rendered by worker 2 (the only one on
 the `pdf` queue) and downloaded through web 2; a transactions file uploaded through web 2
 is analysed by worker 1 (the only one on `default`) and read back through web 1. At the
-end no process has a media folder: every file went through the bucket.
+end no process has a media folder: every file went through the bucket. Then
+tests/test_storage.py runs against the same S3 server (S3_TEST_ENDPOINT).
 
 Run by `make test-multihost` (and the third leg of .ci/run). Needs PostgreSQL and Redis;
 MULTIHOST_DATABASE_URL, MULTIHOST_REDIS_URL and MOTO_SERVER override the defaults below.
@@ -93,10 +94,11 @@ class Processes:
         return {**self.env, "VAR_DIR": str(self.folder(name) / "var")}
 
     def run(self, name: str, *args: str, **env: str) -> None:
+        """Runs a command to its end; a variable given as "" is left out of its environment."""
         done = subprocess.run(
             args,
             cwd=self.folder(name),
-            env={**self._env(name), **env},
+            env={k: v for k, v in {**self._env(name), **env}.items() if v},
             capture_output=True,
             text=True,
         )
@@ -364,6 +366,22 @@ def main() -> int:
         say("web 1, web 2, worker 1 (queue default) and worker 2 (queue pdf) are up")
 
         scenario(procs, Site(web1, web2))
+        say("tests/test_storage.py against the S3 server")
+        procs.run(
+            "pytest",
+            py,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            str(ROOT / "tests" / "test_storage.py"),
+            DEBUG="true",
+            DATABASE_URL="",
+            CELERY_BROKER_URL="",
+            MEDIA_STORAGE_URL="",
+            S3_TEST_ENDPOINT=endpoint,
+        )
         ok = True
     finally:
         procs.stop()

@@ -3,7 +3,9 @@ through STORAGES["default"]: with an in-memory store nothing lands on this machi
 and with an S3 bucket (moto) the same round trips work and a download is a short-lived
 signed link, handed out only after the access check."""
 
+import contextlib
 import io
+import os
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -29,6 +31,9 @@ from workspaces.models import Role, Workspace
 pytestmark = pytest.mark.django_db
 
 BUCKET = "cx-media"
+# The CI's third leg points these tests at moto's standalone server, so the bucket is
+# reached over HTTP as on a real store; otherwise moto answers in-process.
+S3_ENDPOINT = os.environ.get("S3_TEST_ENDPOINT", "")
 
 
 @pytest.fixture
@@ -51,11 +56,15 @@ def s3(settings, monkeypatch, tmp_path):
     for key in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
         monkeypatch.setenv(key, "testing")
     monkeypatch.delenv("AWS_SESSION_TOKEN", raising=False)
-    with mock_aws():
-        boto3.client("s3", region_name="us-east-1").create_bucket(Bucket=BUCKET)
+    endpoint = {"endpoint_url": S3_ENDPOINT} if S3_ENDPOINT else {}
+    options = "".join(f"&{key}={value}" for key, value in endpoint.items())
+    with contextlib.nullcontext() if S3_ENDPOINT else mock_aws():
+        s3_client = boto3.client("s3", region_name="us-east-1", **endpoint)
+        with contextlib.suppress(s3_client.exceptions.BucketAlreadyOwnedByYou):
+            s3_client.create_bucket(Bucket=BUCKET)
         settings.STORAGES = {
             **settings.STORAGES,
-            "default": media_storage(f"s3://{BUCKET}?region_name=us-east-1", "", 60),
+            "default": media_storage(f"s3://{BUCKET}?region_name=us-east-1{options}", "", 60),
         }
         yield storages["default"]
     assert not Path(settings.MEDIA_ROOT).exists()
