@@ -1,10 +1,13 @@
-"""Autosave throughput under gunicorn (3 workers) on the default SQLite database.
+"""Autosave throughput under gunicorn (3 workers, or --workers) on the default SQLite database.
 
 Many respondents autosave at once; the same run measures /livez/ for comparison, then
 counts the saved rows against the last value each respondent sent for each question.
 Localhost only; bounded in requests and time.
 
     .venv/bin/python benchmarks/autosave.py [--respondents 48] [--threads 12] [--requests 1500]
+                                            [--workers 3]
+
+With --workers 1 the figure is one web process's (the README's sizing).
 
 Ends with one JSON line:
 {"autosave_rps": …, "livez_rps": …, "ratio": …, "lost_answers": 0}
@@ -152,6 +155,7 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=12)
     parser.add_argument("--requests", type=int, default=1500, help="per phase, at most")
     parser.add_argument("--seconds", type=float, default=30.0, help="per phase, at most")
+    parser.add_argument("--workers", type=int, default=3, help="gunicorn worker processes")
     args = parser.parse_args()
 
     var_dir = Path(tempfile.mkdtemp(prefix="cxm-bench-"))
@@ -162,7 +166,7 @@ def main() -> None:
     people = _prepare(args.respondents)
 
     port = _free_port()
-    server = _server_start(port, env)
+    server = _server_start(port, env, args.workers)
     sent: dict[tuple[str, str], str] = {}
     try:
         _server_wait(port)
@@ -178,17 +182,16 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(timeout=30)
-    _report(args.threads, people, sent, livez_run, save_run)
+    _report(args.threads, args.workers, people, sent, livez_run, save_run)
 
 
-def _server_start(port: int, env: dict) -> subprocess.Popen:
-    """gunicorn with three workers."""
+def _server_start(port: int, env: dict, workers: int) -> subprocess.Popen:
     server = subprocess.Popen(
         [
             str(VENV_BIN / "gunicorn"),
             "cxmaturity.wsgi",
             "--workers",
-            "3",
+            str(workers),
             "--bind",
             f"127.0.0.1:{port}",
             "--log-level",
@@ -245,6 +248,7 @@ def _autosave_worker(port: int, people: list[dict], sent: dict[tuple[str, str], 
 
 def _report(
     threads: int,
+    workers: int,
     people: list[dict],
     sent: dict[tuple[str, str], str],
     livez_run: tuple[int, float, int],
@@ -261,7 +265,7 @@ def _report(
     lost = sum(1 for pair, value in sent.items() if saved.get(pair) != value)
     livez_rps = livez_done / livez_time
     autosave_rps = save_done / save_time
-    print(f"respondents: {len(people)}, client threads: {threads}, gunicorn workers: 3")
+    print(f"respondents: {len(people)}, client threads: {threads}, gunicorn workers: {workers}")
     print(
         f"/livez/:   {livez_done} requests in {livez_time:.1f} s, {livez_errors} errors, "
         f"{livez_rps:.1f} req/s"
