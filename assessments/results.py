@@ -40,9 +40,9 @@ class Gathered:
     answers: dict[UUID, dict[str, dict]] = field(default_factory=dict)  # by respondent
 
 
-def gather(assessments: list[Assessment]) -> Gathered:
+def gather(assessments: list[Assessment], *, answers: bool = True) -> Gathered:
     """Submitted respondents and their answers for these assessments; 4 queries whatever
-    their number or size (drafts never count)."""
+    their number or size (drafts never count), 3 without the answers."""
     data = Gathered()
     versions = {a.version_id for a in assessments}
     for d in (
@@ -65,6 +65,8 @@ def gather(assessments: list[Assessment]) -> Gathered:
     ):
         data.respondents.setdefault(r["assessment_id"], []).append(r)
         data.answers[r["id"]] = {}
+    if not answers:
+        return data
     for a in Answer.objects.filter(
         respondent__assessment__in=assessments, respondent__submitted_at__isnull=False
     ).values("respondent_id", "question__key", "value", "comment", "evidence"):
@@ -185,45 +187,95 @@ def _regrouped(base: dict, groups: dict[str, list[str]]) -> dict:
     }
 
 
-def assessment_results(assessment: Assessment) -> dict:
-    """Everything the results page, the API and the exports show, in a fixed number of
-    queries: the scores, plus titles, stage names, channels, heat map, findings and what
-    blocks each dimension's next stage."""
-    data = gather([assessment])
+def answer_facts(assessment: Assessment, data: Gathered, scores: dict) -> dict:
+    """What the results show from the answers besides `scores`, with no name or label in
+    it (labels follow the anonymity and names of the moment): channel and question scores,
+    role-group scores, the widest-spread questions of divergent dimensions with every
+    answer given, and the comments. Respondents are named by position in `respondents`.
+    Stored with a closed assessment's scores, so its results read no answer."""
     base = scoring_input(assessment, data)
-    stored = stored_scores([assessment])
-    scores = stored[assessment.id] if stored else score_assessment(base)
-    scores["overall"] = overall_result(scores["overall"]["exact"], peer_scores(assessment))
-    dimensions = {d["key"]: d for d in data.dimensions.get(assessment.version_id, [])}
     questions = data.questions.get(assessment.version_id, [])
     respondents = data.respondents.get(assessment.id, [])
-
+    answers = [data.answers[r["id"]] for r in respondents]
     by_channel: dict[str, list[str]] = defaultdict(list)
     for q in questions:
         if q["channel"]:
             by_channel[q["channel"]].append(q["key"])
-    channel_scores = score_assessment(_regrouped(base, by_channel), respondent_rows=False)[
-        "dimensions"
-    ]
+    channels = score_assessment(_regrouped(base, by_channel), respondent_rows=False)
     question_scores = {
         d["key"]: d
         for d in score_assessment(
             _regrouped(base, {q["key"]: [q["key"]] for q in questions}), respondent_rows=False
         )["dimensions"]
     }
+    return {
+        "respondents": [str(r["id"]) for r in respondents],
+        "channels": channels["dimensions"],
+        "question_scores": question_scores,
+        "role_groups": _role_groups(base, respondents),
+        "spread": {
+            row["key"]: _widest(row["key"], questions, question_scores, answers)
+            for row in scores["dimensions"]
+            if row["divergent"]
+        },
+        "comments": _comments(questions, answers),
+    }
+
+
+def stored_facts(assessment: Assessment, respondents: list[dict]) -> tuple[dict, dict]:
+    """A closed assessment's scores and answer facts, from its stored results; stored again
+    first when missing, by another scoring version, or of other respondents than these."""
+    snapshot = (
+        ResultSnapshot.objects.filter(assessment=assessment, scoring_version=SCORING_VERSION)
+        .values("scores", "details")
+        .first()
+    )
+    ids = [str(r["id"]) for r in respondents]
+    if snapshot is None or snapshot["details"].get("respondents") != ids:
+        from .services.results import results_snapshots_store
+
+        stored = results_snapshots_store([assessment])[assessment.id]
+        snapshot = {"scores": stored.scores, "details": stored.details}
+    return snapshot["scores"], snapshot["details"]
+
+
+def assessment_results(assessment: Assessment) -> dict:
+    """Everything the results page, the API and the exports show, in a fixed number of
+    queries: the scores, plus titles, stage names, channels, heat map, findings and what
+    blocks each dimension's next stage. A closed assessment's are read from its stored
+    results (no answer is read); an open one's are computed from the answers."""
+    closed = assessment.status == Assessment.Status.CLOSED
+    data = gather([assessment], answers=not closed)
+    respondents = data.respondents.get(assessment.id, [])
+    if closed:
+        scores, facts = stored_facts(assessment, respondents)
+    else:
+        scores = score_assessment(scoring_input(assessment, data))
+        facts = answer_facts(assessment, data, scores)
+    scores["overall"] = overall_result(scores["overall"]["exact"], peer_scores(assessment))
+    dimensions = {d["key"]: d for d in data.dimensions.get(assessment.version_id, [])}
+    questions = data.questions.get(assessment.version_id, [])
+    labels = respondent_labels(assessment, respondents)
+    who = [labels[r["id"]] for r in respondents]
     for row in scores["dimensions"]:
         meta = dimensions[row["key"]]
         row["title"] = meta["title"]
         row["weight"] = float(meta["weight"])
         row["target_stage_name"] = STAGES[row["target"] - 1].name if row["target"] else None
-        row["blockers"] = _blockers(row, meta, questions, question_scores)
-        row["spread_questions"] = (
-            _widest(row["key"], questions, question_scores, respondents, data, assessment)
-            if row["divergent"]
-            else []
-        )
+        row["blockers"] = _blockers(row, meta, questions, facts["question_scores"])
+        row["spread_questions"] = [
+            {
+                "key": q["key"],
+                "text": q["text"],
+                "spread": q["spread"],
+                "answers": _who_answered(assessment, who, q["values"]),
+            }
+            for q in facts["spread"].get(row["key"], [])
+        ]
+    named_rows = scores["respondents"]
     if assessment.anonymity == Assessment.Anonymity.ROLES:
         scores["respondents"] = []  # rows keyed by respondent could be traced to names
+    texts = {q["key"]: q for q in questions}
     return {
         **scores,
         "assessment": {
@@ -233,12 +285,28 @@ def assessment_results(assessment: Assessment) -> dict:
             "anonymity": assessment.anonymity,
         },
         "submitted": len(respondents),
-        "channels": [{**c, "channel": c["key"]} for c in channel_scores],
-        "heatmap": _heatmap(assessment, base, respondents, scores["respondents"]),
+        "channels": [{**c, "channel": c["key"]} for c in facts["channels"]],
+        "heatmap": _heatmap(assessment, respondents, named_rows, facts["role_groups"], labels),
         "findings": _findings(scores["dimensions"]),
         "comments": [
-            {**c, "dimension_title": dimensions[c["dimension"]]["title"]}
-            for c in _comments(questions, respondents, data, assessment)
+            {
+                "key": c["key"],
+                "text": texts[c["key"]]["text"],
+                "dimension": texts[c["key"]]["dimension__key"],
+                "notes": _anonymous(
+                    assessment,
+                    [
+                        {
+                            "who": who[n["respondent"]],
+                            "comment": n["comment"],
+                            "evidence": n["evidence"],
+                        }
+                        for n in c["notes"]
+                    ],
+                ),
+                "dimension_title": dimensions[texts[c["key"]]["dimension__key"]]["title"],
+            }
+            for c in facts["comments"]
         ],
     }
 
@@ -275,14 +343,29 @@ def _anonymous(assessment: Assessment, rows: list[dict]) -> list[dict]:
 
 
 def _heatmap(
-    assessment: Assessment, base: dict, respondents: list[dict], scored: list[dict]
+    assessment: Assessment,
+    respondents: list[dict],
+    scored: list[dict],
+    role_groups: list[dict],
+    labels: dict[UUID, str],
 ) -> list[dict]:
     """Rows of dimension scores: one a respondent, or one a role group in roles-only mode
-    (and past MAX_NAMED_ROWS respondents, where a row each would not be read), where a
-    group of fewer than three joins "Other" so nobody is singled out."""
+    (and past MAX_NAMED_ROWS respondents, where a row each would not be read)."""
     if assessment.anonymity == Assessment.Anonymity.NAMED and len(respondents) <= MAX_NAMED_ROWS:
-        labels = {str(k): v for k, v in respondent_labels(assessment, respondents).items()}
-        return [{"label": labels[row["key"]], "scores": row["dimensions"]} for row in scored]
+        by_key = {str(k): v for k, v in labels.items()}
+        return [{"label": by_key[row["key"]], "scores": row["dimensions"]} for row in scored]
+    return [
+        {
+            "label": f"{RespondentRole(g['role']).label} ({g['size']})",
+            "scores": g["scores"],
+        }
+        for g in role_groups
+    ]
+
+
+def _role_groups(base: dict, respondents: list[dict]) -> list[dict]:
+    """Dimension scores of each role group, where a group of fewer than three joins
+    "Other" so nobody is singled out (and even merged, too few are left out)."""
     groups: dict[str, list[str]] = defaultdict(list)
     for r in respondents:
         groups[r["role"]].append(str(r["id"]))
@@ -292,16 +375,18 @@ def _heatmap(
     rows = []
     for role, members in merged.items():
         if len(members) < MIN_ROLE_GROUP:
-            continue  # even merged, too few to show without singling anyone out
+            continue
+        keys = set(members)
         subset = {
             **base,
             "peers": [],
-            "respondents": [r for r in base["respondents"] if r["key"] in set(members)],
+            "respondents": [r for r in base["respondents"] if r["key"] in keys],
         }
         group = score_assessment(subset, respondent_rows=False)["dimensions"]
         rows.append(
             {
-                "label": f"{RespondentRole(role).label} ({len(members)})",
+                "role": str(role),
+                "size": len(members),
                 "scores": {d["key"]: d["score"] for d in group},
             }
         )
@@ -328,41 +413,30 @@ def _blockers(row: dict, meta: dict, questions: list, question_scores: dict) -> 
     }
 
 
-def _widest(
-    key: str,
-    questions: list,
-    question_scores: dict,
-    respondents: list,
-    data: Gathered,
-    assessment: Assessment,
-) -> list[dict]:
-    """For a divergent dimension: its questions with the widest spread, and who said what."""
+def _widest(key: str, questions: list, question_scores: dict, answers: list[dict]) -> list[dict]:
+    """For a divergent dimension: its questions with the widest spread, and every answer
+    given to them, in respondent order."""
     rows = []
     for q in questions:
         score = question_scores.get(q["key"])
         if q["dimension__key"] != key or not score or score["score"] is None:
             continue
-        values = [
-            data.answers[r["id"]].get(q["key"], {}).get("value") or "dont_know" for r in respondents
-        ]
-        if len(respondents) <= MAX_NAMED_ROWS:
-            labels = respondent_labels(assessment, respondents)
-            answers = _anonymous(
-                assessment,
-                [
-                    {"who": labels[r["id"]], "value": v}
-                    for r, v in zip(respondents, values, strict=True)
-                ],
-            )
-        else:  # too many to list: how many gave each answer
-            answers = [
-                {"who": _("%(n)d people") % {"n": values.count(v)}, "value": v}
-                for v in sorted(set(values))
-            ]
+        values = [a.get(q["key"], {}).get("value") or "dont_know" for a in answers]
         rows.append(
-            {"key": q["key"], "text": q["text"], "spread": score["spread"], "answers": answers}
+            {"key": q["key"], "text": q["text"], "spread": score["spread"], "values": values}
         )
     return sorted(rows, key=lambda r: -r["spread"])[:3]
+
+
+def _who_answered(assessment: Assessment, who: list[str], values: list[str]) -> list[dict]:
+    """Who gave which answer; past MAX_NAMED_ROWS, how many people gave each."""
+    if len(who) <= MAX_NAMED_ROWS:
+        return _anonymous(
+            assessment, [{"who": w, "value": v} for w, v in zip(who, values, strict=True)]
+        )
+    return [
+        {"who": _("%(n)d people") % {"n": values.count(v)}, "value": v} for v in sorted(set(values))
+    ]
 
 
 def _findings(dimensions: list[dict]) -> dict:
@@ -375,31 +449,21 @@ def _findings(dimensions: list[dict]) -> dict:
     }
 
 
-def _comments(
-    questions: list, respondents: list, data: Gathered, assessment: Assessment
-) -> list[dict]:
+def _comments(questions: list, answers: list[dict]) -> list[dict]:
+    """Comments and evidence by question, each note naming its respondent by position."""
     grouped = []
-    labels = respondent_labels(assessment, respondents)
     for q in questions:
         notes = [
             {
-                "who": labels[r["id"]],
+                "respondent": n,
                 "comment": a.get("comment", ""),
                 "evidence": a.get("evidence", ""),
             }
-            for r in respondents
-            if (a := data.answers[r["id"]].get(q["key"])) and (a["comment"] or a["evidence"])
+            for n, given in enumerate(answers)
+            if (a := given.get(q["key"])) and (a["comment"] or a["evidence"])
         ]
-        notes = _anonymous(assessment, notes)
         if notes:
-            grouped.append(
-                {
-                    "key": q["key"],
-                    "text": q["text"],
-                    "dimension": q["dimension__key"],
-                    "notes": notes,
-                }
-            )
+            grouped.append({"key": q["key"], "notes": notes})
     return grouped
 
 
