@@ -3,7 +3,8 @@
 from django.utils import timezone
 
 from ..models import Assessment, ResultSnapshot
-from ..results import answer_facts, gather, scoring_input
+from ..result_facts import answer_facts
+from ..results import gather, scoring_input
 from ..scoring import SCORING_VERSION, score_assessment
 
 
