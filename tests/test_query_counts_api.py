@@ -3,6 +3,7 @@ counted at both, and the count is spelled out query by query so a new query show
 by name (the pages and the rest: test_query_counts.py)."""
 
 import datetime
+import uuid
 
 import pytest
 from django.urls import reverse
@@ -10,6 +11,7 @@ from rest_framework.test import APIClient
 
 from assessments.inputs import ActionInput
 from assessments.services import action_create
+from insights.models import SegmentAnalysis
 from kpis.services import period_save
 from tests.assessments.factories import open_assessment, small_version
 from tests.factories import (
@@ -178,9 +180,26 @@ def test_document_list_api(flat, api, acme_client):
     )
 
 
+def _analyses(client):
+    """One analysis run from a file, then copies of its row in bulk: a list reads rows."""
+
+    def grow(n):
+        done = SegmentAnalysis.objects.filter(client=client).first()
+        if done is None:
+            done, n = SegmentAnalysisFactory(client=client), n - 1
+        copies = []
+        for i in range(n):
+            copy = SegmentAnalysis.objects.get(pk=done.pk)
+            copy.pk, copy.name = uuid.uuid4(), f"Copy {i}"
+            copies.append(copy)
+        SegmentAnalysis.objects.bulk_create(copies)
+
+    return grow
+
+
 def test_segment_analysis_list_api(flat, api, acme_client):
     flat(
-        lambda n: SegmentAnalysisFactory.create_batch(n, client=acme_client),
+        _analyses(acme_client),
         _get(api, reverse("api-segment-analysis-list", args=[acme_client.workspace_id])),
         [*AUTH, *PAGED],
     )
