@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 
 from assessments.inputs import ActionInput
 from assessments.services import action_create
-from insights.models import SegmentAnalysis
+from insights.models import ListeningMonth, SegmentAnalysis
 from kpis.services import period_save
 from tests.assessments.factories import open_assessment, small_version
 from tests.factories import (
@@ -302,3 +302,22 @@ def test_api_token_list_api(flat, api, owner_membership):
             )
 
     flat(grow, _get(api, reverse("api-token-list")), [*AUTH[:2], *PAGED])
+
+
+def test_listening_comparison_api(flat, api, acme_client):
+    """The listening months on file (the client and a competitor, 1 and 50 months)."""
+
+    def grow(n):
+        have = ListeningMonth.objects.filter(client=acme_client).count() // 2
+        ListeningMonth.objects.bulk_create(
+            ListeningMonth(
+                client=acme_client, brand=brand, is_client=brand == "Acme",
+                month=datetime.date(2020 + m // 12, 1 + m % 12, 1), source="web",
+                mentions=100, positive=40, negative=10, shares=5, reviews=3, rating=4,
+            )
+            for m in range(have, have + n)
+            for brand in ("Acme", "Rival")
+        )  # fmt: skip
+
+    url = reverse("api-client-listening", args=[acme_client.workspace_id, acme_client.id])
+    flat(grow, _get(api, url), [*AUTH, "client (scoped)", "its listening months"])
