@@ -5,7 +5,6 @@ so a new query shows up here by name. The list APIs: test_query_counts_api.py.""
 
 import pytest
 from django.urls import reverse
-from rest_framework.test import APIClient
 
 from assessments.inputs import ActionInput
 from assessments.services import (
@@ -58,13 +57,6 @@ def owner_membership(workspace):
 def web(client, owner_membership):
     client.force_login(owner_membership.user)
     return client
-
-
-@pytest.fixture
-def api(owner_membership):
-    api = APIClient()
-    api.force_login(owner_membership.user)
-    return api
 
 
 def _get(http, url):
