@@ -319,6 +319,9 @@ class ResultSnapshot(models.Model):
         Assessment, on_delete=models.CASCADE, related_name="result_snapshot"
     )
     scores = models.JSONField(encoder=DjangoJSONEncoder)
+    # results.answer_facts: what the results page shows from the answers besides the
+    # scores, so a closed assessment's page reads no answer. Empty: stored again when read.
+    details = models.JSONField(encoder=DjangoJSONEncoder, default=dict)
     overall_exact = models.CharField(max_length=100, blank=True)  # empty: nothing answered
     scoring_version = models.PositiveIntegerField()
     computed_at = models.DateTimeField()

@@ -2,8 +2,8 @@
 `scoring.score_assessment` compute everything shown (pages, API, exports, PDFs); how
 they are drawn is `display.py`'s.
 
-Channel scores, question scores and role-group rows are the same function run on the
-same answers grouped another way, so no number anywhere is computed twice.
+A closed assessment's scores, and what its results show from the answers, are read from
+its stored result (`result_facts.py`); an open one's are computed from its answers.
 """
 
 from collections import defaultdict
@@ -40,9 +40,9 @@ class Gathered:
     answers: dict[UUID, dict[str, dict]] = field(default_factory=dict)  # by respondent
 
 
-def gather(assessments: list[Assessment]) -> Gathered:
+def gather(assessments: list[Assessment], *, answers: bool = True) -> Gathered:
     """Submitted respondents and their answers for these assessments; 4 queries whatever
-    their number or size (drafts never count)."""
+    their number or size (drafts never count), 3 without the answers."""
     data = Gathered()
     versions = {a.version_id for a in assessments}
     for d in (
@@ -65,6 +65,8 @@ def gather(assessments: list[Assessment]) -> Gathered:
     ):
         data.respondents.setdefault(r["assessment_id"], []).append(r)
         data.answers[r["id"]] = {}
+    if not answers:
+        return data
     for a in Answer.objects.filter(
         respondent__assessment__in=assessments, respondent__submitted_at__isnull=False
     ).values("respondent_id", "question__key", "value", "comment", "evidence"):
@@ -168,60 +170,37 @@ def _scores(assessments: list[Assessment]) -> dict[UUID, dict]:
     return scores
 
 
-def _regrouped(base: dict, groups: dict[str, list[str]]) -> dict:
-    """The same answers with each group of question keys scored as one 'dimension'."""
-    keys = {q for questions in groups.values() for q in questions}
-    weights = {q["key"]: q["weight"] for d in base["dimensions"] for q in d["questions"]}
-    return {
-        "dimensions": [
-            {"key": key, "questions": [{"key": q, "weight": weights[q]} for q in questions]}
-            for key, questions in groups.items()
-            if questions
-        ],
-        "respondents": [
-            {**r, "answers": {k: v for k, v in r["answers"].items() if k in keys}}
-            for r in base["respondents"]
-        ],
-    }
-
-
 def assessment_results(assessment: Assessment) -> dict:
     """Everything the results page, the API and the exports show, in a fixed number of
     queries: the scores, plus titles, stage names, channels, heat map, findings and what
-    blocks each dimension's next stage."""
-    data = gather([assessment])
-    base = scoring_input(assessment, data)
-    stored = stored_scores([assessment])
-    scores = stored[assessment.id] if stored else score_assessment(base)
+    blocks each dimension's next stage. A closed assessment's are read from its stored
+    results (no answer is read); an open one's are computed from the answers."""
+    closed = assessment.status == Assessment.Status.CLOSED
+    data = gather([assessment], answers=not closed)
+    respondents = data.respondents.get(assessment.id, [])
+    from .result_facts import answer_facts, stored_facts  # which imports this module
+
+    if closed:
+        scores, facts = stored_facts(assessment, respondents)
+    else:
+        scores = score_assessment(scoring_input(assessment, data))
+        facts = answer_facts(assessment, data, scores)
     scores["overall"] = overall_result(scores["overall"]["exact"], peer_scores(assessment))
     dimensions = {d["key"]: d for d in data.dimensions.get(assessment.version_id, [])}
     questions = data.questions.get(assessment.version_id, [])
-    respondents = data.respondents.get(assessment.id, [])
-
-    by_channel: dict[str, list[str]] = defaultdict(list)
-    for q in questions:
-        if q["channel"]:
-            by_channel[q["channel"]].append(q["key"])
-    channel_scores = score_assessment(_regrouped(base, by_channel), respondent_rows=False)[
-        "dimensions"
-    ]
-    question_scores = {
-        d["key"]: d
-        for d in score_assessment(
-            _regrouped(base, {q["key"]: [q["key"]] for q in questions}), respondent_rows=False
-        )["dimensions"]
-    }
+    labels = respondent_labels(assessment, respondents)
+    who = [labels[r["id"]] for r in respondents]
     for row in scores["dimensions"]:
         meta = dimensions[row["key"]]
         row["title"] = meta["title"]
         row["weight"] = float(meta["weight"])
         row["target_stage_name"] = STAGES[row["target"] - 1].name if row["target"] else None
-        row["blockers"] = _blockers(row, meta, questions, question_scores)
-        row["spread_questions"] = (
-            _widest(row["key"], questions, question_scores, respondents, data, assessment)
-            if row["divergent"]
-            else []
-        )
+        row["blockers"] = _blockers(row, meta, questions, facts["question_scores"])
+        row["spread_questions"] = [
+            {**_without(q, "values"), "answers": _who_answered(assessment, who, q["values"])}
+            for q in facts["spread"].get(row["key"], [])
+        ]
+    named_rows = scores["respondents"]
     if assessment.anonymity == Assessment.Anonymity.ROLES:
         scores["respondents"] = []  # rows keyed by respondent could be traced to names
     return {
@@ -233,14 +212,35 @@ def assessment_results(assessment: Assessment) -> dict:
             "anonymity": assessment.anonymity,
         },
         "submitted": len(respondents),
-        "channels": [{**c, "channel": c["key"]} for c in channel_scores],
-        "heatmap": _heatmap(assessment, base, respondents, scores["respondents"]),
+        "channels": [{**c, "channel": c["key"]} for c in facts["channels"]],
+        "heatmap": _heatmap(assessment, respondents, named_rows, facts["role_groups"], labels),
         "findings": _findings(scores["dimensions"]),
-        "comments": [
-            {**c, "dimension_title": dimensions[c["dimension"]]["title"]}
-            for c in _comments(questions, respondents, data, assessment)
-        ],
+        "comments": _comment_rows(assessment, facts["comments"], questions, dimensions, who),
     }
+
+
+def _without(row: dict, key: str) -> dict:
+    return {k: v for k, v in row.items() if k != key}
+
+
+def _comment_rows(
+    assessment: Assessment, comments: list, questions: list, dimensions: dict, who: list[str]
+) -> list[dict]:
+    """The stored comments with their question, dimension and who wrote each."""
+    texts = {q["key"]: q for q in questions}
+    return [
+        {
+            "key": c["key"],
+            "text": texts[c["key"]]["text"],
+            "dimension": texts[c["key"]]["dimension__key"],
+            "notes": _anonymous(
+                assessment,
+                [{"who": who[n["respondent"]], **_without(n, "respondent")} for n in c["notes"]],
+            ),
+            "dimension_title": dimensions[texts[c["key"]]["dimension__key"]]["title"],
+        }
+        for c in comments
+    ]
 
 
 def respondent_labels(assessment: Assessment, respondents: list[dict]) -> dict[UUID, str]:
@@ -275,37 +275,24 @@ def _anonymous(assessment: Assessment, rows: list[dict]) -> list[dict]:
 
 
 def _heatmap(
-    assessment: Assessment, base: dict, respondents: list[dict], scored: list[dict]
+    assessment: Assessment,
+    respondents: list[dict],
+    scored: list[dict],
+    role_groups: list[dict],
+    labels: dict[UUID, str],
 ) -> list[dict]:
     """Rows of dimension scores: one a respondent, or one a role group in roles-only mode
-    (and past MAX_NAMED_ROWS respondents, where a row each would not be read), where a
-    group of fewer than three joins "Other" so nobody is singled out."""
+    (and past MAX_NAMED_ROWS respondents, where a row each would not be read)."""
     if assessment.anonymity == Assessment.Anonymity.NAMED and len(respondents) <= MAX_NAMED_ROWS:
-        labels = {str(k): v for k, v in respondent_labels(assessment, respondents).items()}
-        return [{"label": labels[row["key"]], "scores": row["dimensions"]} for row in scored]
-    groups: dict[str, list[str]] = defaultdict(list)
-    for r in respondents:
-        groups[r["role"]].append(str(r["id"]))
-    merged: dict[str, list[str]] = defaultdict(list)
-    for role, members in groups.items():
-        merged[role if len(members) >= MIN_ROLE_GROUP else RespondentRole.OTHER].extend(members)
-    rows = []
-    for role, members in merged.items():
-        if len(members) < MIN_ROLE_GROUP:
-            continue  # even merged, too few to show without singling anyone out
-        subset = {
-            **base,
-            "peers": [],
-            "respondents": [r for r in base["respondents"] if r["key"] in set(members)],
+        by_key = {str(k): v for k, v in labels.items()}
+        return [{"label": by_key[row["key"]], "scores": row["dimensions"]} for row in scored]
+    return [
+        {
+            "label": f"{RespondentRole(g['role']).label} ({g['size']})",
+            "scores": g["scores"],
         }
-        group = score_assessment(subset, respondent_rows=False)["dimensions"]
-        rows.append(
-            {
-                "label": f"{RespondentRole(role).label} ({len(members)})",
-                "scores": {d["key"]: d["score"] for d in group},
-            }
-        )
-    return rows
+        for g in role_groups
+    ]
 
 
 def _blockers(row: dict, meta: dict, questions: list, question_scores: dict) -> dict | None:
@@ -328,41 +315,15 @@ def _blockers(row: dict, meta: dict, questions: list, question_scores: dict) -> 
     }
 
 
-def _widest(
-    key: str,
-    questions: list,
-    question_scores: dict,
-    respondents: list,
-    data: Gathered,
-    assessment: Assessment,
-) -> list[dict]:
-    """For a divergent dimension: its questions with the widest spread, and who said what."""
-    rows = []
-    for q in questions:
-        score = question_scores.get(q["key"])
-        if q["dimension__key"] != key or not score or score["score"] is None:
-            continue
-        values = [
-            data.answers[r["id"]].get(q["key"], {}).get("value") or "dont_know" for r in respondents
-        ]
-        if len(respondents) <= MAX_NAMED_ROWS:
-            labels = respondent_labels(assessment, respondents)
-            answers = _anonymous(
-                assessment,
-                [
-                    {"who": labels[r["id"]], "value": v}
-                    for r, v in zip(respondents, values, strict=True)
-                ],
-            )
-        else:  # too many to list: how many gave each answer
-            answers = [
-                {"who": _("%(n)d people") % {"n": values.count(v)}, "value": v}
-                for v in sorted(set(values))
-            ]
-        rows.append(
-            {"key": q["key"], "text": q["text"], "spread": score["spread"], "answers": answers}
+def _who_answered(assessment: Assessment, who: list[str], values: list[str]) -> list[dict]:
+    """Who gave which answer; past MAX_NAMED_ROWS, how many people gave each."""
+    if len(who) <= MAX_NAMED_ROWS:
+        return _anonymous(
+            assessment, [{"who": w, "value": v} for w, v in zip(who, values, strict=True)]
         )
-    return sorted(rows, key=lambda r: -r["spread"])[:3]
+    return [
+        {"who": _("%(n)d people") % {"n": values.count(v)}, "value": v} for v in sorted(set(values))
+    ]
 
 
 def _findings(dimensions: list[dict]) -> dict:
@@ -373,34 +334,6 @@ def _findings(dimensions: list[dict]) -> dict:
         "weakest": [d["key"] for d in ordered[:2]],
         "divergent": [d["key"] for d in dimensions if d["divergent"]],
     }
-
-
-def _comments(
-    questions: list, respondents: list, data: Gathered, assessment: Assessment
-) -> list[dict]:
-    grouped = []
-    labels = respondent_labels(assessment, respondents)
-    for q in questions:
-        notes = [
-            {
-                "who": labels[r["id"]],
-                "comment": a.get("comment", ""),
-                "evidence": a.get("evidence", ""),
-            }
-            for r in respondents
-            if (a := data.answers[r["id"]].get(q["key"])) and (a["comment"] or a["evidence"])
-        ]
-        notes = _anonymous(assessment, notes)
-        if notes:
-            grouped.append(
-                {
-                    "key": q["key"],
-                    "text": q["text"],
-                    "dimension": q["dimension__key"],
-                    "notes": notes,
-                }
-            )
-    return grouped
 
 
 def overall_scores(assessments: list[Assessment]) -> dict[UUID, dict]:

@@ -254,8 +254,27 @@ def engagement_scale(
     *, plan: StrategyPlan, conversions: dict | None = None, visits: int = 0
 ) -> dict:
     """The plan's scale checked by SCORING.md §3, valued for a period's conversions."""
+    return _scale_valued(*_scale_rows(plan), conversions=conversions, visits=visits)
+
+
+def periods_valued(*, plan: StrategyPlan) -> list[SimulationPeriod]:
+    """The saved periods, each with its `engagement_value` on the plan's current scale;
+    3 queries however many periods (the scale is read once)."""
+    periods = list(period_list(plan=plan))
+    rows = _scale_rows(plan)
+    for period in periods:
+        period.engagement_value = _scale_valued(
+            *rows, conversions=period.conversions, visits=period.visits
+        )
+    return periods
+
+
+def _scale_rows(plan: StrategyPlan) -> tuple[list, list]:
     categories = list(plan.engagement_categories.order_by("position", "min_points"))
-    goals = list(plan.digital_goals.select_related("category"))
+    return categories, list(plan.digital_goals.select_related("category"))
+
+
+def _scale_valued(categories: list, goals: list, *, conversions: dict | None, visits: int) -> dict:
     keys = {c.id: c.key for c in categories}
     return engagement_value(
         {

@@ -1,11 +1,10 @@
-"""Every list page and list API, the results page, the scorecard, the client page and the
+"""Every list page, the results page, the scorecard, the client page and the
 playbook context take the same number of queries whatever the number of rows: each is
 counted with N rows and again with 3N, and the small count is spelled out query by query
-so a new query shows up here by name."""
+so a new query shows up here by name. The list APIs: test_query_counts_api.py."""
 
 import pytest
 from django.urls import reverse
-from rest_framework.test import APIClient
 
 from assessments.inputs import ActionInput
 from assessments.services import (
@@ -18,7 +17,7 @@ from assessments.services import (
 from audit.services import audit_record
 from playbooks.display import playbook_context
 from tests.assessments.factories import open_assessment, small_version
-from tests.factories import ClientFactory, InvitationFactory, MembershipFactory
+from tests.factories import ClientFactory, MembershipFactory
 from tests.insights.factories import SegmentAnalysisFactory
 from tests.kpis.factories import DigitalGoalFactory, KPIFactory, StrategyPlanFactory
 from tests.playbooks.factories import CampaignFactory, DocumentFactory
@@ -58,13 +57,6 @@ def owner_membership(workspace):
 def web(client, owner_membership):
     client.force_login(owner_membership.user)
     return client
-
-
-@pytest.fixture
-def api(owner_membership):
-    api = APIClient()
-    api.force_login(owner_membership.user)
-    return api
 
 
 def _get(http, url):
@@ -380,134 +372,6 @@ def test_audit_page(flat, web, owner_membership, acme_client):
     )
 
 
-# --- list APIs ----------------------------------------------------------------------------
-
-PAGED = ["count for the pager", "the page"]
-
-
-def test_client_list_api(flat, api, workspace):
-    flat(
-        lambda n: ClientFactory.create_batch(n, workspace=workspace),
-        _get(api, reverse("api-client-list", args=[workspace.id])),
-        [*AUTH, *PAGED],
-    )
-
-
-def test_assessment_list_api(flat, api, acme_client):
-    version = small_version()
-    flat(
-        lambda n: [
-            open_assessment(client=acme_client, version=version, respondents=1) for _ in range(n)
-        ],
-        _get(api, reverse("api-assessment-list", args=[acme_client.workspace_id])),
-        [*AUTH, *PAGED],  # the page with client, version, questionnaire and respondent counts
-    )
-
-
-def test_respondent_list_api(flat, api, assessment):
-    url = reverse("api-respondent-list", args=[assessment.client.workspace_id, assessment.id])
-    flat(_respondents(assessment), _get(api, url), [*AUTH, "assessment (scoped)", *PAGED])
-
-
-def test_action_list_api(flat, api, assessment):
-    url = reverse("api-action-list", args=[assessment.client.workspace_id, assessment.id])
-
-    def grow(n):
-        for i in range(n):
-            action_create(
-                assessment=assessment,
-                data=ActionInput.from_values({"title": f"Action {i}", "horizon": "next"}),
-            )
-
-    flat(grow, _get(api, url), [*AUTH, "assessment (scoped)", *PAGED])
-
-
-def test_plan_list_api(flat, api, acme_client):
-    flat(
-        lambda n: StrategyPlanFactory.create_batch(n, client=acme_client),
-        _get(api, reverse("api-plan-list", args=[acme_client.workspace_id])),
-        [*AUTH, *PAGED],
-    )
-
-
-@pytest.mark.parametrize(
-    "step", ["themes", "strategic-objectives", "marketing-objectives", "digital-goals"]
-)
-def test_plan_item_list_api(flat, api, plan, step):
-    url = reverse(f"api-plan-{step}", args=[plan.client.workspace_id, plan.id])
-    flat(
-        lambda n: DigitalGoalFactory.create_batch(n, plan=plan),  # one item of every step
-        _get(api, url),
-        [*AUTH, "plan (scoped)", "the step's items (not paged)"],
-    )
-
-
-def test_kpi_list_api(flat, api, plan):
-    url = reverse("api-plan-kpis", args=[plan.client.workspace_id, plan.id])
-    flat(_kpis(plan), _get(api, url), [*AUTH, "plan (scoped)", *PAGED])
-
-
-def test_scorecard_api(flat, api, plan):
-    url = reverse("api-plan-scorecard", args=[plan.client.workspace_id, plan.id])
-    flat(_kpis(plan), _get(api, url), [*AUTH, "plan (scoped)", "KPIs", "their measurements"])
-
-
-def test_campaign_list_api(flat, api, acme_client, plan):
-    flat(
-        lambda n: CampaignFactory.create_batch(n, client=acme_client),
-        _get(api, reverse("api-campaign-list", args=[acme_client.workspace_id])),
-        [
-            *AUTH,
-            *PAGED,
-            "their activities",
-            "their marketing objectives",
-            "their digital goals",
-            "their KPIs",
-        ],
-    )
-
-
-def test_document_list_api(flat, api, acme_client):
-    flat(
-        _documents(acme_client),
-        _get(api, reverse("api-document-list", args=[acme_client.workspace_id])),
-        [*AUTH, *PAGED],  # the page with client, campaign and requester
-    )
-
-
-def test_segment_analysis_list_api(flat, api, acme_client):
-    flat(
-        lambda n: SegmentAnalysisFactory.create_batch(n, client=acme_client),
-        _get(api, reverse("api-segment-analysis-list", args=[acme_client.workspace_id])),
-        [*AUTH, *PAGED],
-    )
-
-
-def test_member_list_api(flat, api, workspace):
-    flat(
-        lambda n: MembershipFactory.create_batch(n, workspace=workspace, role=Role.CONSULTANT),
-        _get(api, reverse("api-member-list", args=[workspace.id])),
-        [*AUTH, *PAGED, "their client accesses"],  # the page with users
-    )
-
-
-def test_invitation_list_api(flat, api, workspace):
-    flat(
-        lambda n: InvitationFactory.create_batch(n, workspace=workspace),
-        _get(api, reverse("api-invitation-list", args=[workspace.id])),
-        [*AUTH, *PAGED],  # the page with who invited
-    )
-
-
-def test_audit_list_api(flat, api, owner_membership, acme_client):
-    url = reverse("api-audit-list", args=[acme_client.workspace_id])
-    flat(
-        _audit_events(owner_membership, acme_client),
-        _get(api, url),
-        [*AUTH, *PAGED],  # the page with client and actor
-    )
-
-
 # --- the playbook context -----------------------------------------------------------------
 
 
@@ -534,9 +398,8 @@ def test_playbook_context(flat, acme_client, plan):
             "results: dimensions",
             "results: questions",
             "results: submitted respondents",
-            "results: their answers",
-            "results: the questionnaire (the peers' key)",
-            "results: peers, the workspace's other closed assessments",
+            "results: its stored result (scores and what the answers show)",
+            "results: peers with their stored overall",
             "accepted actions",
             "questionnaire: dimensions",
             "questionnaire: their questions",

@@ -3,6 +3,7 @@
 from django.utils import timezone
 
 from ..models import Assessment, ResultSnapshot
+from ..result_facts import answer_facts
 from ..results import gather, scoring_input
 from ..scoring import SCORING_VERSION, score_assessment
 
@@ -17,8 +18,9 @@ def results_snapshot_store(assessment: Assessment) -> ResultSnapshot | None:
 
 
 def results_snapshots_store(assessments: list[Assessment]) -> dict:
-    """Score closed assessments from their answers and store the results, replacing any
-    stored before; 5 queries however many (the four of `gather` and one write)."""
+    """Score closed assessments from their answers and store the results (scores and the
+    answer facts their results page shows), replacing any stored before; 5 queries however
+    many (the four of `gather` and one write)."""
     if not assessments:
         return {}
     data = gather(assessments)
@@ -30,6 +32,7 @@ def results_snapshots_store(assessments: list[Assessment]) -> dict:
             ResultSnapshot(
                 assessment_id=assessment.id,
                 scores=scores,
+                details=answer_facts(assessment, data, scores),
                 overall_exact=scores["overall"]["exact"] or "",
                 scoring_version=SCORING_VERSION,
                 computed_at=now,
@@ -39,6 +42,6 @@ def results_snapshots_store(assessments: list[Assessment]) -> dict:
         snapshots,
         update_conflicts=True,
         unique_fields=["assessment"],
-        update_fields=["scores", "overall_exact", "scoring_version", "computed_at"],
+        update_fields=["scores", "details", "overall_exact", "scoring_version", "computed_at"],
     )
     return {s.assessment_id: s for s in snapshots}

@@ -150,8 +150,8 @@ class SimulationViewSet(WorkspaceScopedViewSet):
         operation_id="plan_simulations_list",
     )
     def list(self, request: Request, workspace_id: str, plan_id: str) -> Response:
-        periods = selectors.period_list(plan=self.plan)
-        return Response([_simulation_out(self.plan, p) for p in periods])
+        periods = selectors.periods_valued(plan=self.plan)
+        return Response(SimulationOut(periods, many=True).data)
 
     @extend_schema(
         summary=_("Save a period (conversions keyed by digital goal id)"),

@@ -137,8 +137,7 @@ RESULTS = [
     "assessment (scoped)",
     "dimensions",
     "questions",
-    "submitted respondents",
-    "their answers",
+    "submitted respondents (no answer: what they show is stored too)",
     "its stored result",
     "the questionnaire's peers with their stored overall (one query however many)",
 ]
