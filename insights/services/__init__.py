@@ -203,8 +203,7 @@ def analysis_run(*, analysis_id: Any) -> SegmentAnalysis | None:
     streaming (insights.streaming), store the per-customer table (pseudonymous ids only)
     and the summary, then delete the raw upload. Safe to repeat: a finished analysis is
     left alone; one deleted meanwhile stays deleted."""
-    from .. import rfm, streaming
-    from .uploads import analysis_input
+    from .. import rfm
 
     analysis = leases.claim(ANALYSIS_JOB, analysis_id)
     if analysis is None:
@@ -212,23 +211,7 @@ def analysis_run(*, analysis_id: Any) -> SegmentAnalysis | None:
     outcome: dict = {"upload": ""}
     stored = ""
     try:
-        with analysis_input(analysis) as path, tempfile.TemporaryDirectory() as work:
-            _progress(analysis, 10)
-            clean = os.path.join(work, "clean.parquet")
-            streaming.check_file(path, clean)
-            _progress(analysis, 40)
-            table, rows, analysis.window_days = streaming.analyse_file(
-                clean,
-                as_of=analysis.as_of,
-                k=float(analysis.k),
-                progress=lambda percent: _progress(analysis, percent),
-            )
-            name = table_to(analysis, "")
-            _delete_quietly(name)  # left by an attempt that died: this one's file takes its name
-            written = os.path.join(work, "table.parquet")
-            table.write_parquet(written)
-            with open(written, "rb") as handle:
-                stored = default_storage.save(name, File(handle, name=name))
+        table, rows, stored = _analyse_and_store(analysis)
         outcome.update(
             status=SegmentAnalysis.Status.DONE,
             progress=100,
@@ -259,6 +242,31 @@ def analysis_run(*, analysis_id: Any) -> SegmentAnalysis | None:
         return None
     analysis.refresh_from_db()
     return analysis
+
+
+def _analyse_and_store(analysis: SegmentAnalysis) -> tuple[pl.DataFrame, int, str]:
+    """The file from the store to a local temporary copy, checked and analysed streaming;
+    the per-customer table saved to the store. Returns it, the rows and its store name."""
+    from .. import streaming
+    from .uploads import analysis_input
+
+    with analysis_input(analysis) as path, tempfile.TemporaryDirectory() as work:
+        _progress(analysis, 10)
+        clean = os.path.join(work, "clean.parquet")
+        streaming.check_file(path, clean)
+        _progress(analysis, 40)
+        table, rows, analysis.window_days = streaming.analyse_file(
+            clean,
+            as_of=analysis.as_of,
+            k=float(analysis.k),
+            progress=lambda percent: _progress(analysis, percent),
+        )
+        name = table_to(analysis, "")
+        _delete_quietly(name)  # left by an attempt that died: this one's file takes its name
+        written = os.path.join(work, "table.parquet")
+        table.write_parquet(written)
+        with open(written, "rb") as handle:
+            return table, rows, default_storage.save(name, File(handle, name=name))
 
 
 def _inputs_discard(analysis: SegmentAnalysis) -> None:
