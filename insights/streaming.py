@@ -15,8 +15,11 @@ import polars as pl
 
 from . import rfm
 
-FLAGS = [f"problem_{n}" for n in range(len(rfm.cell_checks()))]
 SMALL = 1024 * 1024
+# Customers are grouped a slice at a time, each slice about this many rows (split by a
+# hash of the customer id, so each customer is whole in one slice): the grouping's memory
+# stays bounded whatever the file's size.
+PART_ROWS = 5_000_000
 
 
 def _empty(source: str) -> bool:
@@ -36,25 +39,19 @@ def check_file(source: str, clean: str) -> int:
         header = pl.read_csv(source, n_rows=0, infer_schema=False, encoding="utf8-lossy").columns
         columns = rfm.header_columns(header)
         lazy = pl.scan_csv(
-            source,
-            infer_schema=False,
-            has_header=True,
-            encoding="utf8-lossy",
-            new_columns=columns,
-            row_index_name="row",
-            row_index_offset=2,
+            source, infer_schema=False, has_header=True, encoding="utf8-lossy", new_columns=columns
         )
-        flags = [
-            condition.fill_null(False).alias(flag)
-            for flag, (_column, condition, _message) in zip(FLAGS, rfm.cell_checks(), strict=True)
-        ]
+        # One bit a check, in one small column: the copy stays three columns wide.
+        problems = pl.sum_horizontal(
+            condition.fill_null(False).cast(pl.UInt8) * (1 << bit)
+            for bit, (_column, condition, _message) in enumerate(rfm.cell_checks())
+        ).cast(pl.UInt8)
         rfm.parsed(lazy).select(
-            "row",
             "customer_id",
             pl.col("parsed_date").alias("date"),
             pl.col("parsed_amount").alias("amount"),
-            *flags,
-        ).sink_parquet(clean)
+            problems.alias("problems"),
+        ).sink_parquet(clean, compression="lz4")
     except (pl.exceptions.PolarsError, ValueError) as exc:
         if isinstance(exc, rfm.TransactionsError):
             raise
@@ -68,17 +65,18 @@ def check_file(source: str, clean: str) -> int:
     # Every row with a problem has at least one message, so the first MAX_PROBLEMS
     # messages in (row, check) order lie within the first MAX_PROBLEMS bad rows.
     bad = (
-        stored.select("row", *FLAGS)
-        .filter(pl.any_horizontal(FLAGS))
+        stored.select("problems")
+        .with_row_index("row", offset=2)  # the header is row 1
+        .filter(pl.col("problems") > 0)
         .sort("row")
         .head(rfm.MAX_PROBLEMS)
         .collect(engine="streaming")
     )
     problems = [
-        f"Row {row['row']}, {column}: {message}."
-        for row in bad.iter_rows(named=True)
-        for flag, (column, _condition, message) in zip(FLAGS, rfm.cell_checks(), strict=True)
-        if row[flag]
+        f"Row {row}, {column}: {message}."
+        for row, bits in bad.iter_rows()
+        for bit, (column, _condition, message) in enumerate(rfm.cell_checks())
+        if bits & (1 << bit)
     ]
     if problems:
         raise rfm.TransactionsError(problems[: rfm.MAX_PROBLEMS])
@@ -91,6 +89,7 @@ def analyse_file(
     as_of: datetime.date,
     k: float,
     progress: Callable[[int], None] | None = None,
+    part_rows: int = PART_ROWS,
 ) -> tuple[pl.DataFrame, int, int]:
     """The per-customer table of rfm.analyse, the rows up to `as_of` and the window in
     days, from the Parquet copy check_file wrote. Only the per-customer table (one row a
@@ -110,8 +109,13 @@ def analyse_file(
     window = (as_of - first).days + 1
     if progress:
         progress(60)
-    per_customer = rfm.customers(transactions, as_of).collect(engine="streaming")
-    if progress:
-        progress(85)
+    parts = max(1, -(-rows // part_rows))
+    slices = []
+    for part in range(parts):
+        chosen = transactions.filter(pl.col("customer_id").hash() % parts == part)
+        slices.append(rfm.customers(chosen, as_of).collect(engine="streaming"))
+        if progress:
+            progress(60 + 25 * (part + 1) // parts)
+    per_customer = pl.concat(slices).sort("customer_id")
     table = rfm.latency(rfm.scores(per_customer), k=k, window_days=window)
     return table, rows, window

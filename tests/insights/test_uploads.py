@@ -287,14 +287,16 @@ def test_streaming_checks_name_the_same_problems_as_the_in_memory_read(tmp_path)
     assert len(lazy.value.problems) == rfm.MAX_PROBLEMS
 
 
-def test_the_streaming_analysis_equals_the_in_memory_one(tmp_path):
+@pytest.mark.parametrize("part_rows", [streaming.PART_ROWS, 3])
+def test_the_streaming_analysis_equals_the_in_memory_one(tmp_path, part_rows):
     from insights import rfm
 
     source = tmp_path / "t.csv"
     source.write_bytes(CSV)
     clean = str(tmp_path / "clean.parquet")
     assert streaming.check_file(str(source), clean) == 8
-    table, rows, window = streaming.analyse_file(clean, as_of=AS_OF, k=2.0)
+    # In one slice, or in three (customers split by hash of their id): the same table.
+    table, rows, window = streaming.analyse_file(clean, as_of=AS_OF, k=2.0, part_rows=part_rows)
     transactions = rfm.read_transactions(CSV)
     assert table.equals(rfm.analyse(transactions, as_of=AS_OF, k=2.0))
     assert (rows, window) == (transactions.height, rfm.window_days(transactions, AS_OF))
