@@ -1,6 +1,7 @@
 """Customer insight (domain.md §8-9): behavioural segments from a client's transactions,
 and competitor benchmarks from social listening exports."""
 
+import contextlib
 import uuid
 
 from django.conf import settings
@@ -122,7 +123,8 @@ class ChunkedUpload(models.Model):
         return self.total_size - self.chunk_size * (self.chunk_count - 1)
 
     def chunk_name(self, index: int) -> str:
-        return f"chunks/{self.client.workspace_id}/{self.id}/{index:06d}"
+        # Named by the upload alone, so its row can delete them however it goes.
+        return f"chunks/{self.id}/{index:06d}"
 
 
 class UploadChunk(models.Model):
@@ -177,3 +179,19 @@ def _analysis_files_deleted(sender: type, instance: SegmentAnalysis, **kwargs) -
         if field.name:
             storage, name = field.storage, field.name
             transaction.on_commit(lambda storage=storage, name=name: storage.delete(name))
+
+
+@receiver(post_delete, sender=ChunkedUpload)
+def _upload_chunks_deleted(sender: type, instance: ChunkedUpload, **kwargs) -> None:
+    # Expired, read, or gone with its client: the chunks go once the deletion is committed.
+    from django.core.files.storage import default_storage
+
+    # Named now: the deletion clears the instance's id.
+    names = [instance.chunk_name(index) for index in range(instance.chunk_count)]
+
+    def delete() -> None:
+        for name in names:
+            with contextlib.suppress(OSError):  # a leftover chunk harms nothing; it is named
+                default_storage.delete(name)  # by an id no row holds any more
+
+    transaction.on_commit(delete)

@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -229,21 +230,19 @@ def analysis_input_exists(analysis: SegmentAnalysis) -> bool:
 
 
 def upload_discard(upload: ChunkedUpload | None) -> None:
-    """The chunks and their row go once read, or once the upload expired."""
-    if upload is None:
-        return
-    for name in chunk_names(upload):
-        _delete_quietly(name)
-    upload.delete()
+    """The row goes once read, or once the upload expired; its chunks go with it (the
+    models' post_delete receiver)."""
+    if upload is not None:
+        upload.delete()
 
 
 def uploads_expire(*, now: datetime.datetime | None = None) -> int:
-    """Delete unfinished uploads (and their chunks) older than INSIGHT_UPLOAD_EXPIRY."""
+    """Delete uploads (and their chunks) older than INSIGHT_UPLOAD_EXPIRY that no analysis
+    is waiting for: unfinished ones, and those whose analysis was deleted before it ran."""
     now = now or timezone.now()
     oldest = now - datetime.timedelta(seconds=settings.INSIGHT_UPLOAD_EXPIRY)
-    stale = ChunkedUpload.objects.filter(completed=False, created_at__lt=oldest).select_related(
-        "client"
-    )
+    waited_for = SegmentAnalysis.objects.filter(source_upload=OuterRef("pk"))
+    stale = ChunkedUpload.objects.filter(created_at__lt=oldest).exclude(Exists(waited_for))
     count = 0
     for upload in stale:
         upload_discard(upload)

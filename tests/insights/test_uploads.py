@@ -147,15 +147,45 @@ def test_another_clients_upload_or_a_made_up_id_is_404(api, workspace, acme_clie
     assert _put(api, workspace, uuid.uuid4(), 0, b"x").status_code == 404
 
 
-def test_unfinished_uploads_expire_with_their_chunks(api, workspace, acme_client):
+def test_unfinished_uploads_expire_with_their_chunks(
+    api, workspace, acme_client, django_capture_on_commit_callbacks
+):
     upload = _start(api, workspace, acme_client, CSV)
     assert _put(api, workspace, upload["id"], 0, _pieces(CSV)[0]).status_code == 200
     name = ChunkedUpload.objects.get(id=upload["id"]).chunk_name(0)
     assert default_storage.exists(name)
     now = datetime.datetime.now(tz=datetime.UTC)
     assert uploads.uploads_expire(now=now) == 0
-    assert uploads.uploads_expire(now=now + datetime.timedelta(days=1, minutes=1)) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert uploads.uploads_expire(now=now + datetime.timedelta(days=1, minutes=1)) == 1
     assert not ChunkedUpload.objects.exists()
+    assert not default_storage.exists(name)
+
+
+def test_an_upload_whose_analysis_was_deleted_expires_and_one_awaited_stays(
+    api, workspace, acme_client, django_capture_on_commit_callbacks
+):
+    later = datetime.datetime.now(tz=datetime.UTC) + datetime.timedelta(days=2)
+    awaited = _upload_all(api, workspace, acme_client, CSV)
+    _complete(api, workspace, awaited["id"], {"as_of": "2026-03-31"})
+    dropped = _upload_all(api, workspace, acme_client, CSV)
+    made = _complete(api, workspace, dropped["id"], {"as_of": "2026-03-31"})
+    names = uploads.chunk_names(ChunkedUpload.objects.get(id=dropped["id"]))
+    SegmentAnalysis.objects.get(id=made.json()["id"]).delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert uploads.uploads_expire(now=later) == 1
+    assert list(ChunkedUpload.objects.values_list("id", flat=True)) == [uuid.UUID(awaited["id"])]
+    assert not any(default_storage.exists(name) for name in names)
+
+
+def test_a_deleted_clients_uploads_leave_no_chunks(
+    api, workspace, acme_client, django_capture_on_commit_callbacks
+):
+    upload = _start(api, workspace, acme_client, CSV)
+    _put(api, workspace, upload["id"], 0, _pieces(CSV)[0])
+    name = ChunkedUpload.objects.get(id=upload["id"]).chunk_name(0)
+    with django_capture_on_commit_callbacks(execute=True):
+        acme_client.delete()
     assert not default_storage.exists(name)
 
 
@@ -164,12 +194,13 @@ def _analysed(analysis_id):
 
 
 def test_a_chunked_upload_is_analysed_as_the_simple_upload_of_the_same_file(
-    api, workspace, acme_client
+    api, workspace, acme_client, django_capture_on_commit_callbacks
 ):
     upload = _upload_all(api, workspace, acme_client, CSV)
     names = uploads.chunk_names(ChunkedUpload.objects.get(id=upload["id"]))
     done = _complete(api, workspace, upload["id"], {"as_of": "2026-03-31", "k": "2"})
-    chunked = _analysed(done.json()["id"])
+    with django_capture_on_commit_callbacks(execute=True):
+        chunked = _analysed(done.json()["id"])
     simple = api.post(
         f"/api/v1/workspaces/{workspace.id}/segment-analyses/",
         {"client": str(acme_client.id), "file": SimpleUploadedFile("t.csv", CSV),
@@ -301,3 +332,16 @@ def test_the_streaming_analysis_equals_the_in_memory_one(tmp_path, part_rows):
     assert table.equals(rfm.analyse(transactions, as_of=AS_OF, k=2.0))
     assert (rows, window) == (transactions.height, rfm.window_days(transactions, AS_OF))
     assert isinstance(table, pl.DataFrame)
+
+
+def test_the_upload_forms_load_the_chunked_script_and_keep_the_plain_form(
+    client, consultant, workspace, acme_client
+):
+    client.force_login(consultant)
+    for name in ("insights", "listening"):
+        page = client.get(f"/w/{workspace.id}/clients/{acme_client.id}/{name}/").content.decode()
+        assert "js/chunked-upload.js" in page
+        assert "data-chunked-upload" in page
+        # Without JavaScript the same form posts the file itself.
+        assert 'enctype="multipart/form-data"' in page
+        assert f"/api/v1/workspaces/{workspace.id}/insight-uploads/" in page
