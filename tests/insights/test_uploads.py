@@ -345,3 +345,18 @@ def test_the_upload_forms_load_the_chunked_script_and_keep_the_plain_form(
         # Without JavaScript the same form posts the file itself.
         assert 'enctype="multipart/form-data"' in page
         assert f"/api/v1/workspaces/{workspace.id}/insight-uploads/" in page
+
+
+def test_a_chunk_bigger_than_the_form_memory_limit_is_stored_through_the_stack(
+    api, workspace, acme_client, settings
+):
+    # Chunks are read from the request stream: DATA_UPLOAD_MAX_MEMORY_SIZE (2 MB), which
+    # request.body enforces, does not apply to them.
+    settings.INSIGHT_UPLOAD_CHUNK_BYTES = settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1024
+    data = CSV * (2 * settings.INSIGHT_UPLOAD_CHUNK_BYTES // len(CSV))
+    upload = _start(api, workspace, acme_client, data)
+    first = data[: upload["chunk_size"]]
+    stored = _put(api, workspace, upload["id"], 0, first)
+    assert stored.status_code == 200, stored.content[:200]
+    with default_storage.open(ChunkedUpload.objects.get().chunk_name(0), "rb") as handle:
+        assert handle.read() == first
