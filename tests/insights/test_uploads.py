@@ -360,3 +360,10 @@ def test_a_chunk_bigger_than_the_form_memory_limit_is_stored_through_the_stack(
     assert stored.status_code == 200, stored.content[:200]
     with default_storage.open(ChunkedUpload.objects.get().chunk_name(0), "rb") as handle:
         assert handle.read() == first
+
+
+def test_expiry_runs_in_the_periodic_tasks(settings):
+    from insights.tasks import uploads_expire
+
+    assert settings.CELERY_BEAT_SCHEDULE["insight-uploads-expire"]["task"] == uploads_expire.name
+    assert uploads_expire.run() == 0  # the task calls the service: nothing stale here
