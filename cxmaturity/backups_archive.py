@@ -31,6 +31,10 @@ EXCLUDED = {
     "workspaces.apitoken": "API tokens",
     # Derived, and keyed by respondent ids an import may change: scored again when read.
     "assessments.resultsnapshot": "stored results",
+    # Files still arriving: their chunks expire within a day, and the analysis they became
+    # carries its results (its link to the upload is dropped).
+    "insights.chunkedupload": "unfinished chunked uploads",
+    "insights.uploadchunk": "chunks of unfinished uploads",
 }
 # A client's archive moves the client's own work, not the workspace around it: its team
 # (memberships of the source workspace), pending invitations (links into the source

@@ -218,6 +218,11 @@ MAX_REQUEST_BYTES = env.int("MAX_REQUEST_BYTES", default=100 * 1024 * 1024)
 # (tests/insights/test_listening_limits.py). Past them a file is refused, naming the limit.
 LISTENING_MAX_ROWS = env.int("LISTENING_MAX_ROWS", default=20_000)
 LISTENING_MAX_BRANDS = env.int("LISTENING_MAX_BRANDS", default=500)
+# Bigger insight files arrive by chunks (insights/services/uploads.py), each its own request
+# well under MAX_REQUEST_BYTES; unfinished uploads are deleted after INSIGHT_UPLOAD_EXPIRY.
+INSIGHT_UPLOAD_MAX_BYTES = env.int("INSIGHT_UPLOAD_MAX_BYTES", default=2 * 1024**3)
+INSIGHT_UPLOAD_CHUNK_BYTES = env.int("INSIGHT_UPLOAD_CHUNK_BYTES", default=8 * 1024**2)
+INSIGHT_UPLOAD_EXPIRY = env.int("INSIGHT_UPLOAD_EXPIRY", default=86400)
 
 # --- Email ------------------------------------------------------------------------------
 EMAIL_URL = env("EMAIL_URL", default="")
@@ -273,6 +278,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "playbooks.tasks.documents_requeue_stuck",
         "schedule": env.float("DOCUMENTS_REQUEUE_SECONDS", default=60.0),
     },
+    "insight-uploads-expire": {"task": "insights.tasks.uploads_expire", "schedule": 3600.0},
     "uploads-sweep-orphans": {"task": "cxmaturity.tasks.uploads_sweep_orphans", "schedule": 3600.0},
 }
 # Background jobs (cxmaturity.leases), in seconds. A worker's claim lasts the lease and is

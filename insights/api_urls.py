@@ -1,6 +1,7 @@
 from django.urls import path
 
 from .api import ListeningViewSet, SegmentAnalysisViewSet
+from .api_uploads import ChunkedUploadViewSet
 
 W = "workspaces/<uuid:workspace_id>/"
 
@@ -21,5 +22,30 @@ urlpatterns = [
         W + "clients/<uuid:client_id>/listening/",
         ListeningViewSet.as_view({"get": "comparison", "post": "upload"}),
         name="api-client-listening",
+    ),
+    path(
+        W + "insight-uploads/",
+        ChunkedUploadViewSet.as_view({"post": "create"}),
+        name="api-insight-upload-start",
+    ),
+    path(
+        W + "insight-uploads/<uuid:pk>/",
+        ChunkedUploadViewSet.as_view({"get": "retrieve"}),
+        name="api-insight-upload-detail",
+    ),
+    path(
+        W + "insight-uploads/<uuid:pk>/chunks/<int:index>/",
+        ChunkedUploadViewSet.as_view({"put": "chunk"}),
+        name="api-insight-upload-chunk",
+    ),
+    path(
+        W + "insight-uploads/<uuid:pk>/complete/",
+        ChunkedUploadViewSet.as_view({"post": "complete"}),
+        name="api-insight-upload-complete",
+    ),
+    path(
+        W + "segment-analyses/from-storage/",
+        ChunkedUploadViewSet.as_view({"post": "from_storage"}),
+        name="api-segment-analysis-from-storage",
     ),
 ]

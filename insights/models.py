@@ -1,6 +1,7 @@
 """Customer insight (domain.md §8-9): behavioural segments from a client's transactions,
 and competitor benchmarks from social listening exports."""
 
+import contextlib
 import uuid
 
 from django.conf import settings
@@ -71,12 +72,76 @@ class SegmentAnalysis(models.Model):
     lease_until = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Big files arrive otherwise than in `upload`: by chunks (deleted once read), or as a
+    # file the workspace put in the store itself (read, never deleted: it is theirs).
+    source_upload = models.ForeignKey(
+        "ChunkedUpload", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    source_path = models.CharField(max_length=500, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
         return self.name
+
+
+class ChunkedUpload(models.Model):
+    """A big file arriving in numbered chunks, each stored as its own object, so a lost
+    connection costs one chunk and no process ever holds the whole file."""
+
+    class Kind(models.TextChoices):
+        TRANSACTIONS = "transactions", _("Transactions")
+        LISTENING = "listening", _("Social listening")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="chunked_uploads")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    file_name = models.CharField(max_length=200)
+    total_size = models.PositiveBigIntegerField()
+    chunk_size = models.PositiveIntegerField()
+    completed = models.BooleanField(default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.file_name
+
+    @property
+    def chunk_count(self) -> int:
+        return max(1, -(-self.total_size // self.chunk_size))
+
+    def chunk_bytes(self, index: int) -> int:
+        """The exact size chunk `index` must have: the last one takes the remainder."""
+        if index < self.chunk_count - 1:
+            return self.chunk_size
+        return self.total_size - self.chunk_size * (self.chunk_count - 1)
+
+    def chunk_name(self, index: int) -> str:
+        # Named by the upload alone, so its row can delete them however it goes.
+        return f"chunks/{self.id}/{index:06d}"
+
+
+class UploadChunk(models.Model):
+    """One chunk that has fully arrived (its row is written after its object is stored)."""
+
+    upload = models.ForeignKey(ChunkedUpload, on_delete=models.CASCADE, related_name="chunks")
+    index = models.PositiveIntegerField()
+    size = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["index"]
+        constraints = [
+            models.UniqueConstraint(fields=["upload", "index"], name="upload_chunk_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.upload_id} #{self.index}"
 
 
 class ListeningMonth(models.Model):
@@ -114,3 +179,19 @@ def _analysis_files_deleted(sender: type, instance: SegmentAnalysis, **kwargs) -
         if field.name:
             storage, name = field.storage, field.name
             transaction.on_commit(lambda storage=storage, name=name: storage.delete(name))
+
+
+@receiver(post_delete, sender=ChunkedUpload)
+def _upload_chunks_deleted(sender: type, instance: ChunkedUpload, **kwargs) -> None:
+    # Expired, read, or gone with its client: the chunks go once the deletion is committed.
+    from django.core.files.storage import default_storage
+
+    # Named now: the deletion clears the instance's id.
+    names = [instance.chunk_name(index) for index in range(instance.chunk_count)]
+
+    def delete() -> None:
+        for name in names:
+            with contextlib.suppress(OSError):  # a leftover chunk harms nothing; it is named
+                default_storage.delete(name)  # by an id no row holds any more
+
+    transaction.on_commit(delete)

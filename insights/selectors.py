@@ -11,7 +11,7 @@ from cxmaturity.formats import percent
 from workspaces.models import Client
 from workspaces.scope import ClientScope
 
-from .models import SegmentAnalysis
+from .models import ChunkedUpload, SegmentAnalysis
 
 
 def analysis_list(*, scope: ClientScope, client: Client | None = None) -> QuerySet:
@@ -112,3 +112,9 @@ def listening_comparison(*, client: Client, month: str | None = None) -> dict | 
         "findings": [{**r, "text": finding_text(r)} for r in rows if r["competitors_lead"]],
         "brands": brands.to_dicts(),
     }
+
+
+def upload_get(*, scope: ClientScope, upload_id: UUID) -> ChunkedUpload:
+    return get_object_or_404(
+        scope.filter(ChunkedUpload.objects.select_related("client")), id=upload_id
+    )

@@ -22,3 +22,10 @@ def analyses_requeue_stuck() -> int:
     from . import services
 
     return services.analyses_requeue_stuck()
+
+
+@shared_task(acks_late=True)
+def uploads_expire() -> int:
+    from .services import uploads
+
+    return uploads.uploads_expire()

@@ -2,6 +2,7 @@
 
 from uuid import UUID
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
@@ -47,6 +48,7 @@ def insights_view(request: HttpRequest, membership: Membership, client_id: UUID)
             "client": client,
             "form": form,
             "analyses": selectors.analysis_list(scope=membership.scope, client=client),
+            "chunk_bytes": settings.INSIGHT_UPLOAD_CHUNK_BYTES,
             "can_edit": membership.has_role(Role.CONSULTANT),
         },
         status=form_status(form),
@@ -137,6 +139,7 @@ def listening_view(request: HttpRequest, membership: Membership, client_id: UUID
         "insights/listening.html",
         {
             "client": client,
+            "chunk_bytes": settings.INSIGHT_UPLOAD_CHUNK_BYTES,
             "form": form,
             "comparison": comparison,
             "campaigns": campaign_list(scope=membership.scope, client=client),

@@ -20,6 +20,7 @@ from rest_framework.test import APIClient
 
 from assessments.models import Action
 from insights.services import analysis_request, analysis_run
+from insights.services.uploads import upload_start
 from kpis.inputs import ItemInput, KPIInput
 from kpis.services import item_create, kpi_create, measurement_add, period_save, plan_create
 from playbooks.services import campaign_save, document_request
@@ -50,6 +51,7 @@ DOCUMENT = {"workspace_id": "workspace", "document_id": "document"}
 API_RESPONDENT = {**ASSESSMENT, "pk": "respondent"}
 TEAM = {**CLIENT, "access_id": "access"}
 TEAM_INVITATION = {**CLIENT, "invitation_id": "client_invitation"}
+UPLOAD = {"workspace_id": "workspace", "pk": "upload"}
 
 # url name → (which object each URL argument names, the methods that write)
 ROUTE_CASES = {
@@ -213,6 +215,11 @@ ROUTE_CASES = {
         ["patch", "delete"],
     ),
     "api-client-listening": (CLIENT, ["post"]),
+    "api-insight-upload-start": ({"workspace_id": "workspace"}, ["post"]),
+    "api-insight-upload-detail": (UPLOAD, []),
+    "api-insight-upload-chunk": ({**UPLOAD, "index": 0}, ["put"]),
+    "api-insight-upload-complete": (UPLOAD, ["post"]),
+    "api-segment-analysis-from-storage": ({"workspace_id": "workspace"}, ["post"]),
     "segment_analysis": ({"workspace_id": "workspace", "analysis_id": "analysis"}, ["post"]),
     "segment_analysis_delete": (
         {"workspace_id": "workspace", "analysis_id": "analysis"},
@@ -253,6 +260,10 @@ POST_ONLY = {
     "listening_tactic",
     "client_invitation_resend",
     "api-respondent-erase",
+    "api-insight-upload-start",
+    "api-insight-upload-chunk",
+    "api-insight-upload-complete",
+    "api-segment-analysis-from-storage",
 }
 
 # Objects that belong to a client: a route naming one is behind the client wall.
@@ -272,6 +283,7 @@ CLIENT_OWNED = {
     "campaign",
     "document",
     "analysis",
+    "upload",
     "access",
     "client_invitation",
 }
@@ -438,6 +450,7 @@ def _one_of_everything(workspace, membership):
         "campaign": (campaign := campaign_save(client=client, fields=CAMPAIGN_FIELDS)),
         "document": _rendered(client, campaign),
         "analysis": _analysed(client),
+        "upload": upload_start(client=client, kind="transactions", file_name="t.csv", total_size=9),
         "access": grant_client(team_member, client),
         "token": api_token_create(user=membership.user, name="T", two_factor_verified=True)[0],
         "client_invitation": InvitationFactory(

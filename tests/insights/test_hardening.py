@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from insights import listening, rfm, services
+from insights import listening, rfm, services, streaming
 from insights.models import ListeningMonth, SegmentAnalysis
 from playbooks import pdf
 from playbooks import services as playbook_services
@@ -94,7 +94,7 @@ def test_an_analysis_deleted_while_it_runs_stays_deleted_and_leaves_no_file(
     analysis = services.analysis_request(
         client=acme_client, data=CSV, name="T", as_of=AS_OF, enqueue=False
     )
-    real = rfm.analyse
+    real = streaming.analyse_file
     storage = analysis.upload.storage
 
     def deleted_meanwhile(*args, **kwargs):
@@ -102,7 +102,7 @@ def test_an_analysis_deleted_while_it_runs_stays_deleted_and_leaves_no_file(
             SegmentAnalysis.objects.filter(id=analysis.id).delete()
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(rfm, "analyse", deleted_meanwhile)
+    monkeypatch.setattr(streaming, "analyse_file", deleted_meanwhile)
     assert services.analysis_run(analysis_id=analysis.id) is None
     assert not SegmentAnalysis.objects.exists()
     folder = f"insights/{acme_client.workspace_id}"

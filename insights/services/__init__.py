@@ -7,11 +7,14 @@ from __future__ import annotations
 import datetime
 import io
 import logging
+import os
+import tempfile
 from decimal import Decimal, InvalidOperation
 from typing import IO, TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection, models, transaction
@@ -23,8 +26,8 @@ from cxmaturity.formats import currency_for
 from cxmaturity.inputs import one_line
 from workspaces.models import Client
 
-from .models import SegmentAnalysis, table_to, upload_to
-from .tasks import analysis_run_task
+from ..models import SegmentAnalysis, table_to, upload_to
+from ..tasks import analysis_run_task
 
 if TYPE_CHECKING:
     import polars as pl
@@ -83,7 +86,7 @@ def analysis_request(
     # every web process would otherwise carry ~50 MB it rarely needs.
     import polars as pl
 
-    from . import rfm
+    from .. import rfm
 
     _active(client)
     # Bigger requests never get here (RequestSizeLimitMiddleware); this guards scripts.
@@ -131,10 +134,9 @@ def _delete_quietly(name: str) -> None:
 
 def _upload_discard(analysis_id: Any) -> None:
     """The raw upload goes on every terminal path: the customer file is never kept."""
-    name = SegmentAnalysis.objects.filter(id=analysis_id).values_list("upload", flat=True).first()
-    if name:
-        SegmentAnalysis.objects.filter(id=analysis_id).update(upload="")
-        _delete_quietly(name)
+    analysis = SegmentAnalysis.objects.filter(id=analysis_id).first()
+    if analysis is not None:
+        _inputs_discard(analysis)
 
 
 ANALYSIS_JOB = leases.Job(
@@ -160,7 +162,7 @@ def summarise(table: pl.DataFrame, analysis: SegmentAnalysis) -> dict:
     """What the pages, API and playbook show, from the stored per-customer table."""
     import polars as pl
 
-    from . import rfm
+    from .. import rfm
 
     flagged = table.with_columns(
         (pl.col("recency_days") > float(analysis.k) * pl.col("usual_gap_days")).alias("at_risk")
@@ -197,12 +199,11 @@ def summarise(table: pl.DataFrame, analysis: SegmentAnalysis) -> dict:
 
 
 def analysis_run(*, analysis_id: Any) -> SegmentAnalysis | None:
-    """The background step: read the kept upload, analyse it, store the per-customer table
-    (pseudonymous ids only) and the summary, then delete the raw upload. Safe to repeat:
-    a finished analysis is left alone; one deleted meanwhile stays deleted."""
-    import polars as pl
-
-    from . import rfm
+    """The background step: read the kept upload from the store, check and analyse it
+    streaming (insights.streaming), store the per-customer table (pseudonymous ids only)
+    and the summary, then delete the raw upload. Safe to repeat: a finished analysis is
+    left alone; one deleted meanwhile stays deleted."""
+    from .. import rfm
 
     analysis = leases.claim(ANALYSIS_JOB, analysis_id)
     if analysis is None:
@@ -210,23 +211,12 @@ def analysis_run(*, analysis_id: Any) -> SegmentAnalysis | None:
     outcome: dict = {"upload": ""}
     stored = ""
     try:
-        with analysis.upload.open("rb") as handle:
-            transactions = rfm.read_transactions(handle.read())
-        _progress(analysis, 30)
-        transactions = transactions.filter(pl.col("date") <= analysis.as_of)
-        table = rfm.analyse(transactions, as_of=analysis.as_of, k=float(analysis.k))
-        analysis.window_days = rfm.window_days(transactions, analysis.as_of)
-        _progress(analysis, 70)
-        buffer = io.BytesIO()
-        table.write_parquet(buffer)
-        name = table_to(analysis, "")
-        _delete_quietly(name)  # left by an attempt that died: this one's file takes its name
-        stored = default_storage.save(name, ContentFile(buffer.getvalue()))
+        table, rows, stored = _analyse_and_store(analysis)
         outcome.update(
             status=SegmentAnalysis.Status.DONE,
             progress=100,
             error="",
-            rows=transactions.height,
+            rows=rows,
             customers=table.height,
             window_days=analysis.window_days,
             table=stored,
@@ -244,17 +234,52 @@ def analysis_run(*, analysis_id: Any) -> SegmentAnalysis | None:
     taken_over = SegmentAnalysis.objects.filter(
         id=analysis.id, status=SegmentAnalysis.Status.PROCESSING
     ).exists()
-    if analysis.upload.name and not taken_over:
-        # Done, failed or deleted: the raw file is never kept. (A worker that took over
-        # after this one's lease ran out is still reading it.)
-        SegmentAnalysis.objects.filter(id=analysis.id).update(upload="")
-        _delete_quietly(analysis.upload.name)
+    if not taken_over:
+        _inputs_discard(analysis)
     if not finished:
         if stored:
             _delete_quietly(stored)  # deleted meanwhile, or its outcome refused: keep nothing
         return None
     analysis.refresh_from_db()
     return analysis
+
+
+def _analyse_and_store(analysis: SegmentAnalysis) -> tuple[pl.DataFrame, int, str]:
+    """The file from the store to a local temporary copy, checked and analysed streaming;
+    the per-customer table saved to the store. Returns it, the rows and its store name."""
+    from .. import streaming
+    from .uploads import analysis_input
+
+    with analysis_input(analysis) as path, tempfile.TemporaryDirectory() as work:
+        _progress(analysis, 10)
+        clean = os.path.join(work, "clean.parquet")
+        streaming.check_file(path, clean)
+        _progress(analysis, 40)
+        table, rows, analysis.window_days = streaming.analyse_file(
+            clean,
+            as_of=analysis.as_of,
+            k=float(analysis.k),
+            progress=lambda percent: _progress(analysis, percent),
+        )
+        name = table_to(analysis, "")
+        _delete_quietly(name)  # left by an attempt that died: this one's file takes its name
+        written = os.path.join(work, "table.parquet")
+        table.write_parquet(written)
+        with open(written, "rb") as handle:
+            return table, rows, default_storage.save(name, File(handle, name=name))
+
+
+def _inputs_discard(analysis: SegmentAnalysis) -> None:
+    """Done, failed or deleted: the raw file is never kept (a workspace's own file in the
+    store stays: it is theirs). A worker that took over after this one's lease ran out
+    would still be reading it, so the caller checks that first."""
+    from .uploads import upload_discard
+
+    if analysis.upload.name:
+        SegmentAnalysis.objects.filter(id=analysis.id).update(upload="")
+        _delete_quietly(analysis.upload.name)
+    if analysis.source_upload_id:
+        upload_discard(analysis.source_upload)
 
 
 def analysis_table(analysis: SegmentAnalysis) -> pl.DataFrame:
@@ -297,7 +322,7 @@ def analysis_delete(*, analysis: SegmentAnalysis) -> None:
 
 def _mapping(text: str) -> dict[str, str]:
     """Lines `ours=theirs`, e.g. `mentions=Volume`, for another tool's export."""
-    from .listening import COLUMNS
+    from ..listening import COLUMNS
 
     mapping = {}
     for number, line in enumerate((text or "").splitlines(), start=1):
@@ -335,8 +360,8 @@ def listening_upload(
     from django.db.models import CharField, Value
     from django.db.models.functions import Cast, Concat
 
-    from .listening import ListeningError, read_listening
-    from .models import ListeningMonth
+    from ..listening import ListeningError, read_listening
+    from ..models import ListeningMonth
 
     _active(client)
     try:
@@ -399,7 +424,7 @@ def _client_brand(rows: pl.DataFrame, client_brand: str) -> str:
 
 
 def _listening_months(rows: pl.DataFrame, client: Client, chosen: str) -> list:
-    from .models import ListeningMonth
+    from ..models import ListeningMonth
 
     return [
         ListeningMonth(
@@ -442,7 +467,12 @@ def analyses_requeue_stuck(*, now: datetime.datetime | None = None) -> int:
     return leases.sweep(
         ANALYSIS_JOB,
         send=analysis_run_task.delay,
-        input_exists=lambda analysis: bool(analysis.upload.name)
-        and default_storage.exists(analysis.upload.name),
+        input_exists=_input_exists,
         now=now,
     )
+
+
+def _input_exists(analysis: SegmentAnalysis) -> bool:
+    from .uploads import analysis_input_exists
+
+    return analysis_input_exists(analysis)
