@@ -12,6 +12,7 @@ enough workspaces stand behind them, and never naming one. The arithmetic is
 from django.conf import settings
 from django.db.models import Q, Subquery
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cxnumbers.benchmark import benchmark
 
@@ -20,6 +21,11 @@ from .scoring import SCORING_VERSION
 
 # The client traits a benchmark may be narrowed to, in the order they are printed.
 FILTERS = ("industry", "size_band", "region")
+BENCHMARK_FILTER_CHOICES = (
+    ("industry", gettext_lazy("industry")),
+    ("size_band", gettext_lazy("size band")),
+    ("region", gettext_lazy("region")),
+)
 
 
 def filters_clean(value: object) -> list[str]:

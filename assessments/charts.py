@@ -30,8 +30,16 @@ def _label_baselines(count: int, anchor: str, ly: float, *, above: bool) -> list
     return [round(first + n * LABEL_LINE, 1) for n in range(count)]
 
 
-def radar(labels: list[str], series: dict[str, list[float | None]], *, size: int = 440) -> dict:
-    """Axes, rings (stages 1..7) and one polygon per series, scaled to a square of `size`.
+def radar(
+    labels: list[str],
+    series: dict[str, list[float | None]],
+    *,
+    size: int = 440,
+    band: tuple[list[float], list[float]] | None = None,
+) -> dict:
+    """Axes, rings (stages 1..7) and one polygon per series, scaled to a square of `size`;
+    `band` (low and high values per axis) becomes a ring-shaped path between the two
+    polygons (drawn with fill-rule evenodd).
 
     A missing value sits at the centre, so a polygon never claims a score nobody gave.
     Each label is wrapped onto lines, all its words kept, and the view box grows to hold
@@ -84,6 +92,7 @@ def radar(labels: list[str], series: dict[str, list[float | None]], *, size: int
         "axes": axes,
         "rings": rings,
         "series": {name: polygon(values) for name, values in series.items()},
+        "band": f"M{polygon(band[1])}Z M{polygon(band[0])}Z" if band else "",
     }
 
 

@@ -217,3 +217,52 @@ def test_filters_are_set_through_the_api_and_bad_ones_are_refused(acme_client, v
     assert ok.json()["benchmark_filters"] == ["industry", "region"]
     assessment.refresh_from_db()
     assert assessment.benchmark_filters == ["industry", "region"]
+
+
+def test_only_an_owner_lets_the_workspace_join_the_pool_and_it_is_audited(workspace):
+    from audit.models import AuditEvent
+
+    url = reverse("workspace-benchmark-pool", args=[workspace.id])
+    api = APIClient()
+    api.force_login(MembershipFactory(workspace=workspace, role=Role.CONSULTANT).user)
+    assert api.put(url, {"benchmark_pool": True}, format="json").status_code == 403
+    api.force_login(MembershipFactory(workspace=workspace, role=Role.OWNER).user)
+    refused = api.put(url, {"benchmark_pool": "maybe"}, format="json")
+    assert refused.status_code == 400
+    assert refused.json().keys() == {"benchmark_pool"}
+    response = api.put(url, {"benchmark_pool": True}, format="json")
+    assert response.status_code == 200
+    assert response.json()["benchmark_pool"] is True
+    workspace.refresh_from_db()
+    assert workspace.benchmark_pool is True
+    event = AuditEvent.objects.get(workspace=workspace, object_id=str(workspace.id))
+    assert event.changes == {"benchmark_pool": ["False", "True"]}
+
+
+def test_the_settings_page_sets_the_pool(client, workspace):
+    client.force_login(MembershipFactory(workspace=workspace, role=Role.OWNER).user)
+    url = reverse("workspace_settings", args=[workspace.id])
+    assert "Anonymous benchmark pool" in client.get(url).content.decode()
+    client.post(url, {"form": "benchmark_pool", "benchmark_pool": "on"})
+    workspace.refresh_from_db()
+    assert workspace.benchmark_pool is True
+
+
+def test_the_results_page_shows_the_benchmark_and_sets_its_filters(client, acme_client, version):
+    assessment = _closed(acme_client, version)
+    _peers(acme_client.workspace, version, n=6)
+    client.force_login(
+        MembershipFactory(workspace=acme_client.workspace, role=Role.CONSULTANT).user
+    )
+    url = reverse("assessment_results", args=[acme_client.workspace_id, assessment.id])
+    page = client.get(url).content.decode()
+    assert "Compared with 6 closed assessments of your other clients: any industry" in page
+    assert 'class="radar-band"' in page
+    assert "Percentile" in page
+    post = reverse("assessment_benchmark_filters", args=[acme_client.workspace_id, assessment.id])
+    bad = client.post(post, {"benchmark_filters": "colour", "revision": assessment.revision})
+    assert bad.status_code == 400
+    client.post(post, {"benchmark_filters": "industry", "revision": assessment.revision})
+    assessment.refresh_from_db()
+    assert assessment.benchmark_filters == ["industry"]
+    assert "same industry (Retail)" in client.get(url).content.decode()
