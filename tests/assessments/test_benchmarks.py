@@ -256,7 +256,7 @@ def test_the_results_page_shows_the_benchmark_and_sets_its_filters(client, acme_
     )
     url = reverse("assessment_results", args=[acme_client.workspace_id, assessment.id])
     page = client.get(url).content.decode()
-    assert "Compared with 6 closed assessments of your other clients: any industry" in page
+    assert "Compared with 6 closed assessments of other organisations: any industry" in page
     assert 'class="radar-band"' in page
     assert "Percentile" in page
     post = reverse("assessment_benchmark_filters", args=[acme_client.workspace_id, assessment.id])
