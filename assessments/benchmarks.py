@@ -10,7 +10,8 @@ enough workspaces stand behind them, and never naming one. The arithmetic is
 """
 
 from django.conf import settings
-from django.db.models import Q, Subquery
+from django.db.models import JSONField, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -85,24 +86,39 @@ def _peer_rows(assessment: Assessment, applied: dict, pooled: bool) -> list[tupl
         .exclude(client_id=assessment.client_id)
         .order_by()  # a benchmark needs no order: no sort of every peer
     )
+    # Results stored before the per-dimension column existed still hold the exact scores
+    # in their dimension rows: read there, in the same query, rather than written now.
+    dims = Coalesce(
+        "result_snapshot__dimensions_exact",
+        "result_snapshot__scores__dimensions",
+        output_field=JSONField(),
+    )
+    peers = peers.annotate(dims=dims)
     columns = (
         "id",
         "client__workspace_id",
         "result_snapshot__scoring_version",
         "result_snapshot__overall_exact",
-        "result_snapshot__scores__dimensions",  # the dimension rows only, not respondents
+        "dims",
     )
-    rows = list(peers.values_list(*columns))
-    stale = [row[0] for row in rows if not stored_current(row[2], row[4])]
+    rows = [(*row[:4], _by_key(row[4])) for row in peers.values_list(*columns)]
+    stale = [row[0] for row in rows if row[2] != SCORING_VERSION or row[4] is None]
     if stale:
-        from .services.results import results_snapshots_store
+        from .services.results import results_snapshots_complete
 
-        results_snapshots_store(list(Assessment.objects.filter(id__in=stale)))
-        rows = list(peers.values_list(*columns))
-    return [
-        (ws, exact, {d["key"]: d.get("exact") for d in dims or []})
-        for _id, ws, _v, exact, dims in rows
-    ]
+        results_snapshots_complete(stale)
+        rows = [(*row[:4], _by_key(row[4])) for row in peers.values_list(*columns)]
+    return [(ws, exact, dims) for _id, ws, _v, exact, dims in rows]
+
+
+def _by_key(dims: dict | list | None) -> dict | None:
+    """{dimension key: exact} from the column, or from stored dimension rows (None when a
+    row lacks its exact score: stored before those were kept)."""
+    if dims is None or isinstance(dims, dict):
+        return dims
+    if not all(isinstance(d, dict) and "exact" in d for d in dims):
+        return None
+    return {d["key"]: d["exact"] for d in dims}
 
 
 def stored_current(version: int | None, dimensions: list | None) -> bool:

@@ -323,6 +323,10 @@ class ResultSnapshot(models.Model):
     )
     scores = models.JSONField(encoder=DjangoJSONEncoder)
     overall_exact = models.CharField(max_length=100, blank=True)  # empty: nothing answered
+    # {dimension key: A(d) unrounded, or None}: the per-dimension benchmark reads these
+    # small values rather than every peer's whole `scores`. Null: stored before they were
+    # kept, so computed again when next read.
+    dimensions_exact = models.JSONField(null=True, blank=True)
     scoring_version = models.PositiveIntegerField()
     computed_at = models.DateTimeField()
 
