@@ -17,6 +17,7 @@ ties compare exactly as score_assessment compares them.
 from bisect import bisect_left, bisect_right
 from fractions import Fraction
 from math import floor
+from operator import itemgetter
 from typing import NamedTuple
 
 from .rounding import quantize_half_up, round_half_up
@@ -32,9 +33,11 @@ class _Ranked(NamedTuple):
 def _ranked(values: list[Fraction]) -> _Ranked:
     """The values sorted exactly: first by float (fast), then by the fractions themselves,
     which on a list already in order costs one comparison a value."""
-    ordered = sorted(values, key=float)
+    floats = [float(v) for v in values]
+    ordered = [v for _f, v in sorted(zip(floats, values, strict=True), key=itemgetter(0))]
     ordered.sort()
-    return _Ranked(ordered, [float(v) for v in ordered])
+    # The exact order puts the floats in order too (float() is monotonic).
+    return _Ranked(ordered, sorted(floats))
 
 
 def _percentile(score: Fraction, ranked: _Ranked) -> int | None:
