@@ -108,7 +108,8 @@ def _peer_rows(assessment: Assessment, applied: dict, pooled: bool) -> list[tupl
 
         results_snapshots_complete(stale)
         rows = [(*row[:4], _by_key(row[4])) for row in peers.values_list(*columns)]
-    return [(ws, exact, dims) for _id, ws, _v, exact, dims in rows]
+    # A peer nobody answered has no score to compare with: it is no peer.
+    return [(ws, exact, dims) for _id, ws, _v, exact, dims in rows if exact]
 
 
 def _by_key(dims: dict | list | None) -> dict | None:
@@ -137,7 +138,7 @@ def _own(scores: dict) -> dict:
 
 
 def _figures(own: dict, peers: list[tuple], minimum: int) -> dict:
-    figures = benchmark(own, [{"overall": p[1] or None, "dimensions": p[2]} for p in peers])
+    figures = benchmark(own, [{"overall": p[1], "dimensions": p[2]} for p in peers])
     for row in [figures["overall"], *figures["dimensions"].values()]:
         if row["count"] < minimum:  # a stricter minimum than §9's five
             row["percentile"] = row["band"] = None
@@ -164,7 +165,7 @@ def assessment_benchmark(assessment: Assessment, scores: dict) -> tuple[dict, li
         **(_figures(own, local, minimum) if shown else {"overall": None, "dimensions": {}}),
         "pool": _pool(own, rows, minimum) if workspace.benchmark_pool else None,
     }
-    return result, [exact for _ws, exact, _d in local if exact] if shown else []
+    return result, [exact for _ws, exact, _d in local] if shown else []
 
 
 def _pool(own: dict, rows: list[tuple], minimum: int) -> dict:

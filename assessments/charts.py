@@ -30,16 +30,8 @@ def _label_baselines(count: int, anchor: str, ly: float, *, above: bool) -> list
     return [round(first + n * LABEL_LINE, 1) for n in range(count)]
 
 
-def radar(
-    labels: list[str],
-    series: dict[str, list[float | None]],
-    *,
-    size: int = 440,
-    band: tuple[list[float], list[float]] | None = None,
-) -> dict:
-    """Axes, rings (stages 1..7) and one polygon per series, scaled to a square of `size`;
-    `band` (low and high values per axis) becomes a ring-shaped path between the two
-    polygons (drawn with fill-rule evenodd).
+def radar(labels: list[str], series: dict[str, list[float | None]], *, size: int = 440) -> dict:
+    """Axes, rings (stages 1..7) and one polygon per series, scaled to a square of `size`.
 
     A missing value sits at the centre, so a polygon never claims a score nobody gave.
     Each label is wrapped onto lines, all its words kept, and the view box grows to hold
@@ -92,8 +84,23 @@ def radar(
         "axes": axes,
         "rings": rings,
         "series": {name: polygon(values) for name, values in series.items()},
-        "band": f"M{polygon(band[1])}Z M{polygon(band[0])}Z" if band else "",
     }
+
+
+def radar_band(chart: dict, low: list[float], high: list[float]) -> str:
+    """The band between two series on a radar drawn by `radar` (same centre and scale): a
+    path of the high polygon then the low one, a ring when filled with fill-rule
+    evenodd."""
+    count = max(len(low), 3)
+    scale = (chart["size"] / 2 - 105) / 7  # radar's: room for the labels, seven rings
+
+    def polygon(values: list[float]) -> str:
+        points = [
+            _point(chart["cx"], chart["cy"], v * scale, i, count) for i, v in enumerate(values)
+        ]
+        return " ".join(f"{x},{y}" for x, y in points)
+
+    return f"M{polygon(high)}Z M{polygon(low)}Z"
 
 
 def heat_class(score: float | None) -> str:

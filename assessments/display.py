@@ -5,7 +5,7 @@ results page's own choices. Numbers come from `results.py`; nothing here compute
 from django.utils.translation import gettext as _
 
 from .benchmarks import BENCHMARK_FILTER_CHOICES
-from .charts import heat_class, radar
+from .charts import heat_class, radar, radar_band
 from .models import Channel
 from .results import MIN_ROLE_GROUP
 from .scoring import STAGES
@@ -19,14 +19,16 @@ def results_display(results: dict) -> dict:
     and findings by title."""
     dimensions = results["dimensions"]
     titles = {d["key"]: d["title"] for d in dimensions}
-    bands = [(d.get("benchmark") or {}).get("band") for d in dimensions]
     chart = radar(
         [d["title"] for d in dimensions],
         {"score": [d["score"] for d in dimensions], "target": [d["target"] for d in dimensions]},
-        # Drawn only where every axis has one: a band with holes would read as a dip.
-        band=([b["p25"] for b in bands], [b["p75"] for b in bands])
+    )
+    bands = [(d.get("benchmark") or {}).get("band") for d in dimensions]
+    # Drawn only where every axis has one: a band with holes would read as a dip.
+    chart["band"] = (
+        radar_band(chart, [b["p25"] for b in bands], [b["p75"] for b in bands])
         if bands and all(bands)
-        else None,
+        else ""
     )
     heatmap = [
         {

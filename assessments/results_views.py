@@ -172,3 +172,20 @@ def assessment_export_view(
     filename = f"{slugify(assessment.client.name)}-{slugify(assessment.title)}-{kind}.{fmt}"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+@workspace_view(Role.OWNER)
+@require_POST
+def workspace_benchmark_pool_view(request: HttpRequest, membership: Membership):
+    """The workspace settings page's choice to join the anonymous benchmark pool."""
+    joined = request.POST.get("benchmark_pool") == "on"
+    services.workspace_benchmark_pool_set(
+        workspace=membership.workspace, joined=joined, actor=request.user
+    )
+    messages.success(
+        request,
+        _("Your closed assessments join the anonymous benchmark pool.")
+        if joined
+        else _("Your closed assessments have left the anonymous benchmark pool."),
+    )
+    return redirect("workspace_settings", membership.workspace_id)

@@ -6,12 +6,11 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.decorators import action
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from cxmaturity.api import RefuseUnknownFields, revision_field
+from cxmaturity.api import revision_field
 from cxmaturity.formats import REGION_CHOICES
 from cxmaturity.revisions import revision_expected
 
@@ -46,10 +45,6 @@ class WorkspaceOut(serializers.ModelSerializer):
 
     def get_has_logo(self, workspace: Workspace) -> bool:
         return bool(workspace.logo)
-
-
-class BenchmarkPoolIn(RefuseUnknownFields, serializers.Serializer):
-    benchmark_pool = serializers.BooleanField()
 
 
 class ClientOut(serializers.ModelSerializer):
@@ -174,23 +169,6 @@ class WorkspaceViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def retrieve(self, request: Request, pk: str) -> Response:
         membership = workspace_access(user=request.user, workspace_id=pk)
         return Response(self.get_serializer(membership.workspace).data)
-
-    @extend_schema(
-        summary=_("Join or leave the anonymous benchmark pool (owners)"),
-        request=BenchmarkPoolIn,
-        responses=WorkspaceOut,
-    )
-    @action(detail=True, methods=["put"], url_path="benchmark-pool")
-    def benchmark_pool(self, request: Request, pk: str) -> Response:
-        membership = workspace_access(user=request.user, workspace_id=pk, min_role=Role.OWNER)
-        data = BenchmarkPoolIn(data=request.data)
-        data.is_valid(raise_exception=True)
-        workspace = services.workspace_benchmark_pool_set(
-            workspace=membership.workspace,
-            joined=data.validated_data["benchmark_pool"],
-            actor=request.user,
-        )
-        return Response(self.get_serializer(workspace).data)
 
 
 class WorkspaceScopedViewSet(viewsets.GenericViewSet):

@@ -2,7 +2,6 @@
 
 import datetime
 from datetime import timedelta
-from typing import Any
 
 from django.conf import settings
 from django.core import signing
@@ -497,23 +496,3 @@ def clients_trash_purge(*, now: datetime.datetime | None = None) -> int:
         client_purge(client=client)
         purged += 1
     return purged
-
-
-def workspace_benchmark_pool_set(*, workspace: Workspace, joined: bool, actor: Any) -> Workspace:
-    """Let the workspace's stored results join the anonymous site-wide benchmark pool (or
-    leave it); an owner's choice, recorded in the audit trail."""
-    from audit.services import AuditAction, audit_record
-
-    before = workspace.benchmark_pool
-    if before == joined:
-        return workspace
-    workspace.benchmark_pool = joined
-    workspace.save(update_fields=["benchmark_pool"])
-    audit_record(
-        actor=actor,
-        workspace=workspace,
-        action=AuditAction.CHANGED,
-        obj=workspace,
-        changes={"benchmark_pool": [str(before), str(joined)]},
-    )
-    return workspace

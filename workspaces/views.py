@@ -302,18 +302,6 @@ def workspace_settings_view(request: HttpRequest, membership: Membership) -> Htt
         from .account_views import workspace_two_factor_post
 
         return workspace_two_factor_post(request, workspace)
-    if request.POST.get("form") == "benchmark_pool":
-        joined = request.POST.get("benchmark_pool") == "on"
-        services.workspace_benchmark_pool_set(
-            workspace=workspace, joined=joined, actor=request.user
-        )
-        messages.success(
-            request,
-            _("Your closed assessments join the anonymous benchmark pool.")
-            if joined
-            else _("Your closed assessments have left the anonymous benchmark pool."),
-        )
-        return redirect("workspace_settings", workspace.id)
     form = BrandingForm(request.POST or None, request.FILES or None, instance=workspace)
     if form.is_valid():
         try:

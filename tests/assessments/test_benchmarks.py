@@ -230,7 +230,7 @@ def test_filters_are_set_through_the_api_and_bad_ones_are_refused(acme_client, v
 def test_only_an_owner_lets_the_workspace_join_the_pool_and_it_is_audited(workspace):
     from audit.models import AuditEvent
 
-    url = reverse("workspace-benchmark-pool", args=[workspace.id])
+    url = reverse("api-workspace-benchmark-pool", args=[workspace.id])
     api = APIClient()
     api.force_login(MembershipFactory(workspace=workspace, role=Role.CONSULTANT).user)
     assert api.put(url, {"benchmark_pool": True}, format="json").status_code == 403
@@ -251,7 +251,8 @@ def test_the_settings_page_sets_the_pool(client, workspace):
     client.force_login(MembershipFactory(workspace=workspace, role=Role.OWNER).user)
     url = reverse("workspace_settings", args=[workspace.id])
     assert "Anonymous benchmark pool" in client.get(url).content.decode()
-    client.post(url, {"form": "benchmark_pool", "benchmark_pool": "on"})
+    post = reverse("workspace_benchmark_pool", args=[workspace.id])
+    assert client.post(post, {"benchmark_pool": "on"}).status_code == 302
     workspace.refresh_from_db()
     assert workspace.benchmark_pool is True
 
