@@ -4,7 +4,7 @@ from .api.answers import RespondentAnswersView, RespondentSubmitView
 from .api.assessments import AssessmentViewSet, RunAgainView
 from .api.questionnaires import QuestionnaireViewSet
 from .api.respondents import PersonalDataView, RespondentViewSet
-from .api.results import CompareView, ResultsView
+from .api.results import BenchmarkPoolView, CompareView, ResultsView
 from .api.roadmap import ActionViewSet
 
 W = "workspaces/<uuid:workspace_id>/"
@@ -78,6 +78,7 @@ urlpatterns = [
         W + "assessments/<uuid:pk>/results/", ResultsView.as_view(), name="api-assessment-results"
     ),
     path(W + "personal-data/", PersonalDataView.as_view(), name="api-personal-data"),
+    path(W + "benchmark-pool/", BenchmarkPoolView.as_view(), name="api-workspace-benchmark-pool"),
     path(
         W + "assessments/<uuid:pk>/compare/", CompareView.as_view(), name="api-assessment-compare"
     ),

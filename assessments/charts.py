@@ -87,6 +87,22 @@ def radar(labels: list[str], series: dict[str, list[float | None]], *, size: int
     }
 
 
+def radar_band(chart: dict, low: list[float], high: list[float]) -> str:
+    """The band between two series on a radar drawn by `radar` (same centre and scale): a
+    path of the high polygon then the low one, a ring when filled with fill-rule
+    evenodd."""
+    count = max(len(low), 3)
+    scale = (chart["size"] / 2 - 105) / 7  # radar's: room for the labels, seven rings
+
+    def polygon(values: list[float]) -> str:
+        points = [
+            _point(chart["cx"], chart["cy"], v * scale, i, count) for i, v in enumerate(values)
+        ]
+        return " ".join(f"{x},{y}" for x, y in points)
+
+    return f"M{polygon(high)}Z M{polygon(low)}Z"
+
+
 def heat_class(score: float | None) -> str:
     """A CSS class per stage band, so colour follows the stage, not a made-up scale."""
     if score is None:

@@ -4,7 +4,8 @@ results page's own choices. Numbers come from `results.py`; nothing here compute
 
 from django.utils.translation import gettext as _
 
-from .charts import heat_class, radar
+from .benchmarks import BENCHMARK_FILTER_CHOICES
+from .charts import heat_class, radar, radar_band
 from .models import Channel
 from .results import MIN_ROLE_GROUP
 from .scoring import STAGES
@@ -21,6 +22,13 @@ def results_display(results: dict) -> dict:
     chart = radar(
         [d["title"] for d in dimensions],
         {"score": [d["score"] for d in dimensions], "target": [d["target"] for d in dimensions]},
+    )
+    bands = [(d.get("benchmark") or {}).get("band") for d in dimensions]
+    # Drawn only where every axis has one: a band with holes would read as a dip.
+    chart["band"] = (
+        radar_band(chart, [b["p25"] for b in bands], [b["p75"] for b in bands])
+        if bands and all(bands)
+        else ""
     )
     heatmap = [
         {
@@ -71,6 +79,7 @@ def results_page(results: dict) -> dict:
     return {
         **results_display(results),
         "target_choices": target_choices(),
+        "benchmark_filter_choices": BENCHMARK_FILTER_CHOICES,
         "export_kinds": [
             ("answers", _("Answers")),
             ("respondents", _("Scores by respondent")),

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from cxmaturity.inputs import column_input, one_line, typed_values
 
+from .benchmarks import filters_clean
 from .models import Action, Assessment, QuestionnaireVersion
 
 # What a person sets on an action (the rest is set by the roadmap's own services).
@@ -84,6 +85,7 @@ ASSESSMENT_INPUT_FIELDS = (
     "respondents_may_revise",
     "reminder_interval_days",
     "targets",
+    "benchmark_filters",
     "version",
     "previous",
 )
@@ -104,6 +106,7 @@ class AssessmentInput:
     respondents_may_revise: bool = True
     reminder_interval_days: int = 3
     targets: dict[str, Any] | None = None
+    benchmark_filters: list[str] = field(default_factory=list)
     version: QuestionnaireVersion | None = None
     previous: Assessment | None = None
     given: frozenset[str] = field(default=frozenset(), metadata={"internal": True})
@@ -127,6 +130,11 @@ class AssessmentInput:
 
 
 def _assessment_clean(name: str, value: Any) -> Any:
+    if name == "benchmark_filters":
+        try:
+            return filters_clean(value or [])
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from exc
     if name == "targets":
         if value is not None and not isinstance(value, Mapping):
             raise ValidationError(_("Give a stage per dimension key."))

@@ -168,6 +168,9 @@ class Assessment(Revised):
     )
     # {"strategy": 4}: a stage to reach per dimension key; a missing key means "the next".
     targets = models.JSONField(_("targets"), default=dict, blank=True)
+    # Which of the client's traits its peers must share ("industry", "size_band",
+    # "region"): one choice, so the page, the API and the PDF show the same benchmark.
+    benchmark_filters = models.JSONField(_("benchmark against"), default=list, blank=True)
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.DRAFT)
     respondents_may_revise = models.BooleanField(
         _("respondents may change answers after submitting"), default=True
@@ -323,6 +326,10 @@ class ResultSnapshot(models.Model):
     # scores, so a closed assessment's page reads no answer. Empty: stored again when read.
     details = models.JSONField(encoder=DjangoJSONEncoder, default=dict)
     overall_exact = models.CharField(max_length=100, blank=True)  # empty: nothing answered
+    # {dimension key: A(d) unrounded, or None}: the per-dimension benchmark reads these
+    # small values rather than every peer's whole `scores`. Null: stored before they were
+    # kept, so computed again when next read.
+    dimensions_exact = models.JSONField(null=True, blank=True)
     scoring_version = models.PositiveIntegerField()
     computed_at = models.DateTimeField()
 

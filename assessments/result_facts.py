@@ -9,6 +9,7 @@ answers grouped another way, so no number anywhere is computed twice.
 
 from collections import defaultdict
 
+from .benchmarks import stored_current
 from .models import Assessment, RespondentRole, ResultSnapshot
 from .results import MIN_ROLE_GROUP, SCORING_VERSION, Gathered, scoring_input
 from .scoring import score_assessment
@@ -75,7 +76,11 @@ def stored_facts(assessment: Assessment, respondents: list[dict]) -> tuple[dict,
         .first()
     )
     ids = [str(r["id"]) for r in respondents]
-    if snapshot is None or snapshot["details"].get("respondents") != ids:
+    if (
+        snapshot is None
+        or snapshot["details"].get("respondents") != ids
+        or not stored_current(SCORING_VERSION, snapshot["scores"].get("dimensions"))
+    ):
         from .services.results import results_snapshots_store
 
         stored = results_snapshots_store([assessment])[assessment.id]

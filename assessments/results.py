@@ -11,15 +11,15 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from uuid import UUID
 
-from django.db.models import Q, Subquery
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from .benchmarks import assessment_benchmark, benchmark_rows, stored_current
 from .models import (
     Answer,
     Assessment,
     Dimension,
     Question,
-    QuestionnaireVersion,
     Respondent,
     RespondentRole,
     ResultSnapshot,
@@ -109,36 +109,6 @@ def _level(value: str) -> int | str:
     return int(value) if value.isdigit() else value
 
 
-def peer_scores(assessment: Assessment) -> list[str]:
-    """Exact overall scores of the workspace's other closed assessments of the same
-    questionnaire (by key), for the benchmark: read from their stored results in one query
-    however many there are (those not stored yet, or by another scoring version, are
-    scored and stored first, once)."""
-    key = QuestionnaireVersion.objects.filter(id=assessment.version_id).values("questionnaire__key")
-    peers = (
-        Assessment.objects.filter(
-            client__workspace_id=assessment.client.workspace_id,
-            client__deleted_at=None,
-            version__questionnaire__key=Subquery(key),
-            status=Assessment.Status.CLOSED,
-        )
-        .exclude(id=assessment.id)
-        .order_by()  # a benchmark needs no order: no sort of every peer
-    )
-    rows = list(
-        peers.values_list("result_snapshot__scoring_version", "result_snapshot__overall_exact")
-    )
-    if any(version != SCORING_VERSION for version, _exact in rows):
-        from .services.results import results_snapshots_store
-
-        stale = peers.exclude(result_snapshot__scoring_version=SCORING_VERSION)
-        results_snapshots_store(list(stale))
-        rows = list(
-            peers.values_list("result_snapshot__scoring_version", "result_snapshot__overall_exact")
-        )
-    return [exact for _version, exact in rows if exact]
-
-
 def stored_scores(assessments: list[Assessment]) -> dict[UUID, dict]:
     """score_assessment's output (without peers) for the closed ones of these assessments,
     from their stored results; one query, plus the scoring of any not stored yet or
@@ -151,7 +121,12 @@ def stored_scores(assessments: list[Assessment]) -> dict[UUID, dict]:
             assessment__in=closed, scoring_version=SCORING_VERSION
         ).values_list("assessment_id", "scores")
     )
-    missing = [a for a in closed if a.id not in stored]
+    # Results stored before dimension rows kept their exact score are stored again too.
+    missing = [
+        a
+        for a in closed
+        if a.id not in stored or not stored_current(SCORING_VERSION, stored[a.id].get("dimensions"))
+    ]
     if missing:
         from .services.results import results_snapshots_store
 
@@ -185,7 +160,9 @@ def assessment_results(assessment: Assessment) -> dict:
     else:
         scores = score_assessment(scoring_input(assessment, data))
         facts = answer_facts(assessment, data, scores)
-    scores["overall"] = overall_result(scores["overall"]["exact"], peer_scores(assessment))
+    benchmark, peers = assessment_benchmark(assessment, scores)
+    scores["overall"] = overall_result(scores["overall"]["exact"], peers)
+    benchmark_rows(scores["dimensions"], benchmark)
     dimensions = {d["key"]: d for d in data.dimensions.get(assessment.version_id, [])}
     questions = data.questions.get(assessment.version_id, [])
     labels = respondent_labels(assessment, respondents)
@@ -211,6 +188,7 @@ def assessment_results(assessment: Assessment) -> dict:
             "status": assessment.status,
             "anonymity": assessment.anonymity,
         },
+        "benchmark": benchmark,
         "submitted": len(respondents),
         "channels": [{**c, "channel": c["key"]} for c in facts["channels"]],
         "heatmap": _heatmap(assessment, respondents, named_rows, facts["role_groups"], labels),

@@ -75,20 +75,42 @@ def assessment_targets_view(request: HttpRequest, membership: Membership, assess
         data = AssessmentInput.from_values({"targets": targets}, partial=True)
         services.assessment_update(assessment=assessment, data=data, revision=revision)
     except ValidationError as exc:
-        # Shown on the results page itself, with a 400 (409 when a colleague changed the
-        # assessment first), and nothing saved.
-        stale = isinstance(exc, StaleRevision)
-        if stale:
-            assessment = exc.current
-        context = {
-            "assessment": assessment,
-            "client": assessment.client,
-            "can_edit": True,
-            "target_error": " ".join(exc.messages),
-            **results_page(assessment_results(assessment)),
-        }
-        return render(request, "assessments/results.html", context, status=409 if stale else 400)
+        return _refused(request, assessment, exc)
     messages.success(request, _("Targets saved; gaps and priorities are updated."))
+    return redirect("assessment_results", membership.workspace_id, assessment.id)
+
+
+def _refused(request: HttpRequest, assessment, exc: ValidationError) -> HttpResponse:
+    """A change from the results page refused: shown on the page itself, with a 400 (409
+    when a colleague changed the assessment first), and nothing saved."""
+    stale = isinstance(exc, StaleRevision)
+    if stale:
+        assessment = exc.current
+    context = {
+        "assessment": assessment,
+        "client": assessment.client,
+        "can_edit": True,
+        "target_error": " ".join(exc.messages),
+        **results_page(assessment_results(assessment)),
+    }
+    return render(request, "assessments/results.html", context, status=409 if stale else 400)
+
+
+@workspace_view(Role.CONSULTANT)
+@require_POST
+def assessment_benchmark_filters_view(
+    request: HttpRequest, membership: Membership, assessment_id: UUID
+):
+    """Which traits the benchmark's peers share with the client; page, API and PDF follow."""
+    assessment = selectors.assessment_get(scope=membership.scope, assessment_id=assessment_id)
+    values = {"benchmark_filters": request.POST.getlist("benchmark_filters")}
+    try:
+        revision = revision_expected(request.POST.get("revision"))
+        data = AssessmentInput.from_values(values, partial=True)
+        services.assessment_update(assessment=assessment, data=data, revision=revision)
+    except ValidationError as exc:
+        return _refused(request, assessment, exc)
+    messages.success(request, _("Benchmark updated."))
     return redirect("assessment_results", membership.workspace_id, assessment.id)
 
 
@@ -150,3 +172,20 @@ def assessment_export_view(
     filename = f"{slugify(assessment.client.name)}-{slugify(assessment.title)}-{kind}.{fmt}"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+@workspace_view(Role.OWNER)
+@require_POST
+def workspace_benchmark_pool_view(request: HttpRequest, membership: Membership):
+    """The workspace settings page's choice to join the anonymous benchmark pool."""
+    joined = request.POST.get("benchmark_pool") == "on"
+    services.workspace_benchmark_pool_set(
+        workspace=membership.workspace, joined=joined, actor=request.user
+    )
+    messages.success(
+        request,
+        _("Your closed assessments join the anonymous benchmark pool.")
+        if joined
+        else _("Your closed assessments have left the anonymous benchmark pool."),
+    )
+    return redirect("workspace_settings", membership.workspace_id)

@@ -28,6 +28,16 @@ urlpatterns = [
     path(A + "edit/", views.assessment_edit_view, name="assessment_edit"),
     path(A + "results/", results_views.assessment_results_view, name="assessment_results"),
     path(A + "targets/", results_views.assessment_targets_view, name="assessment_targets"),
+    path(
+        W + "benchmark-pool/",
+        results_views.workspace_benchmark_pool_view,
+        name="workspace_benchmark_pool",
+    ),
+    path(
+        A + "benchmark/",
+        results_views.assessment_benchmark_filters_view,
+        name="assessment_benchmark_filters",
+    ),
     path(A + "again/", results_views.assessment_run_again_view, name="assessment_run_again"),
     path(
         A + "export/<slug:kind>.<slug:fmt>",

@@ -13,7 +13,7 @@ Ends with one JSON line:
 {"queries": {"10": q, "100": q, "1000": q}, "page_ms": {...}, "api_ms": {...},
  "peers_page_ms": {"0": t, "200": t, "2000": t}, "peers_queries": {"0": q, ...}}
 Goals: the same query count at every size and every number of peers; 1,000 respondents
-under 1,000 ms; 2,000 peers within 1.5x of none.
+under 300 ms; 2,000 peers within 1.5x of none.
 """
 
 import argparse
@@ -102,12 +102,16 @@ def _add_peers(count: int, assessment, owner) -> None:
         batch_size=500,
     )  # fmt: skip
     scores = assessment.result_snapshot.scores
+    keys = [d["key"] for d in scores["dimensions"]]
     rng = random.Random(count)
     now = timezone.now()
     ResultSnapshot.objects.bulk_create(
         [
             ResultSnapshot(assessment=p, scores=scores, scoring_version=SCORING_VERSION,
-                           overall_exact=str(Fraction(rng.randint(7, 49), 7)), computed_at=now)
+                           overall_exact=str(Fraction(rng.randint(7, 49), 7)),
+                           dimensions_exact={key: str(Fraction(rng.randint(7, 49), 7))
+                                             for key in keys},
+                           computed_at=now)
             for p in peers
         ],
         batch_size=500,

@@ -302,6 +302,13 @@ if CELERY_BROKER_URL.startswith("redis"):
 
 # --- Trash ---------------------------------------------------------------------------------
 # A deleted client stays in the workspace's trash this many days, restorable by an owner.
+# A benchmark is shown against at least this many comparable closed assessments; never
+# fewer than five, so no small group can be made out (SCORING.md §9).
+BENCHMARK_MIN_PEERS = max(5, env.int("BENCHMARK_MIN_PEERS", default=5))
+# A pooled (site-wide) benchmark needs this many assessments from this many workspaces.
+BENCHMARK_POOL_MIN_ASSESSMENTS = 10
+BENCHMARK_POOL_MIN_WORKSPACES = 3
+
 CLIENT_TRASH_DAYS = env.int("CLIENT_TRASH_DAYS", default=30)
 
 # --- Audit trail ---------------------------------------------------------------------------

@@ -9,7 +9,9 @@ from fractions import Fraction
 from math import floor, lcm
 from typing import Any, NamedTuple
 
-from .rounding import exact, quantize_half_up, round_half_up
+from .benchmark import MIN_PEERS as MIN_PEERS  # re-exported: the contract names it here
+from .benchmark import percentile
+from .rounding import exact, round_half_up
 
 
 class Stage(NamedTuple):
@@ -31,7 +33,6 @@ LEVELS = range(1, 8)
 DONT_KNOW = "dont_know"
 NOT_APPLICABLE = "not_applicable"
 DIVERGENCE = 2
-MIN_PEERS = 5
 # Raised whenever a change here changes any number score_assessment returns: stored
 # results of another version are computed again when next read.
 SCORING_VERSION = 1
@@ -288,17 +289,12 @@ def _overall(score: Fraction | None, peers: list[Fraction]) -> dict:
             "exact": None,
         }
     level = stage(score)
-    percentile = None
-    if len(peers) >= MIN_PEERS:
-        below = sum(1 for p in peers if p < score)
-        equal = sum(1 for p in peers if p == score)
-        percentile = int(quantize_half_up(100 * (below + Fraction(equal, 2)) / len(peers), 0))
     return {
         "score": round_half_up(score),
         "stage": level,
         "stage_name": STAGES[level - 1].name,
         "phase": STAGES[level - 1].phase,
-        "percentile": percentile,
+        "percentile": percentile(score, peers),
         "peer_count": len(peers),
         # O unrounded, as a fraction ("67/18"): what a benchmark compares, exactly.
         "exact": str(score),
@@ -320,6 +316,7 @@ def _dimension_out(row: dict, priority: dict[str, int]) -> dict:
             "target": row["target"],
             "gap": None,
             "priority": None,
+            "exact": None,
         }
     level = stage(score)
     return {
@@ -334,4 +331,6 @@ def _dimension_out(row: dict, priority: dict[str, int]) -> dict:
         "target": row["target"],
         "gap": round_half_up(row["gap"]),
         "priority": priority.get(key),
+        # A(d) unrounded, as a fraction: what a per-dimension benchmark compares.
+        "exact": str(score),
     }

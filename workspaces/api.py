@@ -38,7 +38,7 @@ class WorkspaceOut(serializers.ModelSerializer):
 
     class Meta:
         model = Workspace
-        fields = ["id", "name", "accent_colour", "has_logo", "role", "created_at"]
+        fields = ["id", "name", "accent_colour", "has_logo", "benchmark_pool", "role", "created_at"]
 
     def get_role(self, workspace: Workspace) -> str:
         return self.context["roles"][workspace.id]

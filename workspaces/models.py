@@ -125,6 +125,14 @@ class Workspace(models.Model):
     require_two_factor = models.BooleanField(
         _("require two-factor sign-in for owners and consultants"), default=False
     )
+    benchmark_pool = models.BooleanField(
+        _("join the anonymous site-wide benchmark"),
+        default=False,
+        help_text=_(
+            "Closed assessments' scores join a pool shared by every workspace that joins; "
+            "no workspace or client is ever named in it."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -16,6 +16,7 @@ from workspaces.permissions import workspace_access
 from workspaces.selectors import client_get
 
 from .. import selectors, services
+from ..benchmarks import FILTERS
 from ..inputs import ASSESSMENT_INPUT_FIELDS, AssessmentInput
 from ..models import Assessment
 from .access import require_disclosed
@@ -38,6 +39,7 @@ class AssessmentOut(serializers.ModelSerializer):
             "mode",
             "anonymity",
             "targets",
+            "benchmark_filters",
             "status",
             "respondents_may_revise",
             "reminder_interval_days",
@@ -57,6 +59,11 @@ class AssessmentIn(RefuseUnknownFields, serializers.ModelSerializer):
     version = serializers.UUIDField(required=False, help_text=_("Default: the built-in one."))
     targets = serializers.DictField(
         child=serializers.IntegerField(min_value=1, max_value=7), required=False
+    )
+    benchmark_filters = serializers.ListField(
+        child=serializers.ChoiceField(choices=FILTERS),
+        required=False,
+        help_text=_("Compare only with clients of the same: industry, size_band, region."),
     )
     previous = serializers.UUIDField(required=False, allow_null=True)
     # The model field's limits (1-30 days) with its own wording, not DRF's generic one.

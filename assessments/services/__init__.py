@@ -28,6 +28,7 @@ from .autosave import (
     LinkUnknown,
     answers_autosave,
 )
+from .benchmark_pool import workspace_benchmark_pool_set
 from .invitations import (
     assessment_open_and_invite,
     invitation_defaults,
@@ -124,4 +125,5 @@ __all__ = [
     "results_snapshot_store",
     "results_snapshots_store",
     "roadmap_suggest",
+    "workspace_benchmark_pool_set",
 ]

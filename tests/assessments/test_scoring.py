@@ -63,8 +63,10 @@ def test_worked_example():
         "target": 5,
         "gap": 0.75,
         "priority": 1,
+        "exact": "17/4",
     }
     assert testing["score"] == 2.67
+    assert testing["exact"] == "8/3"
     assert (testing["stage"], testing["stage_name"]) == (2, "Radiate")
     assert (testing["target"], testing["gap"], testing["priority"]) == (3, 0.33, 2)
     assert (testing["spread"], testing["divergent"]) == (2.5, True)

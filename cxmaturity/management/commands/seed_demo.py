@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cxmaturity.demo_assessments import default_questionnaire, seed_northwind
+from cxmaturity.demo_benchmark import seed_benchmark_peers
 from cxmaturity.demo_contoso import seed_contoso
 from cxmaturity.demo_insights import seed_northwind_insights
 from cxmaturity.demo_plan import seed_northwind_plan
@@ -88,6 +89,10 @@ class Command(BaseCommand):
         seed_northwind_playbook(client=northwind, requested_by=consultant)
         contoso = Client.objects.get(workspace=workspace, name="Contoso Insurance")
         seed_contoso(client=contoso, consultant=consultant)
+        seed_benchmark_peers(
+            workspace_clients=list(Client.objects.filter(workspace=workspace)),
+            consultant=consultant,
+        )
         self.stdout.write(self.style.SUCCESS("Demo workspace “Demo Consulting” is ready."))
         self.stdout.write(f"Sign in with any of these (password for all: {DEMO_PASSWORD}):")
         for email, _name, role, client_names in DEMO_USERS:
