@@ -13,14 +13,19 @@ from playbooks.models import Document
 from playbooks.services import document_render
 from playbooks.services import documents as document_services
 from workspaces.models import Client
+from workspaces.services import client_create
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_preflight_shows_the_gaps_fixes_one_and_renders(live_server, page, screenshot, monkeypatch):
     call_command("seed_demo")
-    fabrikam = Client.objects.get(name="Fabrikam Travel")
-    plan = plan_create(client=fabrikam, title="Fabrikam plan 2027")
+    # A new client of the demo workspace: no assessment, no campaign (the demo's clients
+    # all have assessments).
+    fabrikam = client_create(
+        workspace=Client.objects.get(name="Fabrikam Travel").workspace, name="Tailspin Toys"
+    )
+    plan = plan_create(client=fabrikam, title="Tailspin plan 2027")
     # The render is queued for a worker; here the test runs it, once the page has asked.
     queued: list = []
     monkeypatch.setattr(
@@ -36,7 +41,7 @@ def test_preflight_shows_the_gaps_fixes_one_and_renders(live_server, page, scree
 
     expect(page.get_by_role("heading", name="Before the playbook is made")).to_be_visible()
     plan_row = page.locator(".preflight-list li[data-key=plan]")
-    expect(plan_row).to_contain_text("“Fabrikam plan 2027” is a draft")
+    expect(plan_row).to_contain_text("“Tailspin plan 2027” is a draft")
     expect(plan_row).to_contain_text("will be left out")
     expect(page.locator(".preflight-list li[data-key=campaigns]")).to_contain_text(
         "No campaign plans"
