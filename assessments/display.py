@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from .benchmarks import BENCHMARK_FILTER_CHOICES
 from .charts import heat_class, radar, radar_band
 from .models import Channel
+from .narratives import current_and_next
 from .results import MIN_ROLE_GROUP
 from .scoring import STAGES
 
@@ -67,6 +68,8 @@ def results_display(results: dict) -> dict:
         "heatmap_hidden": bool(results["submitted"]) and not heatmap,
         "heatmap_group_minimum": MIN_ROLE_GROUP,
         "ladder": ladder,
+        # The overall stage's narrative and the next one's, where the questionnaire has them.
+        "stage_story": current_and_next(results["stage_narratives"], overall["stage"]),
         "channels": channels,
         "findings": findings,
         "titles": titles,

@@ -64,6 +64,9 @@ class QuestionnaireVersion(models.Model):
     # The normalised file content, for export and for telling identical uploads apart.
     content = models.JSONField()
     content_hash = models.CharField(max_length=64)
+    # Each stage's narrative keyed "1".."7" (definition, practices, signs, next); read it
+    # through `narratives.py`, never directly. Empty: pages show the stage names only.
+    stages = models.JSONField(_("stage narratives"), default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

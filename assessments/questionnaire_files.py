@@ -189,6 +189,62 @@ def _dimension(raw: Any, path: str, problems: list[str]) -> dict:
     }
 
 
+STAGE_FIELDS = ("definition", "practices", "signs", "next")
+MAX_PRACTICES = 10
+
+
+def _practices(value: Any, path: str, problems: list[str]) -> list[str]:
+    """Typical practices as a list; one text is a list of one."""
+    if value is None or value == "":
+        return []
+    if not isinstance(value, list):
+        value = [value]
+    if len(value) > MAX_PRACTICES:
+        problems.append(f"{path}: list at most {MAX_PRACTICES} practices")
+        return []
+    return [
+        _text(item, f"{path}[{i}]", problems, required=True, limit=300)
+        for i, item in enumerate(value)
+    ]
+
+
+def _stages(value: Any, path: str, problems: list[str]) -> dict[str, dict]:
+    """The optional narrative of each stage, keyed "1".."7"; a stage may be left out."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        problems.append(f"{path}: must map stages 1 to 7 to their narratives")
+        return {}
+    stages: dict[str, dict] = {}
+    for raw_stage, raw in value.items():
+        try:
+            stage = int(str(raw_stage))
+        except ValueError:
+            stage = 0
+        if stage not in LEVELS or str(raw_stage).strip() != str(stage):
+            problems.append(f"{path}.{raw_stage}: must be a stage from 1 to 7")
+            continue
+        where = f"{path}.{stage}"
+        if not isinstance(raw, dict):
+            problems.append(f"{where}: must be a mapping with definition, practices, signs, next")
+            continue
+        unknown = sorted(str(k) for k in raw if k not in STAGE_FIELDS)
+        if unknown:
+            problems.append(f"{where}: unknown field {', '.join(unknown)}")
+        narrative = {
+            "definition": _text(
+                raw.get("definition"), f"{where}.definition", problems, required=True, limit=1000
+            ),
+            "practices": _practices(raw.get("practices"), f"{where}.practices", problems),
+            "signs": _text(
+                raw.get("signs"), f"{where}.signs", problems, required=False, limit=1000
+            ),
+            "next": _text(raw.get("next"), f"{where}.next", problems, required=False, limit=1000),
+        }
+        stages[str(stage)] = narrative
+    return dict(sorted(stages.items(), key=lambda item: int(item[0])))
+
+
 def normalise(data: Any) -> dict:
     """The checked, normalised content; QuestionnaireFileError listing every problem."""
     problems: list[str] = []
@@ -218,6 +274,10 @@ def normalise(data: Any) -> dict:
             _dimension(d, f"dimensions[{i}]", problems) for i, d in enumerate(dimensions)
         ],
     }
+    stages = _stages(data.get("stages"), "stages", problems)
+    # Only when given, so that a file without narratives keeps the hash it always had.
+    if stages:
+        content["stages"] = stages
     _check_unique_keys(content, problems)
     if problems:
         raise QuestionnaireFileError(problems)
@@ -284,4 +344,8 @@ def dump(content: dict, *, version: int) -> str:
             for d in content["dimensions"]
         ],
     }
+    if content.get("stages"):
+        dimensions = document.pop("dimensions")
+        document["stages"] = {int(stage): n for stage, n in content["stages"].items()}
+        document["dimensions"] = dimensions  # last, as the files are written
     return yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100)

@@ -24,6 +24,7 @@ from .models import (
     RespondentRole,
     ResultSnapshot,
 )
+from .narratives import dimension_narrative, stage_narrative, stage_narratives
 from .scoring import SCORING_VERSION, STAGES, overall_result, score_assessment
 
 MIN_ROLE_GROUP = 3
@@ -167,12 +168,14 @@ def assessment_results(assessment: Assessment) -> dict:
     questions = data.questions.get(assessment.version_id, [])
     labels = respondent_labels(assessment, respondents)
     who = [labels[r["id"]] for r in respondents]
+    narratives = stage_narratives(assessment.version.stages)
     for row in scores["dimensions"]:
         meta = dimensions[row["key"]]
         row["title"] = meta["title"]
         row["weight"] = float(meta["weight"])
         row["target_stage_name"] = STAGES[row["target"] - 1].name if row["target"] else None
         row["blockers"] = _blockers(row, meta, questions, facts["question_scores"])
+        row["stage_narrative"] = dimension_narrative(narratives, row["stage"])
         row["spread_questions"] = [
             {**_without(q, "values"), "answers": _who_answered(assessment, who, q["values"])}
             for q in facts["spread"].get(row["key"], [])
@@ -189,6 +192,8 @@ def assessment_results(assessment: Assessment) -> dict:
             "anonymity": assessment.anonymity,
         },
         "benchmark": benchmark,
+        "stage_narratives": narratives,
+        "stage_narrative": stage_narrative(narratives, scores["overall"]["stage"]),
         "submitted": len(respondents),
         "channels": [{**c, "channel": c["key"]} for c in facts["channels"]],
         "heatmap": _heatmap(assessment, respondents, named_rows, facts["role_groups"], labels),

@@ -42,6 +42,7 @@ def questionnaire_import(
         description=content["description"],
         content=content,
         content_hash=digest,
+        stages=content.get("stages", {}),
     )
     _version_rows_create(version, content)
     return version, True
