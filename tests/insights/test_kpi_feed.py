@@ -32,7 +32,8 @@ def test_an_analysis_records_its_figures_on_linked_kpis_dated_by_the_latest_tran
 
     (reading,) = repeat.measurements.all()
     assert (reading.date, reading.value) == (LAST_PURCHASE, Decimal("40.0000"))  # a, c of 5
-    assert reading.source_analysis == analysis and reading.recorded_by is None
+    assert reading.source_analysis == analysis
+    assert reading.recorded_by is None
     total = active.measurements.get().value + at_risk.measurements.get().value
     assert total == 5
     assert not unlinked.measurements.exists()
@@ -75,7 +76,8 @@ def test_measurements_failing_leaves_the_analysis_failed_with_nothing_half_done(
     assert analysis is None  # its outcome was not kept
     assert not kpi.measurements.exists()
     stored = client.segment_analyses.get()
-    assert stored.status == "failed" and not stored.table.name
+    assert stored.status == "failed"
+    assert not stored.table.name
 
 
 LISTENING = b"""date,brand,source,mentions,positive,negative,shares,reviews,rating
@@ -99,8 +101,10 @@ def test_a_listening_upload_records_the_clients_brand_at_the_exports_period_end(
     listening_upload(client=client, data=LISTENING, client_brand="northwind")  # again: replaces
 
     (reading,) = voice.measurements.all()
-    assert reading.date == datetime.date(2026, 9, 30) and reading.from_listening
+    assert reading.date == datetime.date(2026, 9, 30)
+    assert reading.from_listening
     assert reading.value == Decimal("37.5000")  # 150 of 400 mentions
     assert rating.measurements.get().value == Decimal("4.4000")  # (4*5 + 4.5*20) / 25
     assert sentiment.measurements.get().value == Decimal("30.0000")  # (60 - 15) / 150
-    assert not segments.measurements.exists() and not other.measurements.exists()
+    assert not segments.measurements.exists()
+    assert not other.measurements.exists()
