@@ -157,6 +157,12 @@ def seed_northwind_plan(*, client: Client) -> None:
         "Net Promoter Score": "Referral",
         "Reviews per 100 buyers": "Review written",
     }
+    # Recorded by the demo's segment analysis and listening upload, seeded after the plan.
+    insight_fed = {
+        "Repeat purchase rate": "repeat_rate",
+        "Net sentiment": "net_sentiment",
+        "Share of voice": "share_of_voice",
+    }
     today = timezone.localdate()
     start, due = today - timedelta(days=200), today + timedelta(days=165)
     measurements = []
@@ -176,6 +182,7 @@ def seed_northwind_plan(*, client: Client) -> None:
                     journey=journey,
                     owner="Marco Rossi",
                     digital_goal=links[goal_for[name]].id,
+                    insight_metric=insight_fed.get(name, ""),
                 )
             ),
         )
