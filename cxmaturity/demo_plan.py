@@ -21,7 +21,7 @@ KPIS = [
     ("Pages per visit", "pages", "increase", 3.1, 4.0, "involvement", "shopping", 0.5),
     ("Loyalty sign-up rate", "%", "increase", 9, 25, "interaction", "shopping", 0.75),
     ("Value per visit", "engagement value", "increase", 1.2, 1.8, "interaction", "shopping", 1.0),
-    ("Repeat purchase rate", "%", "increase", 22, 30, "interaction", "shopping", 0.35),
+    ("Repeat purchase rate", "%", "increase", 76, 86, "interaction", "shopping", 0.6),
     ("Days to purchase", "days", "decrease", 21, 14, "interaction", "shopping", 0.8),
     ("Sharing rate", "per mention", "increase", 0.08, 0.15, "intimacy", "sharing", 0.6),
     ("Net sentiment", "%", "increase", 12, 25, "intimacy", "sharing", 1.0),

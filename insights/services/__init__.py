@@ -253,8 +253,8 @@ def _finish(analysis: SegmentAnalysis, outcome: dict) -> bool:
         with transaction.atomic():
             finished = leases.finish(ANALYSIS_JOB, analysis, **outcome)
             if finished and outcome["status"] == SegmentAnalysis.Status.DONE:
-                analysis.refresh_from_db()
-                analysis_measurements_record(analysis)
+                # A fresh copy: the caller's still names the upload it must delete.
+                analysis_measurements_record(SegmentAnalysis.objects.get(id=analysis.id))
             return finished
     except Exception:
         logger.exception("Recording the KPI measurements of analysis %s failed", analysis.id)
