@@ -21,7 +21,7 @@ KPIS = [
     ("Pages per visit", "pages", "increase", 3.1, 4.0, "involvement", "shopping", 0.5),
     ("Loyalty sign-up rate", "%", "increase", 9, 25, "interaction", "shopping", 0.75),
     ("Value per visit", "engagement value", "increase", 1.2, 1.8, "interaction", "shopping", 1.0),
-    ("Repeat purchase rate", "%", "increase", 22, 30, "interaction", "shopping", 0.35),
+    ("Repeat purchase rate", "%", "increase", 76, 86, "interaction", "shopping", 0.6),
     ("Days to purchase", "days", "decrease", 21, 14, "interaction", "shopping", 0.8),
     ("Sharing rate", "per mention", "increase", 0.08, 0.15, "intimacy", "sharing", 0.6),
     ("Net sentiment", "%", "increase", 12, 25, "intimacy", "sharing", 1.0),
@@ -157,6 +157,12 @@ def seed_northwind_plan(*, client: Client) -> None:
         "Net Promoter Score": "Referral",
         "Reviews per 100 buyers": "Review written",
     }
+    # Recorded by the demo's segment analysis and listening upload, seeded after the plan.
+    insight_fed = {
+        "Repeat purchase rate": "repeat_rate",
+        "Net sentiment": "net_sentiment",
+        "Share of voice": "share_of_voice",
+    }
     today = timezone.localdate()
     start, due = today - timedelta(days=200), today + timedelta(days=165)
     measurements = []
@@ -176,6 +182,7 @@ def seed_northwind_plan(*, client: Client) -> None:
                     journey=journey,
                     owner="Marco Rossi",
                     digital_goal=links[goal_for[name]].id,
+                    insight_metric=insight_fed.get(name, ""),
                 )
             ),
         )

@@ -2,6 +2,7 @@
 competitor benchmarks (listening uploads, the comparison), under
 /api/v1/workspaces/{workspace_id}/…. The same services check everything."""
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
@@ -14,6 +15,7 @@ from workspaces.selectors import client_get
 
 from . import selectors, services
 from .models import SegmentAnalysis
+from .services import defection
 
 
 class AnalysisOut(serializers.ModelSerializer):
@@ -51,6 +53,14 @@ class AnalysisOut(serializers.ModelSerializer):
     @extend_schema_field(OpenApiTypes.OBJECT)
     def get_summary(self, analysis: SegmentAnalysis) -> dict:
         return selectors.analysis_summary(analysis=analysis, scope=self.context["scope"])
+
+
+class AtRiskOut(serializers.Serializer):
+    customer_id = serializers.CharField(help_text=_("The pseudonymous id, as uploaded"))
+    segment = serializers.CharField()
+    usual_gap_days = serializers.FloatField()
+    days_silent = serializers.IntegerField()
+    value_at_stake = serializers.FloatField(help_text=_("A year, at the customer's rhythm"))
 
 
 class AnalysisIn(serializers.Serializer):
@@ -139,6 +149,29 @@ class SegmentAnalysisViewSet(WorkspaceScopedViewSet):
     def destroy(self, request: Request, workspace_id: str, pk: str) -> Response:
         services.analysis_delete(analysis=self._analysis(pk))
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(
+        summary=_("Every at-risk customer, most value at stake first (paged)"),
+        responses=AtRiskOut(many=True),
+    )
+    def at_risk(self, request: Request, workspace_id: str, pk: str) -> Response:
+        analysis = self._analysis(pk)
+        selectors.customer_rows_allowed(scope=self.scope)
+        if analysis.status != SegmentAnalysis.Status.DONE:
+            raise ValidationError({"analysis": _("Wait until the analysis is done.")})
+        page = self.paginate_queryset(defection.AtRiskRows(analysis))
+        return self.get_paginated_response(AtRiskOut(page, many=True).data)
+
+    @extend_schema(
+        summary=_("Compare with another analysis of the client: segment migration, at risk"),
+        responses=OpenApiTypes.OBJECT,
+    )
+    def compare(self, request: Request, workspace_id: str, pk: str, other_id: str) -> Response:
+        earlier, later = selectors.analysis_pair(
+            scope=self.scope, analysis_id=pk, other_id=other_id
+        )
+        found = defection.comparison(earlier, later)
+        return Response({"earlier": earlier.id, "later": later.id, **found})
 
     def _analysis(self, pk: str) -> SegmentAnalysis:
         return selectors.analysis_get(scope=self.scope, analysis_id=pk)

@@ -19,6 +19,16 @@ urlpatterns = [
         name="api-segment-analysis-detail",
     ),
     path(
+        W + "segment-analyses/<uuid:pk>/at-risk/",
+        SegmentAnalysisViewSet.as_view({"get": "at_risk"}),
+        name="api-segment-analysis-at-risk",
+    ),
+    path(
+        W + "segment-analyses/<uuid:pk>/compare/<uuid:other_id>/",
+        SegmentAnalysisViewSet.as_view({"get": "compare"}),
+        name="api-segment-analysis-compare",
+    ),
+    path(
         W + "clients/<uuid:client_id>/listening/",
         ListeningViewSet.as_view({"get": "comparison", "post": "upload"}),
         name="api-client-listening",

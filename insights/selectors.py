@@ -2,7 +2,9 @@
 
 from uuid import UUID
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -34,6 +36,22 @@ def analysis_summary(*, analysis: SegmentAnalysis, scope: ClientScope) -> dict:
     if scope.is_client_member:
         summary.pop("at_risk", None)
     return summary
+
+
+def customer_rows_allowed(*, scope: ClientScope) -> None:
+    """Per-customer rows (the defection list, its export) are the consultants' only."""
+    if scope.is_client_member:
+        raise PermissionDenied(_("The client team reads segments and counts, not customers."))
+
+
+def analysis_pair(*, scope: ClientScope, analysis_id: UUID, other_id: UUID) -> tuple:
+    """Two analyses the member may read, the earlier (by as-of date) first; not found
+    when they belong to different clients (or are one)."""
+    first = analysis_get(scope=scope, analysis_id=analysis_id)
+    second = analysis_get(scope=scope, analysis_id=other_id)
+    if first.client_id != second.client_id or first.id == second.id:
+        raise Http404(_("Compare two analyses of the same client."))
+    return tuple(sorted((first, second), key=lambda a: (a.as_of, a.created_at)))
 
 
 FINDING_ADVICE = {

@@ -15,4 +15,10 @@ urlpatterns = [
     ),
     path(A, views.analysis_view, name="segment_analysis"),
     path(A + "delete/", views.analysis_delete_view, name="segment_analysis_delete"),
+    path(A + "at-risk.csv", views.analysis_at_risk_csv_view, name="segment_analysis_at_risk_csv"),
+    path(
+        A + "compare/<uuid:other_id>/",
+        views.analysis_compare_view,
+        name="segment_analysis_compare",
+    ),
 ]

@@ -5,7 +5,7 @@ from uuid import UUID
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -19,6 +19,7 @@ from . import selectors, services
 from .charts import comparison_bars, rf_grid
 from .forms import LifetimeInputsForm, ListeningUploadForm, TransactionsUploadForm
 from .models import SegmentAnalysis
+from .services import defection
 
 
 @workspace_view(write_role=Role.CONSULTANT)
@@ -89,8 +90,48 @@ def analysis_view(request: HttpRequest, membership: Membership, analysis_id: UUI
             "working": analysis.status
             in (SegmentAnalysis.Status.QUEUED, SegmentAnalysis.Status.PROCESSING),
             "can_edit": membership.has_role(Role.CONSULTANT),
+            "others": selectors.analysis_list(scope=membership.scope, client=analysis.client)
+            .filter(status=SegmentAnalysis.Status.DONE)
+            .exclude(id=analysis.id),
         },
         status=form_status(form),
+    )
+
+
+@workspace_view()
+def analysis_at_risk_csv_view(request: HttpRequest, membership: Membership, analysis_id: UUID):
+    """The whole at-risk list as a CSV download, streamed from the stored table."""
+    analysis = selectors.analysis_get(scope=membership.scope, analysis_id=analysis_id)
+    selectors.customer_rows_allowed(scope=membership.scope)
+    if analysis.status != SegmentAnalysis.Status.DONE:
+        raise Http404(_("The analysis is not done yet."))
+    response = StreamingHttpResponse(
+        defection.at_risk_csv(analysis), content_type="text/csv; charset=utf-8"
+    )
+    name = f"at-risk-{analysis.as_of.isoformat()}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@workspace_view()
+def analysis_compare_view(
+    request: HttpRequest, membership: Membership, analysis_id: UUID, other_id: UUID
+):
+    """Two analyses of one client: who moved from each segment to each, at-risk change."""
+    earlier, later = selectors.analysis_pair(
+        scope=membership.scope, analysis_id=analysis_id, other_id=other_id
+    )
+    if not earlier.status == later.status == SegmentAnalysis.Status.DONE:
+        raise Http404(_("Both analyses must be done."))
+    return render(
+        request,
+        "insights/analysis_compare.html",
+        {
+            "earlier": earlier,
+            "later": later,
+            "client": earlier.client,
+            "comparison": defection.comparison(earlier, later),
+        },
     )
 
 

@@ -45,6 +45,7 @@ class KPIInput:
     marketing_objective: UUID | None = None
     data_source: str = ""
     status_comment: str = ""
+    insight_metric: str = ""
     given: frozenset[str] = field(default=frozenset(), metadata={"internal": True})
 
     @classmethod

@@ -40,6 +40,29 @@ class Direction(models.TextChoices):
     DECREASE = "decrease", _("Decrease")
 
 
+class InsightMetric(models.TextChoices):
+    """A figure the insight app computes, which a KPI may take its measurements from:
+    segment analyses (as of the latest transaction) and listening uploads (the client's
+    own brand, as of the export's last month's end). Rates and shares are percentages."""
+
+    ACTIVE_CUSTOMERS = "active_customers", _("Segments: active customers")
+    REPEAT_RATE = "repeat_rate", _("Segments: repeat purchase rate (%)")
+    CUSTOMERS_AT_RISK = "customers_at_risk", _("Segments: customers at risk")
+    VALUE_AT_STAKE = "value_at_stake", _("Segments: value at stake")
+    LIFETIME_VALUE = "lifetime_value", _("Segments: average lifetime value")
+    CHAMPIONS_SHARE = "champions_share", _("Segments: share of revenue from champions (%)")
+    SHARE_OF_VOICE = "share_of_voice", _("Listening: share of voice (%)")
+    NET_SENTIMENT = "net_sentiment", _("Listening: net sentiment (%)")
+    SHARING_RATE = "sharing_rate", _("Listening: sharing rate (%)")
+    REVIEW_RATING = "review_rating", _("Listening: review rating")
+    REVIEWS_PER_1000 = "reviews_per_1000", _("Listening: reviews per 1,000 mentions")
+
+
+LISTENING_METRICS = frozenset(
+    {"share_of_voice", "net_sentiment", "sharing_rate", "review_rating", "reviews_per_1000"}
+)
+
+
 class StrategyPlan(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -219,6 +242,16 @@ class KPI(PlanItem):
         blank=True,
         help_text=_("Where the KPI stands in a sentence, e.g. “Behind: the campaign starts late”."),
     )
+    insight_metric = models.CharField(
+        _("measured from insight"),
+        max_length=20,
+        choices=InsightMetric.choices,
+        blank=True,
+        help_text=_(
+            "Each completed segment analysis or listening upload of this client records "
+            "this figure as a measurement."
+        ),
+    )
 
     def __str__(self) -> str:
         return self.name
@@ -242,6 +275,7 @@ KPI_INPUT_FIELDS = (
     "marketing_objective",
     "data_source",
     "status_comment",
+    "insight_metric",
 )
 
 
@@ -260,6 +294,17 @@ class Measurement(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # Recorded by the insight app (KPI.insight_metric), not typed in: the analysis it came
+    # from (deleting it deletes them), or a listening upload.
+    source_analysis = models.ForeignKey(
+        "insights.SegmentAnalysis",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.CASCADE,
+        related_name="kpi_measurements",
+    )
+    from_listening = models.BooleanField(default=False, editable=False)
 
     class Meta:
         ordering = ["date", "created_at"]

@@ -98,7 +98,9 @@ def kpi_get(*, plan: StrategyPlan, kpi_id: UUID | str) -> KPI:
 
 def measurement_list(*, kpi: KPI) -> QuerySet[Measurement]:
     """The KPI's measurements, newest first, with who recorded each; 1 query."""
-    return kpi.measurements.select_related("recorded_by").order_by("-date", "-created_at")
+    return kpi.measurements.select_related("recorded_by", "source_analysis").order_by(
+        "-date", "-created_at"
+    )
 
 
 def measurement_get(*, plan: StrategyPlan, measurement_id: UUID | str) -> Measurement:

@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import connection, models, transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -28,6 +28,8 @@ from workspaces.models import Client
 
 from ..models import SegmentAnalysis, table_to, upload_to
 from ..tasks import analysis_run_task
+from .bulk import insert_rows
+from .kpi_feed import analysis_measurements_record, listening_measurements_record, segment_metrics
 
 if TYPE_CHECKING:
     import polars as pl
@@ -175,6 +177,7 @@ def summarise(table: pl.DataFrame, analysis: SegmentAnalysis) -> dict:
     segments = rfm.lifetime_value(flagged, window_days=analysis.window_days, inputs=inputs)
     at_risk = rfm.defection_risk(flagged)
     return {
+        "metrics": segment_metrics(flagged, segments),
         "customers": flagged.height,
         "revenue": round(flagged["monetary"].sum(), 2),
         "grid": rfm.grid(flagged).to_dicts(),
@@ -230,7 +233,7 @@ def analysis_run(*, analysis_id: Any) -> SegmentAnalysis | None:
         # The table, or what a failed save left of it: nothing names it now.
         _delete_quietly(stored or table_to(analysis, ""))
         stored = ""
-    finished = leases.finish(ANALYSIS_JOB, analysis, **outcome)
+    finished = _finish(analysis, outcome)
     taken_over = SegmentAnalysis.objects.filter(
         id=analysis.id, status=SegmentAnalysis.Status.PROCESSING
     ).exists()
@@ -242,6 +245,27 @@ def analysis_run(*, analysis_id: Any) -> SegmentAnalysis | None:
         return None
     analysis.refresh_from_db()
     return analysis
+
+
+def _finish(analysis: SegmentAnalysis, outcome: dict) -> bool:
+    """The outcome and the linked KPIs' measurements in one transaction: both or neither."""
+    try:
+        with transaction.atomic():
+            finished = leases.finish(ANALYSIS_JOB, analysis, **outcome)
+            if finished and outcome["status"] == SegmentAnalysis.Status.DONE:
+                # A fresh copy: the caller's still names the upload it must delete.
+                analysis_measurements_record(SegmentAnalysis.objects.get(id=analysis.id))
+            return finished
+    except Exception:
+        logger.exception("Recording the KPI measurements of analysis %s failed", analysis.id)
+    leases.finish(
+        ANALYSIS_JOB,
+        analysis,
+        status=SegmentAnalysis.Status.FAILED,
+        progress=0,
+        error=str(ANALYSIS_JOB.broken),
+    )
+    return False
 
 
 def _analyse_and_store(analysis: SegmentAnalysis) -> tuple[pl.DataFrame, int, str]:
@@ -300,7 +324,9 @@ def analysis_update(*, analysis: SegmentAnalysis, fields: dict) -> SegmentAnalys
         raise ValidationError({"currency": _("Enter a three-letter currency code, e.g. EUR.")})
     analysis.currency = currency
     analysis.summary = summarise(analysis_table(analysis), analysis)
-    analysis.save()
+    with transaction.atomic():
+        analysis.save()
+        analysis_measurements_record(analysis)
     return analysis
 
 
@@ -372,7 +398,7 @@ def listening_upload(
     new = _listening_months(rows, client, chosen)
     pairs = {(brand.lower(), month) for brand, month in rows.select("brand", "month").iter_rows()}
     months = sorted({month for _brand, month in pairs})
-    insert, values = _insert_rows(ListeningMonth, new)
+    insert, values = insert_rows(ListeningMonth, new)
     # A brand and month is keyed as stored ("Acme|2026-09-01"), so that one DELETE takes
     # exactly the pairs replaced: brands and months apart would take their every mix.
     key = Concat("brand", Value("|"), Cast("month", CharField()), output_field=CharField())
@@ -398,6 +424,7 @@ def listening_upload(
         ListeningMonth.objects.filter(client=client, brand=chosen, is_client=False).update(
             is_client=True
         )
+        listening_measurements_record(client, months[-1])
     return len(new)
 
 
@@ -442,22 +469,6 @@ def _listening_months(rows: pl.DataFrame, client: Client, chosen: str) -> list:
         )
         for row in rows.iter_rows(named=True)
     ]
-
-
-def _insert_rows(model: type[models.Model], objs: list[models.Model]) -> tuple[str, list[tuple]]:
-    """One INSERT statement and its rows of values, prepared as bulk_create would (field
-    defaults, pre_save, database types), to run later with executemany."""
-    fields = model._meta.concrete_fields
-    name = connection.ops.quote_name
-    columns = ", ".join(name(f.column) for f in fields)
-    placeholders = ", ".join(["%s"] * len(fields))
-    # Identifiers come from the model's metadata; values are always parameters.
-    sql = f"INSERT INTO {name(model._meta.db_table)} ({columns}) VALUES ({placeholders})"  # noqa: S608
-    values = [
-        tuple(f.get_db_prep_save(f.pre_save(obj, add=True), connection) for f in fields)
-        for obj in objs
-    ]
-    return sql, values
 
 
 def analyses_requeue_stuck(*, now: datetime.datetime | None = None) -> int:

@@ -76,7 +76,18 @@ class MeasurementOut(serializers.ModelSerializer):
 
     class Meta:
         model = Measurement
-        fields = ["id", "kpi", "date", "value", "note", "recorded_by", "created_at", "warnings"]
+        fields = [
+            "id",
+            "kpi",
+            "date",
+            "value",
+            "note",
+            "recorded_by",
+            "source_analysis",
+            "from_listening",
+            "created_at",
+            "warnings",
+        ]
 
     def get_recorded_by(self, measurement: Measurement) -> str | None:
         user = measurement.recorded_by
