@@ -53,7 +53,7 @@ JOURNEYS = {
     "advocacy": ["review_rating", "reviews_per_1000"],
 }
 LEAD_MARGIN = 0.05
-MAX_PROBLEMS = 20
+MAX_PROBLEMS = 100  # issue 16: the first 100 problems are named
 
 
 WHOLE = "is not a whole number of 0 or more"

@@ -200,7 +200,7 @@ EMAIL = r"[^@\s<>;,]+@[^@\s<>;,]+\.[^@\s<>;,]+"
 MAX_AMOUNT = 1e9
 FIRST_YEAR, LAST_YEAR = 1900, 2199
 DATE_RANGE = f"is not between {FIRST_YEAR} and {LAST_YEAR}"
-MAX_PROBLEMS = 20
+MAX_PROBLEMS = 100  # issue 16: the first 100 problems are named
 
 
 def read_transactions(data: bytes) -> pl.DataFrame:

@@ -306,7 +306,7 @@ def test_store_paths_outside_the_workspaces_imports_are_refused(api, workspace, 
 def test_streaming_checks_name_the_same_problems_as_the_in_memory_read(tmp_path):
     from insights import rfm
 
-    rows = [b"customer_id,date,amount"] + [b"x@y.co,1800-01-01,-5"] * 30
+    rows = [b"customer_id,date,amount"] + [b"x@y.co,1800-01-01,-5"] * (rfm.MAX_PROBLEMS + 10)
     data = b"\n".join(rows) + b"\n"
     source = tmp_path / "t.csv"
     source.write_bytes(data)
