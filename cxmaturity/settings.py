@@ -402,6 +402,8 @@ SPECTACULAR_SETTINGS = {
         "CampaignStatusEnum": "playbooks.models.CampaignPlan.Status",
         "DocumentStatusEnum": "playbooks.models.Document.Status",
         "ChannelEnum": "assessments.models.Channel",
+        "DocumentKindEnum": "playbooks.models.Document.Kind",
+        "InsightUploadKindEnum": "insights.models.ChunkedUpload.Kind",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
