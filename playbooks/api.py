@@ -21,6 +21,7 @@ from workspaces.selectors import client_get
 from . import display, selectors, services
 from .inputs import LISTS, CampaignInput, field_names
 from .models import CampaignActivity, CampaignPlan, Document
+from .results import campaign_results
 
 # --- Serializers -----------------------------------------------------------------------
 
@@ -28,7 +29,9 @@ from .models import CampaignActivity, CampaignPlan, Document
 class ActivityOut(serializers.ModelSerializer):
     class Meta:
         model = CampaignActivity
-        fields = ["id", "title", "channel", "start", "end", "owner", "budget", "position"]
+        fields = [
+            "id", "title", "channel", "start", "end", "owner", "budget", "actual_spend", "position"
+        ]  # fmt: skip
 
 
 class CampaignOut(serializers.ModelSerializer):
@@ -54,6 +57,7 @@ class CampaignOut(serializers.ModelSerializer):
             "strategy_plan",
             *field_names(typed=False),
             "activities",
+            "test_results",
             "created_at",
             "updated_at",
             "revision",
@@ -67,6 +71,9 @@ class ActivityIn(serializers.Serializer):
     end = serializers.DateField()
     owner = serializers.CharField(max_length=150, required=False, allow_blank=True)
     budget = serializers.DecimalField(
+        max_digits=14, decimal_places=2, min_value=0, required=False, allow_null=True
+    )
+    actual_spend = serializers.DecimalField(
         max_digits=14, decimal_places=2, min_value=0, required=False, allow_null=True
     )
 
@@ -134,6 +141,81 @@ class CampaignCreateIn(CampaignIn):
 
     class Meta(CampaignIn.Meta):
         fields = ["client", *field_names(), "activities"]
+
+
+class VariantCountsIn(serializers.Serializer):
+    variant = serializers.CharField(max_length=200)
+    visitors = serializers.IntegerField(min_value=0)
+    conversions = serializers.IntegerField(min_value=0)
+
+
+class TestResultsIn(RefuseUnknownFields, serializers.Serializer):
+    results = VariantCountsIn(
+        many=True,
+        max_length=20,
+        help_text=_("Visitors and conversions per variant; variants not given keep theirs"),
+    )
+    revision = revision_field()
+
+
+class KpiResultOut(serializers.Serializer):
+    kpi = serializers.UUIDField(source="kpi.id")
+    name = serializers.CharField(source="kpi.name")
+    at_launch = serializers.DecimalField(max_digits=14, decimal_places=4, allow_null=True)
+    at_launch_is_baseline = serializers.BooleanField(source="from_baseline")
+    now = serializers.DecimalField(max_digits=14, decimal_places=4, allow_null=True)
+    status_since_launch = serializers.CharField(source="status", allow_null=True)
+    kpi_status = serializers.CharField(source="own")
+
+
+class VariantResultOut(serializers.Serializer):
+    name = serializers.CharField()
+    control = serializers.BooleanField()
+    entered = serializers.BooleanField()
+    visitors = serializers.IntegerField()
+    conversions = serializers.IntegerField()
+    rate = serializers.FloatField(allow_null=True, help_text=_("Percent"))
+    lift = serializers.FloatField(allow_null=True, help_text=_("Percent against the control"))
+    z = serializers.FloatField(allow_null=True)
+    p = serializers.FloatField(allow_null=True)
+
+
+class TestOut(serializers.Serializer):
+    verdict = serializers.ChoiceField(
+        choices=["no_data", "waiting", "no_difference", "winner", "control_wins"]
+    )
+    verdict_text = serializers.CharField()
+    winner = serializers.CharField(allow_null=True)
+    sample_reached = serializers.BooleanField()
+    variants = VariantResultOut(many=True)
+
+
+class SpendRowOut(serializers.Serializer):
+    title = serializers.CharField()
+    budget = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
+    actual = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
+    over = serializers.BooleanField()
+
+
+class SpendOut(serializers.Serializer):
+    rows = SpendRowOut(many=True)
+    planned = serializers.DecimalField(max_digits=16, decimal_places=2)
+    actual = serializers.DecimalField(max_digits=16, decimal_places=2)
+    over = serializers.BooleanField()
+
+
+class StatusChangeOut(serializers.Serializer):
+    status = serializers.CharField()
+    at = serializers.DateTimeField()
+    by = serializers.CharField()
+
+
+class CampaignResultsOut(serializers.Serializer):
+    launched = serializers.DateField(allow_null=True)
+    history = StatusChangeOut(many=True)
+    kpis = KpiResultOut(many=True)
+    spend = SpendOut()
+    test = TestOut(allow_null=True)
 
 
 class CampaignDraftIn(serializers.Serializer):
@@ -314,6 +396,29 @@ class CampaignViewSet(WorkspaceScopedViewSet):
             partial=True,
         )
         return Response(_campaign_out(campaign))
+
+    @extend_schema(
+        summary=_("A campaign's results: KPIs since launch, spend, test, status history"),
+        responses=CampaignResultsOut,
+    )
+    def results(self, request: Request, workspace_id: str, pk: str) -> Response:
+        return Response(CampaignResultsOut(campaign_results(self._get(pk))).data)
+
+    @extend_schema(
+        summary=_("Enter test results (visitors and conversions per variant), all or nothing"),
+        request=TestResultsIn,
+        responses=CampaignResultsOut,
+    )
+    def test_results(self, request: Request, workspace_id: str, pk: str) -> Response:
+        campaign = self._get(pk)
+        data = TestResultsIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        campaign = services.variant_results_save(
+            campaign=campaign,
+            rows=data.validated_data["results"],
+            revision=self.expected_revision(dict(data.validated_data)),
+        )
+        return Response(CampaignResultsOut(campaign_results(campaign)).data)
 
     @extend_schema(
         summary=_("Delete a campaign with its timeline and campaign plan PDFs"),

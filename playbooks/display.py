@@ -19,6 +19,7 @@ from workspaces.models import Client
 from . import selectors
 from .charts import gantt
 from .models import Attribution, CampaignActivity, CampaignPlan
+from .results import campaign_results
 
 
 def campaign_display(campaign: CampaignPlan) -> dict:
@@ -33,6 +34,7 @@ def campaign_display(campaign: CampaignPlan) -> dict:
             "channel_name": channel_names.get(a.channel, ""),
             "owner": a.owner,
             "budget": a.budget,
+            "actual_spend": a.actual_spend,
         }
         for a in activities
     ]
@@ -45,6 +47,7 @@ def campaign_display(campaign: CampaignPlan) -> dict:
         "lifecycle_stage": LifecycleStage(campaign.lifecycle_stage).label,
         "attribution": Attribution(campaign.attribution).label,
         "spent": sum((a.budget or 0 for a in activities), 0),
+        "results": campaign_results(campaign),
     }
 
 
