@@ -21,7 +21,7 @@ CAMPAIGNS = [
 # The live A/B test: both variants past the planned 1,000 visitors, B clearly ahead.
 TEST_RESULTS = [(1240, 99), (1228, 137)]
 # Spent so far per activity of the live campaign: the pilot test ran over its budget, the
-# newsletter test has not started.
+# newsletter test has booked nothing yet.
 SPEND = [Decimal("2840.00"), Decimal("0.00"), Decimal("2760.00"), None]
 
 
