@@ -21,7 +21,7 @@ from workspaces.selectors import client_get
 from . import display, selectors, services
 from .inputs import LISTS, CampaignInput, field_names
 from .models import CampaignActivity, CampaignPlan, Document
-from .results import campaign_results
+from .results import HISTORY, campaign_results
 
 # --- Serializers -----------------------------------------------------------------------
 
@@ -322,6 +322,13 @@ def _with_links(campaigns: QuerySet[CampaignPlan]) -> QuerySet[CampaignPlan]:
     return campaigns.prefetch_related("activities", "marketing_objectives", "digital_goals", "kpis")
 
 
+def _results_out(campaign: CampaignPlan) -> dict:
+    campaign = CampaignPlan.objects.prefetch_related("activities", "kpis", HISTORY).get(
+        id=campaign.id
+    )
+    return CampaignResultsOut(campaign_results(campaign)).data
+
+
 def _campaign_out(campaign: CampaignPlan) -> dict:
     return CampaignOut(_with_links(CampaignPlan.objects.filter(id=campaign.id)).get()).data
 
@@ -402,7 +409,7 @@ class CampaignViewSet(WorkspaceScopedViewSet):
         responses=CampaignResultsOut,
     )
     def results(self, request: Request, workspace_id: str, pk: str) -> Response:
-        return Response(CampaignResultsOut(campaign_results(self._get(pk))).data)
+        return Response(_results_out(self._get(pk)))
 
     @extend_schema(
         summary=_("Enter test results (visitors and conversions per variant), all or nothing"),
@@ -418,7 +425,7 @@ class CampaignViewSet(WorkspaceScopedViewSet):
             rows=data.validated_data["results"],
             revision=self.expected_revision(dict(data.validated_data)),
         )
-        return Response(CampaignResultsOut(campaign_results(campaign)).data)
+        return Response(_results_out(campaign))
 
     @extend_schema(
         summary=_("Delete a campaign with its timeline and campaign plan PDFs"),

@@ -11,6 +11,7 @@ from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 
+from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -22,6 +23,9 @@ from kpis.selectors import STATUS_WORDS
 from kpis.status import kpi_status
 
 from .models import CampaignPlan, CampaignStatusChange
+
+# The status history as the results read it: who made each change, in one query.
+HISTORY = Prefetch("status_changes", CampaignStatusChange.objects.select_related("changed_by"))
 
 VERDICTS = {
     "no_data": gettext_lazy("No test results yet."),
@@ -53,11 +57,16 @@ def _status(kpi: KPI, baseline: Decimal, start: date, measurements: list) -> str
     )["status"]
 
 
-def kpi_rows(kpis: list[KPI], launched: date | None) -> list[dict]:
-    """Each KPI at launch, now, and its status since launch with a sparkline; 1 query."""
+def measurement_series(kpi_ids: list) -> dict:
+    """The measurements of these KPIs, oldest first, by KPI id; 1 query."""
     series = defaultdict(list)
-    for m in Measurement.objects.filter(kpi__in=kpis).order_by("date", "created_at"):
+    for m in Measurement.objects.filter(kpi__in=kpi_ids).order_by("date", "created_at"):
         series[m.kpi_id].append(m)
+    return series
+
+
+def kpi_rows(kpis: list[KPI], launched: date | None, series: dict) -> list[dict]:
+    """Each KPI at launch, now, and its status since launch with a sparkline."""
     rows = []
     for kpi in kpis:
         measured = series[kpi.id]
@@ -162,11 +171,16 @@ def _who(user: object) -> str:
     return (user.get_full_name() or str(user)) if user is not None else ""
 
 
-def campaign_results(campaign: CampaignPlan) -> dict:
-    """Everything the results tab and the PDFs' results section show. Reads the history,
-    the KPIs, their measurements; the activities from the campaign's prefetch if any."""
-    history = list(campaign.status_changes.select_related("changed_by"))
+def campaign_results(campaign: CampaignPlan, series: dict | None = None) -> dict:
+    """Everything the results tab and the PDFs' results section show. The history, KPIs
+    and activities come from the campaign's prefetch (HISTORY for the history) when there
+    is one; `series` are the KPIs' measurements (measurement_series) when read for many
+    campaigns at once."""
+    history = list(campaign.status_changes.all())
     launched = launch_date(history)
+    kpis = list(campaign.kpis.all())
+    if series is None:
+        series = measurement_series([k.id for k in kpis])
     return {
         "launched": launched,
         "history": [
@@ -178,7 +192,7 @@ def campaign_results(campaign: CampaignPlan) -> dict:
             }
             for h in history
         ],
-        "kpis": kpi_rows(list(campaign.kpis.all()), launched),
+        "kpis": kpi_rows(kpis, launched, series),
         "spend": spend(campaign, list(campaign.activities.all())),
         "test": test(campaign),
     }
