@@ -1,12 +1,14 @@
 """The demo's roadmap, campaign plans and first playbook for Northwind Retail."""
 
 import datetime
+from decimal import Decimal
 
 from django.conf import settings
+from django.utils import timezone
 
 from assessments.models import Action, Assessment
 from assessments.services import roadmap_suggest
-from playbooks.models import CampaignPlan, Document
+from playbooks.models import CampaignPlan, CampaignStatusChange, Document
 from playbooks.services import campaign_from_library, document_render, document_request
 from workspaces.models import Client, User
 
@@ -14,8 +16,13 @@ OWNERS = ["Dana Whitfield", "Sam Okafor", "Priya Raman", "Lee Hart", "Ana Costa"
 CAMPAIGNS = [
     # dimension, owner, status
     ("strategy", "Dana Whitfield", CampaignPlan.Status.APPROVED),
-    ("testing_optimisation", "Priya Raman", CampaignPlan.Status.DRAFT),
+    ("testing_optimisation", "Priya Raman", CampaignPlan.Status.RUNNING),
 ]
+# The live A/B test: both variants past the planned 1,000 visitors, B clearly ahead.
+TEST_RESULTS = [(1240, 99), (1228, 137)]
+# Spent so far per activity of the live campaign: the pilot test ran over its budget, the
+# newsletter test has booked nothing yet.
+SPEND = [Decimal("2840.00"), Decimal("0.00"), Decimal("2760.00"), None]
 
 
 def _roadmap(assessment: Assessment) -> None:
@@ -42,7 +49,37 @@ def seed_northwind_playbook(*, client: Client, requested_by: User) -> None:
             campaign = campaign_from_library(client=client, dimension_key=dimension, stage=2)
             campaign.owner, campaign.status, campaign.currency = owner, status, "GBP"
             campaign.save(update_fields=["owner", "status", "currency"])
+            if status == CampaignPlan.Status.RUNNING:
+                _live(campaign, requested_by)
     seed_playbook(client=client, requested_by=requested_by)
+
+
+def _live(campaign: CampaignPlan, who: User) -> None:
+    """Live for 8 weeks: approved two weeks before, its timeline from the launch, spend
+    so far and the A/B test's counts."""
+    now = timezone.now()
+    launched = now - datetime.timedelta(weeks=8)
+    campaign.status_changes.all().delete()
+    CampaignStatusChange.objects.bulk_create(
+        CampaignStatusChange(campaign=campaign, status=status, changed_at=at, changed_by=who)
+        for status, at in [
+            (CampaignPlan.Status.DRAFT, launched - datetime.timedelta(weeks=4)),
+            (CampaignPlan.Status.APPROVED, launched - datetime.timedelta(weeks=2)),
+            (CampaignPlan.Status.RUNNING, launched),
+        ]
+    )
+    activities = list(campaign.activities.all())
+    shift = timezone.localdate(launched) - min(a.start for a in activities)
+    for activity, spent in zip(activities, SPEND, strict=False):
+        activity.start += shift
+        activity.end += shift
+        activity.actual_spend = spent
+    campaign.activities.bulk_update(activities, ["start", "end", "actual_spend"])
+    campaign.test_results = {
+        name: {"visitors": visitors, "conversions": conversions}
+        for name, (visitors, conversions) in zip(campaign.test_variants, TEST_RESULTS, strict=False)
+    }
+    campaign.save(update_fields=["test_results"])
 
 
 def seed_playbook(*, client: Client, requested_by: User) -> None:

@@ -21,6 +21,7 @@ from workspaces.selectors import client_get
 from . import display, selectors, services
 from .inputs import LISTS, CampaignInput, field_names
 from .models import CampaignActivity, CampaignPlan, Document
+from .results_api import CampaignResultsOut, TestResultsIn, results_out
 
 # --- Serializers -----------------------------------------------------------------------
 
@@ -28,7 +29,9 @@ from .models import CampaignActivity, CampaignPlan, Document
 class ActivityOut(serializers.ModelSerializer):
     class Meta:
         model = CampaignActivity
-        fields = ["id", "title", "channel", "start", "end", "owner", "budget", "position"]
+        fields = [
+            "id", "title", "channel", "start", "end", "owner", "budget", "actual_spend", "position"
+        ]  # fmt: skip
 
 
 class CampaignOut(serializers.ModelSerializer):
@@ -54,6 +57,7 @@ class CampaignOut(serializers.ModelSerializer):
             "strategy_plan",
             *field_names(typed=False),
             "activities",
+            "test_results",
             "created_at",
             "updated_at",
             "revision",
@@ -67,6 +71,9 @@ class ActivityIn(serializers.Serializer):
     end = serializers.DateField()
     owner = serializers.CharField(max_length=150, required=False, allow_blank=True)
     budget = serializers.DecimalField(
+        max_digits=14, decimal_places=2, min_value=0, required=False, allow_null=True
+    )
+    actual_spend = serializers.DecimalField(
         max_digits=14, decimal_places=2, min_value=0, required=False, allow_null=True
     )
 
@@ -314,6 +321,29 @@ class CampaignViewSet(WorkspaceScopedViewSet):
             partial=True,
         )
         return Response(_campaign_out(campaign))
+
+    @extend_schema(
+        summary=_("A campaign's results: KPIs since launch, spend, test, status history"),
+        responses=CampaignResultsOut,
+    )
+    def results(self, request: Request, workspace_id: str, pk: str) -> Response:
+        return Response(results_out(self._get(pk)))
+
+    @extend_schema(
+        summary=_("Enter test results (visitors and conversions per variant), all or nothing"),
+        request=TestResultsIn,
+        responses=CampaignResultsOut,
+    )
+    def test_results(self, request: Request, workspace_id: str, pk: str) -> Response:
+        campaign = self._get(pk)
+        data = TestResultsIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        campaign = services.variant_results_save(
+            campaign=campaign,
+            rows=data.validated_data["results"],
+            revision=self.expected_revision(dict(data.validated_data)),
+        )
+        return Response(results_out(campaign))
 
     @extend_schema(
         summary=_("Delete a campaign with its timeline and campaign plan PDFs"),

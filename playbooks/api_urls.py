@@ -23,6 +23,16 @@ urlpatterns = [
         name="api-campaign-detail",
     ),
     path(
+        W + "campaigns/<uuid:pk>/results/",
+        CampaignViewSet.as_view({"get": "results"}),
+        name="api-campaign-results",
+    ),
+    path(
+        W + "campaigns/<uuid:pk>/test-results/",
+        CampaignViewSet.as_view({"put": "test_results"}),
+        name="api-campaign-test-results",
+    ),
+    path(
         W + "documents/",
         DocumentViewSet.as_view({"get": "list", "post": "create"}),
         name="api-document-list",

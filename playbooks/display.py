@@ -19,9 +19,10 @@ from workspaces.models import Client
 from . import selectors
 from .charts import gantt
 from .models import Attribution, CampaignActivity, CampaignPlan
+from .results import HISTORY, campaign_results, measurement_series
 
 
-def campaign_display(campaign: CampaignPlan) -> dict:
+def campaign_display(campaign: CampaignPlan, series: dict | None = None) -> dict:
     channel_names = dict(Channel.choices)
     activities = list(campaign.activities.all())
     rows = [
@@ -33,6 +34,7 @@ def campaign_display(campaign: CampaignPlan) -> dict:
             "channel_name": channel_names.get(a.channel, ""),
             "owner": a.owner,
             "budget": a.budget,
+            "actual_spend": a.actual_spend,
         }
         for a in activities
     ]
@@ -45,6 +47,7 @@ def campaign_display(campaign: CampaignPlan) -> dict:
         "lifecycle_stage": LifecycleStage(campaign.lifecycle_stage).label,
         "attribution": Attribution(campaign.attribution).label,
         "spent": sum((a.budget or 0 for a in activities), 0),
+        "results": campaign_results(campaign, series),
     }
 
 
@@ -54,8 +57,11 @@ def campaigns_for_document(client: Client) -> list[dict]:
         "marketing_objectives",
         "digital_goals",
         "kpis",
+        HISTORY,
     ).order_by("created_at")
-    return [campaign_display(c) for c in campaigns]
+    campaigns = list(campaigns)
+    series = measurement_series([k.id for c in campaigns for k in c.kpis.all()])
+    return [campaign_display(c, series) for c in campaigns]
 
 
 def plan_display(plan: StrategyPlan) -> dict:
@@ -232,7 +238,7 @@ def _insight_display(client: Client) -> dict:
 def campaign_context(campaign: CampaignPlan) -> dict:
     campaign = (
         CampaignPlan.objects.select_related("client__workspace")
-        .prefetch_related("activities", "marketing_objectives", "digital_goals", "kpis")
+        .prefetch_related("activities", "marketing_objectives", "digital_goals", "kpis", HISTORY)
         .get(id=campaign.id)
     )
     return {

@@ -156,6 +156,9 @@ class ActivityForm(forms.Form):
     budget = forms.DecimalField(
         label=_("Budget"), required=False, min_value=0, max_digits=14, decimal_places=2
     )
+    actual_spend = forms.DecimalField(
+        label=_("Actual spend"), required=False, min_value=0, max_digits=14, decimal_places=2
+    )
 
 
 ActivityFormSet = forms.formset_factory(

@@ -35,8 +35,8 @@ class CampaignPlan(Revised):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         APPROVED = "approved", _("Approved")
-        RUNNING = "running", _("Running")
-        DONE = "done", _("Done")
+        RUNNING = "running", _("Live")
+        DONE = "done", _("Finished")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="campaigns")
@@ -111,6 +111,9 @@ class CampaignPlan(Revised):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
     )
+    # Test results as entered: {variant name: {"visitors": n, "conversions": n}}, kept on
+    # the row so the list and the results read them without another query.
+    test_results = models.JSONField(_("test results"), default=dict, blank=True)
     # Set when drafted from the roadmap: the dimension whose gap it answers.
     dimension_key = models.SlugField(_("dimension"), max_length=80, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -136,6 +139,14 @@ class CampaignActivity(models.Model):
     budget = models.DecimalField(
         _("budget"), max_digits=14, decimal_places=2, null=True, blank=True
     )
+    actual_spend = models.DecimalField(
+        _("actual spend"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
     position = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -146,6 +157,31 @@ class CampaignActivity(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class CampaignStatusChange(models.Model):
+    """One step of a campaign's status history; its first step to running is the launch
+    the results are measured from."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    campaign = models.ForeignKey(
+        CampaignPlan, on_delete=models.CASCADE, related_name="status_changes"
+    )
+    status = models.CharField(_("status"), max_length=10, choices=CampaignPlan.Status.choices)
+    changed_at = models.DateTimeField(_("changed at"))
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["changed_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id} → {self.status}"
 
 
 def document_upload_to(document: "Document", filename: str) -> str:

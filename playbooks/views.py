@@ -78,7 +78,7 @@ def _campaign_form_page(
 def _activity_rows(campaign: CampaignPlan | None) -> list[dict]:
     if campaign is None:
         return []
-    names = ("title", "channel", "start", "end", "owner", "budget")
+    names = ("title", "channel", "start", "end", "owner", "budget", "actual_spend")
     return [{f: getattr(a, f) for f in names} for a in campaign.activities.all()]
 
 
@@ -141,6 +141,49 @@ def campaign_detail_view(request: HttpRequest, membership: Membership, campaign_
             "can_edit": membership.has_role(Role.CONSULTANT),
         },
     )
+
+
+@workspace_view()
+def campaign_results_view(request: HttpRequest, membership: Membership, campaign_id: UUID):
+    """The results tab: KPIs since launch, spend, test results, status history."""
+    campaign = selectors.campaign_get(scope=membership.scope, campaign_id=campaign_id)
+    return _results_page(request, membership, campaign)
+
+
+def _results_page(
+    request: HttpRequest, membership: Membership, campaign: CampaignPlan, test_error: str = ""
+) -> HttpResponse:
+    return render(
+        request,
+        "playbooks/campaign_results.html",
+        {**display.campaign_context(campaign), "campaign": campaign, "test_error": test_error,
+         "can_edit": membership.has_role(Role.CONSULTANT)},
+        status=400 if test_error else 200,
+    )  # fmt: skip
+
+
+@workspace_view(Role.CONSULTANT)
+@require_POST
+def campaign_test_results_view(request: HttpRequest, membership: Membership, campaign_id: UUID):
+    """Test results by hand (a row per variant) or from a CSV file; all or nothing."""
+    campaign = selectors.campaign_get(scope=membership.scope, campaign_id=campaign_id)
+    try:
+        if "file" in request.FILES:
+            services.variant_results_from_csv(campaign=campaign, data=request.FILES["file"])
+        else:
+            rows = zip(
+                *(request.POST.getlist(k) for k in ("variant", "visitors", "conversions")),
+                strict=False,
+            )
+            services.variant_results_save(
+                campaign=campaign,
+                rows=[{"variant": v, "visitors": n, "conversions": c} for v, n, c in rows
+                      if n.strip() or c.strip()],
+            )  # fmt: skip
+    except ValidationError as exc:
+        return _results_page(request, membership, campaign, " ".join(exc.messages))
+    messages.success(request, _("Test results saved."))
+    return redirect("campaign_results", membership.workspace_id, campaign.id)
 
 
 @workspace_view(Role.CONSULTANT)

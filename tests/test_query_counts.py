@@ -382,7 +382,9 @@ def test_playbook_context(flat, acme_client, plan):
 
     def grow(n):
         _kpis(plan)(n)
-        CampaignFactory.create_batch(n, client=acme_client)
+        # Linked to the plan's KPIs, so the results read their measurements.
+        kpis = list(plan.kpis.values_list("id", flat=True)[:2])
+        CampaignFactory.create_batch(n, client=acme_client, kpis=kpis)
         for i in range(n):
             action_create(
                 assessment=assessment,
@@ -426,6 +428,8 @@ def test_playbook_context(flat, acme_client, plan):
             "their marketing objectives",
             "their digital goals",
             "their KPIs",
+            "their status history, with who changed it",
+            "their KPIs' measurements",
             "the latest done segment analysis",
             "listening months",
         ],

@@ -89,6 +89,24 @@ def test_seed_demo_gives_northwind_an_active_plan_with_kpis_and_one_orphan():
     assert {"on_track", "off_track"} <= statuses
 
 
+def test_seed_demo_gives_northwind_a_live_campaign_with_its_results():
+    from playbooks.models import CampaignPlan
+    from playbooks.results import campaign_results
+
+    call_command("seed_demo")
+    call_command("seed_demo")
+    live = CampaignPlan.objects.get(client__name="Northwind Retail", status="running")
+    results = campaign_results(live)
+    assert [h["status"] for h in results["history"]] == ["draft", "approved", "running"]
+    assert results["launched"] is not None
+    assert all(k["status"] is not None for k in results["kpis"])
+    assert results["kpis"]
+    assert any(row["over"] for row in results["spend"]["rows"])
+    assert results["spend"]["actual"] > 0
+    assert results["test"]["verdict"] == "winner"
+    assert results["test"]["sample_reached"]
+
+
 def test_seed_demo_gives_contoso_its_own_closed_assessment_plan_campaign_and_playbook():
     from assessments.models import Assessment
     from kpis.models import StrategyPlan

@@ -3,6 +3,7 @@
 by field (nothing half-saved). Import from here or from the module."""
 
 from ..errors import TransientRenderError
+from .campaign_results import status_record, variant_results_from_csv, variant_results_save
 from .campaigns import (
     MAX_ACTIVITIES,
     MAX_TACTICS,
@@ -42,4 +43,7 @@ __all__ = [
     "document_render",
     "document_request",
     "documents_requeue_stuck",
+    "status_record",
+    "variant_results_from_csv",
+    "variant_results_save",
 ]

@@ -26,6 +26,7 @@ from workspaces.models import Client
 from .. import selectors
 from ..inputs import LINKS, LISTS, MAX_TACTICS, MAX_VARIANTS, CampaignInput
 from ..models import Attribution, CampaignActivity, CampaignPlan, TestKind
+from .campaign_results import status_record
 
 __all__ = ["MAX_TACTICS", "MAX_VARIANTS"]
 
@@ -52,6 +53,9 @@ def _activity(row: Mapping[str, Any], number: int) -> dict:
         start = date_input(row.get("start"), "start")
         end = date_input(row.get("end"), "end")
         budget = money_input(row.get("budget"), "budget", low=Decimal(0), high=MOST_MONEY)
+        spend = money_input(
+            row.get("actual_spend"), "actual_spend", low=Decimal(0), high=MOST_MONEY
+        )
         channel = choice_input(row.get("channel") or "", ["", *Channel.values], "channel")
     except ValidationError as exc:
         raise ValidationError({"activities": f"{where}: {' '.join(exc.messages)}"}) from exc
@@ -67,7 +71,7 @@ def _activity(row: Mapping[str, Any], number: int) -> dict:
         )
     owner = one_line(row.get("owner"))[:150]
     return {"title": title[:200], "channel": channel, "start": start, "end": end,
-            "owner": owner, "budget": budget}  # fmt: skip
+            "owner": owner, "budget": budget, "actual_spend": spend}  # fmt: skip
 
 
 def _activities(rows: list[Mapping[str, Any]], total: Decimal | None) -> list[dict]:
@@ -176,6 +180,7 @@ def campaign_save(
     for name, value in given.model_values().items():
         setattr(campaign, name, value)
     revision_save(campaign)
+    status_record(campaign=campaign)
     for field, items in linked.items():
         getattr(campaign, field).set(items)
     if activities is not None:

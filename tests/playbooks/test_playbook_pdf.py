@@ -67,6 +67,9 @@ def test_the_seeded_playbook_holds_every_part_and_its_contents_point_to_the_righ
         assert name[:40] in text.replace("\n", " "), name
     for part in ["Customer segments", "Champions", "About to defect", "Competitor benchmarks"]:
         assert part in text, part
+    # The live campaign's results: its history, KPIs since launch, spend and test verdict.
+    for part in ["Status history", "KPIs since launch", "over budget", "wins."]:
+        assert part in text, part
     toc = _toc(pages)
     assert len(toc) >= 12, pages[1]
     for n, (title, number) in enumerate(toc):
