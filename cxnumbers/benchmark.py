@@ -14,10 +14,9 @@ Scores arrive as exact fractions in strings ("67/18"), as stored results hold th
 ties compare exactly as score_assessment compares them.
 """
 
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from fractions import Fraction
 from math import floor
-from operator import itemgetter
 from typing import NamedTuple
 
 from .rounding import quantize_half_up, round_half_up
@@ -26,29 +25,44 @@ MIN_PEERS = 5
 
 
 class _Ranked(NamedTuple):
-    values: list[Fraction]  # sorted, exactly
-    floats: list[float]  # the same, as floats, for a fast bisection
+    """Scores in order. `floats` is sorted; `exact` gives the exact score of a float's
+    entries: float() of a fraction is correctly rounded, hence monotonic, so the float order
+    is the exact order except among entries of one same float, which are ordered exactly
+    when (rarely) they are needed. Thousands of peers then cost one float sort, not
+    thousands of Fractions."""
+
+    floats: list[float]
+    entries: dict[float, list]  # float -> its entries' scores (Fractions or stored strings)
+
+    def exact(self, f: float) -> list[Fraction]:
+        """The exact scores of the entries whose float is `f` (none: an empty list)."""
+        return [v if isinstance(v, Fraction) else _fraction(v) for v in self.entries.get(f, [])]
+
+    def value(self, index: int) -> Fraction:
+        """The exact score at `index` of the exact order."""
+        f = self.floats[index]
+        return sorted(self.exact(f))[index - bisect_left(self.floats, f)]
+
+
+def _ranked_from(pairs: list[tuple[float, Fraction | str]]) -> _Ranked:
+    entries: dict[float, list] = {}
+    for f, v in pairs:
+        entries.setdefault(f, []).append(v)
+    return _Ranked(sorted(f for f, _v in pairs), entries)
 
 
 def _ranked(values: list[Fraction]) -> _Ranked:
-    """The values sorted exactly: first by float (fast), then by the fractions themselves,
-    which on a list already in order costs one comparison a value."""
-    floats = [float(v) for v in values]
-    ordered = [v for _f, v in sorted(zip(floats, values, strict=True), key=itemgetter(0))]
-    ordered.sort()
-    # The exact order puts the floats in order too (float() is monotonic).
-    return _Ranked(ordered, sorted(floats))
+    return _ranked_from([(float(v), v) for v in values])
 
 
 def _percentile(score: Fraction, ranked: _Ranked) -> int | None:
-    peers = len(ranked.values)
+    peers = len(ranked.floats)
     if peers < MIN_PEERS:
         return None
-    # float() is monotonic: values whose float is below the score's are below it; only
-    # those with the very same float need an exact comparison.
+    # Entries whose float is below the score's are below it; only those with the very
+    # same float need an exact comparison.
     low = bisect_left(ranked.floats, float(score))
-    high = bisect_right(ranked.floats, float(score))
-    near = ranked.values[low:high]
+    near = ranked.exact(float(score))
     below = low + sum(1 for v in near if v < score)
     equal = sum(1 for v in near if v == score)
     return int(quantize_half_up(100 * (below + Fraction(equal, 2)) / peers, 0))
@@ -61,12 +75,13 @@ def percentile(score: Fraction, peers: list[Fraction]) -> int | None:
 
 
 def _quantile(ranked: _Ranked, p: Fraction) -> Fraction:
-    x = ranked.values
-    h = (len(x) - 1) * p
+    n = len(ranked.floats)
+    h = (n - 1) * p
     low = floor(h)
-    if low + 1 >= len(x):
-        return x[-1]
-    return x[low] + (h - low) * (x[low + 1] - x[low])
+    if low + 1 >= n:
+        return ranked.value(n - 1)
+    x_low = ranked.value(low)
+    return x_low + (h - low) * (ranked.value(low + 1) - x_low)
 
 
 def quantile(values: list[Fraction], p: Fraction) -> Fraction:
@@ -75,7 +90,7 @@ def quantile(values: list[Fraction], p: Fraction) -> Fraction:
 
 
 def _band(ranked: _Ranked) -> dict | None:
-    if len(ranked.values) < MIN_PEERS:
+    if len(ranked.floats) < MIN_PEERS:
         return None
     return {
         "p25": round_half_up(_quantile(ranked, Fraction(1, 4))),
@@ -90,22 +105,29 @@ def band(values: list[Fraction]) -> dict | None:
 
 def _fraction(value: str | None) -> Fraction | None:
     """A stored exact score ("67/18" or "3"); split by hand, as Fraction's own parsing of
-    strings is several times slower and a benchmark reads thousands."""
+    strings is several times slower."""
     if not value:
         return None
     numerator, _slash, denominator = value.partition("/")
     return Fraction(int(numerator), int(denominator or 1))
 
 
+def _float(value: str) -> float:
+    """A stored exact score as the correctly rounded float of its fraction (int / int is
+    correctly rounded), without building the Fraction."""
+    numerator, _slash, denominator = value.partition("/")
+    return int(numerator) / int(denominator or 1)
+
+
 def figures(own: str | None, peers: list[str | None]) -> dict:
     """One score against its peers' scores (exact strings; peers with no score at that
     place do not count): the percentile, the band and how many peers had a score."""
-    ranked = _ranked([f for f in map(_fraction, peers) if f is not None])
+    ranked = _ranked_from([(_float(v), v) for v in peers if v])
     score = _fraction(own)
     return {
         "percentile": None if score is None else _percentile(score, ranked),
         "band": _band(ranked),
-        "count": len(ranked.values),
+        "count": len(ranked.floats),
     }
 
 

@@ -6,6 +6,7 @@ from fractions import Fraction as F
 import pytest
 
 from cxnumbers.benchmark import band, benchmark, figures, percentile, quantile
+from cxnumbers.rounding import quantize_half_up, round_half_up
 
 
 def test_percentile_counts_peers_below_and_half_the_ties_rounded_half_up():
@@ -51,3 +52,34 @@ def test_benchmark_gives_overall_and_each_dimension():
     assert result["overall"]["percentile"] == 50  # (2 + 1/2)/5
     assert result["dimensions"]["a"]["percentile"] == 60  # 3 of 5 below 7/2
     assert result["dimensions"]["b"] == {"percentile": None, "band": None, "count": 4}
+
+
+def test_scores_one_float_apart_are_still_ordered_exactly():
+    """Two different fractions can share a float; the figures must still be the exact
+    ones (checked against a plain exact computation)."""
+    import random
+
+    third = F(1, 3)
+    below = F(10**20, 3 * 10**20 + 1)  # a hair under 1/3, the same float
+    assert below < third
+    assert float(below) == float(third)
+    rng = random.Random(7)  # noqa: S311 - reproducible cases, not secrets
+    for _ in range(200):
+        peers = [rng.choice([third, below, F(rng.randint(7, 49), 7)]) for _ in range(9)]
+        own = rng.choice([third, below, F(2)])
+        ordered = sorted(peers)
+        n = len(ordered)
+        smaller = sum(1 for p in peers if p < own)
+        ties = sum(1 for p in peers if p == own)
+
+        def q(p: F, ordered=ordered, n=n) -> F:
+            h = (n - 1) * p
+            low = int(h)
+            return ordered[low] + (h - low) * (ordered[low + 1] - ordered[low])
+
+        result = figures(str(own), [str(p) for p in peers])
+        assert result["percentile"] == int(quantize_half_up(100 * (smaller + F(ties, 2)) / n, 0))
+        assert result["band"] == {
+            "p25": round_half_up(q(F(1, 4))),
+            "p75": round_half_up(q(F(3, 4))),
+        }
