@@ -46,13 +46,24 @@ def roadmap_view(request: HttpRequest, membership: Membership, assessment_id: UU
     assessment = _assessment(membership, assessment_id)
     actions = list(selectors.action_list(assessment=assessment))
     titles = {d.key: d.title for d in _dimensions(assessment)}
+    today = selectors.roadmap_today()
     for action in actions:
         action.dimension_title = titles.get(action.dimension_key, "")
+        action.overdue = selectors.action_is_overdue(action, today)
+    progress = selectors.horizon_progress(actions)
+    overdue_count = sum(1 for a in actions if a.overdue)
+    only_overdue = request.GET.get("filter") == "overdue"
+    shown = [a for a in actions if a.overdue] if only_overdue else actions
     board = request.GET.get("view") == "board"
     columns = Action.Status.choices if board else Action.Horizon.choices
     field = "status" if board else "horizon"
     groups = [
-        {"key": key, "label": label, "actions": [a for a in actions if getattr(a, field) == key]}
+        {
+            "key": key,
+            "label": label,
+            "actions": [a for a in shown if getattr(a, field) == key],
+            "progress": None if board else progress[key],
+        }
         for key, label in columns
     ]
     return render(
@@ -66,6 +77,8 @@ def roadmap_view(request: HttpRequest, membership: Membership, assessment_id: UU
             "can_edit": membership.has_role(Role.CONSULTANT),
             "can_update": membership.scope.may_contribute(assessment.client_id),
             "empty": not actions,
+            "overdue_count": overdue_count,
+            "only_overdue": only_overdue,
         },
     )
 

@@ -180,13 +180,18 @@ def test_client_hub_overview(flat, web, acme_client, plan):
             "its KPIs",
             "their measurements",
             "the next open actions with their assessment",
+            "the accepted actions: overdue and done per horizon",
         ],
     )
 
 
 def test_client_hub_roadmap_tab(flat, web, acme_client):
     url = reverse("client_roadmap", args=[acme_client.workspace_id, acme_client.id])
-    flat(_closed_with_actions(acme_client), _get(web, url), [*HUB, "open actions"])
+    flat(
+        _closed_with_actions(acme_client),
+        _get(web, url),
+        [*HUB, "open actions", "the accepted actions: overdue and done per horizon"],
+    )
 
 
 def test_client_hub_results_tab(flat, web, acme_client):
