@@ -374,7 +374,7 @@ def action_is_overdue(action: Action, today: date | None = None) -> bool:
 
 
 def horizon_progress(actions: list[Action]) -> dict[str, dict]:
-    """Percent done per horizon: done ÷ (accepted actions − dropped), so dropping an
+    """Percent done per horizon: done ÷ (accepted actions minus dropped ones), so dropping an
     action neither helps nor hurts and a suggestion still to accept does not count. An
     action's own `progress` is the owner's estimate and is not averaged in: the figure
     says what is finished. Each horizon maps to {done, total, percent}; percent is None
