@@ -386,6 +386,29 @@ class Action(Revised):
         return self.title
 
 
+class DigestSent(models.Model):
+    """One roadmap digest per workspace, owner address and ISO week: the row is created
+    before the email is sent, in the same transaction, so a second run (or a second
+    worker) of the same week finds it and sends nothing."""
+
+    workspace = models.ForeignKey(
+        "workspaces.Workspace", on_delete=models.CASCADE, related_name="+"
+    )
+    email = models.EmailField()
+    week = models.CharField(max_length=8)  # ISO week, "2026-W49"
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workspace", "email", "week"], name="digest_sent_once_a_week"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} {self.week}"
+
+
 def max_length(model: type[models.Model], field: str) -> int:
     """A text field's length limit, read from its column: the one home of the limit, which
     forms, serializers and services read from here."""

@@ -185,3 +185,23 @@ def action_quick_view(
         messages.error(request, " ".join(exc.messages))
     view = "?view=board" if request.POST.get("board") else ""
     return redirect(reverse("roadmap", args=[membership.workspace_id, assessment.id]) + view)
+
+
+@workspace_view(Role.OWNER)
+@require_POST
+def workspace_roadmap_digest_view(request: HttpRequest, membership: Membership):
+    """The workspace settings page's weekly roadmap digest: on or off, and its day."""
+    try:
+        services.workspace_roadmap_digest_set(
+            workspace=membership.workspace,
+            enabled=request.POST.get("roadmap_digest") == "on",
+            weekday=int(request.POST.get("roadmap_digest_weekday", "")),
+            actor=request.user,
+        )
+    except (ValueError, ValidationError):
+        messages.error(request, _("Choose the digest's day of the week."))
+    else:
+        messages.success(request, _("Roadmap digest setting saved."))
+    return redirect(
+        reverse("workspace_settings", args=[membership.workspace_id]) + "#roadmap-digest"
+    )

@@ -8,11 +8,12 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from cxmaturity.api import RefuseUnknownFields, revision_field
 from workspaces.api import WorkspaceScopedViewSet
-from workspaces.models import Role
-from workspaces.permissions import require_contribution
+from workspaces.models import Role, Workspace
+from workspaces.permissions import require_contribution, workspace_access
 
 from .. import selectors, services
 from ..inputs import ACTION_INPUT_FIELDS, ActionInput
@@ -127,3 +128,42 @@ class ActionViewSet(WorkspaceScopedViewSet):
     def suggest(self, request: Request, workspace_id: str, assessment_id: str) -> Response:
         created = services.roadmap_suggest(assessment=self.assessment)
         return Response(ActionOut(created, many=True).data, status=status.HTTP_201_CREATED)
+
+
+class RoadmapDigestIn(RefuseUnknownFields, serializers.Serializer):
+    roadmap_digest = serializers.BooleanField()
+    roadmap_digest_weekday = serializers.ChoiceField(choices=Workspace.Weekday.choices)
+
+
+class RoadmapDigestView(APIView):
+    """Whether action owners get the weekly roadmap digest, and on which day (ISO
+    weekday, Monday 1, in the site's time zone)."""
+
+    @extend_schema(
+        summary=_("Read the weekly roadmap digest setting (owners)"),
+        responses=RoadmapDigestIn,
+    )
+    def get(self, request: Request, workspace_id: str) -> Response:
+        membership = workspace_access(
+            user=request.user, workspace_id=workspace_id, min_role=Role.OWNER
+        )
+        return Response(RoadmapDigestIn(membership.workspace).data)
+
+    @extend_schema(
+        summary=_("Turn the weekly roadmap digest on or off and choose its day (owners)"),
+        request=RoadmapDigestIn,
+        responses=RoadmapDigestIn,
+    )
+    def put(self, request: Request, workspace_id: str) -> Response:
+        membership = workspace_access(
+            user=request.user, workspace_id=workspace_id, min_role=Role.OWNER
+        )
+        data = RoadmapDigestIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        workspace = services.workspace_roadmap_digest_set(
+            workspace=membership.workspace,
+            enabled=data.validated_data["roadmap_digest"],
+            weekday=data.validated_data["roadmap_digest_weekday"],
+            actor=request.user,
+        )
+        return Response(RoadmapDigestIn(workspace).data)

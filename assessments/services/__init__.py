@@ -69,6 +69,11 @@ from .roadmap import (
     horizon_for,
     roadmap_suggest,
 )
+from .roadmap_digest import (
+    iso_week,
+    roadmap_digests_send,
+    workspace_roadmap_digest_set,
+)
 
 __all__ = [
     "ASSESSMENT_CLOSED",
@@ -103,6 +108,7 @@ __all__ = [
     "horizon_for",
     "invitation_defaults",
     "invitation_text",
+    "iso_week",
     "questionnaire_export",
     "questionnaire_import",
     "respondent_add",
@@ -124,6 +130,8 @@ __all__ = [
     "respondents_remind_due",
     "results_snapshot_store",
     "results_snapshots_store",
+    "roadmap_digests_send",
     "roadmap_suggest",
     "workspace_benchmark_pool_set",
+    "workspace_roadmap_digest_set",
 ]
