@@ -378,6 +378,21 @@ class Action(Revised):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     done_at = models.DateTimeField(null=True, blank=True)
+    # What the action serves (domain.md §11): the client's plan items, KPIs and
+    # campaigns, of the same client only (services.action_links_set checks).
+    strategic_objectives = models.ManyToManyField(
+        "kpis.StrategicObjective", blank=True, related_name="roadmap_actions"
+    )
+    marketing_objectives = models.ManyToManyField(
+        "kpis.MarketingObjective", blank=True, related_name="roadmap_actions"
+    )
+    digital_goals = models.ManyToManyField(
+        "kpis.DigitalGoal", blank=True, related_name="roadmap_actions"
+    )
+    kpis = models.ManyToManyField("kpis.KPI", blank=True, related_name="roadmap_actions")
+    campaigns = models.ManyToManyField(
+        "playbooks.CampaignPlan", blank=True, related_name="roadmap_actions"
+    )
 
     class Meta:
         ordering = ["horizon", "position", "created_at"]

@@ -16,9 +16,9 @@ from cxmaturity.forms import form_error, form_status
 from workspaces.models import Membership, Role
 from workspaces.permissions import require_contribution, workspace_view
 
-from . import selectors, services
+from . import roadmap_selectors, selectors, services
 from .forms import ActionForm, ActionProgressForm
-from .inputs import ActionInput
+from .inputs import ACTION_LINK_FIELDS, ActionInput
 from .models import Action, Assessment
 
 
@@ -46,11 +46,11 @@ def roadmap_view(request: HttpRequest, membership: Membership, assessment_id: UU
     assessment = _assessment(membership, assessment_id)
     actions = list(selectors.action_list(assessment=assessment))
     titles = {d.key: d.title for d in _dimensions(assessment)}
-    today = selectors.roadmap_today()
+    today = roadmap_selectors.roadmap_today()
     for action in actions:
         action.dimension_title = titles.get(action.dimension_key, "")
-        action.overdue = selectors.action_is_overdue(action, today)
-    progress = selectors.horizon_progress(actions)
+        action.overdue = roadmap_selectors.action_is_overdue(action, today)
+    progress = roadmap_selectors.horizon_progress(actions)
     overdue_count = sum(1 for a in actions if a.overdue)
     only_overdue = request.GET.get("filter") == "overdue"
     shown = [a for a in actions if a.overdue] if only_overdue else actions
@@ -101,13 +101,14 @@ def _action_saved(form: forms.ModelForm, assessment: Assessment, action: Action 
     """Add the form's action, or change `action` by it; domain errors land on the form."""
     # An edit changes the fields its form shows (a contributor's form shows three).
     values = {k: v for k, v in form.cleaned_data.items() if k != "revision"}
+    links = {k: values.pop(k) for k in ACTION_LINK_FIELDS if k in values}
     try:
         given = ActionInput.from_values(values, partial=action is not None)
         if action is None:
-            services.action_create(assessment=assessment, data=given)
+            services.action_create(assessment=assessment, data=given, links=links)
         else:
             revision = form.cleaned_data.get("revision")
-            services.action_update(action=action, data=given, revision=revision)
+            services.action_update(action=action, data=given, revision=revision, links=links)
     except ValidationError as exc:
         form_error(form, exc)
         return False
@@ -127,6 +128,7 @@ def action_form_view(
             request.POST or None,
             instance=copy.copy(action) if action else None,
             dimensions=_dimensions(assessment),
+            links=roadmap_selectors.link_choices(client_id=assessment.client_id),
         )
     else:
         if action is None:

@@ -13,16 +13,18 @@ from django.shortcuts import render
 
 from assessments.charts import trend
 from assessments.models import Action, Assessment
-from assessments.selectors import (
+from assessments.roadmap_selectors import (
     action_is_overdue,
-    assessment_list,
     horizon_progress,
-    open_actions,
     overdue_counts,
-    released_overall_scores,
-    results_released,
     roadmap_counted,
     roadmap_today,
+)
+from assessments.selectors import (
+    assessment_list,
+    open_actions,
+    released_overall_scores,
+    results_released,
 )
 from kpis.models import StrategyPlan
 from kpis.selectors import STATUS_WORDS, plan_active, plan_list, scorecard

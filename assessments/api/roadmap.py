@@ -16,7 +16,7 @@ from workspaces.models import Role, Workspace
 from workspaces.permissions import require_contribution, workspace_access
 
 from .. import selectors, services
-from ..inputs import ACTION_INPUT_FIELDS, ActionInput
+from ..inputs import ACTION_INPUT_FIELDS, ACTION_LINK_FIELDS, ActionInput
 from ..models import Action
 from .access import require_released
 
@@ -43,7 +43,12 @@ class ActionOut(serializers.ModelSerializer):
             "updated_at",
             "done_at",
             "revision",
+            *ACTION_LINK_FIELDS,
         ]
+
+
+def _link_field() -> serializers.ListField:
+    return serializers.ListField(child=serializers.UUIDField(), required=False, max_length=200)
 
 
 class ActionIn(RefuseUnknownFields, serializers.ModelSerializer):
@@ -51,10 +56,19 @@ class ActionIn(RefuseUnknownFields, serializers.ModelSerializer):
     email, 0-100 progress)."""
 
     revision = revision_field()
+    strategic_objectives = _link_field()
+    marketing_objectives = _link_field()
+    digital_goals = _link_field()
+    kpis = _link_field()
+    campaigns = _link_field()
 
     class Meta:
         model = Action
-        fields = [*ACTION_INPUT_FIELDS, "revision"]
+        fields = [*ACTION_INPUT_FIELDS, "revision", *ACTION_LINK_FIELDS]
+
+    def links(self) -> dict[str, list]:
+        """The link lists given, each replacing that kind's links."""
+        return {k: v for k, v in self.validated_data.items() if k in ACTION_LINK_FIELDS}
 
     def action_input(self) -> ActionInput:
         """The action fields given (a partial change gives only what changes)."""
@@ -83,7 +97,9 @@ class ActionViewSet(WorkspaceScopedViewSet):
     def create(self, request: Request, workspace_id: str, assessment_id: str) -> Response:
         data = ActionIn(data=request.data)
         data.is_valid(raise_exception=True)
-        action = services.action_create(assessment=self.assessment, data=data.action_input())
+        action = services.action_create(
+            assessment=self.assessment, data=data.action_input(), links=data.links()
+        )
         return Response(ActionOut(action).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(summary=_("One action"))
@@ -109,7 +125,9 @@ class ActionViewSet(WorkspaceScopedViewSet):
                     _("Client contributors change only status, progress and notes, not: %(f)s.")
                     % {"f": ", ".join(refused)}
                 )
-        action = services.action_update(action=action, data=data.action_input(), revision=revision)
+        action = services.action_update(
+            action=action, data=data.action_input(), revision=revision, links=data.links()
+        )
         return Response(ActionOut(action).data)
 
     @extend_schema(summary=_("Delete an action"), responses={204: None})

@@ -20,7 +20,8 @@ from workspaces.models import DigestOptOut, Membership, Workspace
 from workspaces.scope import ClientScope
 
 from ..models import Action, DigestSent
-from ..selectors import HORIZON_ORDER, action_is_overdue, results_released
+from ..roadmap_selectors import action_is_overdue
+from ..selectors import HORIZON_ORDER, results_released
 
 
 def iso_week(day: date) -> str:

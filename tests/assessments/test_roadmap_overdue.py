@@ -9,7 +9,12 @@ from django.utils import timezone
 
 from assessments.inputs import ActionInput
 from assessments.models import Action, Assessment
-from assessments.selectors import action_is_overdue, horizon_progress, overdue_q, roadmap_today
+from assessments.roadmap_selectors import (
+    action_is_overdue,
+    horizon_progress,
+    overdue_q,
+    roadmap_today,
+)
 from assessments.services import action_create
 from tests.workspaces.test_client_hub import _closed
 
