@@ -5,7 +5,7 @@ from .api.assessments import AssessmentViewSet, RunAgainView
 from .api.questionnaires import QuestionnaireViewSet
 from .api.respondents import PersonalDataView, RespondentViewSet
 from .api.results import BenchmarkPoolView, CompareView, ResultsView
-from .api.roadmap import ActionViewSet
+from .api.roadmap import ActionViewSet, RoadmapDigestView
 
 W = "workspaces/<uuid:workspace_id>/"
 A = W + "assessments/<uuid:assessment_id>/"
@@ -79,6 +79,7 @@ urlpatterns = [
     ),
     path(W + "personal-data/", PersonalDataView.as_view(), name="api-personal-data"),
     path(W + "benchmark-pool/", BenchmarkPoolView.as_view(), name="api-workspace-benchmark-pool"),
+    path(W + "roadmap-digest/", RoadmapDigestView.as_view(), name="api-workspace-roadmap-digest"),
     path(
         W + "assessments/<uuid:pk>/compare/", CompareView.as_view(), name="api-assessment-compare"
     ),

@@ -212,7 +212,15 @@ class ActionForm(RevisedFormMixin, forms.ModelForm):
             "description": _("The goal and what done looks like; the owner picks the steps.")
         }
 
-    def __init__(self, *args, dimensions=(), **kwargs) -> None:
+    LINK_LABELS = {
+        "strategic_objectives": _("Strategic objectives it serves"),
+        "marketing_objectives": _("Marketing objectives it serves"),
+        "digital_goals": _("Digital goals it serves"),
+        "kpis": _("KPIs it should move"),
+        "campaigns": _("Campaigns it belongs to"),
+    }
+
+    def __init__(self, *args, dimensions=(), links: dict | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["progress"].required = False
         self.fields["dimension_key"] = forms.ChoiceField(
@@ -220,6 +228,19 @@ class ActionForm(RevisedFormMixin, forms.ModelForm):
             required=False,
             choices=[("", _("(none)"))] + [(d.key, d.title) for d in dimensions],
         )
+        # One multi-select per kind, grouped by plan; shown only for kinds the client has.
+        for name, choices in (links or {}).items():
+            if not choices:
+                continue
+            current = getattr(self.instance, name).all() if self.instance.pk else []
+            self.fields[name] = forms.MultipleChoiceField(
+                label=self.LINK_LABELS[name],
+                required=False,
+                choices=choices,
+                initial=[str(row.pk) for row in current],
+                widget=forms.SelectMultiple(attrs={"size": 6}),
+                help_text=_("Hold Ctrl (or ⌘) to choose several."),
+            )
 
     def clean_progress(self) -> int:
         return _progress_or_current(self)

@@ -33,6 +33,15 @@ ACTION_INPUT_FIELDS = (
     "accepted",
 )
 
+# What an action may be linked to, each a list of ids of the same client's rows.
+ACTION_LINK_FIELDS = (
+    "strategic_objectives",
+    "marketing_objectives",
+    "digital_goals",
+    "kpis",
+    "campaigns",
+)
+
 
 @dataclass(frozen=True, kw_only=True)
 class ActionInput:

@@ -381,12 +381,50 @@ class Action(Revised):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     done_at = models.DateTimeField(null=True, blank=True)
+    # What the action serves (domain.md §11): the client's plan items, KPIs and
+    # campaigns, of the same client only (services.action_links_set checks).
+    strategic_objectives = models.ManyToManyField(
+        "kpis.StrategicObjective", blank=True, related_name="roadmap_actions"
+    )
+    marketing_objectives = models.ManyToManyField(
+        "kpis.MarketingObjective", blank=True, related_name="roadmap_actions"
+    )
+    digital_goals = models.ManyToManyField(
+        "kpis.DigitalGoal", blank=True, related_name="roadmap_actions"
+    )
+    kpis = models.ManyToManyField("kpis.KPI", blank=True, related_name="roadmap_actions")
+    campaigns = models.ManyToManyField(
+        "playbooks.CampaignPlan", blank=True, related_name="roadmap_actions"
+    )
 
     class Meta:
         ordering = ["horizon", "position", "created_at"]
 
     def __str__(self) -> str:
         return self.title
+
+
+class DigestSent(models.Model):
+    """One roadmap digest per workspace, owner address and ISO week: the row is created
+    before the email is sent, in the same transaction, so a second run (or a second
+    worker) of the same week finds it and sends nothing."""
+
+    workspace = models.ForeignKey(
+        "workspaces.Workspace", on_delete=models.CASCADE, related_name="+"
+    )
+    email = models.EmailField()
+    week = models.CharField(max_length=8)  # ISO week, "2026-W49"
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workspace", "email", "week"], name="digest_sent_once_a_week"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} {self.week}"
 
 
 def max_length(model: type[models.Model], field: str) -> int:

@@ -16,9 +16,9 @@ from cxmaturity.forms import form_error, form_status
 from workspaces.models import Membership, Role
 from workspaces.permissions import require_contribution, workspace_view
 
-from . import selectors, services
+from . import roadmap_selectors, selectors, services
 from .forms import ActionForm, ActionProgressForm
-from .inputs import ActionInput
+from .inputs import ACTION_LINK_FIELDS, ActionInput
 from .models import Action, Assessment
 
 
@@ -46,13 +46,24 @@ def roadmap_view(request: HttpRequest, membership: Membership, assessment_id: UU
     assessment = _assessment(membership, assessment_id)
     actions = list(selectors.action_list(assessment=assessment))
     titles = {d.key: d.title for d in _dimensions(assessment)}
+    today = roadmap_selectors.roadmap_today()
     for action in actions:
         action.dimension_title = titles.get(action.dimension_key, "")
+        action.overdue = roadmap_selectors.action_is_overdue(action, today)
+    progress = roadmap_selectors.horizon_progress(actions)
+    overdue_count = sum(1 for a in actions if a.overdue)
+    only_overdue = request.GET.get("filter") == "overdue"
+    shown = [a for a in actions if a.overdue] if only_overdue else actions
     board = request.GET.get("view") == "board"
     columns = Action.Status.choices if board else Action.Horizon.choices
     field = "status" if board else "horizon"
     groups = [
-        {"key": key, "label": label, "actions": [a for a in actions if getattr(a, field) == key]}
+        {
+            "key": key,
+            "label": label,
+            "actions": [a for a in shown if getattr(a, field) == key],
+            "progress": None if board else progress[key],
+        }
         for key, label in columns
     ]
     return render(
@@ -66,6 +77,8 @@ def roadmap_view(request: HttpRequest, membership: Membership, assessment_id: UU
             "can_edit": membership.has_role(Role.CONSULTANT),
             "can_update": membership.scope.may_contribute(assessment.client_id),
             "empty": not actions,
+            "overdue_count": overdue_count,
+            "only_overdue": only_overdue,
         },
     )
 
@@ -88,13 +101,14 @@ def _action_saved(form: forms.ModelForm, assessment: Assessment, action: Action 
     """Add the form's action, or change `action` by it; domain errors land on the form."""
     # An edit changes the fields its form shows (a contributor's form shows three).
     values = {k: v for k, v in form.cleaned_data.items() if k != "revision"}
+    links = {k: values.pop(k) for k in ACTION_LINK_FIELDS if k in values}
     try:
         given = ActionInput.from_values(values, partial=action is not None)
         if action is None:
-            services.action_create(assessment=assessment, data=given)
+            services.action_create(assessment=assessment, data=given, links=links)
         else:
             revision = form.cleaned_data.get("revision")
-            services.action_update(action=action, data=given, revision=revision)
+            services.action_update(action=action, data=given, revision=revision, links=links)
     except ValidationError as exc:
         form_error(form, exc)
         return False
@@ -114,6 +128,7 @@ def action_form_view(
             request.POST or None,
             instance=copy.copy(action) if action else None,
             dimensions=_dimensions(assessment),
+            links=roadmap_selectors.link_choices(client_id=assessment.client_id),
         )
     else:
         if action is None:
@@ -172,3 +187,23 @@ def action_quick_view(
         messages.error(request, " ".join(exc.messages))
     view = "?view=board" if request.POST.get("board") else ""
     return redirect(reverse("roadmap", args=[membership.workspace_id, assessment.id]) + view)
+
+
+@workspace_view(Role.OWNER)
+@require_POST
+def workspace_roadmap_digest_view(request: HttpRequest, membership: Membership):
+    """The workspace settings page's weekly roadmap digest: on or off, and its day."""
+    try:
+        services.workspace_roadmap_digest_set(
+            workspace=membership.workspace,
+            enabled=request.POST.get("roadmap_digest") == "on",
+            weekday=int(request.POST.get("roadmap_digest_weekday", "")),
+            actor=request.user,
+        )
+    except (ValueError, ValidationError):
+        messages.error(request, _("Choose the digest's day of the week."))
+    else:
+        messages.success(request, _("Roadmap digest setting saved."))
+    return redirect(
+        reverse("workspace_settings", args=[membership.workspace_id]) + "#roadmap-digest"
+    )

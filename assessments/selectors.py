@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404
 from workspaces.models import Client, ClientAccess, Invitation, Membership, Workspace
 from workspaces.scope import ClientScope
 
+from .inputs import ACTION_LINK_FIELDS
 from .models import (
     Action,
     Answer,
@@ -314,8 +315,11 @@ HORIZON_ORDER = Case(
 
 
 def action_list(*, assessment: Assessment) -> QuerySet[Action]:
-    return assessment.actions.annotate(horizon_order=HORIZON_ORDER).order_by(
-        "horizon_order", "position", "created_at"
+    """The roadmap's actions, with what each serves (one query per kind of link)."""
+    return (
+        assessment.actions.annotate(horizon_order=HORIZON_ORDER)
+        .order_by("horizon_order", "position", "created_at")
+        .prefetch_related(*ACTION_LINK_FIELDS)
     )
 
 

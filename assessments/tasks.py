@@ -19,3 +19,10 @@ def respondents_remind_due() -> int:
     from .services import respondents_remind_due as remind
 
     return remind()
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def roadmap_digests_send() -> int:
+    from .services import roadmap_digests_send as send
+
+    return send()

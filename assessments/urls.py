@@ -29,6 +29,11 @@ urlpatterns = [
     path(A + "results/", results_views.assessment_results_view, name="assessment_results"),
     path(A + "targets/", results_views.assessment_targets_view, name="assessment_targets"),
     path(
+        W + "roadmap-digest/",
+        roadmap_views.workspace_roadmap_digest_view,
+        name="workspace_roadmap_digest",
+    ),
+    path(
         W + "benchmark-pool/",
         results_views.workspace_benchmark_pool_view,
         name="workspace_benchmark_pool",

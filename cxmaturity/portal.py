@@ -12,7 +12,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from assessments.charts import trend
-from assessments.models import Assessment
+from assessments.models import Action, Assessment
+from assessments.roadmap_selectors import (
+    action_is_overdue,
+    horizon_progress,
+    overdue_counts,
+    roadmap_counted,
+    roadmap_today,
+)
 from assessments.selectors import (
     assessment_list,
     open_actions,
@@ -47,8 +54,10 @@ def workspace_dashboard_view(request: HttpRequest, membership: Membership) -> Ht
         id__in=[c.latest_assessment_id for c in page.object_list if c.latest_assessment_id]
     )
     stages = released_overall_scores(assessments=list(latest), scope=membership.scope)
+    overdue = overdue_counts(scope=membership.scope, client_ids=[c.id for c in page.object_list])
     for client in page.object_list:
         client.latest_overall = stages.get(client.latest_assessment_id)
+        client.overdue_count = overdue.get(client.id, 0)
     return render(
         request,
         "workspaces/dashboard.html",
@@ -101,6 +110,23 @@ def _with_overall(assessments: list[Assessment], scope: ClientScope) -> list[Ass
     return assessments
 
 
+def _roadmap_figures(scope: ClientScope, assessments: list[Assessment]) -> dict:
+    """The hub's overdue actions (count and list) and percent done per horizon, across
+    the client's roadmaps this member may read."""
+    counted = list(roadmap_counted(scope=scope, assessments=assessments))
+    today = roadmap_today()
+    overdue = [a for a in counted if action_is_overdue(a, today)]
+    progress = horizon_progress(counted)
+    return {
+        "overdue": overdue,
+        "horizons": [
+            {"label": label, **progress[key]}
+            for key, label in Action.Horizon.choices
+            if progress[key]["total"]
+        ],
+    }
+
+
 @workspace_view()
 def client_detail_view(request: HttpRequest, membership: Membership, client_id: UUID):
     """The hub's Overview: where the client stands (the latest closed assessment's
@@ -126,6 +152,7 @@ def client_detail_view(request: HttpRequest, membership: Membership, client_id: 
             plan=plan,
             health=kpi_health(plan=plan),
             actions=list(open_actions(scope=scope, assessments=assessments)[:NEXT_ACTIONS]),
+            **_roadmap_figures(scope, assessments),
         ),
     )
 
@@ -185,6 +212,10 @@ def client_roadmap_view(request: HttpRequest, membership: Membership, client_id:
     client = client_get(scope=scope, client_id=client_id)
     assessments = list(assessment_list(scope=scope, client=client))
     readable = [a for a in assessments if results_released(assessment=a, scope=scope)]
+    actions = open_actions(scope=scope, assessments=readable)
+    only_overdue = request.GET.get("filter") == "overdue"
+    figures = _roadmap_figures(scope, readable)
+    overdue_ids = {a.id for a in figures["overdue"]}
     return render(
         request,
         "workspaces/client_roadmap.html",
@@ -192,7 +223,10 @@ def client_roadmap_view(request: HttpRequest, membership: Membership, client_id:
             membership,
             client,
             "roadmap",
-            actions=list(open_actions(scope=scope, assessments=readable)),
+            actions=figures["overdue"] if only_overdue else list(actions),
+            only_overdue=only_overdue,
+            overdue_ids=overdue_ids,
+            **figures,
             roadmaps=[a for a in readable if a.status != Assessment.Status.DRAFT],
         ),
     )

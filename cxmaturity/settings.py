@@ -266,6 +266,8 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "invitations-expire": {"task": "workspaces.tasks.invitations_expire", "schedule": 3600.0},
     "respondents-remind": {"task": "assessments.tasks.respondents_remind_due", "schedule": 3600.0},
+    # Hourly; each workspace's digest goes out on its chosen weekday, once per ISO week.
+    "roadmap-digests": {"task": "assessments.tasks.roadmap_digests_send", "schedule": 3600.0},
     "audit-events-prune": {"task": "audit.tasks.audit_events_prune", "schedule": 86400.0},
     # Jobs whose lease ran out (a worker killed mid-way) or whose task was lost are sent
     # again (cxmaturity.leases).

@@ -67,11 +67,15 @@ def step_counts(*, plan: StrategyPlan) -> dict[str, int]:
     }
 
 
-def item_list(*, plan: StrategyPlan, step: str) -> list:
+def item_list(*, plan: StrategyPlan, step: str, with_actions: bool = False) -> list:
     """A step's items in order, each with its parent (`parent_item`) where the step has
-    one; 1 query."""
+    one, and (`with_actions`, for the step page) the roadmap actions serving it where it
+    may have some; 1 or 2 queries."""
     model, parent_field, _parent_model = STEPS[step]
     items = model.objects.filter(plan=plan).order_by("position", "created_at")
+    if with_actions and hasattr(model, "roadmap_actions"):
+        # The roadmap actions serving each item, shown beside it: one more query.
+        items = items.prefetch_related("roadmap_actions")
     if not parent_field:
         return list(items)
     items = list(items.select_related(parent_field))

@@ -126,7 +126,7 @@ def step_view(request: HttpRequest, membership: Membership, plan_id: UUID, step:
         "step": step,
         "title": form.title,
         "form": form,
-        "items": selectors.item_list(plan=plan, step=form.step),
+        "items": selectors.item_list(plan=plan, step=form.step, with_actions=True),
         "parent_field": form.parent_field,
         "parent_title": form.parent_title,
         "can_edit": membership.has_role(Role.CONSULTANT),

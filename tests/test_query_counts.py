@@ -151,11 +151,21 @@ def _closed_with_actions(client):
             action_create(
                 assessment=assessment,
                 data=ActionInput.from_values({"title": f"Action {i}", "horizon": "now"}),
+                # Each serves a campaign of its own: the links stay one query.
+                links={"campaigns": [CampaignFactory(client=assessment.client).id]},
             )
 
     return grow
 
 
+# The actions' links, one query per kind (prefetched): plan items, KPIs, campaigns.
+LINKS = [
+    "strategic objectives",
+    "marketing objectives",
+    "digital goals",
+    "kpis",
+    "campaigns",
+]
 HUB = [*AUTH, "client (scoped)", "assessments with respondent counts"]
 
 
@@ -180,13 +190,18 @@ def test_client_hub_overview(flat, web, acme_client, plan):
             "its KPIs",
             "their measurements",
             "the next open actions with their assessment",
+            "the accepted actions: overdue and done per horizon",
         ],
     )
 
 
 def test_client_hub_roadmap_tab(flat, web, acme_client):
     url = reverse("client_roadmap", args=[acme_client.workspace_id, acme_client.id])
-    flat(_closed_with_actions(acme_client), _get(web, url), [*HUB, "open actions"])
+    flat(
+        _closed_with_actions(acme_client),
+        _get(web, url),
+        [*HUB, "open actions", "the accepted actions: overdue and done per horizon"],
+    )
 
 
 def test_client_hub_results_tab(flat, web, acme_client):
@@ -248,7 +263,11 @@ def test_roadmap_page(flat, web, assessment):
                 data=ActionInput.from_values({"title": f"Action {i}", "horizon": "now"}),
             )
 
-    flat(grow, _get(web, url), [*AUTH, "assessment (scoped)", "actions", "dimensions"])
+    flat(
+        grow,
+        _get(web, url),
+        [*AUTH, "assessment (scoped)", "actions", *LINKS, "dimensions"],
+    )
 
 
 def test_plan_page(flat, web, plan):

@@ -31,6 +31,8 @@ from workspaces.tokens import api_token_create
 pytestmark = pytest.mark.django_db
 
 PAGED = ["count for the pager", "the page"]
+# An action's links, one query per kind (prefetched).
+LINKS = ["strategic objectives", "marketing objectives", "digital goals", "kpis", "campaigns"]
 
 
 @pytest.fixture
@@ -122,9 +124,11 @@ def test_action_list_api(flat, api, assessment):
             action_create(
                 assessment=assessment,
                 data=ActionInput.from_values({"title": f"Action {i}", "horizon": "next"}),
+                # Each serves a campaign of its own: the links stay one query.
+                links={"campaigns": [CampaignFactory(client=assessment.client).id]},
             )
 
-    flat(grow, _get(api, url), [*AUTH, "assessment (scoped)", *PAGED])
+    flat(grow, _get(api, url), [*AUTH, "assessment (scoped)", *PAGED, *LINKS])
 
 
 def test_plan_list_api(flat, api, acme_client):

@@ -20,7 +20,7 @@ from cxmaturity.client_ip import client_ip
 from cxmaturity.forms import form_error
 from cxmaturity.rate_limits import rate_limit_exceeded
 
-from . import selectors, tokens, two_factor
+from . import digest_opt_out, selectors, tokens, two_factor
 from .account_forms import ApiTokenForm, CodeForm
 
 
@@ -60,6 +60,7 @@ def account_view(request: HttpRequest) -> HttpResponse:
         "two_factor_on": two_factor.two_factor_enabled(user=request.user),
         "session_verified": two_factor.session_verified(request.user),
         "recovery_codes_left": len(two_factor.recovery_codes_list(user=request.user)),
+        "digest_on": not selectors.digest_opted_out(email=request.user.email),
     }
     return render(request, "workspaces/account.html", context)
 
@@ -244,3 +245,30 @@ class RateLimitedPasswordResetView(auth_views.PasswordResetView):
         if per_account:
             return redirect(self.get_success_url())
         return super().form_valid(form)
+
+
+@login_required
+@require_POST
+def digest_preference_view(request: HttpRequest) -> HttpResponse:
+    """The account page's choice to receive the weekly roadmap digest."""
+    wanted = request.POST.get("roadmap_digest") == "on"
+    digest_opt_out.digest_opt_out_set(email=request.user.email, opted_out=not wanted)
+    messages.success(
+        request,
+        _("You will get the weekly digest of your roadmap actions.")
+        if wanted
+        else _("You will get no weekly digest of your roadmap actions."),
+    )
+    return redirect(resolve_url("account") + "#roadmap-digest")
+
+
+def digest_unsubscribe_view(request: HttpRequest, token: str) -> HttpResponse:
+    """The digest's unsubscribe link, no sign-in needed: the page asks, a POST stops the
+    emails (a mail scanner following the link changes nothing)."""
+    email = digest_opt_out.digest_unsubscribe_email(token)
+    if email is None:
+        return render(request, "workspaces/digest_unsubscribe.html", {"invalid": True}, status=400)
+    done = request.method == "POST"
+    if done:
+        digest_opt_out.digest_opt_out_set(email=email, opted_out=True)
+    return render(request, "workspaces/digest_unsubscribe.html", {"email": email, "done": done})

@@ -133,6 +133,23 @@ class Workspace(models.Model):
             "no workspace or client is ever named in it."
         ),
     )
+
+    class Weekday(models.IntegerChoices):
+        MONDAY = 1, _("Monday")
+        TUESDAY = 2, _("Tuesday")
+        WEDNESDAY = 3, _("Wednesday")
+        THURSDAY = 4, _("Thursday")
+        FRIDAY = 5, _("Friday")
+        SATURDAY = 6, _("Saturday")
+        SUNDAY = 7, _("Sunday")
+
+    roadmap_digest = models.BooleanField(
+        _("email each action owner a weekly digest of their open actions"), default=True
+    )
+    # ISO weekday (Monday 1), in the site's time zone.
+    roadmap_digest_weekday = models.PositiveSmallIntegerField(
+        _("digest day"), choices=Weekday.choices, default=Weekday.MONDAY
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -143,6 +160,18 @@ class Workspace(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("workspace_dashboard", args=[self.id])
+
+
+class DigestOptOut(models.Model):
+    """An address that asked for no roadmap digest: set from the account page or the
+    email's unsubscribe link. Keyed by address, not user, because an action's owner is
+    an address that need not belong to anyone who signs in."""
+
+    email = models.EmailField(_("email address"), unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.email
 
 
 class Membership(models.Model):

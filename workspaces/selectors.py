@@ -7,7 +7,16 @@ from django.shortcuts import get_object_or_404
 
 from cxmaturity.formats import DEFAULT_REGION, REGIONS
 
-from .models import Client, ClientAccess, Invitation, Membership, Role, User, Workspace
+from .models import (
+    Client,
+    ClientAccess,
+    DigestOptOut,
+    Invitation,
+    Membership,
+    Role,
+    User,
+    Workspace,
+)
 from .scope import ClientScope
 
 
@@ -136,3 +145,8 @@ def client_trash_list(*, workspace: Workspace) -> QuerySet[Client]:
 
 def client_trash_get(*, workspace: Workspace, client_id: UUID) -> Client:
     return get_object_or_404(client_trash_list(workspace=workspace), id=client_id)
+
+
+def digest_opted_out(*, email: str) -> bool:
+    """Whether this address asked for no roadmap digest."""
+    return DigestOptOut.objects.filter(email=email.strip().lower()).exists()

@@ -7,6 +7,12 @@ T = "w/<uuid:workspace_id>/clients/<uuid:client_id>/team/"
 urlpatterns = [
     path("", views.home_view, name="home"),
     path("account/", account_views.account_view, name="account"),
+    path("account/digest/", account_views.digest_preference_view, name="digest_preference"),
+    path(
+        "digest/unsubscribe/<str:token>/",
+        account_views.digest_unsubscribe_view,
+        name="digest_unsubscribe",
+    ),
     path("account/tokens/revoke/", account_views.api_token_revoke_view, name="api_token_revoke"),
     path("account/two-factor/", account_views.two_factor_setup_view, name="two_factor_setup"),
     path(

@@ -25,7 +25,7 @@ from .forms import (
     RoleForm,
     WorkspaceForm,
 )
-from .models import Membership, Role
+from .models import Membership, Role, Workspace
 from .permissions import require_whole_workspace, workspace_view
 
 PAGE_SIZE = 20
@@ -325,6 +325,7 @@ def workspace_settings_view(request: HttpRequest, membership: Membership) -> Htt
             "form": form,
             "workspace": workspace,
             "clients": selectors.client_list(scope=membership.scope, archived=None),
+            "weekdays": Workspace.Weekday.choices,
         },
         status=form_status(form),
     )

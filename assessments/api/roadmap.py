@@ -8,14 +8,15 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from cxmaturity.api import RefuseUnknownFields, revision_field
 from workspaces.api import WorkspaceScopedViewSet
-from workspaces.models import Role
-from workspaces.permissions import require_contribution
+from workspaces.models import Role, Workspace
+from workspaces.permissions import require_contribution, workspace_access
 
 from .. import selectors, services
-from ..inputs import ACTION_INPUT_FIELDS, ActionInput
+from ..inputs import ACTION_INPUT_FIELDS, ACTION_LINK_FIELDS, ActionInput
 from ..models import Action
 from .access import require_released
 
@@ -42,7 +43,12 @@ class ActionOut(serializers.ModelSerializer):
             "updated_at",
             "done_at",
             "revision",
+            *ACTION_LINK_FIELDS,
         ]
+
+
+def _link_field() -> serializers.ListField:
+    return serializers.ListField(child=serializers.UUIDField(), required=False, max_length=200)
 
 
 class ActionIn(RefuseUnknownFields, serializers.ModelSerializer):
@@ -50,10 +56,19 @@ class ActionIn(RefuseUnknownFields, serializers.ModelSerializer):
     email, 0-100 progress)."""
 
     revision = revision_field()
+    strategic_objectives = _link_field()
+    marketing_objectives = _link_field()
+    digital_goals = _link_field()
+    kpis = _link_field()
+    campaigns = _link_field()
 
     class Meta:
         model = Action
-        fields = [*ACTION_INPUT_FIELDS, "revision"]
+        fields = [*ACTION_INPUT_FIELDS, "revision", *ACTION_LINK_FIELDS]
+
+    def links(self) -> dict[str, list]:
+        """The link lists given, each replacing that kind's links."""
+        return {k: v for k, v in self.validated_data.items() if k in ACTION_LINK_FIELDS}
 
     def action_input(self) -> ActionInput:
         """The action fields given (a partial change gives only what changes)."""
@@ -82,7 +97,9 @@ class ActionViewSet(WorkspaceScopedViewSet):
     def create(self, request: Request, workspace_id: str, assessment_id: str) -> Response:
         data = ActionIn(data=request.data)
         data.is_valid(raise_exception=True)
-        action = services.action_create(assessment=self.assessment, data=data.action_input())
+        action = services.action_create(
+            assessment=self.assessment, data=data.action_input(), links=data.links()
+        )
         return Response(ActionOut(action).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(summary=_("One action"))
@@ -108,7 +125,9 @@ class ActionViewSet(WorkspaceScopedViewSet):
                     _("Client contributors change only status, progress and notes, not: %(f)s.")
                     % {"f": ", ".join(refused)}
                 )
-        action = services.action_update(action=action, data=data.action_input(), revision=revision)
+        action = services.action_update(
+            action=action, data=data.action_input(), revision=revision, links=data.links()
+        )
         return Response(ActionOut(action).data)
 
     @extend_schema(summary=_("Delete an action"), responses={204: None})
@@ -127,3 +146,42 @@ class ActionViewSet(WorkspaceScopedViewSet):
     def suggest(self, request: Request, workspace_id: str, assessment_id: str) -> Response:
         created = services.roadmap_suggest(assessment=self.assessment)
         return Response(ActionOut(created, many=True).data, status=status.HTTP_201_CREATED)
+
+
+class RoadmapDigestIn(RefuseUnknownFields, serializers.Serializer):
+    roadmap_digest = serializers.BooleanField()
+    roadmap_digest_weekday = serializers.ChoiceField(choices=Workspace.Weekday.choices)
+
+
+class RoadmapDigestView(APIView):
+    """Whether action owners get the weekly roadmap digest, and on which day (ISO
+    weekday, Monday 1, in the site's time zone)."""
+
+    @extend_schema(
+        summary=_("Read the weekly roadmap digest setting (owners)"),
+        responses=RoadmapDigestIn,
+    )
+    def get(self, request: Request, workspace_id: str) -> Response:
+        membership = workspace_access(
+            user=request.user, workspace_id=workspace_id, min_role=Role.OWNER
+        )
+        return Response(RoadmapDigestIn(membership.workspace).data)
+
+    @extend_schema(
+        summary=_("Turn the weekly roadmap digest on or off and choose its day (owners)"),
+        request=RoadmapDigestIn,
+        responses=RoadmapDigestIn,
+    )
+    def put(self, request: Request, workspace_id: str) -> Response:
+        membership = workspace_access(
+            user=request.user, workspace_id=workspace_id, min_role=Role.OWNER
+        )
+        data = RoadmapDigestIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        workspace = services.workspace_roadmap_digest_set(
+            workspace=membership.workspace,
+            enabled=data.validated_data["roadmap_digest"],
+            weekday=data.validated_data["roadmap_digest_weekday"],
+            actor=request.user,
+        )
+        return Response(RoadmapDigestIn(workspace).data)

@@ -64,10 +64,16 @@ from .roadmap import (
     action_accept,
     action_create,
     action_delete,
+    action_links_set,
     action_move,
     action_update,
     horizon_for,
     roadmap_suggest,
+)
+from .roadmap_digest import (
+    iso_week,
+    roadmap_digests_send,
+    workspace_roadmap_digest_set,
 )
 
 __all__ = [
@@ -85,6 +91,7 @@ __all__ = [
     "action_accept",
     "action_create",
     "action_delete",
+    "action_links_set",
     "action_move",
     "action_update",
     "answers_autosave",
@@ -103,6 +110,7 @@ __all__ = [
     "horizon_for",
     "invitation_defaults",
     "invitation_text",
+    "iso_week",
     "questionnaire_export",
     "questionnaire_import",
     "respondent_add",
@@ -124,6 +132,8 @@ __all__ = [
     "respondents_remind_due",
     "results_snapshot_store",
     "results_snapshots_store",
+    "roadmap_digests_send",
     "roadmap_suggest",
     "workspace_benchmark_pool_set",
+    "workspace_roadmap_digest_set",
 ]

@@ -1,5 +1,9 @@
 """Writes for the roadmap: actions that close the gaps, grouped Now / Next / Later."""
 
+import uuid
+from collections.abc import Iterable, Mapping
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
@@ -9,7 +13,7 @@ from django.utils.translation import gettext as _
 from cxmaturity.inputs import due_date_check
 from cxmaturity.revisions import revision_lock, revision_save
 
-from ..inputs import ActionInput
+from ..inputs import ACTION_LINK_FIELDS, ActionInput
 from ..models import Action, Assessment
 from ..results import assessment_results
 
@@ -71,8 +75,36 @@ def _dimension_check(assessment: Assessment, data: ActionInput) -> None:
         raise ValidationError({"dimension_key": _("Choose a dimension of this questionnaire.")})
 
 
+def _link_rows(assessment: Assessment, name: str, ids: Iterable[Any]) -> list:
+    """The rows `ids` name, each of the action's client; any other id is refused, naming
+    the field (another client's row is as unknown as one that does not exist)."""
+    model = Action._meta.get_field(name).related_model
+    client_path = "client" if name == "campaigns" else "plan__client"
+    try:
+        wanted = {uuid.UUID(str(i)) for i in ids}
+    except (TypeError, ValueError, AttributeError):
+        raise ValidationError({name: _("Give a list of ids.")}) from None
+    rows = list(model.objects.filter(id__in=wanted, **{client_path: assessment.client_id}))
+    if len(rows) != len(wanted):
+        raise ValidationError({name: _("Choose items of this client's plan and campaigns.")})
+    return rows
+
+
+def action_links_set(*, action: Action, links: Mapping[str, Iterable[Any]]) -> None:
+    """Replace the action's links that `links` names (the others stay): plan items, KPIs
+    and campaigns of the action's own client."""
+    unknown = set(links) - set(ACTION_LINK_FIELDS)
+    if unknown:
+        raise ValidationError({sorted(unknown)[0]: _("Not a kind of link.")})
+    rows = {name: _link_rows(action.assessment, name, ids) for name, ids in links.items()}
+    for name, linked in rows.items():
+        getattr(action, name).set(linked)
+
+
 @transaction.atomic
-def action_create(*, assessment: Assessment, data: ActionInput) -> Action:
+def action_create(
+    *, assessment: Assessment, data: ActionInput, links: Mapping[str, Iterable[Any]] | None = None
+) -> Action:
     _dimension_check(assessment, data)
     due_date_check(data.due_date)
     position = (assessment.actions.aggregate(n=Max("position"))["n"] or 0) + 1
@@ -80,11 +112,19 @@ def action_create(*, assessment: Assessment, data: ActionInput) -> Action:
     if action.status == Action.Status.DONE:
         action.done_at = timezone.now()
     action.save()
+    if links:
+        action_links_set(action=action, links=links)
     return action
 
 
 @transaction.atomic
-def action_update(*, action: Action, data: ActionInput, revision: int | None = None) -> Action:
+def action_update(
+    *,
+    action: Action,
+    data: ActionInput,
+    revision: int | None = None,
+    links: Mapping[str, Iterable[Any]] | None = None,
+) -> Action:
     """Change the fields `data` gives; the rest keep what is saved now, so two people
     changing different fields at once both keep their change. Refused when `revision` is
     older than the saved one."""
@@ -105,6 +145,8 @@ def action_update(*, action: Action, data: ActionInput, revision: int | None = N
         changed.append("done_at")
     if changed:
         revision_save(action, fields=changed)
+    if links:
+        action_links_set(action=action, links=links)
     return action
 
 
