@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessments', '0011_benchmark_filters_and_dimension_exacts'),
+        ('assessments', '0012_questionnaire_version_stage_narratives'),
         ('workspaces', '0010_roadmap_digest_settings_and_opt_outs'),
     ]
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessments', '0012_roadmap_digest_sent_weeks'),
+        ('assessments', '0013_roadmap_digest_sent_weeks'),
         ('kpis', '0005_kpi_status_comment_and_measurement_recorder'),
         ('playbooks', '0005_campaign_objective_summary'),
     ]
