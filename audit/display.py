@@ -6,8 +6,8 @@ from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.utils import timezone
 from django.utils.text import capfirst
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from .models import AuditAction, AuditEvent
 
@@ -18,8 +18,17 @@ EMPTY = "—"
 _TYPE_NAMES = {"kpis.kpi": gettext_lazy("KPI")}
 
 
-@cache
 def object_type_label(object_type: str) -> str:
+    return _object_type_label(object_type, get_language())
+
+
+def field_label(object_type: str, name: str) -> str:
+    return _field_label(object_type, name, get_language())
+
+
+# Cached per language: a label cached in the first reader's language would be shown to all.
+@cache
+def _object_type_label(object_type: str, language: str | None) -> str:
     if not object_type:
         return ""
     if object_type in _TYPE_NAMES:
@@ -31,7 +40,7 @@ def object_type_label(object_type: str) -> str:
 
 
 @cache
-def field_label(object_type: str, name: str) -> str:
+def _field_label(object_type: str, name: str, language: str | None) -> str:
     try:
         field = apps.get_model(object_type)._meta.get_field(name)
     except (LookupError, ValueError, FieldDoesNotExist):

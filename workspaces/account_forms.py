@@ -14,7 +14,6 @@ class ApiTokenForm(forms.Form):
     days = forms.IntegerField(
         label=_("Expires after (days)"),
         min_value=1,
-        help_text=_("At most %(max)d days.") % {"max": settings.API_TOKEN_MAX_DAYS},
     )
     workspace = forms.ChoiceField(label=_("Workspaces it reaches"), required=False)
     read_only = forms.BooleanField(label=_("Read-only: it may not change anything"), required=False)
@@ -22,6 +21,10 @@ class ApiTokenForm(forms.Form):
     def __init__(self, *args, memberships: list[Membership], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["days"].widget.attrs["max"] = settings.API_TOKEN_MAX_DAYS
+        # Formatted per request: formatting at import would freeze the text in English.
+        self.fields["days"].help_text = _("At most %(max)d days.") % {
+            "max": settings.API_TOKEN_MAX_DAYS
+        }
         self.fields["days"].initial = settings.API_TOKEN_DEFAULT_DAYS
         self.fields["workspace"].choices = [
             ("", _("All my workspaces")),

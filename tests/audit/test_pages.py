@@ -6,9 +6,10 @@ from datetime import datetime
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from rest_framework.test import APIClient
 
+from audit import display
 from audit.models import AuditAction, AuditEvent
 from audit.services import audit_record
 from tests.factories import ClientFactory, MembershipFactory
@@ -287,3 +288,15 @@ def test_the_members_page_links_owners_to_the_trail(client, owner, consultant, w
     response = client.get(reverse("member_list", args=[workspace.id]))
     assert response.status_code == 200
     assert link not in response.text
+
+
+def test_type_and_field_labels_follow_each_readers_language():
+    # Django's own German catalogue names the user model: no compiled project catalogue needed.
+    for language, kind, field in [
+        ("en", "User", "Email address"),
+        ("de", "Benutzer", "E-Mail-Adresse"),
+        ("en", "User", "Email address"),
+    ]:
+        with translation.override(language):
+            assert display.object_type_label("workspaces.user") == kind
+            assert display.field_label("workspaces.user", "email") == field
