@@ -3,6 +3,7 @@ once drawn (radar, heat map, stage ladder, channel names, findings by title) and
 results page's own choices. Numbers come from `results.py`; nothing here computes one."""
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .benchmarks import BENCHMARK_FILTER_CHOICES
 from .charts import heat_class, radar, radar_band
@@ -13,6 +14,41 @@ from .scoring import STAGES
 
 # A level text longer than this is a description, not a title one can scan.
 LEVEL_TITLE_MAX = 40
+
+# cxnumbers is plain Python without Django, and results keep the English names (they are
+# stored in snapshots and served by the API), so the names are translated where shown.
+_STAGE_AND_PHASE_NAMES = {
+    "Initiate": gettext_lazy("Initiate"),
+    "Radiate": gettext_lazy("Radiate"),
+    "Align": gettext_lazy("Align"),
+    "Optimize": gettext_lazy("Optimize"),
+    "Nurture": gettext_lazy("Nurture"),
+    "Engage": gettext_lazy("Engage"),
+    "Lifetime customers": gettext_lazy("Lifetime customers"),
+    "Attract": gettext_lazy("Attract"),
+    "Convert": gettext_lazy("Convert"),
+    "Advocate": gettext_lazy("Advocate"),
+}
+
+
+def stage_label(name: str | None) -> str | None:
+    """A stage's or phase's name in the reader's language; other names pass unchanged."""
+    if name is None:
+        return None
+    return str(_STAGE_AND_PHASE_NAMES.get(name, name))
+
+
+def stage_ladder(current: int | None) -> list[dict]:
+    """The seven stages in order, named in the reader's language, `current` marked."""
+    return [
+        {
+            "level": s.level,
+            "name": stage_label(s.name),
+            "phase": s.phase,
+            "current": current == s.level,
+        }
+        for s in STAGES
+    ]
 
 
 def results_display(results: dict) -> dict:
@@ -45,10 +81,6 @@ def results_display(results: dict) -> dict:
         for row in results["heatmap"]
     ]
     overall = results["overall"]
-    ladder = [
-        {"level": s.level, "name": s.name, "phase": s.phase, "current": overall["stage"] == s.level}
-        for s in STAGES
-    ]
     channel_names = dict(Channel.choices)
     channels = [
         {
@@ -67,7 +99,7 @@ def results_display(results: dict) -> dict:
         # rather than leave readers wondering where the heat map went.
         "heatmap_hidden": bool(results["submitted"]) and not heatmap,
         "heatmap_group_minimum": MIN_ROLE_GROUP,
-        "ladder": ladder,
+        "ladder": stage_ladder(overall["stage"]),
         # The overall stage's narrative and the next one's, where the questionnaire has them.
         "stage_story": current_and_next(results["stage_narratives"], overall["stage"]),
         "channels": channels,
@@ -93,7 +125,7 @@ def results_page(results: dict) -> dict:
 
 
 def target_choices() -> list[tuple[int, str]]:
-    return [(s.level, f"{s.level} · {s.name}") for s in STAGES]
+    return [(s.level, f"{s.level} · {stage_label(s.name)}") for s in STAGES]
 
 
 def level_choices(levels: dict[str, str]) -> list[dict[str, str]]:
@@ -104,7 +136,7 @@ def level_choices(levels: dict[str, str]) -> list[dict[str, str]]:
     return [
         {
             "value": value,
-            "title": STAGES[int(value) - 1].name if long else text,
+            "title": stage_label(STAGES[int(value) - 1].name) if long else text,
             "description": text if long else "",
         }
         for value, text in sorted(levels.items(), key=lambda item: int(item[0]))

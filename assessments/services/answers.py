@@ -7,7 +7,7 @@ from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from cxmaturity.inputs import clean_text
 
@@ -19,8 +19,10 @@ from .respondents import consensus_respondent_get_or_create
 MAX_COMMENT = max_length(Answer, "comment")
 MAX_EVIDENCE = max_length(Answer, "evidence")
 _MAX_NOTES = max_length(Respondent, "notes")
-LINK_UNKNOWN = _lazy("This link does not work. It may have been replaced by a newer one.")
-ASSESSMENT_CLOSED = _lazy("This assessment is closed and no longer takes answers. Thank you.")
+LINK_UNKNOWN = gettext_lazy("This link does not work. It may have been replaced by a newer one.")
+ASSESSMENT_CLOSED = gettext_lazy(
+    "This assessment is closed and no longer takes answers. Thank you."
+)
 
 
 class RespondentClosed(ValidationError):

@@ -10,7 +10,7 @@ from django.db.models import Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from cxmaturity.csv_files import csv_rows
 from cxmaturity.inputs import CONTROL_CHARACTERS, clean_text, one_line
@@ -21,7 +21,7 @@ MAX_CSV_BYTES = 512 * 1024
 MAX_CSV_ROWS = 1000
 _CSV_COLUMNS = ("name", "email", "role", "department", "weight")
 CONSENSUS_NAME = "Workshop consensus"
-ERASED_NAME = _lazy("Erased respondent")
+ERASED_NAME = gettext_lazy("Erased respondent")
 # The model's columns are the one home of these limits; the form and the API read them
 # from there too, and the CSV import, which has neither, gets them here.
 _NAME_MAX = max_length(Respondent, "name")

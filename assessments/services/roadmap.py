@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from cxmaturity.inputs import due_date_check
 from cxmaturity.revisions import revision_lock, revision_save
 
+from ..display import stage_label
 from ..inputs import ACTION_LINK_FIELDS, ActionInput
 from ..models import Action, Assessment
 from ..results import assessment_results
@@ -56,7 +57,9 @@ def roadmap_suggest(*, assessment: Assessment) -> list[Action]:
             assessment=assessment,
             dimension_key=dimension["key"],
             title=_("%(dimension)s: reach %(stage)s") % {
-                "dimension": dimension["title"], "stage": dimension["blockers"]["stage_name"]},
+                "dimension": dimension["title"],
+                "stage": stage_label(dimension["blockers"]["stage_name"]),
+            },
             description=guidance,
             horizon=horizon_for(dimension["priority"]),
             position=position,
