@@ -63,19 +63,65 @@ def chart_css() -> str:
         return re.sub(r"/\*.*?\*/", "", handle.read(), flags=re.DOTALL).strip()
 
 
+# A labelled chart: an inline <svg role="img" aria-label="…"> (our includes never nest them).
+_CHART = re.compile(r"<svg\b([^>]*)>.*?</svg>", re.DOTALL)
+_ATTRIBUTE = re.compile(r'([a-z-]+)="([^"]*)"')
+_SVG_NS = "http://www.w3.org/2000/svg"
+
+
+def charts_as_images(html: str) -> tuple[str, dict[str, bytes]]:
+    """The HTML with each labelled chart turned into an <img alt> of the same SVG, and the
+    SVGs by URL. WeasyPrint tags only <img> as a /Figure with /Alt (an inline <svg> becomes
+    an unlabelled /NonStruct), so screen readers get the chart's label this way."""
+    from defusedxml import ElementTree
+
+    charts: dict[str, bytes] = {}
+
+    def to_image(found: re.Match) -> str:
+        attributes = dict(_ATTRIBUTE.findall(found.group(1)))
+        if attributes.get("role") != "img" or not attributes.get("aria-label"):
+            return found.group(0)
+        svg = found.group(0)
+        if "xmlns=" not in found.group(1):
+            svg = f'<svg xmlns="{_SVG_NS}"{svg[4:]}'
+        try:
+            ElementTree.fromstring(svg)
+        except ElementTree.ParseError:
+            return found.group(0)  # not XML on its own: left inline, drawn but untagged
+        url = f"{BASE_URL}charts/{len(charts)}.svg"
+        charts[url] = svg.encode()
+        return (
+            f'<img class="{attributes.get("class", "")}" src="{url}" '
+            f'alt="{attributes["aria-label"]}">'
+        )
+
+    return _CHART.sub(to_image, html), charts
+
+
+def _serving_charts(fetch: Callable, charts: dict[str, bytes]) -> Callable:
+    def fetch_chart(url: str, *args, **kwargs) -> dict:
+        if url in charts:
+            return {"string": charts[url], "mime_type": "image/svg+xml"}
+        return fetch(url, *args, **kwargs)
+
+    return fetch_chart
+
+
 def html_to_pdf(
     html: str, *, workspace_id: UUID, on_progress: Callable[[int], None] | None = None
 ) -> tuple[bytes, int]:
-    """The PDF bytes and page count. Layout is the slow part; progress is reported after it."""
+    """The PDF bytes and page count. Layout is the slow part; progress is reported after it.
+    The PDF is tagged (PDF/UA-1): structure tree, /Lang from <html lang>, /Title from
+    <title>, /Alt for images and labelled charts."""
     from weasyprint import HTML
 
-    document = HTML(
-        string=html, base_url=BASE_URL, url_fetcher=url_fetcher_for(workspace_id)
-    ).render()
+    html, charts = charts_as_images(html)
+    fetch = _serving_charts(url_fetcher_for(workspace_id), charts)
+    document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetch).render()
     if on_progress:
         on_progress(80)
     pages = len(document.pages)
-    data = document.write_pdf()
+    data = document.write_pdf(pdf_variant="pdf/ua-1")
     return data, pages
 
 
