@@ -64,20 +64,20 @@ def test_each_app_with_marked_strings_has_german_and_french_catalogues():
 @catalogues
 def test_every_marked_string_is_translated_in_every_catalogue(tmp_path):
     """makemessages on a copy of the source brings each catalogue up to the strings the
-    code marks today; then msgfmt counts no untranslated or fuzzy entry (and --check
-    refuses a translation whose placeholders differ from its msgid's)."""
+    code marks today; then msgfmt counts no untranslated or fuzzy entry (and
+    --check-format refuses a translation whose placeholders differ from its msgid's)."""
     msgfmt = _msgfmt()
     copy = tmp_path / "src"
     shutil.copytree(ROOT, copy, ignore=shutil.ignore_patterns(*NOT_SOURCE), symlinks=False)
     command = [sys.executable, "manage.py", "makemessages", "--no-obsolete", "-v", "0"]
     for language in LANGUAGES:
         command += ["-l", language]
-    subprocess.run(command, cwd=copy, check=True, capture_output=True, timeout=300)  # noqa: S603 - fixed arguments - our own interpreter and msgfmt, fixed arguments
+    subprocess.run(command, cwd=copy, check=True, capture_output=True, timeout=300)  # noqa: S603 - fixed arguments
     catalogues_found = sorted(copy.rglob("django.po"))
     assert catalogues_found, "no catalogue at all"
     incomplete = {}
     for po in catalogues_found:
-        result = subprocess.run(  # noqa: S603 - our own interpreter and msgfmt, fixed arguments
+        result = subprocess.run(  # noqa: S603 - Debian's msgfmt, fixed arguments
             [msgfmt, "--check-format", "--statistics", "-o", "/dev/null", str(po)],
             capture_output=True,
             text=True,
