@@ -51,19 +51,8 @@ class WorkspaceOut(serializers.ModelSerializer):
 class ClientOut(serializers.ModelSerializer):
     class Meta:
         model = Client
-        fields = [
-            "id",
-            "name",
-            "industry",
-            "size_band",
-            "region",
-            "language",
-            "notes",
-            "archived",
-            "created_at",
-            "updated_at",
-            "revision",
-        ]
+        fields = ["id", "name", "industry", "size_band", "region", "language", "notes"]
+        fields += ["archived", "created_at", "updated_at", "revision"]
 
 
 class ClientIn(serializers.Serializer):

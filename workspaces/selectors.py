@@ -36,7 +36,7 @@ def client_list(
     if search:
         # A country is found by its name ("germany") as well as its code ("DE").
         countries = [
-            code for code, (name, _c) in REGIONS.items() if search.lower() in str(name).lower()
+            code for code, name in REGIONS.items() if search.lower() in str(name).lower()
         ]
         qs = qs.filter(
             Q(name__icontains=search)
