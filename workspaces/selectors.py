@@ -35,9 +35,7 @@ def client_list(
         qs = qs.filter(archived=archived)
     if search:
         # A country is found by its name ("germany") as well as its code ("DE").
-        countries = [
-            code for code, name in REGIONS.items() if search.lower() in str(name).lower()
-        ]
+        countries = [code for code, name in REGIONS.items() if search.lower() in str(name).lower()]
         qs = qs.filter(
             Q(name__icontains=search)
             | Q(industry__icontains=search)
