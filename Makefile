@@ -29,8 +29,12 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt $(VENV)/.runtime
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@
 
+# Compiled catalogues (.mo) are built, not committed: from every .po outside .venv
+# (compilemessages refuses to run where there is none).
 setup: $(VENV)/.runtime
-setup-dev: $(VENV)/.dev
+	if find . -path ./$(VENV) -prune -o -name '*.po' -print | grep -q .; then \
+	  $(TEST_ENV) $(BIN)/python manage.py compilemessages --ignore=$(VENV) -v 0; fi
+setup-dev: $(VENV)/.dev setup
 
 migrate: setup
 	$(LOCAL_ENV) $(BIN)/python manage.py migrate --no-input -v 0

@@ -4,6 +4,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 
@@ -32,4 +33,21 @@ class RequestSizeLimitMiddleware:
                 )
                 % {"mb": limit},
             )
+        return self.get_response(request)
+
+
+class UserLanguageMiddleware:
+    """A signed-in person reads the site in the language saved on their account (chosen
+    in the header's menu), on any browser; without one LocaleMiddleware's choice (the
+    language cookie, then Accept-Language) stands. Runs after AuthenticationMiddleware."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        language = getattr(user, "language", "") if user and user.is_authenticated else ""
+        if language:
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
         return self.get_response(request)

@@ -6,7 +6,6 @@ from pathlib import Path
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext_lazy as _
 
 from cxmaturity.media_storage import media_storage
 
@@ -76,6 +75,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A signed-in person's saved language beats the browser's Accept-Language.
+    "cxmaturity.middleware.UserLanguageMiddleware",
     # request.user.is_verified(): whether this session passed two-factor sign-in.
     "django_otp.middleware.OTPMiddleware",
     "workspaces.two_factor.TwoFactorRequiredMiddleware",
@@ -173,7 +174,8 @@ AXES_CLIENT_IP_CALLABLE = "cxmaturity.client_ip.client_ip"
 
 # --- Internationalisation ------------------------------------------------------------
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", _("English"))]
+# Each named in its own language: the menu is read by someone who may not read the current one.
+LANGUAGES = [("en", "English"), ("de", "Deutsch"), ("fr", "Français")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env("TIME_ZONE", default="UTC")
 USE_I18N = True

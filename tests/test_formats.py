@@ -1,8 +1,10 @@
-"""How values read: the `formats` template tags and the client's country behind them
-(dates in its order, money in its currency), and the region field on the client form and
-API (a bad code is refused naming the field, nothing saved)."""
+"""How values read: the `formats` template tags, in the active language as written in the
+client's country (Django's locale formats for dates, Babel for money), and the region and
+language fields on the client form and API (a bad code is refused naming the field,
+nothing saved)."""
 
 import datetime
+import html
 from decimal import Decimal
 from pathlib import Path
 
@@ -10,7 +12,7 @@ import pytest
 from django.conf import settings
 from django.template import Context, Template
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from rest_framework.test import APIClient
 
 from tests.factories import ClientFactory
@@ -22,21 +24,25 @@ MARCH_5 = datetime.date(2026, 3, 5)
 
 
 def _render(source: str, **context) -> str:
-    return Template("{% load formats %}" + source).render(Context(context))
+    # Unescaped: Swiss amounts carry an apostrophe, which a page escapes.
+    return html.unescape(Template("{% load formats %}" + source).render(Context(context)))
 
 
 @pytest.mark.parametrize(
-    ("region", "short", "long"),
+    ("language", "region", "shown"),
     [
-        ("GB", "5 Mar 2026", "5 March 2026"),
-        ("DE", "5 Mar 2026", "5 March 2026"),
-        ("US", "Mar 5, 2026", "March 5, 2026"),
+        ("en", "GB", "5 Mar 2026"),
+        ("en", "US", "March 5, 2026"),
+        ("de", "DE", "5. März 2026"),
+        ("de", "CH", "5. März 2026"),
+        ("fr", "FR", "5 mars 2026"),
     ],
 )
-def test_dates_follow_the_client_region(region, short, long):
+def test_dates_follow_the_language_as_written_in_the_client_region(language, region, shown):
     client = Client(region=region)
-    assert _render("{{ d|day:client }}", d=MARCH_5, client=client) == short
-    assert _render("{{ d|longday:client }}", d=MARCH_5, client=client) == long
+    with translation.override(language):
+        assert _render("{{ d|day:client }}", d=MARCH_5, client=client) == shown
+        assert _render("{{ d|longday:client }}", d=MARCH_5, client=client) == shown
 
 
 def test_a_date_without_a_client_reads_the_default_way_and_none_reads_empty():
@@ -47,8 +53,10 @@ def test_a_date_without_a_client_reads_the_default_way_and_none_reads_empty():
 def test_a_moment_is_shown_in_local_time_in_the_region_order(settings):
     settings.TIME_ZONE = "UTC"
     at = datetime.datetime(2026, 3, 5, 14, 7, tzinfo=datetime.UTC)
-    assert _render("{{ t|moment:c }}", t=at, c=Client(region="GB")) == "5 Mar 2026, 14:07"
-    assert _render("{{ t|moment:c }}", t=at, c=Client(region="US")) == "Mar 5, 2026, 2:07 PM"
+    assert _render("{{ t|moment:c }}", t=at, c=Client(region="GB")) == "5 Mar 2026, 2:07 p.m."
+    assert _render("{{ t|moment:c }}", t=at, c=Client(region="US")) == "March 5, 2026, 2:07 p.m."
+    with translation.override("de"):
+        assert _render("{{ t|moment:c }}", t=at, c=Client(region="DE")) == "5. März 2026 14:07"
 
 
 def test_ago_says_just_now_within_the_minute_and_minutes_after():
@@ -66,13 +74,18 @@ def test_ratios_read_as_percentages(value, shown):
     assert _render("{{ v|percent }}", v=value) == shown
 
 
+def test_a_ratio_reads_with_the_language_decimal_comma():
+    with translation.override("de"):
+        assert _render("{{ v|percent }}", v=0.306) == "30,6\xa0%"
+
+
 @pytest.mark.parametrize(
     ("amount", "currency", "shown"),
     [
         (Decimal("1200"), "GBP", "£1,200.00"),
         (Decimal("80.5"), "EUR", "€80.50"),
         (Decimal("-3"), "USD", "-$3.00"),
-        (Decimal("1200"), "CHF", "CHF\xa01,200.00"),
+        (Decimal("1200"), "CHF", "CHF1,200.00"),  # CLDR's English: no space
         (None, "EUR", "—"),
     ],
 )
@@ -81,10 +94,29 @@ def test_money_shows_its_currency(amount, currency, shown):
 
 
 @pytest.mark.parametrize(
-    ("region", "shown"), [("GB", "£5.00"), ("DE", "€5.00"), ("CH", "CHF\xa05.00"), ("US", "$5.00")]
+    ("language", "region", "shown"),
+    [
+        ("en", "GB", "£1,234.50"),
+        ("en", "US", "$1,234.50"),
+        ("en", "CH", "CHF\xa01'234.50"),
+        ("de", "DE", "1.234,50\xa0€"),
+        ("de", "CH", "CHF\xa01'234.50"),
+        ("fr", "FR", "1\u202f234,50\xa0€"),
+        ("fr", "CH", "1'234,50\xa0CHF"),
+    ],
 )
-def test_money_given_a_client_is_in_its_region_currency(region, shown):
-    assert _render("{{ a|money:c }}", a=5, c=Client(region=region)) == shown
+def test_money_given_a_client_is_in_its_region_currency_as_the_language_writes_it(
+    language, region, shown
+):
+    with translation.override(language):
+        assert _render("{{ a|money:c }}", a=Decimal("1234.5"), c=Client(region=region)) == shown
+
+
+def test_money_in_a_currency_alone_is_written_the_active_language_way():
+    with translation.override("de"):
+        assert _render("{{ a|money:c }}", a=Decimal("1234.5"), c="EUR") == "1.234,50\xa0€"
+    with translation.override("fr"):
+        assert _render("{{ a|money:c }}", a=Decimal("1234.5"), c="EUR") == "1\u202f234,50\xa0€"
 
 
 def test_no_breadcrumb_ends_with_a_separator():

@@ -14,13 +14,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views import i18n
 from django.views.decorators.http import require_POST
 
 from cxmaturity.client_ip import client_ip
 from cxmaturity.forms import form_error
 from cxmaturity.rate_limits import rate_limit_exceeded
 
-from . import digest_opt_out, selectors, tokens, two_factor
+from . import account_services, digest_opt_out, selectors, tokens, two_factor
 from .account_forms import ApiTokenForm, CodeForm
 
 
@@ -272,3 +273,14 @@ def digest_unsubscribe_view(request: HttpRequest, token: str) -> HttpResponse:
     if done:
         digest_opt_out.digest_opt_out_set(email=email, opted_out=True)
     return render(request, "workspaces/digest_unsubscribe.html", {"email": email, "done": done})
+
+
+@require_POST
+def language_view(request: HttpRequest) -> HttpResponse:
+    """The header's language menu: Django's set_language (the cookie, then back to the
+    page), and for a signed-in person the choice saved on their account as well."""
+    response = i18n.set_language(request)
+    language = request.POST.get("language", "")
+    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        account_services.user_language_set(user=request.user, language=language)
+    return response

@@ -2,6 +2,7 @@
 
 from uuid import UUID
 
+from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -50,18 +51,8 @@ class WorkspaceOut(serializers.ModelSerializer):
 class ClientOut(serializers.ModelSerializer):
     class Meta:
         model = Client
-        fields = [
-            "id",
-            "name",
-            "industry",
-            "size_band",
-            "region",
-            "notes",
-            "archived",
-            "created_at",
-            "updated_at",
-            "revision",
-        ]
+        fields = ["id", "name", "industry", "size_band", "region", "language", "notes"]
+        fields += ["archived", "created_at", "updated_at", "revision"]
 
 
 class ClientIn(serializers.Serializer):
@@ -69,6 +60,7 @@ class ClientIn(serializers.Serializer):
     industry = serializers.CharField(max_length=80, required=False, allow_blank=True)
     size_band = serializers.ChoiceField(choices=SizeBand.choices, required=False, allow_blank=True)
     region = serializers.ChoiceField(choices=REGION_CHOICES, required=False, allow_blank=True)
+    language = serializers.ChoiceField(choices=settings.LANGUAGES, required=False, allow_blank=True)
     notes = serializers.CharField(max_length=5000, required=False, allow_blank=True)
     archived = serializers.BooleanField(required=False)
     revision = revision_field()

@@ -10,7 +10,7 @@ from .models import WORKSPACE_ROLES, Client, ClientRole, Role, Workspace
 class ClientForm(RevisedFormMixin, forms.ModelForm):
     class Meta:
         model = Client
-        fields = ["name", "industry", "size_band", "region", "notes"]
+        fields = ["name", "industry", "size_band", "region", "language", "notes"]
         widgets = {"notes": forms.Textarea(attrs={"rows": 4})}
         help_texts = {"notes": _("Context for your team: sponsors, scope, history.")}
 
@@ -18,6 +18,7 @@ class ClientForm(RevisedFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         # Left out (a script's post), the service picks the workspace's usual country.
         self.fields["region"].required = False
+        self.fields["language"].required = False
 
 
 class ClientSearchForm(forms.Form):

@@ -50,6 +50,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(_("staff status"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    # Chosen in the header's menu; blank follows the browser's language.
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, blank=True)
 
     objects = UserManager()
 
@@ -240,6 +242,15 @@ class Client(Revised):
         choices=REGION_CHOICES,
         default=DEFAULT_REGION,
         help_text=_("Sets how dates and money read for this client."),
+    )
+    # The client's documents (playbooks, campaign plans) are written in it; the pages
+    # consultants read stay in each consultant's own language.
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=_("The language of this client's playbooks and campaign plans."),
     )
     notes = models.TextField(_("notes"), max_length=5000, blank=True)
     archived = models.BooleanField(_("archived"), default=False)

@@ -2,6 +2,7 @@
 
 from uuid import UUID
 
+from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
@@ -34,9 +35,7 @@ def client_list(
         qs = qs.filter(archived=archived)
     if search:
         # A country is found by its name ("germany") as well as its code ("DE").
-        countries = [
-            code for code, (name, _c) in REGIONS.items() if search.lower() in str(name).lower()
-        ]
+        countries = [code for code, name in REGIONS.items() if search.lower() in str(name).lower()]
         qs = qs.filter(
             Q(name__icontains=search)
             | Q(industry__icontains=search)
@@ -46,17 +45,27 @@ def client_list(
     return qs.order_by("name", "id")
 
 
+def _most_common(workspace: Workspace, field: str, default: str) -> str:
+    most = (
+        Client.objects.filter(workspace=workspace, deleted_at__isnull=True)
+        .values(field)
+        .annotate(clients=Count("id"))
+        .order_by("-clients", field)
+        .first()
+    )
+    return most[field] if most else default
+
+
 def default_region(workspace: Workspace) -> str:
     """A new client's country: the one most of the workspace's clients are in (a UK
     consultancy's clients read the UK way), else the default."""
-    most = (
-        Client.objects.filter(workspace=workspace, deleted_at__isnull=True)
-        .values("region")
-        .annotate(clients=Count("id"))
-        .order_by("-clients", "region")
-        .first()
-    )
-    return most["region"] if most else DEFAULT_REGION
+    return _most_common(workspace, "region", DEFAULT_REGION)
+
+
+def default_language(workspace: Workspace) -> str:
+    """A new client's language: the one most of the workspace's clients read, else the
+    site's."""
+    return _most_common(workspace, "language", settings.LANGUAGE_CODE)
 
 
 def client_get(*, scope: ClientScope, client_id: UUID) -> Client:

@@ -30,7 +30,7 @@ from .models import (
     User,
     Workspace,
 )
-from .selectors import default_region
+from .selectors import default_language, default_region
 from .tasks import invitation_send
 
 INVITATION_LIFETIME = timedelta(days=7)
@@ -111,13 +111,20 @@ def _client_clean(
     if size_band and size_band not in SizeBand.values:
         raise ValidationError({"size_band": _("Choose a size band from the list.")}, code="invalid")
     region = (fields.pop("region", "") or "").strip().upper() or default_region(workspace)
-    if region not in REGIONS:
-        raise ValidationError(
-            {"region": _("Choose a country from the list (a code such as GB, DE or US).")},
-            code="invalid_choice",
-        )
+    language = (fields.pop("language", "") or "").strip().lower() or default_language(workspace)
+    for field, value, allowed, message in (
+        (
+            "region",
+            region,
+            REGIONS,
+            _("Choose a country from the list (a code such as GB, DE or US)."),
+        ),
+        ("language", language, dict(settings.LANGUAGES), _("Choose a language: en, de or fr.")),
+    ):
+        if value not in allowed:
+            raise ValidationError({field: message}, code="invalid_choice")
     limits = {"industry": 80, "notes": 5000}
-    cleaned = {"name": name, "size_band": size_band or "", "region": region}
+    cleaned = {"name": name, "size_band": size_band or "", "region": region, "language": language}
     for field, limit in limits.items():
         value = (fields.get(field) or "").strip()
         if len(value) > limit:
@@ -130,25 +137,12 @@ def _client_clean(
 
 @transaction.atomic
 def client_create(
-    *,
-    workspace: Workspace,
-    name: str,
-    industry: str = "",
-    size_band: str = "",
-    region: str = "",
-    notes: str = "",
-    created_by: Membership | None = None,
+    *, workspace: Workspace, name: str, created_by: Membership | None = None, **fields: str
 ) -> Client:
-    """Add a client. A consultant limited to assigned clients is assigned the new one, so
-    they can go on with what they started."""
-    cleaned = _client_clean(
-        workspace=workspace,
-        name=name,
-        industry=industry,
-        size_band=size_band,
-        region=region,
-        notes=notes,
-    )
+    """Add a client (fields: industry, size_band, region, language, notes). A consultant
+    limited to assigned clients is assigned the new one, so they can go on with what they
+    started."""
+    cleaned = _client_clean(workspace=workspace, name=name, **{"size_band": "", **fields})
     try:
         with transaction.atomic():
             client = Client.objects.create(workspace=workspace, **cleaned)
@@ -179,6 +173,7 @@ def client_update(*, client: Client, revision: int | None = None, **changes: str
         "industry": client.industry,
         "size_band": client.size_band,
         "region": client.region,
+        "language": client.language,
         "notes": client.notes,
     }
     current.update({key: value for key, value in changes.items() if key in current})

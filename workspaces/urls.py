@@ -7,6 +7,7 @@ T = "w/<uuid:workspace_id>/clients/<uuid:client_id>/team/"
 urlpatterns = [
     path("", views.home_view, name="home"),
     path("account/", account_views.account_view, name="account"),
+    path("language/", account_views.language_view, name="set_language"),
     path("account/digest/", account_views.digest_preference_view, name="digest_preference"),
     path(
         "digest/unsubscribe/<str:token>/",

@@ -100,9 +100,12 @@ def client_list_view(request: HttpRequest, membership: Membership) -> HttpRespon
 
 @workspace_view(Role.CONSULTANT)
 def client_create_view(request: HttpRequest, membership: Membership) -> HttpResponse:
-    form = ClientForm(
-        request.POST or None, initial={"region": selectors.default_region(membership.workspace)}
-    )
+    workspace = membership.workspace
+    initial = {
+        "region": selectors.default_region(workspace),
+        "language": selectors.default_language(workspace),
+    }
+    form = ClientForm(request.POST or None, initial=initial)
     if form.is_valid():
         try:
             client = services.client_create(

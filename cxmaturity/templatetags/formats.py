@@ -1,8 +1,9 @@
 """The one library for how values read on pages and PDFs: `{% load formats %}`.
 
-Dates follow the client's region (`{{ action.due_date|day:client }}`: 5 Mar 2026 in the
-UK and Europe, Mar 5, 2026 in the US); without a client they follow the default region,
-so a page never mixes orders. Money shows its currency's sign, ratios read as
+Dates read in the active language as written in the client's region
+(`{{ action.due_date|day:client }}`: 5 Mar 2026 in English in the UK, Mar. 5, 2026 in
+the US, 5. März 2026 in German); without a client they follow the default region, so a
+page never mixes orders. Money reads as the language writes its currency, ratios as
 percentages, and a moment ago reads "just now"."""
 
 from datetime import date, datetime, timedelta
@@ -57,6 +58,7 @@ def percent(value: object, digits: int = 1) -> str:
 @register.filter
 def money(value: object, currency: object = None) -> str:
     """An amount in a currency code (`|money:campaign.currency`) or, given a client, in
-    the currency of the client's region."""
-    code = currency if isinstance(currency, str) and currency else formats.currency_for(currency)
-    return formats.money(value, code)
+    the currency of the client's region, written as there."""
+    if isinstance(currency, str) and currency:
+        return formats.money(value, currency)
+    return formats.money(value, formats.currency_for(currency), region=currency)

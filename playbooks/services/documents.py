@@ -10,7 +10,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import DatabaseError, IntegrityError, models, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -89,7 +89,13 @@ def _progress(document: Document, percent: int) -> None:
 
 
 def document_html(document: Document) -> tuple[str, dict]:
-    """The document's HTML and what it shows (for the next version's comparison)."""
+    """The document's HTML and what it shows (for the next version's comparison), in the
+    client's language whoever asked for it: it is the client's document."""
+    with translation.override(document.client.language):
+        return _document_html(document)
+
+
+def _document_html(document: Document) -> tuple[str, dict]:
     from django.template.loader import render_to_string
 
     from playbooks import display, pdf
