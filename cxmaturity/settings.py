@@ -40,6 +40,15 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env("SITE_URL", default="http://localhost:8000").rstrip("/")
 
 INSTALLED_APPS = [
+    # Our apps first: where a msgid is also in Django's or a library's catalogue ("Save",
+    # "Action", "None"), the first app's translation wins, and ours is the one meant.
+    "cxmaturity",
+    "workspaces",
+    "assessments",
+    "kpis",
+    "playbooks",
+    "insights",
+    "audit",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -56,14 +65,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "axes",
-    "cxmaturity",
-    "workspaces",
-    "assessments",
-    "kpis",
-    "playbooks",
-    "insights",
     "auditlog",
-    "audit",
 ]
 
 MIDDLEWARE = [
