@@ -23,6 +23,7 @@ from typing import IO
 import polars as pl
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy
 
 from cxmaturity.csv_files import csv_rows
 
@@ -39,11 +40,11 @@ COLUMNS = (
 )
 COUNTS = ("mentions", "positive", "negative", "shares", "reviews")
 METRICS = {
-    "share_of_voice": "Share of voice",
-    "net_sentiment": "Net sentiment",
-    "sharing_rate": "Sharing rate",
-    "review_rating": "Review rating",
-    "reviews_per_1000": "Reviews per 1,000 mentions",
+    "share_of_voice": gettext_lazy("Share of voice"),
+    "net_sentiment": gettext_lazy("Net sentiment"),
+    "sharing_rate": gettext_lazy("Sharing rate"),
+    "review_rating": gettext_lazy("Review rating"),
+    "reviews_per_1000": gettext_lazy("Reviews per 1,000 mentions"),
 }
 # The metrics that are shares of mentions (0.306), shown as percentages (30.6 %).
 RATIOS = {"share_of_voice", "net_sentiment", "sharing_rate"}

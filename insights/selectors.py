@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from cxmaturity.formats import percent
 from workspaces.models import Client
@@ -54,12 +54,33 @@ def analysis_pair(*, scope: ClientScope, analysis_id: UUID, other_id: UUID) -> t
     return tuple(sorted((first, second), key=lambda a: (a.as_of, a.created_at)))
 
 
+# Inside the finding sentence; separate msgids so each language chooses its own casing.
+METRIC_IN_SENTENCE = {
+    "net_sentiment": gettext_lazy("net sentiment"),
+    "share_of_voice": gettext_lazy("share of voice"),
+    "sharing_rate": gettext_lazy("sharing rate"),
+    "review_rating": gettext_lazy("review rating"),
+    "reviews_per_1000": gettext_lazy("reviews per 1,000 mentions"),
+}
+JOURNEY_NAMES = {
+    "shopping": gettext_lazy("Shopping"),
+    "sharing": gettext_lazy("Sharing"),
+    "advocacy": gettext_lazy("Advocacy"),
+}
 FINDING_ADVICE = {
-    "net_sentiment": _lazy("Learn what people praise in %(brand)s; fix what they criticise in us."),
-    "share_of_voice": _lazy("Find where %(brand)s is talked about and which topics it owns."),
-    "sharing_rate": _lazy("Study what people share from %(brand)s: formats, timing, places."),
-    "review_rating": _lazy("Study %(brand)s's review prompts and replies after purchase."),
-    "reviews_per_1000": _lazy("Ask buyers for reviews at the right moment, as %(brand)s does."),
+    "net_sentiment": gettext_lazy(
+        "Learn what people praise in %(brand)s; fix what they criticise in us."
+    ),
+    "share_of_voice": gettext_lazy(
+        "Find where %(brand)s is talked about and which topics it owns."
+    ),
+    "sharing_rate": gettext_lazy(
+        "Study what people share from %(brand)s: formats, timing, places."
+    ),
+    "review_rating": gettext_lazy("Study %(brand)s's review prompts and replies after purchase."),
+    "reviews_per_1000": gettext_lazy(
+        "Ask buyers for reviews at the right moment, as %(brand)s does."
+    ),
 }
 
 
@@ -68,11 +89,10 @@ def finding_text(row: dict) -> str:
     one wording of the page, the API, the tactic it becomes and the playbook."""
     from .listening import RATIOS  # polars loads only where listening data is read
 
-    journey = row["journey"].capitalize()
     shown = percent if row["metric"] in RATIOS else (lambda value: f"{value:.2f}")
     return _("%(journey)s, %(metric)s: %(brand)s %(best)s against our %(ours)s. %(advice)s") % {
-        "journey": journey,
-        "metric": row["label"].lower(),
+        "journey": JOURNEY_NAMES[row["journey"]],
+        "metric": METRIC_IN_SENTENCE[row["metric"]],
         "brand": row["best_brand"],
         "best": shown(row["best"]),
         "ours": shown(row["client"]),

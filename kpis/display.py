@@ -3,18 +3,19 @@ sparkline (the scorecard page and the playbook), the plan's steps, the simulator
 comparisons."""
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from . import selectors
 from .charts import share_bars, sparkline
 from .models import Involvement, Journey, StrategyPlan
 
 STEP_TITLES = [
-    ("themes", _("Strategic themes")),
-    ("strategic_objectives", _("Strategic objectives")),
-    ("marketing_objectives", _("Marketing objectives")),
-    ("digital_goals", _("Digital goals")),
-    ("engagement_categories", _("Engagement value scale")),
-    ("kpis", _("KPIs")),
+    ("themes", gettext_lazy("Strategic themes")),
+    ("strategic_objectives", gettext_lazy("Strategic objectives")),
+    ("marketing_objectives", gettext_lazy("Marketing objectives")),
+    ("digital_goals", gettext_lazy("Digital goals")),
+    ("engagement_categories", gettext_lazy("Engagement value scale")),
+    ("kpis", gettext_lazy("KPIs")),
 ]
 
 

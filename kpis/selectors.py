@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from workspaces.models import Client
 from workspaces.scope import ClientScope
@@ -31,11 +32,11 @@ from .status import kpi_freshness, kpi_status
 STALE_AFTER = timedelta(days=45)
 # The words beside each status colour (never colour alone).
 STATUS_WORDS = {
-    "met": _("Met"),
-    "on_track": _("On track"),
-    "at_risk": _("At risk"),
-    "off_track": _("Off track"),
-    "no_data": _("No data"),
+    "met": gettext_lazy("Met"),
+    "on_track": gettext_lazy("On track"),
+    "at_risk": gettext_lazy("At risk"),
+    "off_track": gettext_lazy("Off track"),
+    "no_data": gettext_lazy("No data"),
 }
 
 

@@ -84,6 +84,7 @@ def _activity_rows(campaign: CampaignPlan | None) -> list[dict]:
 
 def _segment_choices(client) -> list[str]:
     """The named behavioural segments of the client's latest analysis, largest first."""
+    from insights.segment_names import segment_name
     from insights.selectors import latest_analysis
 
     analysis = latest_analysis(client)
@@ -92,7 +93,11 @@ def _segment_choices(client) -> list[str]:
     segments = sorted(analysis.summary.get("segments", []), key=lambda s: -s["customers"])
     return [
         _("%(segment)s customers (%(n)d, RFM analysis of %(date)s)")
-        % {"segment": s["label"], "n": s["customers"], "date": analysis.as_of.isoformat()}
+        % {
+            "segment": segment_name(s["label"]),
+            "n": s["customers"],
+            "date": analysis.as_of.isoformat(),
+        }
         for s in segments
     ]
 

@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cxmaturity.inputs import one_line
 from workspaces.models import Client
@@ -14,11 +15,11 @@ from ..models import (
 
 # domain.md §6: the default ladder of the engagement value scale.
 DEFAULT_CATEGORIES = [
-    ("awareness", _("Awareness"), 0, 4),
-    ("interest", _("Interest"), 5, 19),
-    ("lead", _("Lead"), 20, 49),
-    ("conversion", _("Conversion"), 50, 99),
-    ("advocacy", _("Retention & advocacy"), 100, 250),
+    ("awareness", gettext_lazy("Awareness"), 0, 4),
+    ("interest", gettext_lazy("Interest"), 5, 19),
+    ("lead", gettext_lazy("Lead"), 20, 49),
+    ("conversion", gettext_lazy("Conversion"), 50, 99),
+    ("advocacy", gettext_lazy("Retention & advocacy"), 100, 250),
 ]
 
 

@@ -137,3 +137,13 @@ def test_segments_are_offered_as_a_campaigns_target_segment(client, consultant, 
     page = client.get(reverse("campaign_create", args=[acme_client.workspace_id, acme_client.id]))
     assert '<datalist id="segment-choices">' in page.text
     assert "New customers (2, RFM analysis of 2026-03-31)" in page.text
+
+
+def test_every_stored_segment_label_is_listed_for_translation():
+    from django.utils import translation
+
+    from insights import rfm
+    from insights.segment_names import NAMES
+
+    with translation.override("en"):
+        assert {str(name) for name in NAMES} == set(rfm.SEGMENT_LABELS.values())
