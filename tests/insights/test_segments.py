@@ -92,9 +92,11 @@ def test_the_page_uploads_shows_progress_then_the_grid(client, consultant, acme_
     analysis = SegmentAnalysis.objects.get()
     waiting = client.get(made.url)
     assert "<progress" in waiting.text
-    assert 'http-equiv="refresh"' in waiting.text
+    assert "data-refresh-when-done" in waiting.text
     services.analysis_run(analysis_id=analysis.id)
     page = client.get(made.url)
+    # The page's script reloads once when its marker is gone.
+    assert "data-refresh-when-done" not in page.text
     assert 'class="rf-grid"' in page.text
     assert "Champions" in page.text or "New" in page.text
     assert "Lifetime value = average order value" in page.text

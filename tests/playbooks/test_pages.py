@@ -94,7 +94,7 @@ def test_a_viewer_reads_and_downloads_but_cannot_plan(client, viewer, acme_clien
     assert client.get(reverse("campaign_edit", args=[ws, campaign.id])).status_code == 403
     # Not ready yet: no download, and the status page refreshes itself.
     status = client.get(reverse("document_detail", args=[ws, document.id]))
-    assert 'http-equiv="refresh"' in status.text
+    assert "data-refresh-when-done" in status.text
     assert "<progress" in status.text
     assert client.get(reverse("document_download", args=[ws, document.id])).status_code == 404
     document.file.save("x.pdf", ContentFile(b"%PDF-1.7 test"), save=False)
@@ -115,7 +115,7 @@ def test_requesting_a_playbook_queues_the_next_version(client, consultant, acme_
     assert (document.version, document.page_size, document.status) == (1, "letter", "queued")
     page = client.get(url)
     assert "Make a new version" in page.text
-    assert 'http-equiv="refresh"' in page.text
+    assert "data-refresh-when-done" in page.text
 
 
 def test_drafting_from_the_roadmap_needs_a_priority_dimension(client, consultant, acme_client):
