@@ -58,7 +58,11 @@ def _small_with(block: str) -> str:
         ("stages: [1, 2]\n", "stages: must map stages 1 to 7 to their narratives"),
         ('stages:\n  2: "just a text"\n', "stages.2: must be a mapping"),
         ("stages:\n  2:\n    definition: [a, b]\n", "stages.2.definition: must be text"),
-        ("stages:\n  2:\n    signs: {a: 1}\n    definition: x\n", "stages.2.signs: must be text"),
+        # A mapping is a text's translations, by language code.
+        (
+            "stages:\n  2:\n    signs: {a: 1}\n    definition: x\n",
+            "stages.2.signs.a: unknown language",
+        ),
         ("stages:\n  2:\n    next: x\n", "stages.2.definition: is required"),
         ("stages:\n  2:\n    definition: x\n    practices: [{a: 1}]\n", "stages.2.practices[0]"),
         ("stages:\n  2:\n    definition: x\n    sings: y\n", "stages.2: unknown field sings"),
