@@ -93,7 +93,7 @@ def test_the_built_in_questionnaire_round_trips_and_is_complete_in_german_and_fr
     def walk(value, path):
         if isinstance(value, dict) and "en" in value:
             untranslated.extend(f"{path}.{code}" for code in ("de", "fr") if not value.get(code))
-        elif isinstance(value, str):
+        elif isinstance(value, str) and value:
             untranslated.append(path)
         elif isinstance(value, dict):
             for key, item in value.items():
