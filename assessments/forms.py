@@ -10,6 +10,7 @@ from cxmaturity.forms import RevisedFormMixin
 
 from .display import level_choices, target_choices
 from .inputs import ACTION_INPUT_FIELDS, ASSESSMENT_INPUT_FIELDS, AssessmentInput
+from .languages import DEFAULT_LANGUAGE, LANGUAGE_CHOICES
 from .models import MAX_REMINDER_INTERVAL_DAYS, Action, Assessment, Respondent, max_length
 from .selectors import DimensionPage
 
@@ -93,6 +94,7 @@ class AssessmentForm(RevisedFormMixin, forms.ModelForm):
             "anonymity",
             "respondents_may_revise",
             "reminder_interval_days",
+            "language",
             "previous",
         ]
         widgets = {
@@ -111,6 +113,8 @@ class AssessmentForm(RevisedFormMixin, forms.ModelForm):
         self.fields["previous"].help_text = _(
             "To compare with an earlier assessment of the client."
         )
+        # Left out (an older client of the form): the questionnaire's usual language.
+        self.fields["language"].required = False
         self.fields["reminder_interval_days"].min_value = 1
         self.fields["reminder_interval_days"].widget.attrs["min"] = 1
         self.fields["reminder_interval_days"].widget.attrs["max"] = MAX_REMINDER_INTERVAL_DAYS
@@ -126,6 +130,9 @@ class AssessmentForm(RevisedFormMixin, forms.ModelForm):
                 initial=(self.instance.targets or {}).get(dimension.key),
             )
             self.dimension_fields.append((dimension.key, name))
+
+    def clean_language(self) -> str:
+        return self.cleaned_data.get("language") or self.instance.language or DEFAULT_LANGUAGE
 
     def targets(self) -> dict:
         return {
@@ -143,15 +150,25 @@ class AssessmentForm(RevisedFormMixin, forms.ModelForm):
 class RespondentForm(forms.ModelForm):
     class Meta:
         model = Respondent
-        fields = ["name", "email", "role", "department", "weight"]
-        help_texts = {"weight": _("How much this view counts; 1 for everyone is usual.")}
+        fields = ["name", "email", "role", "department", "weight", "language"]
+        help_texts = {
+            "weight": _("How much this view counts; 1 for everyone is usual."),
+            "language": _("Their questionnaire, pages and emails; they can also change it."),
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = [
+            ("", _("The assessment's language")),
+            *LANGUAGE_CHOICES,
+        ]
 
 
 class RespondentImportForm(forms.Form):
     file = forms.FileField(
         label=_("CSV file"),
         help_text=_(
-            "Columns: name,email,role,department,weight (a header row first). "
+            "Columns: name,email,role,department,weight,language (a header row first). "
             "Rows are numbered as in a spreadsheet: the header is row 1."
         ),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from cxmaturity.inputs import column_input, one_line, typed_values
 
 from .benchmarks import filters_clean
+from .languages import DEFAULT_LANGUAGE
 from .models import Action, Assessment, QuestionnaireVersion
 
 # What a person sets on an action (the rest is set by the roadmap's own services).
@@ -93,6 +94,7 @@ ASSESSMENT_INPUT_FIELDS = (
     "anonymity",
     "respondents_may_revise",
     "reminder_interval_days",
+    "language",
     "targets",
     "benchmark_filters",
     "version",
@@ -114,6 +116,7 @@ class AssessmentInput:
     anonymity: str = Assessment.Anonymity.NAMED
     respondents_may_revise: bool = True
     reminder_interval_days: int = 3
+    language: str = DEFAULT_LANGUAGE
     targets: dict[str, Any] | None = None
     benchmark_filters: list[str] = field(default_factory=list)
     version: QuestionnaireVersion | None = None

@@ -1,3 +1,4 @@
+import copy as copy_module
 import uuid
 from decimal import Decimal
 
@@ -11,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from cxmaturity.revisions import Revised
 from workspaces.models import Client, Workspace
+
+from .languages import DEFAULT_LANGUAGE, LANGUAGE_CHOICES, localized, localized_levels
 
 
 class Channel(models.TextChoices):
@@ -67,6 +70,10 @@ class QuestionnaireVersion(models.Model):
     # Each stage's narrative keyed "1".."7" (definition, practices, signs, next); read it
     # through `narratives.py`, never directly. Empty: pages show the stage names only.
     stages = models.JSONField(_("stage narratives"), default=dict, blank=True)
+    # The language of its plain texts and the fallback for a missing translation.
+    language = models.CharField(
+        _("language"), max_length=5, choices=LANGUAGE_CHOICES, default=DEFAULT_LANGUAGE
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -96,6 +103,9 @@ class Dimension(models.Model):
     weight = models.DecimalField(max_digits=9, decimal_places=4, default=Decimal(1))
     guidance = models.JSONField(default=dict, blank=True)
     position = models.PositiveIntegerField()
+    # The file's translated fields as written ({"title": {"en": "…", "de": "…"}, "guidance":
+    # {"2": {…}}}); the columns above hold the default language. Read through `localize`.
+    translations = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["version", "position"]
@@ -105,6 +115,11 @@ class Dimension(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def localize(self, language: str, default: str) -> "Dimension":
+        """A copy to show, its texts in `language` (never saved: the columns keep the
+        default language)."""
+        return _localized_copy(self, ("title", "description"), "guidance", language, default)
 
 
 class Question(models.Model):
@@ -121,6 +136,8 @@ class Question(models.Model):
     # {"1": "…", "7": "…"}: the levels this question offers, each with its description.
     levels = models.JSONField()
     position = models.PositiveIntegerField()
+    # As on Dimension: the translated fields as the file has them; see `localize`.
+    translations = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["dimension__position", "position"]
@@ -130,6 +147,24 @@ class Question(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+    def localize(self, language: str, default: str) -> "Question":
+        """A copy to show, its texts in `language` (see Dimension.localize)."""
+        return _localized_copy(self, ("text", "help"), "levels", language, default)
+
+
+def _localized_copy(row, fields: tuple[str, ...], levels_field: str, language, default):
+    if not row.translations or language == default:
+        return row
+    copy = copy_module.copy(row)
+    for field in fields:
+        if field in row.translations:
+            setattr(copy, field, localized(row.translations[field], language, default))
+    if levels_field in row.translations:
+        texts = dict(getattr(row, levels_field))
+        texts.update(localized_levels(row.translations[levels_field], language, default))
+        setattr(copy, levels_field, texts)
+    return copy
 
 
 MAX_REMINDER_INTERVAL_DAYS = 30
@@ -195,6 +230,10 @@ class Assessment(Revised):
     # wording (services/invitations.py invitation_defaults).
     invitation_subject = models.CharField(_("subject"), max_length=200, blank=True)
     invitation_message = models.TextField(_("message"), max_length=4000, blank=True)
+    # The respondents' language unless one has their own (questionnaire, pages, emails).
+    language = models.CharField(
+        _("language"), max_length=5, choices=LANGUAGE_CHOICES, default=DEFAULT_LANGUAGE
+    )
     previous = models.ForeignKey(
         "self",
         on_delete=models.SET_NULL,
@@ -249,6 +288,8 @@ class Respondent(models.Model):
     )
     is_consensus = models.BooleanField(default=False)
     notes = models.TextField(_("notes"), max_length=5000, blank=True)
+    # Blank: the assessment's language. Set by the consultant or on the welcome page.
+    language = models.CharField(_("language"), max_length=5, choices=LANGUAGE_CHOICES, blank=True)
     # The link's token is derived from this nonce and the site's secret; only its hash is
     # stored, so a copy of the database opens nothing.
     token_nonce = models.CharField(max_length=32, blank=True)
@@ -278,6 +319,11 @@ class Respondent(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def reading_language(self) -> str:
+        """The language of this person's pages and emails."""
+        return self.language or self.assessment.language
 
 
 class AnswerValue(models.TextChoices):

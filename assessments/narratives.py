@@ -4,17 +4,20 @@ only, so that when texts become translatable one function changes (`narrative_te
 
 from typing import Any
 
+from .languages import DEFAULT_LANGUAGE, localized
 from .scoring import STAGES
 
 
-def narrative_text(value: Any) -> str:
-    """A narrative field as text to show (plain strings today)."""
-    return value if isinstance(value, str) else ""
+def narrative_text(value: Any, default: str = DEFAULT_LANGUAGE) -> str:
+    """A narrative field as text to show, in the active language where the questionnaire
+    translates it, else in its `default` language."""
+    return localized(value, None, default)
 
 
-def stage_narratives(stages: dict | None) -> list[dict]:
+def stage_narratives(stages: dict | None, default: str = DEFAULT_LANGUAGE) -> list[dict]:
     """All seven stages in order, each with its name, phase and narrative; a stage the
-    questionnaire does not describe has empty texts, so it shows by name only."""
+    questionnaire does not describe has empty texts, so it shows by name only. Texts are
+    in the active language (`default`: the questionnaire's, for missing translations)."""
     stages = stages or {}
     rows = []
     for stage in STAGES:
@@ -24,10 +27,10 @@ def stage_narratives(stages: dict | None) -> list[dict]:
                 "stage": stage.level,
                 "name": stage.name,
                 "phase": stage.phase,
-                "definition": narrative_text(raw.get("definition")),
-                "practices": [narrative_text(p) for p in raw.get("practices") or []],
-                "signs": narrative_text(raw.get("signs")),
-                "next": narrative_text(raw.get("next")),
+                "definition": narrative_text(raw.get("definition"), default),
+                "practices": [narrative_text(p, default) for p in raw.get("practices") or []],
+                "signs": narrative_text(raw.get("signs"), default),
+                "next": narrative_text(raw.get("next"), default),
                 "next_stage": stage.level + 1 if stage.level < len(STAGES) else None,
                 "next_stage_name": STAGES[stage.level].name if stage.level < len(STAGES) else None,
             }

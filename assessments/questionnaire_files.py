@@ -12,6 +12,8 @@ from typing import Any
 
 import yaml
 
+from .languages import DEFAULT_LANGUAGE, QUESTIONNAIRE_LANGUAGES, is_language
+
 CHANNELS = ("web", "email", "mobile", "social", "contact_centre", "in_store")
 LEVELS = range(1, 8)
 KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,79}$")
@@ -96,18 +98,48 @@ def _weight(value: Any, path: str, problems: list[str]) -> int | str:
     return int(number) if number == number.to_integral_value() else str(number.normalize())
 
 
-def _text(value: Any, path: str, problems: list[str], *, required: bool, limit: int) -> str:
+def _text(
+    value: Any,
+    path: str,
+    problems: list[str],
+    *,
+    required: bool,
+    limit: int,
+    language: str = "",
+) -> str | dict[str, str]:
+    """A text; with `language` (the questionnaire's default) also a mapping of language
+    codes to its translations, which must include the default language."""
+    if language and isinstance(value, dict):
+        return _translations(value, path, problems, limit=limit, language=language)
     if value is None or value == "":
         if required:
             problems.append(f"{path}: is required")
         return ""
     if not isinstance(value, str | int | float) or isinstance(value, bool):
-        problems.append(f"{path}: must be text")
+        translatable = " or a mapping of languages to text" if language else ""
+        problems.append(f"{path}: must be text{translatable}")
         return ""
     text = CONTROL_CHARACTERS.sub("", str(value)).strip()
     if len(text) > limit:
         problems.append(f"{path}: must be at most {limit} characters")
     return text
+
+
+def _translations(
+    value: dict, path: str, problems: list[str], *, limit: int, language: str
+) -> dict[str, str]:
+    unknown = sorted(str(code) for code in value if code not in QUESTIONNAIRE_LANGUAGES)
+    for code in unknown:
+        problems.append(
+            f"{path}.{code}: unknown language; use {', '.join(QUESTIONNAIRE_LANGUAGES)}"
+        )
+    if language not in value:
+        problems.append(f"{path}.{language}: is required (the questionnaire's default language)")
+    return {
+        code: _text(value[code], f"{path}.{code}", problems, required=True, limit=limit)
+        for code in QUESTIONNAIRE_LANGUAGES
+        if code in value
+    }
 
 
 def _key(value: Any, path: str, problems: list[str]) -> str:
@@ -120,8 +152,14 @@ def _key(value: Any, path: str, problems: list[str]) -> str:
 
 
 def _level_texts(
-    value: Any, path: str, problems: list[str], *, allowed: range, required: tuple[int, ...]
-) -> dict[str, str]:
+    value: Any,
+    path: str,
+    problems: list[str],
+    *,
+    allowed: range,
+    required: tuple[int, ...],
+    language: str,
+) -> dict[str, str | dict[str, str]]:
     if value is None:
         value = {}
     if not isinstance(value, dict):
@@ -138,7 +176,7 @@ def _level_texts(
             problems.append(f"{path}.{raw_level}: must be a level from 1 to 7")
             continue
         texts[str(level)] = _text(
-            description, f"{path}.{level}", problems, required=True, limit=1000
+            description, f"{path}.{level}", problems, required=True, limit=1000, language=language
         )
     for level in required:
         if str(level) not in texts:
@@ -146,7 +184,7 @@ def _level_texts(
     return dict(sorted(texts.items(), key=lambda item: int(item[0])))
 
 
-def _question(raw: Any, path: str, problems: list[str]) -> dict:
+def _question(raw: Any, path: str, problems: list[str], language: str) -> dict:
     if not isinstance(raw, dict):
         problems.append(f"{path}: must be a mapping")
         return {}
@@ -155,17 +193,26 @@ def _question(raw: Any, path: str, problems: list[str]) -> dict:
         problems.append(f"{path}.channel: must be empty or one of {', '.join(CHANNELS)}")
     return {
         "key": _key(raw.get("key"), f"{path}.key", problems),
-        "text": _text(raw.get("text"), f"{path}.text", problems, required=True, limit=1000),
-        "help": _text(raw.get("help"), f"{path}.help", problems, required=False, limit=2000),
+        "text": _text(
+            raw.get("text"), f"{path}.text", problems, required=True, limit=1000, language=language
+        ),
+        "help": _text(
+            raw.get("help"), f"{path}.help", problems, required=False, limit=2000, language=language
+        ),
         "weight": _weight(raw.get("weight"), f"{path}.weight", problems),
         "channel": channel or None,
         "levels": _level_texts(
-            raw.get("levels"), f"{path}.levels", problems, allowed=LEVELS, required=(1, 7)
+            raw.get("levels"),
+            f"{path}.levels",
+            problems,
+            allowed=LEVELS,
+            required=(1, 7),
+            language=language,
         ),
     }
 
 
-def _dimension(raw: Any, path: str, problems: list[str]) -> dict:
+def _dimension(raw: Any, path: str, problems: list[str], language: str) -> dict:
     if not isinstance(raw, dict):
         problems.append(f"{path}: must be a mapping")
         return {"questions": []}
@@ -175,16 +222,29 @@ def _dimension(raw: Any, path: str, problems: list[str]) -> dict:
         questions = []
     return {
         "key": _key(raw.get("key"), f"{path}.key", problems),
-        "title": _text(raw.get("title"), f"{path}.title", problems, required=True, limit=200),
+        "title": _text(
+            raw.get("title"), f"{path}.title", problems, required=True, limit=200, language=language
+        ),
         "weight": _weight(raw.get("weight"), f"{path}.weight", problems),
         "description": _text(
-            raw.get("description"), f"{path}.description", problems, required=False, limit=2000
+            raw.get("description"),
+            f"{path}.description",
+            problems,
+            required=False,
+            limit=2000,
+            language=language,
         ),
         "guidance": _level_texts(
-            raw.get("guidance"), f"{path}.guidance", problems, allowed=LEVELS, required=()
+            raw.get("guidance"),
+            f"{path}.guidance",
+            problems,
+            allowed=LEVELS,
+            required=(),
+            language=language,
         ),
         "questions": [
-            _question(q, f"{path}.questions[{i}]", problems) for i, q in enumerate(questions)
+            _question(q, f"{path}.questions[{i}]", problems, language)
+            for i, q in enumerate(questions)
         ],
     }
 
@@ -193,7 +253,7 @@ STAGE_FIELDS = ("definition", "practices", "signs", "next")
 MAX_PRACTICES = 10
 
 
-def _practices(value: Any, path: str, problems: list[str]) -> list[str]:
+def _practices(value: Any, path: str, problems: list[str], language: str) -> list:
     """Typical practices as a list; one text is a list of one."""
     if value is None or value == "":
         return []
@@ -203,12 +263,12 @@ def _practices(value: Any, path: str, problems: list[str]) -> list[str]:
         problems.append(f"{path}: list at most {MAX_PRACTICES} practices")
         return []
     return [
-        _text(item, f"{path}[{i}]", problems, required=True, limit=300)
+        _text(item, f"{path}[{i}]", problems, required=True, limit=300, language=language)
         for i, item in enumerate(value)
     ]
 
 
-def _stages(value: Any, path: str, problems: list[str]) -> dict[str, dict]:
+def _stages(value: Any, path: str, problems: list[str], language: str) -> dict[str, dict]:
     """The optional narrative of each stage, keyed "1".."7"; a stage may be left out."""
     if value is None:
         return {}
@@ -233,13 +293,30 @@ def _stages(value: Any, path: str, problems: list[str]) -> dict[str, dict]:
             problems.append(f"{where}: unknown field {', '.join(unknown)}")
         narrative = {
             "definition": _text(
-                raw.get("definition"), f"{where}.definition", problems, required=True, limit=1000
+                raw.get("definition"),
+                f"{where}.definition",
+                problems,
+                required=True,
+                limit=1000,
+                language=language,
             ),
-            "practices": _practices(raw.get("practices"), f"{where}.practices", problems),
+            "practices": _practices(raw.get("practices"), f"{where}.practices", problems, language),
             "signs": _text(
-                raw.get("signs"), f"{where}.signs", problems, required=False, limit=1000
+                raw.get("signs"),
+                f"{where}.signs",
+                problems,
+                required=False,
+                limit=1000,
+                language=language,
             ),
-            "next": _text(raw.get("next"), f"{where}.next", problems, required=False, limit=1000),
+            "next": _text(
+                raw.get("next"),
+                f"{where}.next",
+                problems,
+                required=False,
+                limit=1000,
+                language=language,
+            ),
         }
         stages[str(stage)] = narrative
     return dict(sorted(stages.items(), key=lambda item: int(item[0])))
@@ -264,17 +341,31 @@ def normalise(data: Any) -> dict:
         raise QuestionnaireFileError(
             [f"dimensions: at most {MAX_DIMENSIONS} dimensions and {MAX_QUESTIONS} questions"]
         )
+    language = data.get("language", DEFAULT_LANGUAGE)
+    if not is_language(language):
+        problems.append(f"language: must be one of {', '.join(QUESTIONNAIRE_LANGUAGES)}")
+        language = DEFAULT_LANGUAGE
     content = {
         "key": _key(data.get("key"), "key", problems),
-        "title": _text(data.get("title"), "title", problems, required=True, limit=200),
+        "title": _text(
+            data.get("title"), "title", problems, required=True, limit=200, language=language
+        ),
         "description": _text(
-            data.get("description"), "description", problems, required=False, limit=5000
+            data.get("description"),
+            "description",
+            problems,
+            required=False,
+            limit=5000,
+            language=language,
         ),
         "dimensions": [
-            _dimension(d, f"dimensions[{i}]", problems) for i, d in enumerate(dimensions)
+            _dimension(d, f"dimensions[{i}]", problems, language) for i, d in enumerate(dimensions)
         ],
     }
-    stages = _stages(data.get("stages"), "stages", problems)
+    # Only when not English, so that files written before languages keep their hash.
+    if language != DEFAULT_LANGUAGE:
+        content["language"] = language
+    stages = _stages(data.get("stages"), "stages", problems, language)
     # Only when given, so that a file without narratives keeps the hash it always had.
     if stages:
         content["stages"] = stages
@@ -319,6 +410,7 @@ def dump(content: dict, *, version: int) -> str:
 
     document = {
         "key": content["key"],
+        **({"language": content["language"]} if "language" in content else {}),
         "title": content["title"],
         "version": version,
         "description": content["description"],

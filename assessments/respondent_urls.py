@@ -10,5 +10,6 @@ urlpatterns = [
     path("<str:token>/submit/", views.respondent_submit_view, name="respondent_submit"),
     path("<str:token>/thanks/", views.respondent_thanks_view, name="respondent_thanks"),
     path("<str:token>/reopen/", views.respondent_reopen_view, name="respondent_reopen"),
+    path("<str:token>/language/", views.respondent_language_view, name="respondent_language"),
     path("<str:token>/logo/", views.respondent_logo_view, name="respondent_logo"),
 ]

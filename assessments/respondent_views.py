@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -14,6 +15,7 @@ from django.views.decorators.http import require_POST
 from . import services as service
 from .display import respondent_summary
 from .forms import answers_from_post, question_rows, versions_from_post
+from .languages import LANGUAGE_CHOICES
 from .models import Respondent
 from .selectors import (
     questionnaire_minutes,
@@ -48,7 +50,11 @@ def respondent_view(*, answering: bool = False) -> Callable:
             if answering and respondent.submitted_at:
                 return redirect("respondent_thanks", token)
             request.respondent_token = token
-            return view(request, respondent, *args, **kwargs)
+            language = respondent.reading_language
+            with translation.override(language):
+                response = view(request, respondent, *args, **kwargs)
+            response.headers.setdefault("Content-Language", language)
+            return response
 
         return wrapper
 
@@ -79,8 +85,26 @@ def respondent_start_view(request: HttpRequest, respondent: Respondent) -> HttpR
     if respondent.submitted_at:
         return redirect("respondent_thanks", request.respondent_token)
     pages = respondent_pages(respondent=respondent)
-    context = _context(respondent, pages, resume_page=respondent_resume_page(respondent=respondent))
+    context = _context(
+        respondent,
+        pages,
+        resume_page=respondent_resume_page(respondent=respondent),
+        languages=LANGUAGE_CHOICES,
+    )
     return render(request, "assessments/respondent/welcome.html", context)
+
+
+@require_POST
+@respondent_view()
+def respondent_language_view(request: HttpRequest, respondent: Respondent) -> HttpResponse:
+    """The language the respondent reads, chosen on the welcome page."""
+    try:
+        service.respondent_language_set(
+            respondent=respondent, language=request.POST.get("language")
+        )
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    return redirect("respondent_start", request.respondent_token)
 
 
 @respondent_view(answering=True)

@@ -168,7 +168,7 @@ def assessment_results(assessment: Assessment) -> dict:
     questions = data.questions.get(assessment.version_id, [])
     labels = respondent_labels(assessment, respondents)
     who = [labels[r["id"]] for r in respondents]
-    narratives = stage_narratives(assessment.version.stages)
+    narratives = stage_narratives(assessment.version.stages, assessment.version.language)
     for row in scores["dimensions"]:
         meta = dimensions[row["key"]]
         row["title"] = meta["title"]

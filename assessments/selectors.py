@@ -288,10 +288,19 @@ class DimensionPage:
 
 
 def respondent_pages(*, respondent: Respondent) -> list[DimensionPage]:
-    """The questionnaire one dimension a page, with this respondent's answers; 3 queries."""
+    """The questionnaire one dimension a page, with this respondent's answers, its texts in
+    the respondent's language; 4 queries."""
     version_id = respondent.assessment.version_id
-    dimensions = list(Dimension.objects.filter(version_id=version_id).order_by("position"))
-    questions = Question.objects.filter(version_id=version_id).order_by("position")
+    default = QuestionnaireVersion.objects.values_list("language", flat=True).get(id=version_id)
+    language = respondent.reading_language
+    dimensions = [
+        d.localize(language, default)
+        for d in Dimension.objects.filter(version_id=version_id).order_by("position")
+    ]
+    questions = [
+        q.localize(language, default)
+        for q in Question.objects.filter(version_id=version_id).order_by("position")
+    ]
     answers = {a.question_id: a for a in Answer.objects.filter(respondent=respondent)}
     by_dimension: dict[UUID, list[QuestionWithAnswer]] = {d.id: [] for d in dimensions}
     for question in questions:

@@ -43,6 +43,7 @@ class AssessmentOut(serializers.ModelSerializer):
             "status",
             "respondents_may_revise",
             "reminder_interval_days",
+            "language",
             "previous",
             "created_at",
             "opened_at",

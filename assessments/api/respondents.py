@@ -16,6 +16,7 @@ from workspaces.models import Role
 from workspaces.permissions import workspace_access
 
 from .. import selectors, services
+from ..languages import LANGUAGE_CHOICES
 from ..models import Respondent, RespondentRole, max_length
 from .access import require_disclosed
 
@@ -30,6 +31,7 @@ class RespondentOut(serializers.ModelSerializer):
             "role",
             "department",
             "weight",
+            "language",
             "is_consensus",
             "erased_at",
             "invited_at",
@@ -51,6 +53,12 @@ class RespondentIn(serializers.Serializer):
     weight = serializers.DecimalField(
         max_digits=7, decimal_places=3, min_value=Decimal("0.001"), max_value=1000, required=False
     )
+    language = serializers.ChoiceField(
+        choices=LANGUAGE_CHOICES,
+        required=False,
+        allow_blank=True,
+        help_text=_("Blank: the assessment's language."),
+    )
 
 
 class ImportIn(serializers.Serializer):
@@ -58,7 +66,9 @@ class ImportIn(serializers.Serializer):
     rows = serializers.CharField(
         required=False,
         trim_whitespace=False,
-        help_text=_("…or the CSV as text: name,email,role,department,weight, a header first"),
+        help_text=_(
+            "…or the CSV as text: name,email,role,department,weight,language, a header first"
+        ),
     )
 
     def validate(self, attrs: dict) -> dict:

@@ -1,6 +1,8 @@
 """Writes for answers: saving them (consultant, API and the consensus), submitting,
 reopening. The respondent pages' hot path is `autosave.answers_autosave`."""
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Q, Value
@@ -11,6 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from cxmaturity.inputs import clean_text
 
+from ..languages import is_language
 from ..models import Answer, AnswerValue, Assessment, Respondent, max_length
 from ..selectors import QuestionRef, version_questions
 from .respondents import consensus_respondent_get_or_create
@@ -226,3 +229,14 @@ def consensus_save(*, respondent: Respondent, changes: dict[str, dict], notes: s
     both or neither."""
     answers_save(respondent=respondent, changes=changes, entered_by_consultant=True)
     return consensus_notes_save(respondent=respondent, notes=notes)
+
+
+def respondent_language_set(*, respondent: Respondent, language: Any) -> Respondent:
+    """The respondent's own choice of language for their pages and reminders."""
+    if not is_language(language):
+        raise ValidationError(
+            {"language": _("Choose one of the offered languages.")}, code="invalid"
+        )
+    Respondent.objects.filter(pk=respondent.pk).update(language=language)
+    respondent.language = language
+    return respondent

@@ -4,12 +4,12 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from cxmaturity.inputs import column_input
@@ -133,6 +133,12 @@ def assessment_open_and_invite(*, assessment: Assessment, subject: str, message:
                 errors[name.removeprefix("invitation_")] = [_("This field is required.")]
     if errors:
         raise ValidationError(errors)
+    # The default wording unchanged is stored blank, so each respondent gets it in their
+    # own language; what the consultant wrote is sent as written.
+    defaults = invitation_defaults(assessment)
+    for name in fields:
+        if cleaned[name] == defaults[name.removeprefix("invitation_")]:
+            cleaned[name] = ""
     # Locked: of two sends at once, the second finds it open and sends nothing.
     assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
     if assessment.status != Assessment.Status.DRAFT:
@@ -190,21 +196,30 @@ def respondent_email_send_now(*, respondent: Respondent, kind: str) -> bool:
         or (kind == "reminder" and respondent.submitted_at)
     ):
         return False
-    if kind == "reminder":
-        subject = _("Reminder: %(title)s") % {"title": assessment.title}
-        context = {
-            "respondent": respondent,
-            "assessment": assessment,
-            "client": assessment.client,
-            "workspace": assessment.client.workspace,
-            "url": respondent_link(respondent),
-            "reminder": True,
-        }
-        body = render_to_string("assessments/email/respondent_invitation.txt", context)
-    else:
-        subject, body = invitation_text(respondent=respondent, **invitation_defaults(assessment))
-    send_mail(subject, body, None, [respondent.email])
+    # In the respondent's language; a subject or message the consultant wrote stays as is.
+    language = respondent.reading_language
+    with translation.override(language):
+        subject, body = _email_text(respondent, kind)
+    EmailMessage(
+        subject, body, None, [respondent.email], headers={"Content-Language": language}
+    ).send()
     return True
+
+
+def _email_text(respondent: Respondent, kind: str) -> tuple[str, str]:
+    assessment = respondent.assessment
+    if kind != "reminder":
+        return invitation_text(respondent=respondent, **invitation_defaults(assessment))
+    subject = _("Reminder: %(title)s") % {"title": assessment.title}
+    context = {
+        "respondent": respondent,
+        "assessment": assessment,
+        "client": assessment.client,
+        "workspace": assessment.client.workspace,
+        "url": respondent_link(respondent),
+        "reminder": True,
+    }
+    return subject, render_to_string("assessments/email/respondent_invitation.txt", context)
 
 
 @transaction.atomic

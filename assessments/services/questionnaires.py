@@ -9,6 +9,7 @@ from django.db.models import Max
 from workspaces.models import Workspace
 
 from .. import questionnaire_files
+from ..languages import DEFAULT_LANGUAGE, localized, localized_levels
 from ..models import Dimension, Question, Questionnaire, QuestionnaireVersion
 
 
@@ -26,20 +27,23 @@ def questionnaire_import(
     except questionnaire_files.QuestionnaireFileError as exc:
         raise ValidationError({"file": exc.problems}, code="invalid_questionnaire") from exc
     digest = questionnaire_files.content_hash(content)
+    language = content.get("language", DEFAULT_LANGUAGE)
+    title = localized(content["title"], language, language)
     questionnaire, _created = Questionnaire.objects.select_for_update().get_or_create(
-        workspace=workspace, key=content["key"], defaults={"title": content["title"]}
+        workspace=workspace, key=content["key"], defaults={"title": title}
     )
     existing = questionnaire.versions.filter(content_hash=digest).first()
     if existing is not None:
         return existing, False
     number = (questionnaire.versions.aggregate(n=Max("number"))["n"] or 0) + 1
-    questionnaire.title = content["title"]
+    questionnaire.title = title
     questionnaire.save(update_fields=["title"])
     version = QuestionnaireVersion.objects.create(
         questionnaire=questionnaire,
         number=number,
-        title=content["title"],
-        description=content["description"],
+        title=title,
+        description=localized(content["description"], language, language),
+        language=language,
         content=content,
         content_hash=digest,
         stages=content.get("stages", {}),
@@ -48,17 +52,32 @@ def questionnaire_import(
     return version, True
 
 
+def _translated(row: dict, fields: tuple[str, ...], levels_field: str) -> dict:
+    """The fields of `row` given as translations, as the file has them."""
+    translations = {f: row[f] for f in fields if isinstance(row[f], dict)}
+    levels = {level: t for level, t in row[levels_field].items() if isinstance(t, dict)}
+    if levels:
+        translations[levels_field] = levels
+    return translations
+
+
 def _version_rows_create(version: QuestionnaireVersion, content: dict) -> None:
+    language = version.language
+
+    def text(value: str | dict) -> str:
+        return localized(value, language, language)
+
     dimensions, questions = [], []
     position = 0
     for d_position, d in enumerate(content["dimensions"]):
         dimension = Dimension(
             version=version,
             key=d["key"],
-            title=d["title"],
-            description=d["description"],
+            title=text(d["title"]),
+            description=text(d["description"]),
             weight=Decimal(str(d["weight"])),
-            guidance=d["guidance"],
+            guidance=localized_levels(d["guidance"], language, language),
+            translations=_translated(d, ("title", "description"), "guidance"),
             position=d_position,
         )
         dimensions.append(dimension)
@@ -68,11 +87,12 @@ def _version_rows_create(version: QuestionnaireVersion, content: dict) -> None:
                     version=version,
                     dimension=dimension,
                     key=q["key"],
-                    text=q["text"],
-                    help=q["help"],
+                    text=text(q["text"]),
+                    help=text(q["help"]),
                     weight=Decimal(str(q["weight"])),
                     channel=q["channel"] or "",
-                    levels=q["levels"],
+                    levels=localized_levels(q["levels"], language, language),
+                    translations=_translated(q, ("text", "help"), "levels"),
                     position=position,
                 )
             )

@@ -15,11 +15,12 @@ from django.utils.translation import gettext_lazy
 from cxmaturity.csv_files import csv_rows
 from cxmaturity.inputs import CONTROL_CHARACTERS, clean_text, one_line
 
+from ..languages import QUESTIONNAIRE_LANGUAGES, is_language
 from ..models import Answer, Assessment, Respondent, RespondentRole, max_length
 
 MAX_CSV_BYTES = 512 * 1024
 MAX_CSV_ROWS = 1000
-_CSV_COLUMNS = ("name", "email", "role", "department", "weight")
+_CSV_COLUMNS = ("name", "email", "role", "department", "weight", "language")
 CONSENSUS_NAME = "Workshop consensus"
 ERASED_NAME = gettext_lazy("Erased respondent")
 # The model's columns are the one home of these limits; the form and the API read them
@@ -37,6 +38,7 @@ def _respondent_clean(
     role: str,
     department: str,
     weight,
+    language: str = "",
     exclude_id=None,
     taken: set[str] | None = None,
 ) -> dict:
@@ -48,6 +50,7 @@ def _respondent_clean(
         "role": lambda: _role_clean(role),
         "department": lambda: _department_clean(department),
         "weight": lambda: _weight_clean(weight),
+        "language": lambda: _language_clean(language),
     }
     fields, errors = {}, {}
     for field, check in checks.items():
@@ -100,6 +103,19 @@ def _email_clean(
     return email
 
 
+def _language_clean(language: str) -> str:
+    """Blank: the assessment's language."""
+    language = (language or "").strip().lower()
+    if language and not is_language(language):
+        raise ValidationError(
+            {
+                "language": _("Choose one of: %(languages)s, or leave it blank.")
+                % {"languages": ", ".join(QUESTIONNAIRE_LANGUAGES)}
+            }
+        )
+    return language
+
+
 def _role_clean(role: str) -> str:
     # A spreadsheet may name the role by its label ("Executive") as well as its value.
     role = (role or RespondentRole.EXECUTIVE).strip().lower()
@@ -145,6 +161,7 @@ def respondent_add(
     role: str = "",
     department: str = "",
     weight=1,
+    language: str = "",
 ) -> Respondent:
     _editable(assessment)
     fields = _respondent_clean(
@@ -154,6 +171,7 @@ def respondent_add(
         role=role,
         department=department,
         weight=weight,
+        language=language,
     )
     return Respondent.objects.create(assessment=assessment, **fields)
 
@@ -167,6 +185,7 @@ def respondent_update(*, respondent: Respondent, **changes) -> Respondent:
         "role": respondent.role,
         "department": respondent.department,
         "weight": respondent.weight,
+        "language": respondent.language,
     }
     current.update({k: v for k, v in changes.items() if k in current})
     fields = _respondent_clean(
@@ -193,7 +212,7 @@ def respondent_remove(*, respondent: Respondent) -> None:
 def respondents_import_csv(
     *, assessment: Assessment, data: bytes | str | IO[bytes]
 ) -> list[Respondent]:
-    """Add every row of a CSV (name,email,role,department,weight), or none.
+    """Add every row of a CSV (name,email,role,department,weight,language), or none.
 
     Rows are numbered as a spreadsheet shows them: the header is row 1. The file is read
     line by line (refused at its first row past MAX_CSV_ROWS) and every row checked
@@ -236,7 +255,8 @@ def _csv_header(row: list[str]) -> list[str]:
         raise ValidationError(
             {
                 "file": _(
-                    "Row 1 must be a header naming the columns: name,email,role,department,weight."
+                    "Row 1 must be a header naming the columns: "
+                    "name,email,role,department,weight,language."
                 )
             }
         )

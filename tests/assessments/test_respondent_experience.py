@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessments.display import choice_label, level_choices
+from assessments.languages import localized
 from assessments.models import Respondent
 from assessments.selectors import questionnaire_minutes
 from assessments.services import respondent_email_send_now, respondent_invite, respondent_link
@@ -33,7 +34,8 @@ def _minutes_from_the_file() -> int:
         texts += [dimension["title"], dimension.get("description", "")]
         for question in dimension["questions"]:
             texts += [question["text"], question.get("help", ""), *question["levels"].values()]
-    words = sum(len(str(text).split()) for text in texts)
+    # The questionnaire's default language: the columns the estimate reads.
+    words = sum(len(localized(text, "en").split()) for text in texts)
     return math.ceil(words / 230)
 
 
