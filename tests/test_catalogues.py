@@ -1,10 +1,6 @@
 """The German and French catalogues are complete: every string marked for translation
 anywhere in the project has a translation in de and fr, none of them fuzzy, and each
-app with marked strings keeps its own catalogues (a new app cannot be forgotten).
-
-Both tests need the catalogues, which land from the translation branches: until they
-are merged they are expected to fail (xfail, not strict); the integrator removes the
-marks."""
+app with marked strings keeps its own catalogues (a new app cannot be forgotten)."""
 
 import re
 import shutil
@@ -12,7 +8,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 from django.apps import apps
 from django.conf import settings
 
@@ -22,8 +17,6 @@ NOT_SOURCE = (".venv", "var", ".git", "node_modules", "__pycache__", "test-resul
 MARKED = re.compile(
     r"\bgettext(_lazy)?\(|\bngettext|\bpgettext|\b_\(|{%\s*(translate|trans|blocktranslate|blocktrans)\b"
 )
-
-catalogues = pytest.mark.xfail(strict=False, reason="catalogues land from the translation branches")
 
 
 def _msgfmt() -> str:
@@ -41,7 +34,6 @@ def _has_marked_strings(folder: Path) -> bool:
     )
 
 
-@catalogues
 def test_each_app_with_marked_strings_has_german_and_french_catalogues():
     """cxmaturity's and templates/' strings live in the project's locale/."""
     folders = {
@@ -61,7 +53,6 @@ def test_each_app_with_marked_strings_has_german_and_french_catalogues():
     assert sorted(missing) == []
 
 
-@catalogues
 def test_every_marked_string_is_translated_in_every_catalogue(tmp_path):
     """makemessages on a copy of the source brings each catalogue up to the strings the
     code marks today; then msgfmt counts no untranslated or fuzzy entry (and

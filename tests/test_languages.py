@@ -1,11 +1,7 @@
 """Three languages: the header's menu (saved on a signed-in person's account and applied
 on their next sign-in, on any browser), Accept-Language for everyone else, the page's
 `lang` following the active language, API errors in it too, and a client's language
-for its documents.
-
-Tests marked `catalogues` need the German and French catalogues, which land from the
-translation branches: until they are merged those are expected to fail (xfail, not
-strict); the integrator removes the marks."""
+for its documents."""
 
 import pytest
 from django.conf import settings
@@ -20,8 +16,6 @@ from tests.factories import ClientFactory
 from workspaces.models import Client
 
 pytestmark = pytest.mark.django_db
-
-catalogues = pytest.mark.xfail(strict=False, reason="catalogues land from the translation branches")
 
 
 def _lang(response) -> str:
@@ -61,7 +55,6 @@ def test_accept_language_chooses_the_signed_out_page_language(client, language):
     assert response["Content-Language"] == language
 
 
-@catalogues
 @pytest.mark.parametrize(
     ("language", "word", "foreign"),
     [("de", "Passwort", "Mot de passe"), ("fr", "Mot de passe", "Passwort")],
@@ -197,7 +190,6 @@ def test_the_pdf_carries_the_client_language(acme_client):
         assert reader.trailer["/Root"]["/Lang"] == "fr"
 
 
-@catalogues
 def test_a_german_client_playbook_reads_in_german(acme_client):
     html = _german_playbook_html(acme_client)
     assert "Inhalt" in html
