@@ -58,7 +58,7 @@ deploy-check: setup-dev
 	  $(BIN)/python manage.py check --deploy --fail-level WARNING
 
 pytest: setup-dev
-	$(TEST_ENV) $(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(TEST_ENV) $(BIN)/python -m pytest --basetemp=$(CURDIR)/var/test/pytest $(PYTEST_ARGS)
 
 test: lint deploy-check pytest
 

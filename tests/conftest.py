@@ -175,6 +175,7 @@ def celery_worker_process(django_db_setup, django_db_blocker, worker_mailbox, tm
         if process.poll() is not None or time.monotonic() > deadline:
             process.kill()
             pytest.fail(f"The Celery worker did not start:\n{log.read_text()[-3000:]}")
+    process.log_path = log  # for a failing test to show what the worker did
     yield process
     process.terminate()
     try:

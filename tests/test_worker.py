@@ -26,6 +26,14 @@ def _wait_for(predicate, seconds=180.0):
     return None
 
 
+def _worker_state(process) -> str:
+    """Whether the worker is alive, and the end of its log: what a failure needs."""
+    alive = "running" if process.poll() is None else f"exited with {process.returncode}"
+    log = getattr(process, "log_path", None)
+    tail = log.read_text()[-4000:] if log is not None and log.exists() else "(no log)"
+    return f"\nworker {alive}; its log ends:\n{tail}"
+
+
 def test_invitation_email_is_sent_by_a_worker_process(celery_worker_process, worker_mailbox):
     owner = MembershipFactory(role=Role.OWNER)
     invitation = invitation_create(
@@ -39,7 +47,9 @@ def test_invitation_email_is_sent_by_a_worker_process(celery_worker_process, wor
     def delivered():
         return [p for p in worker_mailbox.iterdir() if token in p.read_text()]
 
-    assert _wait_for(delivered), "the worker did not send the invitation email"
+    assert _wait_for(delivered), "the worker did not send the invitation email" + _worker_state(
+        celery_worker_process
+    )
     invitation.refresh_from_db()
     assert invitation.sent_at is not None
     assert celery_worker_process.pid != os.getpid()
@@ -48,7 +58,7 @@ def test_invitation_email_is_sent_by_a_worker_process(celery_worker_process, wor
 def test_worker_ping_makes_healthz_report_all_up(celery_worker_process, client):
     response = client.get(reverse("healthz"))
     body = response.json()
-    assert response.status_code == 200, body
+    assert response.status_code == 200, f"{body}{_worker_state(celery_worker_process)}"
     assert body["checks"] == {"database": "up", "broker": "up", "worker": "up"}
 
 
@@ -67,7 +77,9 @@ def test_periodic_task_expires_invitations_in_the_worker(celery_worker_process):
         invitation.refresh_from_db()
         return invitation.status == Invitation.Status.EXPIRED
 
-    assert _wait_for(settled), "the worker did not run invitations_expire"
+    assert _wait_for(settled), "the worker did not run invitations_expire" + _worker_state(
+        celery_worker_process
+    )
 
 
 def test_respondent_invitations_sent_by_the_worker_hold_working_links(
@@ -92,7 +104,7 @@ def test_respondent_invitations_sent_by_the_worker_hold_working_links(
         return found if len(found) == 2 else None
 
     mails = _wait_for(delivered)
-    assert mails, "the worker did not send both invitations"
+    assert mails, "the worker did not send both invitations" + _worker_state(celery_worker_process)
     for text in mails.values():
         link = next(line for line in text.splitlines() if "/r/" in line).strip()
         path = link.split("localhost:8000", 1)[1]
