@@ -12,9 +12,11 @@ from decimal import Decimal
 from uuid import UUID
 
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from .benchmarks import assessment_benchmark, benchmark_rows, stored_current
+from .languages import DEFAULT_LANGUAGE, localized, localized_levels
 from .models import (
     Answer,
     Assessment,
@@ -49,15 +51,25 @@ def gather(assessments: list[Assessment], *, answers: bool = True) -> Gathered:
     for d in (
         Dimension.objects.filter(version_id__in=versions)
         .order_by("position")
-        .values("version_id", "key", "title", "description", "weight", "guidance")
-    ):
-        data.dimensions.setdefault(d["version_id"], []).append(d)
+        .values(
+            "version_id", "key", "title", "description", "weight", "guidance",
+            "translations", "version__language",
+        )
+    ):  # fmt: skip
+        data.dimensions.setdefault(d["version_id"], []).append(
+            _in_reader_language(d, ("title", "description"), "guidance")
+        )
     for q in (
         Question.objects.filter(version_id__in=versions)
         .order_by("position")
-        .values("version_id", "key", "text", "weight", "channel", "levels", "dimension__key")
-    ):
-        data.questions.setdefault(q["version_id"], []).append(q)
+        .values(
+            "version_id", "key", "text", "weight", "channel", "levels", "dimension__key",
+            "translations", "version__language",
+        )
+    ):  # fmt: skip
+        data.questions.setdefault(q["version_id"], []).append(
+            _in_reader_language(q, ("text",), "levels")
+        )
     submitted = Q(assessment__in=assessments, submitted_at__isnull=False)
     for r in (
         Respondent.objects.filter(submitted)
@@ -73,6 +85,26 @@ def gather(assessments: list[Assessment], *, answers: bool = True) -> Gathered:
     ).values("respondent_id", "question__key", "value", "comment", "evidence"):
         data.answers[a["respondent_id"]][a["question__key"]] = a
     return data
+
+
+def _in_reader_language(row: dict, fields: tuple[str, ...], levels_field: str) -> dict:
+    """A gathered dimension or question with its texts in the active language (the
+    questionnaire's own language where it has no translation); keys and levels, which
+    scoring reads, are untouched."""
+    translations = row.pop("translations") or {}
+    default = row.pop("version__language") or DEFAULT_LANGUAGE
+    language = get_language() or default
+    if not translations or language == default:
+        return row
+    for name in fields:
+        if name in translations:
+            row[name] = localized(translations[name], language, default)
+    if levels_field in translations:
+        row[levels_field] = {
+            **row[levels_field],
+            **localized_levels(translations[levels_field], language, default),
+        }
+    return row
 
 
 def scoring_input(assessment: Assessment, data: Gathered, *, peers: list | None = None) -> dict:

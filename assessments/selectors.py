@@ -10,6 +10,7 @@ from uuid import UUID
 
 from django.db.models import Case, Count, F, IntegerField, Max, Q, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
+from django.utils.translation import get_language
 
 from workspaces.models import Client, ClientAccess, Invitation, Membership, Workspace
 from workspaces.scope import ClientScope
@@ -285,6 +286,22 @@ class DimensionPage:
     def complete(self) -> bool:
         """Every question of the section has an answer (don't know counts): it is ticked."""
         return all(item.value for item in self.items)
+
+
+def questionnaire_in_language(
+    *, version: QuestionnaireVersion, language: str | None = None
+) -> list[tuple[Dimension, list[Question]]]:
+    """The questionnaire's dimensions, each with its questions, their texts in `language`
+    (the active one by default; the questionnaire's own where a text has no translation);
+    2 queries."""
+    language = language or get_language() or version.language
+    questions: dict[UUID, list[Question]] = {}
+    for q in Question.objects.filter(version=version).order_by("position"):
+        questions.setdefault(q.dimension_id, []).append(q.localize(language, version.language))
+    return [
+        (d.localize(language, version.language), questions.get(d.id, []))
+        for d in Dimension.objects.filter(version=version).order_by("position")
+    ]
 
 
 def respondent_pages(*, respondent: Respondent) -> list[DimensionPage]:

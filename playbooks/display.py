@@ -9,7 +9,11 @@ from assessments.display import results_display
 from assessments.models import Action, Assessment, Channel
 from assessments.results import assessment_results
 from assessments.scoring import STAGES
-from assessments.selectors import RELEASE_MINIMUM_RESPONDENTS, released_to_client_team
+from assessments.selectors import (
+    RELEASE_MINIMUM_RESPONDENTS,
+    questionnaire_in_language,
+    released_to_client_team,
+)
 from kpis import display as kpi_display
 from kpis import selectors as kpi_selectors
 from kpis.charts import share_bars
@@ -151,9 +155,7 @@ def playbook_context(client: Client) -> dict:
     }
     if assessment is not None:
         context.update(_results_shown(assessment))
-        context["questionnaire"] = list(
-            assessment.version.dimensions.prefetch_related("questions").order_by("position")
-        )
+        context["questionnaire"] = questionnaire_in_language(version=assessment.version)
     plan = kpi_selectors.plan_active(client=client)
     if plan is not None:
         context["plan"] = plan_display(plan)

@@ -194,3 +194,31 @@ def test_a_german_client_playbook_reads_in_german(acme_client):
     html = _german_playbook_html(acme_client)
     assert "Inhalt" in html
     assert "Contents" not in html
+
+
+def test_a_german_client_playbook_shows_questionnaire_and_stages_in_german(acme_client):
+    from assessments.services import (
+        answers_save,
+        assessment_close,
+        respondent_add,
+        respondent_submit,
+    )
+    from tests.assessments.factories import default_version, open_assessment
+
+    assessment = open_assessment(client=acme_client, version=default_version(), respondents=0)
+    respondent = respondent_add(
+        assessment=assessment, name="Petra", email="petra@acme.example", role="executive"
+    )
+    respondent.refresh_from_db()
+    keys = assessment.version.questions.values_list("key", flat=True)
+    answers_save(respondent=respondent, changes={key: {"value": "3"} for key in keys})
+    respondent_submit(respondent=respondent)
+    assessment_close(assessment=assessment)
+
+    html = _german_playbook_html(acme_client)
+
+    # The built-in questionnaire's German dimension titles, and the stages' German names.
+    assert "Strategie &amp; Ausrichtung" in html
+    assert "Strategy &amp; alignment" not in html
+    assert "Kunden fürs Leben" in html
+    assert "Lifetime customers" not in html
