@@ -29,13 +29,13 @@
     return attempt(0);
   }
 
-  function messages(body) {
+  function messages(body, fallback) {
     var found = [];
     Object.keys(body || {}).forEach(function (field) {
       var value = body[field];
       (Array.isArray(value) ? value : [value]).forEach(function (text) { found.push(String(text)); });
     });
-    return found.length ? found : ["The upload failed."];
+    return found.length ? found : [fallback];
   }
 
   document.querySelectorAll("form[data-chunked-upload]").forEach(function (form) {
@@ -143,7 +143,12 @@
       resume(file, key)
         .then(function (upload) { return sendChunks(file, upload); })
         .then(function (upload) { return complete(upload, key); })
-        .catch(function (body) { fail(body instanceof Error ? ["The connection was lost: send the file again to resume."] : messages(body)); });
+        .catch(function (body) {
+          // The texts come translated from the page (data-*), English if a page has none.
+          fail(body instanceof Error
+            ? [form.dataset.lostText || "The connection was lost: send the file again to resume."]
+            : messages(body, form.dataset.failedText || "The upload failed."));
+        });
     });
   });
 })();

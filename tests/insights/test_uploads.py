@@ -367,3 +367,15 @@ def test_expiry_runs_in_the_periodic_tasks(settings):
 
     assert settings.CELERY_BEAT_SCHEDULE["insight-uploads-expire"]["task"] == uploads_expire.name
     assert uploads_expire.run() == 0  # the task calls the service: nothing stale here
+
+
+def test_the_upload_script_gets_its_messages_in_the_readers_language(
+    client, consultant, workspace, acme_client
+):
+    consultant.language = "de"
+    consultant.save(update_fields=["language"])
+    client.force_login(consultant)
+    page = client.get(f"/w/{workspace.id}/clients/{acme_client.id}/insights/").content.decode()
+    assert 'data-failed-text="Das Hochladen ist fehlgeschlagen."' in page
+    assert "data-lost-text=" in page
+    assert "The upload failed." not in page
