@@ -74,7 +74,7 @@ def _context(respondent: Respondent, pages: list, **extra) -> dict:
         "answered": answered,
         "total": total,
         "percent": round(100 * answered / total) if total else 0,
-        "minutes": questionnaire_minutes(assessment.version_id),
+        "minutes": questionnaire_minutes(assessment.version_id, respondent.reading_language),
         **extra,
     }
 

@@ -165,22 +165,23 @@ def version_questions(version_id: UUID) -> dict[str, QuestionRef]:
 WORDS_PER_MINUTE = 230
 
 
-@lru_cache(maxsize=128)
-def questionnaire_minutes(version_id: UUID) -> int:
-    """Minutes to read the version's sections, questions, help and level texts at
+def questionnaire_minutes(version_id: UUID, language: str | None = None) -> int:
+    """Minutes to read the version's sections, questions, help and level texts, in
+    `language` (the active one by default: French runs longer than English), at
     WORDS_PER_MINUTE, rounded up: the one estimate the invitation email and the welcome page
-    both show. Versions never change, so the answer is cached."""
-    texts = [
-        text
-        for row in Dimension.objects.filter(version_id=version_id).values_list(
-            "title", "description"
-        )
-        for text in row
-    ]
-    for text, help_text, levels in Question.objects.filter(version_id=version_id).values_list(
-        "text", "help", "levels"
-    ):
-        texts += [text, help_text, *levels.values()]
+    both show."""
+    return _minutes(version_id, language or get_language() or "en")
+
+
+@lru_cache(maxsize=256)
+def _minutes(version_id: UUID, language: str) -> int:
+    # Versions never change, so the answer is cached per version and language.
+    version = QuestionnaireVersion.objects.get(id=version_id)
+    texts: list[str] = []
+    for dimension, questions in questionnaire_in_language(version=version, language=language):
+        texts += [dimension.title, dimension.description]
+        for q in questions:
+            texts += [q.text, q.help, *q.levels.values()]
     words = sum(len(str(text).split()) for text in texts)
     return max(1, ceil(words / WORDS_PER_MINUTE))
 

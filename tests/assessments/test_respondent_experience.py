@@ -26,7 +26,7 @@ def _token(respondent):
     return respondent_link(respondent).rsplit("/r/", 1)[1].strip("/")
 
 
-def _minutes_from_the_file() -> int:
+def _minutes_from_the_file(language: str = "en") -> int:
     """The questionnaire file's words at 230 a minute, counted here from the YAML itself."""
     data = yaml.safe_load(DEFAULT.read_text())
     texts = []
@@ -34,8 +34,7 @@ def _minutes_from_the_file() -> int:
         texts += [dimension["title"], dimension.get("description", "")]
         for question in dimension["questions"]:
             texts += [question["text"], question.get("help", ""), *question["levels"].values()]
-    # The questionnaire's default language: the columns the estimate reads.
-    words = sum(len(localized(text, "en").split()) for text in texts)
+    words = sum(len(localized(text, language).split()) for text in texts)
     return math.ceil(words / 230)
 
 
@@ -56,6 +55,20 @@ def test_the_time_estimate_is_the_questionnaires_words_in_the_email_and_on_the_w
     assert f"It takes about {expected} minutes;" in email
     assert f"about {expected} minutes" in welcome
     assert "20 minutes" not in email
+
+
+def test_a_french_respondent_is_promised_the_reading_time_of_the_french_text(client):
+    english, french = _minutes_from_the_file("en"), _minutes_from_the_file("fr")
+    assert french != english  # the figures differ, so the test tells them apart
+    assessment = open_assessment(version=default_version(), respondents=1)
+    Respondent.objects.filter(assessment=assessment).update(language="fr")
+    respondent = respondent_invite(respondent=assessment.respondents.get())
+
+    welcome = client.get(reverse("respondent_start", args=[_token(respondent)])).text
+
+    assert questionnaire_minutes(assessment.version_id, "fr") == french
+    assert f"{french} minutes" in welcome
+    assert f"{english} minutes" not in welcome
 
 
 def test_a_short_questionnaire_is_promised_one_minute_in_the_singular(client):
