@@ -222,3 +222,20 @@ def test_a_german_client_playbook_shows_questionnaire_and_stages_in_german(acme_
     assert "Strategy &amp; alignment" not in html
     assert "Kunden fürs Leben" in html
     assert "Lifetime customers" not in html
+
+
+def test_api_errors_follow_the_saved_language_of_a_token_user(consultant, acme_client):
+    from workspaces.tokens import api_token_create
+
+    consultant.language = "fr"
+    consultant.save()
+    key = api_token_create(user=consultant, name="Script", two_factor_verified=False)[1]
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    url = f"/api/v1/workspaces/{acme_client.workspace_id}/clients/{acme_client.id}/"
+
+    refused = api.patch(url, {"language": "xx"}, format="json", HTTP_ACCEPT_LANGUAGE="en")
+
+    assert refused.status_code == 400, refused.content
+    assert "choix" in str(refused.json()["language"])  # DRF's own French message
+    assert refused["Content-Language"] == "fr"

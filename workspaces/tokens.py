@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from knox.auth import TokenAuthentication
@@ -150,6 +150,10 @@ class ApiTokenAuthentication(TokenAuthentication):
             ApiToken.objects.filter(id=api_token.id).update(last_used_at=now)
         # Read by the two-factor check: a token was made from a verified session.
         user.api_token = api_token
+        if user.language:
+            # As UserLanguageMiddleware does for a session: DRF authenticates a token only
+            # inside the view, after the middleware, so the saved language is set here.
+            translation.activate(user.language)
         return user, api_token
 
 
