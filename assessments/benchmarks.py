@@ -9,13 +9,16 @@ enough workspaces stand behind them, and never naming one. The arithmetic is
 `cxnumbers.benchmark`'s.
 """
 
+import hashlib
+
 from django.conf import settings
-from django.db.models import JSONField, Q, Subquery
+from django.core.cache import caches
+from django.db.models import Count, JSONField, Max, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cxnumbers.benchmark import benchmark
+from cxnumbers.benchmark import PeerScores, benchmark, population
 
 from .models import Assessment, QuestionnaireVersion
 from .scoring import SCORING_VERSION
@@ -65,17 +68,16 @@ def _described(assessment: Assessment) -> tuple[dict, str]:
     return applied, ", ".join(parts)
 
 
-def _peer_rows(assessment: Assessment, applied: dict, pooled: bool) -> list[tuple]:
-    """(workspace id, overall exact, {dimension key: exact}) of every peer, one query (and,
-    once, the scoring of peers not stored yet or stored by another scoring version)."""
+def _peers(assessment: Assessment, applied: dict, pooled: bool) -> QuerySet:
+    """The peers: closed assessments of the same questionnaire key, the workspace's other
+    clients' (and, pooled, the pool's), sharing the chosen traits."""
     key = QuestionnaireVersion.objects.filter(id=assessment.version_id).values("questionnaire__key")
-    workspace_id = assessment.client.workspace_id
-    where = Q(client__workspace_id=workspace_id)
+    where = Q(client__workspace_id=assessment.client.workspace_id)
     if pooled:
         # Other workspaces' own questionnaires may reuse a key with other dimensions:
         # the pool holds the shipped questionnaires only.
         where |= Q(client__workspace__benchmark_pool=True, version__questionnaire__workspace=None)
-    peers = (
+    return (
         Assessment.objects.filter(
             where,
             client__deleted_at=None,
@@ -86,6 +88,70 @@ def _peer_rows(assessment: Assessment, applied: dict, pooled: bool) -> list[tupl
         .exclude(client_id=assessment.client_id)
         .order_by()  # a benchmark needs no order: no sort of every peer
     )
+
+
+def _fingerprint(peers: QuerySet) -> tuple:
+    """What changes whenever the set of peers does, in one aggregate query that reads no
+    stored result: a peer joins (closing sets its closed_at, the latest; a client edited
+    into the filters or out of the trash changes its updated_at) or leaves (the count, or
+    the count of workspaces). Read from the assessments, not their stored results: those
+    rows hold big JSON columns before the timestamp, costly to reach for thousands.
+
+    Not seen: a closed peer's result stored again because its respondents changed after
+    it closed (an erasure); BENCHMARK_CACHE_SECONDS bounds that."""
+    found = peers.aggregate(
+        count=Count("id"),
+        closed=Max("closed_at"),
+        clients=Max("client__updated_at"),
+        workspaces=Count("client__workspace_id", distinct=True),
+    )
+    return (found["count"], str(found["closed"]), str(found["clients"]), found["workspaces"])
+
+
+def _population(assessment: Assessment, applied: dict, pooled: bool) -> dict:
+    """The peers' scores ranked for `cxnumbers.benchmark`: the workspace's ("local", with
+    their count) and, pooled, everyone's ("pool", with the count of workspaces).
+
+    Ranking thousands of peers costs more than the rest of a results page, and they
+    change far less often than results are read, so a ranking is kept in this process's
+    cache under a fingerprint of the peers (one aggregate query); a changed fingerprint
+    is a new key, and BENCHMARK_CACHE_SECONDS bounds what a fingerprint cannot see."""
+    peers = _peers(assessment, applied, pooled)
+    fingerprint = _fingerprint(peers)
+    if fingerprint[0] == 0:
+        return _ranked([], assessment.client.workspace_id, pooled)
+    scope = (SCORING_VERSION, assessment.version_id, assessment.client_id, pooled)
+    name = repr((*scope, sorted(applied.items()), *fingerprint))
+    key = "benchmark:" + hashlib.sha256(name.encode()).hexdigest()
+    cache = caches["benchmarks"]
+    found = cache.get(key)
+    if found is None:
+        rows, complete = _peer_rows(peers)
+        found = _ranked(rows, assessment.client.workspace_id, pooled)
+        if complete:  # else the results just stored change the fingerprint
+            cache.set(key, found, settings.BENCHMARK_CACHE_SECONDS)
+    return found
+
+
+def _ranked(rows: list[tuple], workspace_id: object, pooled: bool) -> dict:
+    local = [row for row in rows if row[0] == workspace_id]
+    return {
+        "local": population(_as_peers(local)),
+        "local_count": len(local),
+        "pool": population(_as_peers(rows)) if pooled else None,
+        "pool_count": len(rows),
+        "pool_workspaces": len({row[0] for row in rows}),
+    }
+
+
+def _as_peers(rows: list[tuple]) -> list[dict]:
+    return [{"overall": exact, "dimensions": dims} for _ws, exact, dims in rows]
+
+
+def _peer_rows(peers: QuerySet) -> tuple[list[tuple], bool]:
+    """(workspace id, overall exact, {dimension key: exact}) of every peer, in one query,
+    and whether they were all stored already (peers not stored yet, or stored by another
+    scoring version, are scored and stored first)."""
     # Results stored before the per-dimension column existed still hold the exact scores
     # in their dimension rows: read there, in the same query, rather than written now.
     dims = Coalesce(
@@ -109,7 +175,7 @@ def _peer_rows(assessment: Assessment, applied: dict, pooled: bool) -> list[tupl
         results_snapshots_complete(stale)
         rows = [(*row[:4], _by_key(row[4])) for row in peers.values_list(*columns)]
     # A peer nobody answered has no score to compare with: it is no peer.
-    return [(ws, exact, dims) for _id, ws, _v, exact, dims in rows if exact]
+    return [(ws, exact, dims) for _id, ws, _v, exact, dims in rows if exact], not stale
 
 
 def _by_key(dims: dict | list | None) -> dict | None:
@@ -137,42 +203,47 @@ def _own(scores: dict) -> dict:
     }
 
 
-def _figures(own: dict, peers: list[tuple], minimum: int) -> dict:
-    figures = benchmark(own, [{"overall": p[1], "dimensions": p[2]} for p in peers])
+def _figures(own: dict, ranked: dict, minimum: int) -> dict:
+    figures = benchmark(own, ranked)
     for row in [figures["overall"], *figures["dimensions"].values()]:
         if row["count"] < minimum:  # a stricter minimum than §9's five
             row["percentile"] = row["band"] = None
     return figures
 
 
-def assessment_benchmark(assessment: Assessment, scores: dict) -> tuple[dict, list[str]]:
+def assessment_benchmark(assessment: Assessment, scores: dict) -> tuple[dict, PeerScores | list]:
     """The benchmark of these scores (score_assessment's output for the assessment) as the
-    results show it, and the workspace peers' exact overall scores for SCORING.md §9's
+    results show it, and the workspace peers' overall scores for SCORING.md §9's
     percentile (empty when there are too few to show)."""
     applied, described = _described(assessment)
     minimum = settings.BENCHMARK_MIN_PEERS
-    workspace = assessment.client.workspace
-    rows = _peer_rows(assessment, applied, workspace.benchmark_pool)
+    pooled = assessment.client.workspace.benchmark_pool
+    ranked = _population(assessment, applied, pooled)
     own = _own(scores)
-    local = [row for row in rows if row[0] == workspace.id]
-    shown = len(local) >= minimum
+    shown = ranked["local_count"] >= minimum
     result = {
         "shown": shown,
         "reason": None if shown else _("Fewer than %(n)d comparable assessments.") % {"n": minimum},
-        "peer_count": len(local),
+        "peer_count": ranked["local_count"],
         "filters": list(applied),
         "filters_text": described,
-        **(_figures(own, local, minimum) if shown else {"overall": None, "dimensions": {}}),
-        "pool": _pool(own, rows, minimum) if workspace.benchmark_pool else None,
+        **(
+            _figures(own, ranked["local"], minimum)
+            if shown
+            else {"overall": None, "dimensions": {}}
+        ),
+        "pool": _pool(own, ranked, minimum) if pooled else None,
     }
-    return result, [exact for _ws, exact, _d in local] if shown else []
+    return result, ranked["local"]["overall"] if shown else []
 
 
-def _pool(own: dict, rows: list[tuple], minimum: int) -> dict:
+def _pool(own: dict, ranked: dict, minimum: int) -> dict:
     """Pooled figures, with counts only: a workspace or client is never named."""
     needed = max(minimum, settings.BENCHMARK_POOL_MIN_ASSESSMENTS)
-    workspaces = len({row[0] for row in rows})
-    if len(rows) < needed or workspaces < settings.BENCHMARK_POOL_MIN_WORKSPACES:
+    if (
+        ranked["pool_count"] < needed
+        or ranked["pool_workspaces"] < settings.BENCHMARK_POOL_MIN_WORKSPACES
+    ):
         return {
             "shown": False,
             "reason": _(
@@ -183,7 +254,12 @@ def _pool(own: dict, rows: list[tuple], minimum: int) -> dict:
             "overall": None,
             "dimensions": {},
         }
-    return {"shown": True, "reason": None, "peer_count": len(rows), **_figures(own, rows, minimum)}
+    return {
+        "shown": True,
+        "reason": None,
+        "peer_count": ranked["pool_count"],
+        **_figures(own, ranked["pool"], minimum),
+    }
 
 
 def benchmark_rows(dimensions: list[dict], figures: dict) -> None:

@@ -311,6 +311,9 @@ if CELERY_BROKER_URL.startswith("redis"):
 # A benchmark is shown against at least this many comparable closed assessments; never
 # fewer than five, so no small group can be made out (SCORING.md §9).
 BENCHMARK_MIN_PEERS = max(5, env.int("BENCHMARK_MIN_PEERS", default=5))
+# Ranked benchmark peers are kept per process under a fingerprint (assessments/benchmarks.py):
+# this bounds how long a change the fingerprint cannot see stays unseen.
+BENCHMARK_CACHE_SECONDS = env.int("BENCHMARK_CACHE_SECONDS", default=600)
 # A pooled (site-wide) benchmark needs this many assessments from this many workspaces.
 BENCHMARK_POOL_MIN_ASSESSMENTS = 10
 BENCHMARK_POOL_MIN_WORKSPACES = 3
@@ -335,7 +338,14 @@ CACHES = {
         env.cache("CACHE_URL")
         if CACHE_URL
         else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "cache"}
-    )
+    ),
+    # Ranked benchmark peers, in-process: a query or network trip would cost what keeping
+    # them saves. Keyed by a fingerprint of the peers (assessments/benchmarks.py).
+    "benchmarks": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "benchmarks",
+        "OPTIONS": {"MAX_ENTRIES": 500},
+    },
 }
 # Password-reset requests per hour: per client address (then 429), and per email address
 # (then nothing is sent, and the page says the same as ever).

@@ -10,7 +10,7 @@ from math import floor, lcm
 from typing import Any, NamedTuple
 
 from .benchmark import MIN_PEERS as MIN_PEERS  # re-exported: the contract names it here
-from .benchmark import percentile
+from .benchmark import PeerScores, percentile
 from .rounding import exact, round_half_up
 
 
@@ -269,15 +269,16 @@ def _dimension_row(d: dict, respondents: list[dict], per_respondent: dict) -> di
     }
 
 
-def overall_result(exact: str | None, peers: list) -> dict:
+def overall_result(exact: str | None, peers: "list | PeerScores") -> dict:
     """score_assessment's "overall" for an overall score already computed (its "exact"),
-    benchmarked against `peers` as score_assessment would: a stored result gets its
-    percentile without scoring anyone's answers again."""
+    benchmarked against `peers` (their overall scores, or those already ranked) as
+    score_assessment would: a stored result gets its percentile without scoring anyone's
+    answers again."""
     score = None if exact is None else Fraction(exact)
-    return _overall(score, _parse_peers(peers))
+    return _overall(score, peers if isinstance(peers, PeerScores) else _parse_peers(peers))
 
 
-def _overall(score: Fraction | None, peers: list[Fraction]) -> dict:
+def _overall(score: Fraction | None, peers: "list[Fraction] | PeerScores") -> dict:
     if score is None:
         return {
             "score": None,
