@@ -9,62 +9,32 @@ from django.urls import reverse
 from assessments.inputs import ActionInput
 from assessments.services import (
     action_create,
-    answers_save,
     assessment_close,
-    respondent_add,
-    respondent_submit,
 )
-from audit.services import audit_record
 from playbooks.display import playbook_context
 from tests.assessments.factories import open_assessment, small_version
-from tests.factories import ClientFactory, MembershipFactory
+from tests.factories import ClientFactory
 from tests.insights.factories import SegmentAnalysisFactory
-from tests.kpis.factories import DigitalGoalFactory, KPIFactory, StrategyPlanFactory
-from tests.playbooks.factories import CampaignFactory, DocumentFactory
-from workspaces.models import Role
+from tests.kpis.factories import StrategyPlanFactory
+from tests.playbooks.factories import CampaignFactory
+from tests.query_counts import (
+    AUTH,
+    audit_events,
+    documents_grow,
+    flat_check,
+    kpis_grow,
+    ok_get,
+    respondents_grow,
+)
 
 pytestmark = pytest.mark.django_db
 
 N = 2
 
 
-# Every signed-in request: the session, its user, and the membership with its workspace
-# (workspace_access).
-AUTH = ["session", "user", "membership and workspace"]
-
-
 @pytest.fixture
 def flat(django_assert_num_queries):
-    def check(grow, fetch, queries):
-        """grow(N) rows, then grow(2N) more: fetch() takes exactly the named queries both
-        times. A first fetch warms what a process caches once (content types and such)."""
-        grow(N)
-        fetch()
-        for rows, more in ((N, 0), (3 * N, 2 * N)):
-            grow(more)
-            with django_assert_num_queries(len(queries), info=f"{rows} rows: {queries}"):
-                fetch()
-
-    return check
-
-
-@pytest.fixture
-def owner_membership(workspace):
-    return MembershipFactory(workspace=workspace, role=Role.OWNER)
-
-
-@pytest.fixture
-def web(client, owner_membership):
-    client.force_login(owner_membership.user)
-    return client
-
-
-def _get(http, url):
-    def fetch():
-        response = http.get(url)
-        assert response.status_code == 200, response.content[:500]
-
-    return fetch
+    return flat_check(django_assert_num_queries, N, 3 * N)
 
 
 @pytest.fixture
@@ -72,48 +42,21 @@ def assessment(acme_client):
     return open_assessment(client=acme_client, respondents=0)
 
 
-def _respondents(assessment, *, submitted=False):
-    def grow(n):
-        for _ in range(n):
-            count = assessment.respondents.count()
-            respondent = respondent_add(
-                assessment=assessment,
-                name=f"Exec {count}",
-                email=f"exec{count}@client.example",
-                role=["executive", "it", "sales", "marketing"][count % 4],
-            )
-            if submitted:
-                respondent.refresh_from_db()
-                answers_save(
-                    respondent=respondent,
-                    changes={"q1": {"value": "4"}, "q2": {"value": "3"}, "q3": {"value": "1"}},
-                )
-                respondent_submit(respondent=respondent)
-
-    return grow
-
-
 @pytest.fixture
 def plan(acme_client):
     return StrategyPlanFactory(client=acme_client, active=True)
 
 
-def _kpis(plan):
-    def grow(n):
-        for _ in range(n):
-            goal = DigitalGoalFactory(plan=plan)
-            KPIFactory(plan=plan, digital_goal=goal, measurements=3)
-
-    return grow
-
-
-# --- list pages ---------------------------------------------------------------------------
+@pytest.fixture
+def web(client, owner):
+    client.force_login(owner)
+    return client
 
 
 def test_client_list_page(flat, web, workspace):
     flat(
         lambda n: ClientFactory.create_batch(n, workspace=workspace),
-        _get(web, reverse("client_list", args=[workspace.id])),
+        ok_get(web, reverse("client_list", args=[workspace.id])),
         [*AUTH, "clients: count for the pager", "clients: the page"],
     )
 
@@ -127,7 +70,7 @@ def test_client_assessments_tab(flat, web, acme_client):
 
     flat(
         grow,
-        _get(web, reverse("client_assessments", args=[acme_client.workspace_id, acme_client.id])),
+        ok_get(web, reverse("client_assessments", args=[acme_client.workspace_id, acme_client.id])),
         [
             *AUTH,
             "client (scoped)",
@@ -146,7 +89,7 @@ def _closed_with_actions(client):
     def grow(n):
         for i in range(n):
             assessment = open_assessment(client=client, version=version, respondents=0)
-            _respondents(assessment, submitted=True)(1)
+            respondents_grow(assessment, submitted=True)(1)
             assessment_close(assessment=assessment)
             action_create(
                 assessment=assessment,
@@ -176,11 +119,11 @@ def test_client_hub_overview(flat, web, acme_client, plan):
 
     def grow(n):
         closed(n)
-        _kpis(plan)(n)
+        kpis_grow(plan)(n)
 
     flat(
         grow,
-        _get(web, reverse("client_detail", args=[acme_client.workspace_id, acme_client.id])),
+        ok_get(web, reverse("client_detail", args=[acme_client.workspace_id, acme_client.id])),
         [
             *AUTH,
             "client (scoped)",
@@ -199,7 +142,7 @@ def test_client_hub_roadmap_tab(flat, web, acme_client):
     url = reverse("client_roadmap", args=[acme_client.workspace_id, acme_client.id])
     flat(
         _closed_with_actions(acme_client),
-        _get(web, url),
+        ok_get(web, url),
         [*HUB, "open actions", "the accepted actions: overdue and done per horizon"],
     )
 
@@ -208,7 +151,7 @@ def test_client_hub_results_tab(flat, web, acme_client):
     url = reverse("client_results", args=[acme_client.workspace_id, acme_client.id])
     flat(
         _closed_with_actions(acme_client),
-        _get(web, url),
+        ok_get(web, url),
         [*HUB, "the closed ones' stored overall results (no answers scored)"],
     )
 
@@ -216,7 +159,7 @@ def test_client_hub_results_tab(flat, web, acme_client):
 def test_client_hub_plans_tab(flat, web, acme_client):
     flat(
         lambda n: StrategyPlanFactory.create_batch(n, client=acme_client),
-        _get(web, reverse("client_plans", args=[acme_client.workspace_id, acme_client.id])),
+        ok_get(web, reverse("client_plans", args=[acme_client.workspace_id, acme_client.id])),
         [*AUTH, "client (scoped)", "plans (scoped)"],
     )
 
@@ -224,8 +167,8 @@ def test_client_hub_plans_tab(flat, web, acme_client):
 def test_assessment_page_with_respondents_progress(flat, web, assessment):
     url = reverse("assessment_detail", args=[assessment.client.workspace_id, assessment.id])
     flat(
-        _respondents(assessment),
-        _get(web, url),
+        respondents_grow(assessment),
+        ok_get(web, url),
         [
             *AUTH,
             "assessment (scoped) with client, workspace, version and questionnaire",
@@ -238,8 +181,8 @@ def test_assessment_page_with_respondents_progress(flat, web, assessment):
 def test_results_page(flat, web, assessment):
     url = reverse("assessment_results", args=[assessment.client.workspace_id, assessment.id])
     flat(
-        _respondents(assessment, submitted=True),
-        _get(web, url),
+        respondents_grow(assessment, submitted=True),
+        ok_get(web, url),
         [
             *AUTH,
             "assessment (scoped)",
@@ -265,7 +208,7 @@ def test_roadmap_page(flat, web, assessment):
 
     flat(
         grow,
-        _get(web, url),
+        ok_get(web, url),
         [*AUTH, "assessment (scoped)", "actions", *LINKS, "dimensions"],
     )
 
@@ -273,8 +216,8 @@ def test_roadmap_page(flat, web, assessment):
 def test_plan_page(flat, web, plan):
     url = reverse("plan_detail", args=[plan.client.workspace_id, plan.id])
     flat(
-        _kpis(plan),
-        _get(web, url),
+        kpis_grow(plan),
+        ok_get(web, url),
         [
             *AUTH,
             "plan (scoped)",
@@ -299,8 +242,8 @@ def test_plan_page(flat, web, plan):
 def test_kpi_list_page(flat, web, plan):
     url = reverse("plan_kpis", args=[plan.client.workspace_id, plan.id])
     flat(
-        _kpis(plan),
-        _get(web, url),
+        kpis_grow(plan),
+        ok_get(web, url),
         [
             *AUTH,
             "plan (scoped)",
@@ -314,14 +257,14 @@ def test_kpi_list_page(flat, web, plan):
 
 def test_scorecard_page(flat, web, plan):
     url = reverse("scorecard", args=[plan.client.workspace_id, plan.id])
-    flat(_kpis(plan), _get(web, url), [*AUTH, "plan (scoped)", "KPIs", "their measurements"])
+    flat(kpis_grow(plan), ok_get(web, url), [*AUTH, "plan (scoped)", "KPIs", "their measurements"])
 
 
 def test_campaign_list_page(flat, web, acme_client, plan):
     url = reverse("campaign_list", args=[acme_client.workspace_id, acme_client.id])
     flat(
         lambda n: CampaignFactory.create_batch(n, client=acme_client),
-        _get(web, url),
+        ok_get(web, url),
         [
             *AUTH,
             "client (scoped)",
@@ -333,22 +276,11 @@ def test_campaign_list_page(flat, web, acme_client, plan):
     )
 
 
-def _documents(client):
-    campaign = CampaignFactory(client=client)
-
-    def grow(n):
-        for _ in range(n):
-            DocumentFactory(client=client)
-            DocumentFactory(client=client, campaign=campaign)
-
-    return grow
-
-
 def test_document_list_page(flat, web, acme_client):
     url = reverse("document_list", args=[acme_client.workspace_id, acme_client.id])
     flat(
-        _documents(acme_client),
-        _get(web, url),
+        documents_grow(acme_client),
+        ok_get(web, url),
         [*AUTH, "client (scoped)", "documents with client, campaign and requester"],
     )
 
@@ -357,30 +289,16 @@ def test_segment_analyses_page(flat, web, acme_client):
     url = reverse("insights", args=[acme_client.workspace_id, acme_client.id])
     flat(
         lambda n: SegmentAnalysisFactory.create_batch(n, client=acme_client),
-        _get(web, url),
+        ok_get(web, url),
         [*AUTH, "client (scoped)", "analyses with client"],
     )
 
 
-def _audit_events(membership, client):
-    def grow(n):
-        for _ in range(n):
-            audit_record(
-                actor=membership.user,
-                workspace=membership.workspace,
-                client=client,
-                action="results_viewed",
-                obj=client,
-            )
-
-    return grow
-
-
-def test_audit_page(flat, web, owner_membership, acme_client):
+def test_audit_page(flat, web, owner, acme_client):
     url = reverse("audit_event_list", args=[acme_client.workspace_id])
     flat(
-        _audit_events(owner_membership, acme_client),
-        _get(web, url),
+        audit_events(owner, acme_client),
+        ok_get(web, url),
         [
             *AUTH,
             "filter choices: clients",
@@ -396,11 +314,11 @@ def test_audit_page(flat, web, owner_membership, acme_client):
 
 def test_playbook_context(flat, acme_client, plan):
     assessment = open_assessment(client=acme_client, respondents=0)
-    _respondents(assessment, submitted=True)(3)
+    respondents_grow(assessment, submitted=True)(3)
     assessment_close(assessment=assessment)
 
     def grow(n):
-        _kpis(plan)(n)
+        kpis_grow(plan)(n)
         # Linked to the plan's KPIs, so the results read their measurements.
         kpis = list(plan.kpis.values_list("id", flat=True)[:2])
         CampaignFactory.create_batch(n, client=acme_client, kpis=kpis)

@@ -24,7 +24,15 @@ from tests.factories import (
 from tests.insights.factories import SegmentAnalysisFactory
 from tests.kpis.factories import DigitalGoalFactory, KPIFactory, StrategyPlanFactory
 from tests.playbooks.factories import CampaignFactory
-from tests.test_query_counts import AUTH, _audit_events, _documents, _kpis, _respondents
+from tests.query_counts import (
+    AUTH,
+    audit_events,
+    documents_grow,
+    flat_check,
+    kpis_grow,
+    ok_get,
+    respondents_grow,
+)
 from workspaces.models import ClientRole, Role
 from workspaces.tokens import api_token_create
 
@@ -37,37 +45,7 @@ LINKS = ["strategic objectives", "marketing objectives", "digital goals", "kpis"
 
 @pytest.fixture
 def flat(django_assert_num_queries):
-    def check(grow, fetch, queries):
-        """grow(1) row, then grow(49) more: fetch() takes exactly the named queries at 1
-        row and at 50. A first fetch warms what a process caches once."""
-        grow(1)
-        fetch()
-        for rows, more in ((1, 0), (50, 49)):
-            grow(more)
-            with django_assert_num_queries(len(queries), info=f"{rows} rows: {queries}"):
-                fetch()
-
-    return check
-
-
-@pytest.fixture
-def owner_membership(workspace):
-    return MembershipFactory(workspace=workspace, role=Role.OWNER)
-
-
-@pytest.fixture
-def api(owner_membership):
-    api = APIClient()
-    api.force_login(owner_membership.user)
-    return api
-
-
-def _get(http, url):
-    def fetch():
-        response = http.get(url)
-        assert response.status_code == 200, response.content[:500]
-
-    return fetch
+    return flat_check(django_assert_num_queries, 1, 50)
 
 
 @pytest.fixture
@@ -80,14 +58,21 @@ def plan(acme_client):
     return StrategyPlanFactory(client=acme_client, active=True)
 
 
-def test_workspace_list_api(flat, api, owner_membership):
+@pytest.fixture
+def api(owner):
+    api = APIClient()
+    api.force_login(owner)
+    return api
+
+
+def test_workspace_list_api(flat, api, owner):
     def grow(n):
         for workspace in WorkspaceFactory.create_batch(n):
-            MembershipFactory(workspace=workspace, user=owner_membership.user, role=Role.CONSULTANT)
+            MembershipFactory(workspace=workspace, user=owner, role=Role.CONSULTANT)
 
     flat(
         grow,
-        _get(api, reverse("workspace-list")),
+        ok_get(api, reverse("workspace-list")),
         [*AUTH[:2], "the user's memberships (roles)", *PAGED],
     )
 
@@ -95,7 +80,7 @@ def test_workspace_list_api(flat, api, owner_membership):
 def test_client_list_api(flat, api, workspace):
     flat(
         lambda n: ClientFactory.create_batch(n, workspace=workspace),
-        _get(api, reverse("api-client-list", args=[workspace.id])),
+        ok_get(api, reverse("api-client-list", args=[workspace.id])),
         [*AUTH, *PAGED],
     )
 
@@ -106,14 +91,14 @@ def test_assessment_list_api(flat, api, acme_client):
         lambda n: [
             open_assessment(client=acme_client, version=version, respondents=1) for _ in range(n)
         ],
-        _get(api, reverse("api-assessment-list", args=[acme_client.workspace_id])),
+        ok_get(api, reverse("api-assessment-list", args=[acme_client.workspace_id])),
         [*AUTH, *PAGED],  # the page with client, version, questionnaire and respondent counts
     )
 
 
 def test_respondent_list_api(flat, api, assessment):
     url = reverse("api-respondent-list", args=[assessment.client.workspace_id, assessment.id])
-    flat(_respondents(assessment), _get(api, url), [*AUTH, "assessment (scoped)", *PAGED])
+    flat(respondents_grow(assessment), ok_get(api, url), [*AUTH, "assessment (scoped)", *PAGED])
 
 
 def test_action_list_api(flat, api, assessment):
@@ -128,13 +113,13 @@ def test_action_list_api(flat, api, assessment):
                 links={"campaigns": [CampaignFactory(client=assessment.client).id]},
             )
 
-    flat(grow, _get(api, url), [*AUTH, "assessment (scoped)", *PAGED, *LINKS])
+    flat(grow, ok_get(api, url), [*AUTH, "assessment (scoped)", *PAGED, *LINKS])
 
 
 def test_plan_list_api(flat, api, acme_client):
     flat(
         lambda n: StrategyPlanFactory.create_batch(n, client=acme_client),
-        _get(api, reverse("api-plan-list", args=[acme_client.workspace_id])),
+        ok_get(api, reverse("api-plan-list", args=[acme_client.workspace_id])),
         [*AUTH, *PAGED],
     )
 
@@ -146,25 +131,25 @@ def test_plan_item_list_api(flat, api, plan, step):
     url = reverse(f"api-plan-{step}", args=[plan.client.workspace_id, plan.id])
     flat(
         lambda n: DigitalGoalFactory.create_batch(n, plan=plan),  # one item of every step
-        _get(api, url),
+        ok_get(api, url),
         [*AUTH, "plan (scoped)", "the step's items (not paged)"],
     )
 
 
 def test_kpi_list_api(flat, api, plan):
     url = reverse("api-plan-kpis", args=[plan.client.workspace_id, plan.id])
-    flat(_kpis(plan), _get(api, url), [*AUTH, "plan (scoped)", *PAGED])
+    flat(kpis_grow(plan), ok_get(api, url), [*AUTH, "plan (scoped)", *PAGED])
 
 
 def test_scorecard_api(flat, api, plan):
     url = reverse("api-plan-scorecard", args=[plan.client.workspace_id, plan.id])
-    flat(_kpis(plan), _get(api, url), [*AUTH, "plan (scoped)", "KPIs", "their measurements"])
+    flat(kpis_grow(plan), ok_get(api, url), [*AUTH, "plan (scoped)", "KPIs", "their measurements"])
 
 
 def test_campaign_list_api(flat, api, acme_client, plan):
     flat(
         lambda n: CampaignFactory.create_batch(n, client=acme_client),
-        _get(api, reverse("api-campaign-list", args=[acme_client.workspace_id])),
+        ok_get(api, reverse("api-campaign-list", args=[acme_client.workspace_id])),
         [
             *AUTH,
             *PAGED,
@@ -178,8 +163,8 @@ def test_campaign_list_api(flat, api, acme_client, plan):
 
 def test_document_list_api(flat, api, acme_client):
     flat(
-        _documents(acme_client),
-        _get(api, reverse("api-document-list", args=[acme_client.workspace_id])),
+        documents_grow(acme_client),
+        ok_get(api, reverse("api-document-list", args=[acme_client.workspace_id])),
         [*AUTH, *PAGED],  # the page with client, campaign and requester
     )
 
@@ -204,7 +189,7 @@ def _analyses(client):
 def test_segment_analysis_list_api(flat, api, acme_client):
     flat(
         _analyses(acme_client),
-        _get(api, reverse("api-segment-analysis-list", args=[acme_client.workspace_id])),
+        ok_get(api, reverse("api-segment-analysis-list", args=[acme_client.workspace_id])),
         [*AUTH, *PAGED],
     )
 
@@ -212,7 +197,7 @@ def test_segment_analysis_list_api(flat, api, acme_client):
 def test_member_list_api(flat, api, workspace):
     flat(
         lambda n: MembershipFactory.create_batch(n, workspace=workspace, role=Role.CONSULTANT),
-        _get(api, reverse("api-member-list", args=[workspace.id])),
+        ok_get(api, reverse("api-member-list", args=[workspace.id])),
         [*AUTH, *PAGED, "their client accesses"],  # the page with users
     )
 
@@ -220,16 +205,16 @@ def test_member_list_api(flat, api, workspace):
 def test_invitation_list_api(flat, api, workspace):
     flat(
         lambda n: InvitationFactory.create_batch(n, workspace=workspace),
-        _get(api, reverse("api-invitation-list", args=[workspace.id])),
+        ok_get(api, reverse("api-invitation-list", args=[workspace.id])),
         [*AUTH, *PAGED],  # the page with who invited
     )
 
 
-def test_audit_list_api(flat, api, owner_membership, acme_client):
+def test_audit_list_api(flat, api, owner, acme_client):
     url = reverse("api-audit-list", args=[acme_client.workspace_id])
     flat(
-        _audit_events(owner_membership, acme_client),
-        _get(api, url),
+        audit_events(owner, acme_client),
+        ok_get(api, url),
         [*AUTH, *PAGED],  # the page with client and actor
     )
 
@@ -237,7 +222,7 @@ def test_audit_list_api(flat, api, owner_membership, acme_client):
 def test_questionnaire_list_api(flat, api, workspace):
     flat(
         lambda n: [small_version(workspace) for _ in range(n)],
-        _get(api, reverse("api-questionnaire-list", args=[workspace.id])),
+        ok_get(api, reverse("api-questionnaire-list", args=[workspace.id])),
         [*AUTH, *PAGED],
     )
 
@@ -245,8 +230,8 @@ def test_questionnaire_list_api(flat, api, workspace):
 def test_assessment_progress_api(flat, api, assessment):
     url = reverse("api-assessment-progress", args=[assessment.client.workspace_id, assessment.id])
     flat(
-        _respondents(assessment),
-        _get(api, url),
+        respondents_grow(assessment),
+        ok_get(api, url),
         [*AUTH, "assessment (scoped)", "questions: count", "respondents with answer counts"],
     )
 
@@ -263,7 +248,7 @@ def test_kpi_measurement_list_api(flat, api, plan):
         for day in range(have, have + n):
             measurement_add(kpi=kpi, date=start + datetime.timedelta(days=day), value=11)
 
-    flat(grow, _get(api, url), [*AUTH, "plan (scoped)", "KPI", *PAGED])
+    flat(grow, ok_get(api, url), [*AUTH, "plan (scoped)", "KPI", *PAGED])
 
 
 def test_simulation_list_api(flat, api, plan):
@@ -275,7 +260,7 @@ def test_simulation_list_api(flat, api, plan):
             period_save(plan=plan, name=f"Period {i}", visits=100, conversions={str(goal.id): 3})
 
     queries = [*AUTH, "plan (scoped)", "periods", "scale: categories", "scale: digital goals"]
-    flat(grow, _get(api, url), queries)
+    flat(grow, ok_get(api, url), queries)
 
 
 def test_client_team_list_api(flat, api, workspace, acme_client):
@@ -284,7 +269,7 @@ def test_client_team_list_api(flat, api, workspace, acme_client):
             grant_client(membership, acme_client, ClientRole.VIEWER)
 
     url = reverse("api-client-team-list", args=[workspace.id, acme_client.id])
-    flat(grow, _get(api, url), [*AUTH, "client (scoped)", *PAGED])
+    flat(grow, ok_get(api, url), [*AUTH, "client (scoped)", *PAGED])
 
 
 def test_client_invitation_list_api(flat, api, workspace, acme_client):
@@ -293,19 +278,17 @@ def test_client_invitation_list_api(flat, api, workspace, acme_client):
         lambda n: InvitationFactory.create_batch(
             n, workspace=workspace, client=acme_client, role=Role.CLIENT
         ),
-        _get(api, url),
+        ok_get(api, url),
         [*AUTH, "client (scoped)", *PAGED],
     )
 
 
-def test_api_token_list_api(flat, api, owner_membership):
+def test_api_token_list_api(flat, api, owner):
     def grow(n):
         for i in range(n):
-            api_token_create(
-                user=owner_membership.user, name=f"Token {i}", two_factor_verified=True
-            )
+            api_token_create(user=owner, name=f"Token {i}", two_factor_verified=True)
 
-    flat(grow, _get(api, reverse("api-token-list")), [*AUTH[:2], *PAGED])
+    flat(grow, ok_get(api, reverse("api-token-list")), [*AUTH[:2], *PAGED])
 
 
 def test_listening_comparison_api(flat, api, acme_client):
@@ -324,4 +307,4 @@ def test_listening_comparison_api(flat, api, acme_client):
         )  # fmt: skip
 
     url = reverse("api-client-listening", args=[acme_client.workspace_id, acme_client.id])
-    flat(grow, _get(api, url), [*AUTH, "client (scoped)", "its listening months"])
+    flat(grow, ok_get(api, url), [*AUTH, "client (scoped)", "its listening months"])

@@ -20,8 +20,7 @@ from assessments.services import (
     respondent_submit,
 )
 from tests.assessments.factories import open_assessment, small_version
-from tests.factories import ClientFactory, MembershipFactory
-from workspaces.models import Role
+from tests.factories import ClientFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -148,15 +147,10 @@ RESULTS = [
 ]
 
 
-@pytest.fixture
-def owner_login(workspace):
-    return MembershipFactory(workspace=workspace, role=Role.OWNER).user
-
-
 @pytest.mark.parametrize("peers", [0, 30])
 @pytest.mark.parametrize("kind", ["page", "api"])
 def test_closed_results_take_the_same_queries_with_0_or_30_peers(
-    peers, kind, client, owner_login, acme_client, django_assert_num_queries
+    peers, kind, client, owner, acme_client, django_assert_num_queries
 ):
     version = small_version()
     assessment = _closed(acme_client, version)
@@ -164,11 +158,11 @@ def test_closed_results_take_the_same_queries_with_0_or_30_peers(
         _peer(acme_client, version, n=1, q1=str(1 + i % 7))
     ws = acme_client.workspace_id
     if kind == "page":
-        client.force_login(owner_login)
+        client.force_login(owner)
         url = reverse("assessment_results", args=[ws, assessment.id])
     else:
         client = APIClient()
-        client.force_login(owner_login)
+        client.force_login(owner)
         url = reverse("api-assessment-results", args=[ws, assessment.id])
     queries = [*AUTH, *RESULTS, "audit event: results viewed"]
     assert client.get(url).status_code == 200  # warms what a process caches once
@@ -179,13 +173,13 @@ def test_closed_results_take_the_same_queries_with_0_or_30_peers(
 
 @pytest.mark.parametrize("rows", [1, 50])
 def test_assessment_list_api_takes_the_same_queries_at_1_or_50_closed_rows(
-    rows, owner_login, acme_client, django_assert_num_queries
+    rows, owner, acme_client, django_assert_num_queries
 ):
     version = small_version()
     for _ in range(rows):
         _closed(acme_client, version, n=1)
     api = APIClient()
-    api.force_login(owner_login)
+    api.force_login(owner)
     url = reverse("api-assessment-list", args=[acme_client.workspace_id])
     assert api.get(url).status_code == 200
     # the page of assessments with client, version, questionnaire and respondent counts
@@ -197,12 +191,12 @@ def test_assessment_list_api_takes_the_same_queries_at_1_or_50_closed_rows(
 
 @pytest.mark.parametrize("rows", [1, 50])
 def test_client_assessments_tab_reads_stored_results_at_1_or_50_rows(
-    rows, client, owner_login, acme_client, django_assert_num_queries
+    rows, client, owner, acme_client, django_assert_num_queries
 ):
     version = small_version()
     for _ in range(rows):
         _closed(acme_client, version, n=1)
-    client.force_login(owner_login)
+    client.force_login(owner)
     url = reverse("client_assessments", args=[acme_client.workspace_id, acme_client.id])
     assert client.get(url).status_code == 200
     queries = [
