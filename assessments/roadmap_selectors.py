@@ -12,7 +12,7 @@ from django.utils import timezone
 from workspaces.scope import ClientScope
 
 from .models import Action, Assessment
-from .selectors import HORIZON_ORDER, released_to_client_team, results_released
+from .selectors import HORIZON_ORDER, released_to_client_team_ids, results_released
 
 
 def roadmap_counted(*, scope: ClientScope, assessments: list[Assessment]) -> QuerySet[Action]:
@@ -107,7 +107,7 @@ def overdue_counts(*, scope: ClientScope, client_ids: list[UUID]) -> dict[UUID, 
     rows = list(rows)
     if scope.is_client_member and rows:
         assessments = Assessment.objects.filter(id__in={r["assessment_id"] for r in rows})
-        readable = {a.id for a in assessments if released_to_client_team(a)}
+        readable = released_to_client_team_ids(list(assessments))
         rows = [r for r in rows if r["assessment_id"] in readable]
     counts: dict[UUID, int] = {}
     for row in rows:

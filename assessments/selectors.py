@@ -83,17 +83,32 @@ def released_to_client_team(assessment: Assessment) -> bool:
     """Whether the client team (pages, API, exports, and every playbook, which is made for
     them) may see the results: always when named; roles only, once closed with at least
     RELEASE_MINIMUM_RESPONDENTS submitted (a workshop's consensus is nobody's own)."""
-    if assessment.anonymity == Assessment.Anonymity.NAMED:
-        return True
-    if assessment.status != Assessment.Status.CLOSED:
-        return False
+    return assessment.id in released_to_client_team_ids([assessment])
+
+
+def released_to_client_team_ids(assessments: list[Assessment]) -> set[UUID]:
+    """released_to_client_team of many assessments at once, in one query at most."""
+    released = {a.id for a in assessments if a.anonymity == Assessment.Anonymity.NAMED}
+    pending = [
+        a for a in assessments if a.id not in released and a.status == Assessment.Status.CLOSED
+    ]
+    if not pending:
+        return released
     # The consensus is the workshop's, nobody's own; any individual answers count.
-    individuals = assessment.respondents.filter(
-        submitted_at__isnull=False, is_consensus=False
-    ).count()
-    if assessment.mode == Assessment.Mode.FACILITATED and individuals == 0:
-        return True
-    return individuals >= RELEASE_MINIMUM_RESPONDENTS
+    individuals = dict(
+        Respondent.objects.filter(
+            assessment__in=pending, submitted_at__isnull=False, is_consensus=False
+        )
+        .values("assessment_id")
+        .annotate(n=Count("id"))
+        .values_list("assessment_id", "n")
+    )
+    for assessment in pending:
+        count = individuals.get(assessment.id, 0)
+        workshop_only = assessment.mode == Assessment.Mode.FACILITATED and count == 0
+        if workshop_only or count >= RELEASE_MINIMUM_RESPONDENTS:
+            released.add(assessment.id)
+    return released
 
 
 def results_released(*, assessment: Assessment, scope: ClientScope) -> bool:
@@ -108,7 +123,11 @@ def released_overall_scores(
     it; the others map to no score."""
     from .results import overall_scores
 
-    shown = [a for a in assessments if results_released(assessment=a, scope=scope)]
+    if scope.is_client_member:
+        released = released_to_client_team_ids(assessments)
+        shown = [a for a in assessments if a.id in released]
+    else:
+        shown = assessments
     overall = overall_scores(shown)
     return {a.id: overall.get(a.id, {"score": None, "stage": None}) for a in assessments}
 

@@ -4,6 +4,8 @@ flags on the roadmap, the client hub and the dashboard."""
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -136,3 +138,29 @@ def test_a_client_member_sees_no_overdue_count_of_a_roadmap_not_released(
     assert "1 overdue" not in html
     overview = client.get(reverse("client_detail", args=[acme_client.workspace_id, acme_client.id]))
     assert overview.context["overdue"] == []
+
+
+def test_a_client_members_dashboard_takes_the_same_queries_however_many_roadmaps_are_late(
+    client, client_viewer, acme_client
+):
+    """Which late roadmaps a client member may see is decided for all of them at once,
+    not one query per assessment."""
+    url = reverse("workspace_dashboard", args=[acme_client.workspace_id])
+    client.force_login(client_viewer)
+    late = roadmap_today() - datetime.timedelta(days=3)
+
+    def grow(n):
+        for i in range(n):
+            kind = [Assessment.Anonymity.ROLES, Assessment.Anonymity.NAMED][i % 2]
+            _action(_closed(acme_client, anonymity=kind, title=f"A{i}"), f"Late {i}", due=late)
+
+    grow(2)
+    client.get(url)  # warms what a process caches once
+    with CaptureQueriesContext(connection) as two:
+        html = client.get(url).text
+    assert ">1 overdue</a>" in html  # the named one; the roles-only one has one respondent
+    grow(4)
+    with CaptureQueriesContext(connection) as six:
+        html = client.get(url).text
+    assert ">3 overdue</a>" in html
+    assert len(six.captured_queries) == len(two.captured_queries)
