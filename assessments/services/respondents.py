@@ -8,7 +8,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Value
 from django.db.models.functions import Coalesce
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -21,7 +21,9 @@ from ..models import Answer, Assessment, Respondent, RespondentRole, max_length
 MAX_CSV_BYTES = 512 * 1024
 MAX_CSV_ROWS = 1000
 _CSV_COLUMNS = ("name", "email", "role", "department", "weight", "language")
-CONSENSUS_NAME = "Workshop consensus"
+# Stored as the consensus respondent's name, in the assessment's language (like the
+# questionnaire it answers), so every page and export shows what the workshop called it.
+CONSENSUS_NAME = gettext_lazy("Workshop consensus")
 ERASED_NAME = gettext_lazy("Erased respondent")
 # The model's columns are the one home of these limits; the form and the API read them
 # from there too, and the CSV import, which has neither, gets them here.
@@ -322,9 +324,11 @@ def _csv_rows(data: bytes | str | IO[bytes]) -> list[list[str]]:
 def consensus_respondent_get_or_create(*, assessment: Assessment) -> Respondent:
     respondent = assessment.respondents.filter(is_consensus=True).first()
     if respondent is None:
+        with translation.override(assessment.language or None):
+            name = str(CONSENSUS_NAME)
         respondent = Respondent.objects.create(
             assessment=assessment,
-            name=CONSENSUS_NAME,
+            name=name,
             role=RespondentRole.OTHER,
             is_consensus=True,
         )

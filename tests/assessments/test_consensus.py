@@ -56,3 +56,19 @@ def test_the_consensus_page_of_a_survey_sends_back_to_the_assessment(
     assert response.status_code == 302
     assert response.url == assessment.get_absolute_url()
     assert not assessment.respondents.filter(is_consensus=True).exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "name"),
+    [("en", "Workshop consensus"), ("de", "Workshop-Konsens"), ("fr", "Consensus de l'atelier")],
+)
+def test_the_consensus_is_named_in_the_assessments_language(language, name):
+    """Whoever starts it, and in whatever language their pages are, the workshop's
+    consensus reads in the language of the assessment it answers."""
+    from django.utils import translation
+
+    with translation.override("fr" if language != "fr" else "de"):
+        assessment = open_assessment(respondents=0, mode="facilitated", language=language)
+        consensus = consensus_start(assessment=assessment)
+    assert consensus.name == name
