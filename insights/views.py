@@ -150,7 +150,8 @@ def analysis_delete_view(request: HttpRequest, membership: Membership, analysis_
 
 @workspace_view(write_role=Role.CONSULTANT)
 def listening_view(request: HttpRequest, membership: Membership, client_id: UUID):
-    """Competitor benchmarks per journey; POST uploads a listening export."""
+    """Competitor benchmarks per journey, and the latest import's progress or problems;
+    POST stores a small listening export at once (bigger ones go by chunks to the worker)."""
     from playbooks.selectors import campaign_list
 
     client = client_get(scope=membership.scope, client_id=client_id)
@@ -168,7 +169,7 @@ def listening_view(request: HttpRequest, membership: Membership, client_id: UUID
         except ValidationError as exc:
             form_error(form, exc)
         else:
-            messages.success(request, _("%(n)d rows stored.") % {"n": count})
+            messages.success(request, _("%(n)d rows read and stored.") % {"n": count})
             return redirect("listening", membership.workspace_id, client.id)
     comparison = selectors.listening_comparison(client=client, month=request.GET.get("month"))
     if comparison:
@@ -184,6 +185,7 @@ def listening_view(request: HttpRequest, membership: Membership, client_id: UUID
             "form": form,
             "comparison": comparison,
             "campaigns": campaign_list(scope=membership.scope, client=client),
+            "job": selectors.listening_import_shown(scope=membership.scope, client=client),
             "can_edit": membership.has_role(Role.CONSULTANT),
         },
         status=form_status(form),
