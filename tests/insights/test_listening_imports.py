@@ -21,7 +21,6 @@ from insights.models import ListeningImport, ListeningMonth
 from insights.services import listening_upload
 from insights.services.listening import (
     LISTENING_JOB,
-    _check_and_add_up,
     _store_and_finish,
     listening_import_run,
     listening_imports_requeue_stuck,
@@ -242,7 +241,8 @@ def test_the_page_shows_the_running_import_then_its_problems(
     ListeningImport.objects.filter(id=job.id).update(status="running", progress=60)
     page = client.get(url).content.decode()
     assert "data-refresh-when-done" in page
-    assert 'value="60"' in page and "Importing “l.csv”" in page
+    assert 'value="60"' in page
+    assert "Importing “l.csv”" in page
     ListeningImport.objects.filter(id=job.id).update(status="queued", progress=0)
     listening_import_run(import_id=job.id)
     page = client.get(url).content.decode()
@@ -264,4 +264,5 @@ def test_the_api_lists_and_reads_imports_of_the_client(consultant, workspace, ac
         {"client": str(acme_client.id), "path": "/etc/passwd", "client_brand": "X"},
         format="json",
     )
-    assert made.status_code == 400 and "path" in made.json()
+    assert made.status_code == 400
+    assert "path" in made.json()
