@@ -37,7 +37,7 @@ class SegmentAnalysis(models.Model):
     name = models.CharField(_("name"), max_length=120)
     as_of = models.DateField(_("analysis date"))
     k = models.DecimalField(
-        _("defection trigger (k x usual gap)"),
+        _("defection trigger (k × usual gap)"),
         max_digits=4,
         decimal_places=2,
         default=2,
