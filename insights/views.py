@@ -150,8 +150,7 @@ def analysis_delete_view(request: HttpRequest, membership: Membership, analysis_
 
 @workspace_view(write_role=Role.CONSULTANT)
 def listening_view(request: HttpRequest, membership: Membership, client_id: UUID):
-    """Competitor benchmarks per journey, and the latest import's progress or problems;
-    POST stores a small listening export at once (bigger ones go by chunks to the worker)."""
+    """Competitor benchmarks, the latest import's state; POST stores a small export now."""
     from playbooks.selectors import campaign_list
 
     client = client_get(scope=membership.scope, client_id=client_id)
