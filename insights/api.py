@@ -289,5 +289,6 @@ class ListeningViewSet(WorkspaceScopedViewSet):
             data=data.validated_data["file"],
             client_brand=data.validated_data["client_brand"],
             mapping=data.validated_data.get("mapping", ""),
+            created_by=request.user,
         )
         return Response({"rows": rows}, status=status.HTTP_201_CREATED)

@@ -159,16 +159,16 @@ def listening_view(request: HttpRequest, membership: Membership, client_id: UUID
     )
     if request.method == "POST" and form.is_valid():
         try:
-            count = services.listening_upload(
+            services.listening_upload(
                 client=client,
                 data=form.cleaned_data["file"],
                 client_brand=form.cleaned_data["client_brand"],
                 mapping=form.cleaned_data["mapping"],
+                created_by=request.user,
             )
         except ValidationError as exc:
             form_error(form, exc)
-        else:
-            messages.success(request, _("%(n)d rows read and stored.") % {"n": count})
+        else:  # the page says what was read and stored (the import's card)
             return redirect("listening", membership.workspace_id, client.id)
     comparison = selectors.listening_comparison(client=client, month=request.GET.get("month"))
     if comparison:

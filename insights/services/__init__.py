@@ -370,12 +370,21 @@ def _mapping(text: str) -> dict[str, str]:
 
 
 def listening_upload(
-    *, client: Client, data: bytes | IO[bytes], client_brand: str, mapping: str = ""
+    *,
+    client: Client,
+    data: bytes | IO[bytes],
+    client_brand: str,
+    mapping: str = "",
+    created_by: Any = None,
 ) -> int:
     """Store a small export (a form or API upload) at once: checked and added up by the
     worker's code (insights.listening), stored as an import's months are
-    (services.listening.listening_store). All rows or none; returns the rows read."""
+    (services.listening.listening_store) and recorded as a done import, so the page and
+    the API list every import alike. All rows or none; returns the rows read."""
+    from django.utils import timezone
+
     from ..listening import ListeningError, read_counted
+    from ..models import ListeningImport
     from .listening import listening_store
 
     _active(client)
@@ -383,7 +392,26 @@ def listening_upload(
         rows, read = read_counted(data, _mapping(mapping))
     except ListeningError as exc:
         raise ValidationError({"file": exc.problems}) from exc
-    listening_store(client=client, rows=rows, client_brand=client_brand)
+
+    def record(stored: dict) -> bool:
+        ListeningImport.objects.create(
+            client=client,
+            # An uploaded file's own name; bytes have none.
+            file_name=one_line(os.path.basename(getattr(data, "name", "") or ""))[:200]
+            or "listening.csv",
+            client_brand=one_line(client_brand)[:120],
+            mapping=mapping or "",
+            status=ListeningImport.Status.DONE,
+            progress=100,
+            rows=read,
+            months=stored["months"],
+            brands=stored["brands"],
+            created_by=created_by,
+            finished_at=timezone.now(),
+        )
+        return True
+
+    listening_store(client=client, rows=rows, client_brand=client_brand, then=record)
     return read
 
 

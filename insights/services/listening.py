@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import os
 import tempfile
+from collections.abc import Callable
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -144,9 +145,9 @@ def _check_and_add_up(job: ListeningImport, path: str) -> tuple[int, pl.DataFram
 def _store_and_finish(job: ListeningImport, rows: int, table: pl.DataFrame) -> bool:
     """The months and the job's outcome in one transaction: both, or (the job taken over
     meanwhile, or deleted) neither."""
-    with transaction.atomic():
-        stored = listening_store(client=job.client, rows=table, client_brand=job.client_brand)
-        finished = leases.finish(
+
+    def finish(stored: dict) -> bool:
+        return leases.finish(
             LISTENING_JOB,
             job,
             status=ListeningImport.Status.DONE,
@@ -157,15 +158,25 @@ def _store_and_finish(job: ListeningImport, rows: int, table: pl.DataFrame) -> b
             months=stored["months"],
             brands=stored["brands"],
         )
-        if not finished:
-            transaction.set_rollback(True)
-    return finished
+
+    stored = listening_store(
+        client=job.client, rows=table, client_brand=job.client_brand, then=finish
+    )
+    return stored["kept"]
 
 
-def listening_store(*, client: Client, rows: pl.DataFrame, client_brand: str) -> dict:
+def listening_store(
+    *,
+    client: Client,
+    rows: pl.DataFrame,
+    client_brand: str,
+    then: Callable[[dict], bool] | None = None,
+) -> dict:
     """Store checked, added-up rows (insights.listening.STORED) for each brand and month,
     replacing what was stored for the same brand and month; the brand named as the
-    client's is marked so. Returns how many rows, months and brands were stored.
+    client's is marked so. Returns how many rows, months and brands were stored, and
+    whether it was kept: `then` runs last in the same transaction with those counts (the
+    import's outcome), and if it answers False nothing is kept.
 
     One transaction, so all or nothing, and a short one: it holds SQLite's single write
     lock, which every workspace shares. Only set-based statements run in it, on rows
@@ -205,7 +216,11 @@ def listening_store(*, client: Client, rows: pl.DataFrame, client_brand: str) ->
             is_client=True
         )
         listening_measurements_record(client, months[-1])
-    return {"stored": len(new), "months": len(months), "brands": len({b for b, _m in pairs})}
+        stored = {"stored": len(new), "months": len(months), "brands": len({b for b, _m in pairs})}
+        kept = then is None or then(stored)
+        if not kept:
+            transaction.set_rollback(True)
+    return {**stored, "kept": kept}
 
 
 def _client_brand(rows: pl.DataFrame, client_brand: str) -> str:

@@ -266,3 +266,27 @@ def test_the_api_lists_and_reads_imports_of_the_client(consultant, workspace, ac
     )
     assert made.status_code == 400
     assert "path" in made.json()
+
+
+def test_a_small_upload_is_stored_at_once_and_listed_as_a_done_import(
+    client, consultant, workspace, acme_client
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(consultant)
+    url = reverse("listening", args=[workspace.id, acme_client.id])
+    sent = client.post(
+        url, {"file": SimpleUploadedFile("sept.csv", MIXED), "client_brand": "Northwind"}
+    )
+    assert sent.status_code == 302
+    job = ListeningImport.objects.get()
+    assert (job.status, job.file_name, job.rows, job.months, job.brands) == (
+        "done",
+        "sept.csv",
+        10,
+        2,
+        2,
+    )
+    assert job.created_by == consultant
+    page = client.get(url).content.decode()
+    assert "“sept.csv” imported: 10 rows read, 2 months of 2 brands stored." in page
