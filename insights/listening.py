@@ -209,8 +209,14 @@ def aggregate(clean: str) -> pl.DataFrame:
     file, whatever the case), source and rated-or-not (see STORED)."""
     rows = pl.scan_parquet(clean)
     key = pl.col("brand").str.to_lowercase().alias("key")
+    # Each spelling's first row (simple sums stream in bounded memory), then the earliest
+    # spelling of each brand, from that small table.
     spellings = (
-        rows.select("row", "brand", key).group_by("key").agg(pl.col("brand").sort_by("row").first())
+        rows.group_by(key, "brand")
+        .agg(pl.col("row").min())
+        .sort("row")
+        .group_by("key", maintain_order=True)
+        .agg(pl.col("brand").first())
     )
     rated = pl.col("rating").is_not_null()
     rating = pl.col("rating").round(2)
