@@ -252,7 +252,8 @@ def aggregate(clean: str) -> pl.DataFrame:
 
 
 def _header(source: str) -> list[str]:
-    with open(source, encoding="utf-8", errors="replace", newline="") as handle:
+    # utf-8-sig: spreadsheet tools start the file with a byte-order mark.
+    with open(source, encoding="utf-8-sig", errors="replace", newline="") as handle:
         try:
             return next(csv.reader(handle))
         except (StopIteration, csv.Error) as exc:

@@ -107,6 +107,13 @@ def test_the_stored_rows_give_the_page_the_same_figures(acme_client):
     )
 
 
+def test_a_byte_order_mark_and_blank_lines_change_nothing():
+    marked = b"\xef\xbb\xbf" + MIXED.replace(b"\n2026-10,", b"\n\n2026-10,")
+    assert_frame_equal(listening.read_listening(marked), listening.read_listening(MIXED))
+    bad = b"\xef\xbb\xbf" + HEADER.encode() + b"\n2026-09-01,,s,1,0,0,0,0,\n"
+    assert _problems(bad) == ["Row 3, brand: is empty."]
+
+
 def test_bad_cells_are_named_by_row_and_column_the_first_100_only():
     bad = HEADER + "".join(f"2026-09-01,B,s,x{n},1,1,1,1,\n" for n in range(150))
     found = _problems((bad + "2026-13-01,,s,1,1,1,1,1,9\n").encode())
