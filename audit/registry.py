@@ -51,6 +51,8 @@ TRACKED: dict[str, tuple[list[str], list[str], str | None]] = {
     # A render's progress is the worker's, not a person's: requests and deletions only.
     "playbooks.Document": (["kind", "version", "page_size", "campaign"], [], "client"),
     "insights.SegmentAnalysis": (["name", "as_of"], [], "client"),
+    # An import's progress is the worker's: who imported which file, and deletions.
+    "insights.ListeningImport": (["file_name", "client_brand"], [], "client"),
 }
 
 # Deleting these takes their rows along; see receivers.py.

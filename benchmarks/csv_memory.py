@@ -1,7 +1,9 @@
 """Memory of uploaded CSVs: a 50 MB KPI measurements file, respondent file and social
 listening export, each handed to its import service as an open file, as a large upload
 reaches it (Django spools uploads past FILE_UPLOAD_MAX_MEMORY_SIZE to a temporary file).
-All are refused at their first row past the limit; the point is that none is read whole.
+The KPI and respondent files are refused at their first row past the limit; the listening
+export is copied to disk and checked and added up streaming (insights.listening), so it is
+read to its end but never held whole. The point is that none is read whole into memory.
 
 Each import runs in a fresh process on a scratch SQLite database, so its peak RSS is the
 import's own (Django included), not this script's.

@@ -218,9 +218,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # The largest request body read at all (a transactions export); larger ones get a 413.
 MAX_REQUEST_BYTES = env.int("MAX_REQUEST_BYTES", default=100 * 1024 * 1024)
 # A listening upload is written in one transaction, and on SQLite that holds the one write
-# lock every workspace shares: these limits keep the largest upload's write near a second
-# (tests/insights/test_listening_limits.py). Past them a file is refused, naming the limit.
-LISTENING_MAX_ROWS = env.int("LISTENING_MAX_ROWS", default=20_000)
+# lock every workspace shares. Its rows are added up per month, brand and source before
+# the write, so a file's length does not matter; the brands do, and past this limit a file
+# is refused, naming it (tests/insights/test_listening_limits.py).
 LISTENING_MAX_BRANDS = env.int("LISTENING_MAX_BRANDS", default=500)
 # Bigger insight files arrive by chunks (insights/services/uploads.py), each its own request
 # well under MAX_REQUEST_BYTES; unfinished uploads are deleted after INSIGHT_UPLOAD_EXPIRY.

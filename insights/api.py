@@ -14,7 +14,7 @@ from workspaces.api import WorkspaceScopedViewSet, client_filter
 from workspaces.selectors import client_get
 
 from . import selectors, services
-from .models import SegmentAnalysis
+from .models import ListeningImport, SegmentAnalysis
 from .services import defection
 
 
@@ -85,6 +85,84 @@ class ListeningIn(serializers.Serializer):
     mapping = serializers.CharField(
         max_length=2000, required=False, allow_blank=True, help_text=_("Lines ours = theirs")
     )
+
+
+class ListeningImportOut(serializers.ModelSerializer):
+    client = serializers.UUIDField(source="client_id")
+    problems = serializers.ListField(
+        child=serializers.CharField(),
+        help_text=_("Why the file was refused, each naming its row and column (the first 100)"),
+    )
+
+    class Meta:
+        model = ListeningImport
+        fields = [
+            "id",
+            "client",
+            "file_name",
+            "client_brand",
+            "status",
+            "progress",
+            "problems",
+            "error",
+            "rows",
+            "months",
+            "brands",
+            "created_at",
+            "finished_at",
+        ]
+
+
+class ListeningFromStorageIn(serializers.Serializer):
+    client = serializers.UUIDField()
+    path = serializers.CharField(
+        max_length=500, help_text=_("A file under imports/{workspace_id}/ in the store")
+    )
+    client_brand = serializers.CharField(max_length=120)
+    mapping = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+
+
+class ListeningImportViewSet(WorkspaceScopedViewSet):
+    """Listening exports checked and stored by the worker (big files by chunks, see
+    api_uploads, or already in the store): their status, progress and problems."""
+
+    serializer_class = ListeningImportOut
+    pk_kwarg = "import_id"
+
+    @extend_schema(
+        summary=_("Listening imports, the latest first"),
+        parameters=[OpenApiParameter("client", OpenApiTypes.UUID, description=_("One client"))],
+    )
+    def list(self, request: Request, workspace_id: str) -> Response:
+        client = client_filter(self, request)
+        found = selectors.listening_import_list(scope=self.scope, client=client)
+        page = self.paginate_queryset(found)
+        return self.get_paginated_response(ListeningImportOut(page, many=True).data)
+
+    @extend_schema(summary=_("One listening import: status, progress, problems"))
+    def retrieve(self, request: Request, workspace_id: str, pk: str) -> Response:
+        found = selectors.listening_import_get(scope=self.scope, import_id=pk)
+        return Response(ListeningImportOut(found).data)
+
+    @extend_schema(
+        summary=_("Import a listening export already in the store"),
+        request=ListeningFromStorageIn,
+        responses={202: ListeningImportOut},
+    )
+    def from_storage(self, request: Request, workspace_id: str) -> Response:
+        from .services.uploads import analysis_from_storage
+
+        data = ListeningFromStorageIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        job = analysis_from_storage(
+            client=client_get(scope=self.scope, client_id=fields.pop("client")),
+            path=fields.pop("path"),
+            fields=fields,
+            created_by=request.user,
+            kind="listening",
+        )
+        return Response(ListeningImportOut(job).data, status=status.HTTP_202_ACCEPTED)
 
 
 class SegmentAnalysisViewSet(WorkspaceScopedViewSet):
@@ -211,5 +289,6 @@ class ListeningViewSet(WorkspaceScopedViewSet):
             data=data.validated_data["file"],
             client_brand=data.validated_data["client_brand"],
             mapping=data.validated_data.get("mapping", ""),
+            created_by=request.user,
         )
         return Response({"rows": rows}, status=status.HTTP_201_CREATED)

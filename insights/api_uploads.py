@@ -4,7 +4,7 @@ The services check everything; these views only carry bytes and fields."""
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -13,8 +13,8 @@ from workspaces.api import WorkspaceScopedViewSet
 from workspaces.selectors import client_get
 
 from . import selectors
-from .api import AnalysisOut
-from .models import ChunkedUpload
+from .api import AnalysisOut, ListeningImportOut
+from .models import ChunkedUpload, ListeningImport
 from .services import uploads
 
 
@@ -113,9 +113,15 @@ class ChunkedUploadViewSet(WorkspaceScopedViewSet):
         return Response(UploadOut(upload).data)
 
     @extend_schema(
-        summary=_("All chunks are there: analyse the transactions, or store the listening"),
+        summary=_("All chunks are there: analyse the transactions, or import the listening"),
         request=CompleteIn,
-        responses={202: AnalysisOut, 201: OpenApiTypes.OBJECT},
+        responses={
+            202: PolymorphicProxySerializer(
+                component_name="UploadOutcome",
+                serializers=[AnalysisOut, ListeningImportOut],
+                resource_type_field_name=None,
+            )
+        },
     )
     def complete(self, request: Request, workspace_id: str, pk: str) -> Response:
         upload = self._upload(pk)
@@ -124,8 +130,8 @@ class ChunkedUploadViewSet(WorkspaceScopedViewSet):
         outcome = uploads.upload_complete(
             upload=upload, fields=dict(data.validated_data), created_by=request.user
         )
-        if isinstance(outcome, int):
-            return Response({"rows": outcome}, status=status.HTTP_201_CREATED)
+        if isinstance(outcome, ListeningImport):
+            return Response(ListeningImportOut(outcome).data, status=status.HTTP_202_ACCEPTED)
         return Response(
             AnalysisOut(outcome, context={"scope": self.scope}).data,
             status=status.HTTP_202_ACCEPTED,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .api import ListeningViewSet, SegmentAnalysisViewSet
+from .api import ListeningImportViewSet, ListeningViewSet, SegmentAnalysisViewSet
 from .api_uploads import ChunkedUploadViewSet
 
 W = "workspaces/<uuid:workspace_id>/"
@@ -32,6 +32,21 @@ urlpatterns = [
         W + "clients/<uuid:client_id>/listening/",
         ListeningViewSet.as_view({"get": "comparison", "post": "upload"}),
         name="api-client-listening",
+    ),
+    path(
+        W + "listening-imports/",
+        ListeningImportViewSet.as_view({"get": "list"}),
+        name="api-listening-import-list",
+    ),
+    path(
+        W + "listening-imports/from-storage/",
+        ListeningImportViewSet.as_view({"post": "from_storage"}),
+        name="api-listening-import-from-storage",
+    ),
+    path(
+        W + "listening-imports/<uuid:pk>/",
+        ListeningImportViewSet.as_view({"get": "retrieve"}),
+        name="api-listening-import-detail",
     ),
     path(
         W + "insight-uploads/",

@@ -18,14 +18,14 @@ An empty shares, reviews or rating cell counts as none.
 
 from __future__ import annotations
 
+import csv
+import os
+import shutil
+import tempfile
 from typing import IO
 
 import polars as pl
-from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy
-
-from cxmaturity.csv_files import csv_rows
 
 COLUMNS = (
     "date",
@@ -89,73 +89,222 @@ class ListeningError(ValueError):
         self.problems = problems
 
 
-def read_listening(
-    data: bytes | IO[bytes], mapping: dict[str, str] | None = None, *, max_rows: int | None = None
-) -> pl.DataFrame:
-    """Parse and check an export. `mapping` names the export's column for each of ours
-    (e.g. {"mentions": "Volume"}), for tools whose exports differ. All rows or none.
+# The stored rows: one per month, brand (one spelling whatever the case), source and
+# rated-or-not, so an export of any length stores at most months x brands x sources x 2.
+# `rating_points` is the exact sum of rating x 100 x reviews over the rows it adds up (each
+# rating rounded to 2 decimals, as a row is stored), so the reviews-weighted rating of any
+# sum of rows is the same figure whether they were stored one by one or added up first.
+STORED = ("month", "brand", "source", *COUNTS, "rating", "rating_points")
 
-    The file is read line by line (cxmaturity.csv_files) and refused at its first row past
-    `max_rows` (settings.LISTENING_MAX_ROWS), so a huge file costs no more than the limit."""
-    try:
-        rows = csv_rows(data, max_rows=max_rows or settings.LISTENING_MAX_ROWS)
-    except ValidationError as exc:
-        raise ListeningError(exc.messages) from exc
-    numbered = [(n, row) for n, row in enumerate(rows, start=1) if any(c.strip() for c in row)]
-    if not numbered:
+
+def read_listening(data: bytes | IO[bytes], mapping: dict[str, str] | None = None) -> pl.DataFrame:
+    """Parse, check and add up an export given whole (a small upload, a test); the same
+    steps as a big file on the worker, through a temporary copy on disk."""
+    return read_counted(data, mapping)[0]
+
+
+def read_counted(
+    data: bytes | IO[bytes], mapping: dict[str, str] | None = None
+) -> tuple[pl.DataFrame, int]:
+    """read_listening's rows, and how many rows the file had."""
+    with tempfile.TemporaryDirectory() as work:
+        source = os.path.join(work, "export.csv")
+        with open(source, "wb") as target:
+            if isinstance(data, bytes):
+                target.write(data)
+            else:
+                shutil.copyfileobj(data, target, 1024 * 1024)
+        clean = os.path.join(work, "clean.parquet")
+        read = check_file(source, clean, mapping)
+        return aggregate(clean), read
+
+
+def check_file(source: str, clean: str, mapping: dict[str, str] | None = None) -> int:
+    """Check the CSV at `source` streaming (all rows or none; `mapping` names the export's
+    column for each of ours, e.g. {"mentions": "Volume"}) and write its typed rows to
+    Parquet at `clean`; returns the rows read. Raises ListeningError naming the first
+    MAX_PROBLEMS bad cells by row and column."""
+    from .streaming import _empty
+
+    if _empty(source):
         raise ListeningError(["The file is empty."])
-    (_first, header), body = numbered[0], numbered[1:]
+    header = _header(source)
     renames = _columns(header, mapping or {})
-    if not body:
+    names = [renames.get(index, f"_unused_{index}") for index in range(len(header))]
+    try:
+        _sink(source, clean, names, renames, ragged=False)
+    except pl.exceptions.PolarsError as exc:
+        longer = _longer_rows(source, len(header))
+        if longer:
+            raise ListeningError(
+                [f"Row {n} has more cells than row 1 names." for n in longer]
+            ) from exc
+        try:  # only empty cells past the header's last column, if that was the trouble
+            _sink(source, clean, names, renames, ragged=True)
+        except pl.exceptions.PolarsError as again:
+            first = (str(again).strip().splitlines() or [""])[0][:120]
+            raise ListeningError([f"This is not a CSV file we can read ({first})."]) from again
+    return _problems(clean)
+
+
+def _sink(
+    source: str, clean: str, names: list[str], renames: dict[int, str], *, ragged: bool
+) -> None:
+    """One streaming pass: the CSV's rows, typed, each with a bit per failed check."""
+    lazy = pl.scan_csv(
+        source,
+        infer_schema=False,
+        has_header=True,
+        encoding="utf8-lossy",
+        new_columns=names,
+        truncate_ragged_lines=ragged,
+    ).with_row_index("row", offset=2)  # the header is row 1; a blank line reads as nulls
+    checks = _cell_checks()
+    blank = pl.all_horizontal(pl.col(ours).is_null() for ours in renames.values())
+    problems = pl.sum_horizontal(
+        condition.fill_null(False).cast(pl.UInt16) * (1 << bit)
+        for bit, (_column, condition, _message) in enumerate(checks)
+    ).cast(pl.UInt16)
+    _parsed(lazy.filter(~blank), renames).select(
+        "row",
+        pl.col("day").dt.truncate("1mo").alias("month"),
+        "brand",
+        pl.col("source").str.replace_all("\x00", "").str.slice(0, 80),
+        *[pl.col(f"n_{c}").alias(c) for c in COUNTS],
+        pl.col("n_rating").alias("rating"),
+        problems.alias("problems"),
+    ).sink_parquet(clean, compression="lz4")
+
+
+def _problems(clean: str) -> int:
+    """The rows in the checked copy; ListeningError with the first problems if any."""
+    checks = _cell_checks()
+    stored = pl.scan_parquet(clean)
+    rows = stored.select(pl.len()).collect().item()
+    if rows == 0:
         raise ListeningError(["The file has a header but no rows."])
-    width = len(header)
-    longer = [n for n, row in body if any(c.strip() for c in row[width:])][:MAX_PROBLEMS]
-    if longer:
-        raise ListeningError([f"Row {n} has more cells than row 1 names." for n in longer])
-    # Short rows (a tool leaving trailing empty cells out) read as empty cells.
-    table = pl.DataFrame(
-        {
-            "row": [n for n, _row in body],
-            **{
-                ours: [row[index] if index < len(row) else "" for _n, row in body]
-                for index, ours in renames.items()
-            },
-        },
-        schema={"row": pl.Int64, **{ours: pl.String for ours in renames.values()}},
+    # Every bad row has at least one message, so the first MAX_PROBLEMS messages in row
+    # order lie within the first MAX_PROBLEMS bad rows.
+    bad = (
+        stored.select("row", "problems")
+        .filter(pl.col("problems") > 0)
+        .sort("row")
+        .head(MAX_PROBLEMS)
+        .collect(engine="streaming")
     )
-    if "source" not in table.columns:
-        table = table.with_columns(pl.lit("").alias("source"))
-    if "rating" not in table.columns:
-        table = table.with_columns(pl.lit(None, pl.String).alias("rating"))
-    parsed = table.with_columns(
-        # Brands are stored in 120 characters, without NULs, and one spelling per brand
-        # whatever the case ("ACME" and "Acme" are one competitor).
+    found = []
+    for row, bits in bad.iter_rows():
+        found += sorted(
+            f"Row {row}, {column}: {message}."
+            for bit, (column, _condition, message) in enumerate(checks)
+            if bits & (1 << bit)
+        )
+    if found:
+        raise ListeningError(found[:MAX_PROBLEMS])
+    return rows
+
+
+def aggregate(clean: str) -> pl.DataFrame:
+    """The checked rows at `clean` added up per month, brand (its first spelling in the
+    file, whatever the case), source and rated-or-not (see STORED)."""
+    rows = pl.scan_parquet(clean)
+    key = pl.col("brand").str.to_lowercase().alias("key")
+    # Each spelling's first row (simple sums stream in bounded memory), then the earliest
+    # spelling of each brand, from that small table.
+    spellings = (
+        rows.group_by(key, "brand")
+        .agg(pl.col("row").min())
+        .sort("row")
+        .group_by("key", maintain_order=True)
+        .agg(pl.col("brand").first())
+    )
+    rated = pl.col("rating").is_not_null()
+    rating = pl.col("rating").round(2)
+    added = (
+        rows.with_columns(key, rated.alias("rated"))
+        .group_by("month", "key", "source", "rated")
+        .agg(
+            *[pl.col(c).sum() for c in COUNTS],
+            ((rating * 100).round(0).cast(pl.Int64) * pl.col("reviews")).sum().alias("points"),
+            rating.mean().alias("plain"),
+        )
+        .join(spellings, on="key")
+    )
+    reviews = pl.col("reviews")
+    return (
+        added.select(
+            "month",
+            "brand",
+            "source",
+            *COUNTS,
+            # Shown as stored: the reviews-weighted rating (plain mean without reviews).
+            pl.when(~pl.col("rated"))
+            .then(None)
+            .when(reviews > 0)
+            .then((pl.col("points") / reviews / 100).round(2))
+            .otherwise(pl.col("plain"))
+            .alias("rating"),
+            pl.when(pl.col("rated")).then(pl.col("points")).alias("rating_points"),
+        )
+        .sort("month", "brand", "source", "rating", nulls_last=True)
+        .collect(engine="streaming")
+    )
+
+
+def _header(source: str) -> list[str]:
+    # utf-8-sig: spreadsheet tools start the file with a byte-order mark.
+    with open(source, encoding="utf-8-sig", errors="replace", newline="") as handle:
+        try:
+            return next(csv.reader(handle))
+        except (StopIteration, csv.Error) as exc:
+            raise ListeningError([f"This is not a CSV file we can read ({exc})."]) from exc
+
+
+def _longer_rows(source: str, width: int) -> list[int]:
+    """Rows with a filled cell past the header's last column (polars refuses the file
+    whole); read line by line, so only when polars refused it."""
+    found = []
+    with open(source, encoding="utf-8", errors="replace", newline="") as handle:
+        try:
+            for number, row in enumerate(csv.reader(handle), start=1):
+                if any(cell.strip() for cell in row[width:]):
+                    found.append(number)
+                    if len(found) == MAX_PROBLEMS:
+                        break
+        except csv.Error:
+            pass
+    return found
+
+
+def _parsed(lazy: pl.LazyFrame, renames: dict[int, str]) -> pl.LazyFrame:
+    ours = set(renames.values())
+    if "source" not in ours:
+        lazy = lazy.with_columns(pl.lit("").alias("source"))
+    if "rating" not in ours:
+        lazy = lazy.with_columns(pl.lit(None, pl.String).alias("rating"))
+    return lazy.with_columns(
+        # Brands are stored in 120 characters, without NULs.
         pl.col("brand").str.replace_all("\x00", "").str.strip_chars().str.slice(0, 120),
         pl.col("source").fill_null("").str.strip_chars(),
         _date(pl.col("date")).alias("day"),
         *[_count(c).alias(f"n_{c}") for c in COUNTS],
         _rating().alias("n_rating"),
     )
-    _cells_check(parsed)
-    spelling = pl.col("brand").first().over(pl.col("brand").str.to_lowercase())
-    return parsed.select(
-        pl.col("day").dt.truncate("1mo").alias("month"),
-        spelling.alias("brand"),
-        pl.col("source").str.replace_all("\x00", "").str.slice(0, 80),
-        *[pl.col(f"n_{c}").alias(c) for c in COUNTS],
-        pl.col("n_rating").alias("rating"),
-    )
 
 
 def monthly(rows: pl.DataFrame) -> pl.DataFrame:
     """Per brand and month, all sources added: the counts and the five metrics."""
     rated = pl.col("rating").is_not_null()
+    # In whole hundredths of a star x reviews, summed as integers: the same figure whether
+    # the rows were stored one by one or added up first (see STORED).
+    one_by_one = (pl.col("rating") * 100).round(0).cast(pl.Int64) * pl.col("reviews")
+    if "rating_points" in rows.columns:
+        one_by_one = pl.coalesce(pl.col("rating_points"), one_by_one)
     per_brand = rows.group_by("month", "brand").agg(
         *[pl.col(c).sum() for c in COUNTS],
-        (
-            (pl.col("rating") * pl.col("reviews")).filter(rated).sum()
-            / pl.col("reviews").filter(rated).sum()
-        ).alias("review_rating"),
+        (one_by_one.filter(rated).sum() / 100 / pl.col("reviews").filter(rated).sum()).alias(
+            "review_rating"
+        ),
     )
     mentions = pl.col("mentions")
     some = mentions > 0
@@ -231,12 +380,13 @@ def _columns(header: list[str], mapping: dict[str, str]) -> dict[int, str]:
     return renames
 
 
-def _cells_check(parsed: pl.DataFrame) -> None:
-    """Refuse the file with the first MAX_PROBLEMS bad cells, in row order."""
+def _cell_checks() -> list[tuple[str, pl.Expr, str]]:
+    """(column, condition of a bad cell, message) for each check, in a fixed order: the
+    order of the problem bits in the checked copy."""
     given_rating = pl.col("rating").str.strip_chars().fill_null("") != ""
     rating = pl.col("n_rating")
     too_many = pl.col("n_positive") + pl.col("n_negative") > pl.col("n_mentions")
-    checks = [
+    return [
         ("brand", pl.col("brand").is_null() | (pl.col("brand") == ""), "is empty"),
         ("date", pl.col("day").is_null(), "is not a date as YYYY-MM-DD or YYYY-MM"),
         ("date", ~pl.col("day").dt.year().is_between(1900, 2199), "is not between 1900 and 2199"),
@@ -245,9 +395,3 @@ def _cells_check(parsed: pl.DataFrame) -> None:
         ("positive", too_many, "positive and negative add up to more than the mentions"),
         ("rating", given_rating & (rating.is_null() | ~rating.is_between(0, 5)), "is not 0 to 5"),
     ]
-    problems = []
-    for column, condition, message in checks:
-        rows = parsed.filter(condition.fill_null(False))["row"].head(MAX_PROBLEMS).to_list()
-        problems += [(row, f"Row {row}, {column}: {message}.") for row in rows]
-    if problems:
-        raise ListeningError([p for _row, p in sorted(problems)][:MAX_PROBLEMS])

@@ -162,6 +162,9 @@ class ListeningMonth(models.Model):
     rating = models.DecimalField(
         _("average rating"), max_digits=3, decimal_places=2, null=True, blank=True
     )
+    # The exact sum of rating x 100 x reviews of the export rows added up into this one
+    # (insights.listening.STORED); empty on rows stored one by one before that.
+    rating_points = models.BigIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["month", "brand", "source"]
@@ -169,6 +172,54 @@ class ListeningMonth(models.Model):
 
     def __str__(self) -> str:
         return f"{self.brand} {self.month:%Y-%m}"
+
+
+class ListeningImport(models.Model):
+    """One listening export being checked, added up and stored by the worker (files of any
+    size up to INSIGHT_UPLOAD_MAX_BYTES): all its months or none."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="listening_imports")
+    file_name = models.CharField(_("file"), max_length=200)
+    client_brand = models.CharField(_("client's brand"), max_length=120)
+    mapping = models.TextField(blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0)
+    # The file's problems, each naming its row and column (the first 100), or one message.
+    problems = models.JSONField(default=list, blank=True)
+    error = models.TextField(_("error message"), max_length=4000, blank=True)
+    rows = models.PositiveBigIntegerField(null=True, blank=True)
+    months = models.PositiveIntegerField(null=True, blank=True)
+    brands = models.PositiveIntegerField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    # The file: by chunks (deleted once read), or the workspace's own file in the store.
+    source_upload = models.ForeignKey(
+        "ChunkedUpload", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    source_path = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.file_name
+
+    @property
+    def working(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
 
 
 @receiver(post_delete, sender=SegmentAnalysis)

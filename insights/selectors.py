@@ -13,7 +13,7 @@ from cxmaturity.formats import percent
 from workspaces.models import Client
 from workspaces.scope import ClientScope
 
-from .models import ChunkedUpload, SegmentAnalysis
+from .models import ChunkedUpload, ListeningImport, SegmentAnalysis
 
 
 def analysis_list(*, scope: ClientScope, client: Client | None = None) -> QuerySet:
@@ -120,7 +120,7 @@ def listening_comparison(*, client: Client, month: str | None = None) -> dict | 
 
     stored = list(
         ListeningMonth.objects.filter(client=client).values(
-            "month", "brand", "source", "is_client", "rating", *COUNTS
+            "month", "brand", "source", "is_client", "rating", "rating_points", *COUNTS
         )
     )
     if not stored:
@@ -128,7 +128,7 @@ def listening_comparison(*, client: Client, month: str | None = None) -> dict | 
     client_brand = next((r["brand"] for r in stored if r["is_client"]), None)
     frame = pl.DataFrame(
         [{**r, "rating": None if r["rating"] is None else float(r["rating"])} for r in stored],
-        schema_overrides={"rating": pl.Float64},
+        schema_overrides={"rating": pl.Float64, "rating_points": pl.Int64},
     )
     table = monthly(frame.drop("is_client"))
     months = sorted(table["month"].unique().to_list(), reverse=True)
@@ -150,6 +150,33 @@ def listening_comparison(*, client: Client, month: str | None = None) -> dict | 
         "findings": [{**r, "text": finding_text(r)} for r in rows if r["competitors_lead"]],
         "brands": brands.to_dicts(),
     }
+
+
+def listening_import_list(*, scope: ClientScope, client: Client | None = None) -> QuerySet:
+    imports = scope.filter(ListeningImport.objects.select_related("client"))
+    if client is not None:
+        imports = imports.filter(client=client)
+    return imports.order_by("-created_at")
+
+
+def listening_import_get(*, scope: ClientScope, import_id: UUID) -> ListeningImport:
+    return get_object_or_404(
+        scope.filter(ListeningImport.objects.select_related("client")), id=import_id
+    )
+
+
+def listening_import_shown(*, scope: ClientScope, client: Client) -> ListeningImport | None:
+    """The import the listening page reports: the latest, unless it was done over a day ago
+    (its months are on the page by then)."""
+    import datetime
+
+    from django.utils import timezone
+
+    latest = listening_import_list(scope=scope, client=client).first()
+    if latest is None or latest.status != ListeningImport.Status.DONE:
+        return latest
+    recent = latest.finished_at and latest.finished_at > timezone.now() - datetime.timedelta(1)
+    return latest if recent else None
 
 
 def upload_get(*, scope: ClientScope, upload_id: UUID) -> ChunkedUpload:

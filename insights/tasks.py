@@ -20,8 +20,20 @@ def analysis_run_task(self, analysis_id: str) -> None:
 @shared_task(acks_late=True)
 def analyses_requeue_stuck() -> int:
     from . import services
+    from .services import listening
 
-    return services.analyses_requeue_stuck()
+    return services.analyses_requeue_stuck() + listening.listening_imports_requeue_stuck()
+
+
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True)
+def listening_import_task(self, import_id: str) -> None:
+    from .services import listening
+
+    try:
+        listening.listening_import_run(import_id=import_id)
+    except LeaseHeld as held:
+        # As analysis_run_task: a live worker holds it; look again when its lease ends.
+        raise self.retry(countdown=held.seconds_left + 1, max_retries=10) from held
 
 
 @shared_task(acks_late=True)

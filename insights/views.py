@@ -150,7 +150,7 @@ def analysis_delete_view(request: HttpRequest, membership: Membership, analysis_
 
 @workspace_view(write_role=Role.CONSULTANT)
 def listening_view(request: HttpRequest, membership: Membership, client_id: UUID):
-    """Competitor benchmarks per journey; POST uploads a listening export."""
+    """Competitor benchmarks, the latest import's state; POST stores a small export now."""
     from playbooks.selectors import campaign_list
 
     client = client_get(scope=membership.scope, client_id=client_id)
@@ -159,16 +159,16 @@ def listening_view(request: HttpRequest, membership: Membership, client_id: UUID
     )
     if request.method == "POST" and form.is_valid():
         try:
-            count = services.listening_upload(
+            services.listening_upload(
                 client=client,
                 data=form.cleaned_data["file"],
                 client_brand=form.cleaned_data["client_brand"],
                 mapping=form.cleaned_data["mapping"],
+                created_by=request.user,
             )
         except ValidationError as exc:
             form_error(form, exc)
-        else:
-            messages.success(request, _("%(n)d rows stored.") % {"n": count})
+        else:  # the page says what was read and stored (the import's card)
             return redirect("listening", membership.workspace_id, client.id)
     comparison = selectors.listening_comparison(client=client, month=request.GET.get("month"))
     if comparison:
@@ -184,6 +184,7 @@ def listening_view(request: HttpRequest, membership: Membership, client_id: UUID
             "form": form,
             "comparison": comparison,
             "campaigns": campaign_list(scope=membership.scope, client=client),
+            "job": selectors.listening_import_shown(scope=membership.scope, client=client),
             "can_edit": membership.has_role(Role.CONSULTANT),
         },
         status=form_status(form),

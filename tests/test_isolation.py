@@ -19,6 +19,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from rest_framework.test import APIClient
 
 from assessments.models import Action
+from insights.models import ListeningImport
 from insights.services import analysis_request, analysis_run
 from insights.services.uploads import upload_start
 from kpis.inputs import ItemInput, KPIInput
@@ -227,6 +228,9 @@ ROUTE_CASES = {
     "api-insight-upload-chunk": ({**UPLOAD, "index": 0}, ["put"]),
     "api-insight-upload-complete": (UPLOAD, ["post"]),
     "api-segment-analysis-from-storage": ({"workspace_id": "workspace"}, ["post"]),
+    "api-listening-import-list": ({"workspace_id": "workspace"}, []),
+    "api-listening-import-detail": ({"workspace_id": "workspace", "pk": "listening_import"}, []),
+    "api-listening-import-from-storage": ({"workspace_id": "workspace"}, ["post"]),
     "segment_analysis": ({"workspace_id": "workspace", "analysis_id": "analysis"}, ["post"]),
     "segment_analysis_delete": (
         {"workspace_id": "workspace", "analysis_id": "analysis"},
@@ -290,6 +294,7 @@ POST_ONLY = {
     "api-insight-upload-chunk",
     "api-insight-upload-complete",
     "api-segment-analysis-from-storage",
+    "api-listening-import-from-storage",
 }
 
 # Objects that belong to a client: a route naming one is behind the client wall.
@@ -311,6 +316,7 @@ CLIENT_OWNED = {
     "analysis",
     "analysis_later",
     "upload",
+    "listening_import",
     "access",
     "client_invitation",
 }
@@ -326,6 +332,7 @@ LIST_CASES = {
     "api-campaign-list": ({"workspace_id": "workspace"}, True),
     "api-document-list": ({"workspace_id": "workspace"}, True),
     "api-segment-analysis-list": ({"workspace_id": "workspace"}, True),
+    "api-listening-import-list": ({"workspace_id": "workspace"}, True),
 }
 # Workspace-level lists that are not of client-owned rows (or not for client members).
 NOT_CLIENT_LISTS = {
@@ -479,6 +486,9 @@ def _one_of_everything(workspace, membership):
         "analysis": _analysed(client),
         "analysis_later": _analysed(client),
         "upload": upload_start(client=client, kind="transactions", file_name="t.csv", total_size=9),
+        "listening_import": ListeningImport.objects.create(
+            client=client, file_name="l.csv", client_brand="Northwind"
+        ),
         "access": grant_client(team_member, client),
         "token": api_token_create(user=membership.user, name="T", two_factor_verified=True)[0],
         "client_invitation": InvitationFactory(
@@ -633,7 +643,7 @@ def test_lists_show_only_the_clients_a_member_reaches(name, who, world):
     hidden, shown = world["objects"], world["neighbours"]
     assert str(hidden["client"].id) not in body
     assert hidden["client"].name not in body
-    for kind in ("assessment", "plan", "campaign", "document", "analysis"):
+    for kind in ("assessment", "plan", "campaign", "document", "analysis", "listening_import"):
         assert str(hidden[kind].id) not in body, kind
     # …and the list is not simply empty: the member's own client is there.
     assert str(shown["client"].id) in body or shown["client"].name in body

@@ -1,5 +1,5 @@
-"""A worker killed mid-job: the PDF document, or the segment analysis, still completes,
-once, on the next worker (the shared lease, cxmaturity.leases)."""
+"""A worker killed mid-job: the PDF document, the segment analysis or the listening import
+still completes, once, on the next worker (the shared lease, cxmaturity.leases)."""
 
 import contextlib
 import datetime
@@ -171,3 +171,62 @@ def test_an_analysis_killed_mid_way_completes_after_restart_and_its_upload_goes(
     assert (analysis.customers, analysis.upload.name) == (5, "")
     assert analysis.attempts >= 2
     assert not upload.exists()
+
+
+def test_a_listening_import_killed_mid_way_completes_after_restart_storing_once(
+    tmp_path, settings, monkeypatch
+):
+    from django.core.files.storage import default_storage
+
+    from insights.models import ListeningImport, ListeningMonth
+    from insights.services.uploads import analysis_from_storage
+    from tests.insights.test_listening import CSV as LISTENING
+
+    settings.MEDIA_ROOT = media = tmp_path / "media"
+    client = ClientFactory()
+    path = f"imports/{client.workspace_id}/listening.csv"
+    source = media / path
+    source.parent.mkdir(parents=True)
+    # The worker's read of the file blocks on a pipe nobody writes to: it is killed
+    # mid-import, after its claim, whatever the machine's speed.
+    os.mkfifo(source)
+    assert default_storage.exists(path)
+    # Not sent now: the periodic check sends it to this test's own queue.
+    monkeypatch.setattr("insights.tasks.listening_import_task.delay_on_commit", lambda *a: None)
+    job = analysis_from_storage(
+        client=client, path=path, fields={"client_brand": "Northwind"}, kind="listening"
+    )
+    queue = f"listening-crash-{os.getpid()}"
+    log = tmp_path / "worker.log"
+    own = {
+        "CELERY_DEFAULT_QUEUE": queue,
+        "MEDIA_ROOT": str(media),
+        "ANALYSIS_QUEUED_PATIENCE": "0",
+        "ANALYSES_REQUEUE_SECONDS": "1",
+    }
+
+    def status():
+        return ListeningImport.objects.values_list("status", flat=True).get(id=job.id)
+
+    first = _worker(log, queue, **own)
+    try:
+        assert _wait(lambda: status() == "running", 60), log.read_text()[-3000:]
+    finally:
+        _stop(first, signal.SIGKILL)
+    assert status() == "running"
+    assert not ListeningMonth.objects.exists()
+
+    past = datetime.datetime.now(datetime.UTC) - datetime.timedelta(seconds=1)
+    ListeningImport.objects.filter(id=job.id).update(lease_until=past)
+    source.unlink()
+    source.write_bytes(LISTENING)
+    second = _worker(log, queue, **own)
+    try:
+        assert _wait(lambda: status() in ("done", "failed"), 90, step=0.3), log.read_text()[-3000:]
+    finally:
+        _stop(second, signal.SIGTERM)
+    job.refresh_from_db()
+    assert (job.status, job.rows, job.problems) == ("done", 4, []), job.error
+    assert job.attempts >= 2
+    assert ListeningMonth.objects.filter(client=client).count() == 4
+    assert source.exists()  # the workspace's own file stays

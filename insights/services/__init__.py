@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -28,8 +28,7 @@ from workspaces.models import Client
 
 from ..models import SegmentAnalysis, table_to, upload_to
 from ..tasks import analysis_run_task
-from .bulk import insert_rows
-from .kpi_feed import analysis_measurements_record, listening_measurements_record, segment_metrics
+from .kpi_feed import analysis_measurements_record, segment_metrics
 
 if TYPE_CHECKING:
     import polars as pl
@@ -371,104 +370,49 @@ def _mapping(text: str) -> dict[str, str]:
 
 
 def listening_upload(
-    *, client: Client, data: bytes | IO[bytes], client_brand: str, mapping: str = ""
+    *,
+    client: Client,
+    data: bytes | IO[bytes],
+    client_brand: str,
+    mapping: str = "",
+    created_by: Any = None,
 ) -> int:
-    """Store an export's months for each brand, replacing what was stored for the same
-    brand and month; the brand named as the client's is marked so. All rows or none.
+    """Store a small export (a form or API upload) at once: checked and added up by the
+    worker's code (insights.listening), stored as an import's months are
+    (services.listening.listening_store) and recorded as a done import, so the page and
+    the API list every import alike. All rows or none; returns the rows read."""
+    from django.utils import timezone
 
-    The file is read and checked whole before the database is touched. The write is one
-    transaction, so all or nothing, and a short one: it holds SQLite's single write lock,
-    which every workspace shares. Only set-based statements run in it, on rows prepared
-    beforehand: one DELETE for every replaced brand and month, one INSERT run for all
-    rows. LISTENING_MAX_ROWS bounds it (about 0.3 s for the largest upload, where the
-    ORM's bulk_create spent a second in Python with the lock held); commits by chunk
-    would be shorter still but could leave half an upload visible when one failed."""
-    from django.db.models import CharField, Value
-    from django.db.models.functions import Cast, Concat
-
-    from ..listening import ListeningError, read_listening
-    from ..models import ListeningMonth
+    from ..listening import ListeningError, read_counted
+    from ..models import ListeningImport
+    from .listening import listening_store
 
     _active(client)
     try:
-        rows = read_listening(data, _mapping(mapping), max_rows=settings.LISTENING_MAX_ROWS)
+        rows, read = read_counted(data, _mapping(mapping))
     except ListeningError as exc:
         raise ValidationError({"file": exc.problems}) from exc
-    chosen = _client_brand(rows, client_brand)
-    new = _listening_months(rows, client, chosen)
-    pairs = {(brand.lower(), month) for brand, month in rows.select("brand", "month").iter_rows()}
-    months = sorted({month for _brand, month in pairs})
-    insert, values = insert_rows(ListeningMonth, new)
-    # A brand and month is keyed as stored ("Acme|2026-09-01"), so that one DELETE takes
-    # exactly the pairs replaced: brands and months apart would take their every mix.
-    key = Concat("brand", Value("|"), Cast("month", CharField()), output_field=CharField())
-    with transaction.atomic():
-        stored = (
-            ListeningMonth.objects.filter(client=client, month__in=months)
-            .order_by()
-            .values_list("brand", "month")
-            .distinct()
-        )
-        # Matched in Python: "one brand whatever the case" must hold beyond ASCII, which
-        # SQLite's lower() and LIKE do not fold.
-        replaced = [f"{b}|{m.isoformat()}" for b, m in stored if (b.lower(), m) in pairs]
-        if replaced:
-            ListeningMonth.objects.alias(key=key).filter(
-                client=client, month__in=months, key__in=replaced
-            ).delete()
-        ListeningMonth.objects.filter(client=client, is_client=True).exclude(brand=chosen).update(
-            is_client=False
-        )
-        with connection.cursor() as cursor:
-            cursor.executemany(insert, values)
-        ListeningMonth.objects.filter(client=client, brand=chosen, is_client=False).update(
-            is_client=True
-        )
-        listening_measurements_record(client, months[-1])
-    return len(new)
 
-
-def _client_brand(rows: pl.DataFrame, client_brand: str) -> str:
-    """The file's spelling of the brand named as the client's; refuses too many brands."""
-    brands = {b.lower(): b for b in rows["brand"].unique().to_list()}
-    if len(brands) > settings.LISTENING_MAX_BRANDS:
-        raise ValidationError(
-            {
-                "file": _("At most %(n)d brands an upload; this file names %(count)d.")
-                % {"n": settings.LISTENING_MAX_BRANDS, "count": len(brands)}
-            },
-            code="too_many_brands",
-        )
-    chosen = brands.get(one_line(client_brand).lower())
-    if chosen is None:
-        raise ValidationError(
-            {
-                "client_brand": _("No brand of that name in the file; it has: %(brands)s.")
-                % {"brands": ", ".join(sorted(brands.values()))[:400]}
-            }
-        )
-    return chosen
-
-
-def _listening_months(rows: pl.DataFrame, client: Client, chosen: str) -> list:
-    from ..models import ListeningMonth
-
-    return [
-        ListeningMonth(
+    def record(stored: dict) -> bool:
+        ListeningImport.objects.create(
             client=client,
-            brand=row["brand"][:120],
-            is_client=row["brand"] == chosen,
-            month=row["month"],
-            source=row["source"][:80],
-            mentions=row["mentions"],
-            positive=row["positive"],
-            negative=row["negative"],
-            shares=row["shares"],
-            reviews=row["reviews"],
-            rating=None if row["rating"] is None else Decimal(str(round(row["rating"], 2))),
+            # An uploaded file's own name; bytes have none.
+            file_name=one_line(os.path.basename(getattr(data, "name", "") or ""))[:200]
+            or "listening.csv",
+            client_brand=one_line(client_brand)[:120],
+            mapping=mapping or "",
+            status=ListeningImport.Status.DONE,
+            progress=100,
+            rows=read,
+            months=stored["months"],
+            brands=stored["brands"],
+            created_by=created_by,
+            finished_at=timezone.now(),
         )
-        for row in rows.iter_rows(named=True)
-    ]
+        return True
+
+    listening_store(client=client, rows=rows, client_brand=client_brand, then=record)
+    return read
 
 
 def analyses_requeue_stuck(*, now: datetime.datetime | None = None) -> int:

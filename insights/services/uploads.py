@@ -25,9 +25,10 @@ from cxmaturity.formats import currency_for
 from cxmaturity.inputs import one_line
 from workspaces.models import Client
 
-from ..models import ChunkedUpload, SegmentAnalysis, UploadChunk
+from ..models import ChunkedUpload, ListeningImport, SegmentAnalysis, UploadChunk
 from ..tasks import analysis_run_task
-from . import _active, _delete_quietly, _inputs, listening_upload
+from . import _active, _delete_quietly, _inputs
+from .listening import listening_import_create
 
 logger = logging.getLogger(__name__)
 
@@ -118,9 +119,9 @@ def upload_received(upload: ChunkedUpload) -> list[int]:
 
 def upload_complete(
     *, upload: ChunkedUpload, fields: dict, created_by: Any = None
-) -> SegmentAnalysis | int:
-    """Check every chunk is there, then start the analysis (transactions; checked by the
-    worker) or store the listening months (checked and written now, all rows or none)."""
+) -> SegmentAnalysis | ListeningImport:
+    """Check every chunk is there, then queue the file's job for the worker, which checks
+    it: the analysis (transactions) or the import (listening, all rows or none)."""
     _active(upload.client)
     missing = sorted(set(range(upload.chunk_count)) - set(upload_received(upload)))
     if missing:
@@ -128,29 +129,29 @@ def upload_complete(
         raise ValidationError({"chunks": _("Chunks missing: %(list)s.") % {"list": shown}})
     if upload.completed:
         raise ValidationError({"chunks": _("This upload is already complete.")})
-    if upload.kind == ChunkedUpload.Kind.LISTENING:
-        with _assembled(chunk_names(upload)) as path, open(path, "rb") as handle:
-            rows = listening_upload(
-                client=upload.client,
-                data=handle,
-                client_brand=fields.get("client_brand", ""),
-                mapping=fields.get("mapping", ""),
-            )
-        upload_discard(upload)
-        return rows
     with transaction.atomic():
-        analysis = _analysis_create(
-            client=upload.client, fields=fields, created_by=created_by, source_upload=upload
-        )
+        if upload.kind == ChunkedUpload.Kind.LISTENING:
+            job = listening_import_create(
+                client=upload.client,
+                fields=fields,
+                file_name=upload.file_name,
+                created_by=created_by,
+                source_upload=upload,
+            )
+        else:
+            job = _analysis_create(
+                client=upload.client, fields=fields, created_by=created_by, source_upload=upload
+            )
         ChunkedUpload.objects.filter(id=upload.id).update(completed=True)
-    return analysis
+    return job
 
 
 def analysis_from_storage(
-    *, client: Client, path: str, fields: dict, created_by: Any = None
-) -> SegmentAnalysis:
-    """Analyse a transactions file already in the store, under the workspace's imports
-    prefix. The file is read, never deleted: it belongs to the workspace."""
+    *, client: Client, path: str, fields: dict, created_by: Any = None, kind: str = "transactions"
+) -> SegmentAnalysis | ListeningImport:
+    """Analyse a transactions file, or import a listening export, already in the store
+    under the workspace's imports prefix. The file is read, never deleted: it belongs to
+    the workspace."""
     _active(client)
     prefix = imports_prefix(client)
     path = (path or "").strip()
@@ -166,6 +167,14 @@ def analysis_from_storage(
     if not default_storage.exists(path):
         raise ValidationError({"path": _("No file at this path.")})
     with transaction.atomic():
+        if kind == ChunkedUpload.Kind.LISTENING:
+            return listening_import_create(
+                client=client,
+                fields=fields,
+                file_name=parts[-1],
+                created_by=created_by,
+                source_path=path,
+            )
         return _analysis_create(
             client=client, fields=fields, created_by=created_by, source_path=path
         )
@@ -242,7 +251,12 @@ def uploads_expire(*, now: datetime.datetime | None = None) -> int:
     now = now or timezone.now()
     oldest = now - datetime.timedelta(seconds=settings.INSIGHT_UPLOAD_EXPIRY)
     waited_for = SegmentAnalysis.objects.filter(source_upload=OuterRef("pk"))
-    stale = ChunkedUpload.objects.filter(created_at__lt=oldest).exclude(Exists(waited_for))
+    imported = ListeningImport.objects.filter(source_upload=OuterRef("pk"))
+    stale = (
+        ChunkedUpload.objects.filter(created_at__lt=oldest)
+        .exclude(Exists(waited_for))
+        .exclude(Exists(imported))
+    )
     count = 0
     for upload in stale:
         upload_discard(upload)

@@ -6,6 +6,18 @@
   var MARKER = "data-refresh-when-done";
   var INTERVAL = 2500;
 
+  // Parts marked data-live-progress (a progress bar the worker feeds) are swapped for the
+  // fresh page's, in order, so the bar moves without a reload.
+  function live(html) {
+    var mine = document.querySelectorAll("[data-live-progress]");
+    if (!mine.length || !window.DOMParser) { return; }
+    var fresh = new window.DOMParser().parseFromString(html, "text/html")
+      .querySelectorAll("[data-live-progress]");
+    for (var i = 0; i < mine.length && i < fresh.length; i += 1) {
+      mine[i].innerHTML = fresh[i].innerHTML;
+    }
+  }
+
   function check() {
     fetch(window.location.href, { credentials: "same-origin", cache: "no-store" })
       .then(function (response) { return response.text(); })
@@ -13,6 +25,7 @@
         if (html.indexOf(MARKER) === -1) {
           window.location.reload();
         } else {
+          live(html);
           window.setTimeout(check, INTERVAL);
         }
       })

@@ -37,7 +37,7 @@ def test_upload_transactions_and_listening_then_see_the_grid_and_the_comparison(
     page.get_by_role("link", name="Competitor benchmarks").click()
     page.get_by_label("Social listening export (CSV)").set_input_files(str(exports))
     page.get_by_role("button", name="Check and store").click()
-    expect(page.get_by_text("rows stored.")).to_be_visible()
+    expect(page.get_by_text("rows read,")).to_be_visible()
     expect(page.get_by_role("heading", name="Where competitors lead")).to_be_visible()
     expect(page.locator("svg.compare-bars").first).to_be_visible()
     expect(page.get_by_text("Fabrikam Living").first).to_be_visible()

@@ -258,12 +258,20 @@ def test_progress_is_reported_while_the_analysis_runs(api, workspace, acme_clien
     assert seen == [40, 85]
 
 
-def test_a_listening_export_by_chunks_is_stored(api, workspace, acme_client):
+def test_a_listening_export_by_chunks_is_imported_by_the_worker(api, workspace, acme_client):
+    from insights.services.listening import listening_import_run
+
     upload = _upload_all(api, workspace, acme_client, LISTENING, kind="listening")
     done = _complete(api, workspace, upload["id"], {"client_brand": "northwind"})
-    assert done.status_code == 201, done.json()
-    assert done.json()["rows"] == ListeningMonth.objects.count() > 0
+    assert done.status_code == 202, done.json()
+    assert (done.json()["status"], done.json()["file_name"]) == ("queued", "t.csv")
+    assert not ListeningMonth.objects.exists()  # nothing is read on the web
+    job = listening_import_run(import_id=done.json()["id"])
+    assert (job.status, job.progress, job.rows, job.months, job.brands) == ("done", 100, 4, 1, 3)
+    assert ListeningMonth.objects.count() == 4
     assert not ChunkedUpload.objects.exists()
+    read = api.get(f"/api/v1/workspaces/{workspace.id}/listening-imports/{job.id}/").json()
+    assert (read["status"], read["rows"], read["problems"]) == ("done", 4, [])
 
 
 def test_a_file_in_the_workspaces_imports_is_analysed_and_kept(api, workspace, acme_client):
