@@ -55,6 +55,11 @@ def comparison_bars(
     the widest label, so the client's brand is printed whole."""
     labels = [client_brand, _("Best"), _("Average")]
     start = round(max(text_width(label, COMPARE_FONT) for label in labels) + 10, 1)
+    # A label's baseline sits a third of its font below its bar's middle, so the text
+    # centres on the bar; the chart starts `pad` down, so the first label's capitals
+    # (three quarters of the font above the baseline) are not cut off.
+    pad = 4
+    baseline = round(bar / 2 + COMPARE_FONT * 0.35)
     charts = []
     for row in rows:
         values = [("client", row["client"]), ("best", row["best"]), ("average", row["average"])]
@@ -65,7 +70,8 @@ def comparison_bars(
                 "label": label,
                 "value": value,
                 "w": 0 if value is None else round(max(value, 0) / top * (width - 40), 1),
-                "y": i * (bar + 6),
+                "y": pad + i * (bar + 6),
+                "text_y": pad + i * (bar + 6) + baseline,
             }
             for i, ((key, value), label) in enumerate(zip(values, labels, strict=True))
         ]
@@ -73,7 +79,7 @@ def comparison_bars(
             {
                 **row,
                 "bars": bars,
-                "height": 3 * (bar + 6),
+                "height": pad + 3 * (bar + 6),
                 "bar": bar,
                 "bar_x": start,
                 "width": round(start + width, 1),
