@@ -59,6 +59,8 @@ MAX_PROBLEMS = 100  # issue 16: the first 100 problems are named
 
 WHOLE = "is not a whole number of 0 or more"
 MAX_COUNT = 10**9
+# A stored month's count (a PositiveIntegerField): the most a month, brand and source may add up to.
+MAX_SUM = 2**31 - 1
 
 
 def _date(column: pl.Expr) -> pl.Expr:
@@ -231,7 +233,7 @@ def aggregate(clean: str) -> pl.DataFrame:
         .join(spellings, on="key")
     )
     reviews = pl.col("reviews")
-    return (
+    table = (
         added.select(
             "month",
             "brand",
@@ -249,6 +251,21 @@ def aggregate(clean: str) -> pl.DataFrame:
         .sort("month", "brand", "source", "rating", nulls_last=True)
         .collect(engine="streaming")
     )
+    _sums_check(table)
+    return table
+
+
+def _sums_check(table: pl.DataFrame) -> None:
+    """Refuse counts that add up past what a stored row holds (MAX_SUM), naming the month,
+    brand and source; below it the rating points cannot overflow either (5 x 100 x MAX_SUM)."""
+    over = table.filter(pl.any_horizontal(pl.col(c) > MAX_SUM for c in COUNTS)).head(MAX_PROBLEMS)
+    problems = [
+        f"{row['month']:%Y-%m}, {row['brand']}, {row['source'] or 'no source'}: "
+        f"{', '.join(c for c in COUNTS if row[c] > MAX_SUM)} add up to more than {MAX_SUM:,}."
+        for row in over.iter_rows(named=True)
+    ]
+    if problems:
+        raise ListeningError(problems)
 
 
 def _header(source: str) -> list[str]:

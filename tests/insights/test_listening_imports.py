@@ -147,6 +147,22 @@ def test_files_that_cannot_be_read_say_why(data, mapping, message):
     assert _problems(data, mapping)[0].startswith(message)
 
 
+def test_counts_adding_up_past_what_a_month_holds_are_refused_by_month_brand_and_source(
+    acme_client,
+):
+    """Each cell is within its limit, but three of them add up past a stored month's
+    count: the upload is refused naming where, and nothing is stored."""
+    big = "2026-09-0{d},Northwind,twitter,1000000000,0,0,0,1000000000,5\n"
+    data = (HEADER + "".join(big.format(d=d) for d in (1, 2, 3))).encode()
+    assert _problems(data) == [
+        "2026-09, Northwind, twitter: mentions, reviews add up to more than 2,147,483,647."
+    ]
+    with pytest.raises(ValidationError) as refused:
+        listening_upload(client=acme_client, data=data, client_brand="Northwind")
+    assert "2,147,483,647" in refused.value.message_dict["file"][0]
+    assert not ListeningMonth.objects.filter(client=acme_client).exists()
+
+
 def test_a_file_past_the_old_20000_row_limit_is_imported_in_few_rows(workspace, acme_client):
     lines = [
         f"2026-{1 + n % 12:02d}-{1 + n % 28:02d},Brand {n % 3},src{n % 2},10,4,1,1,2,"
