@@ -16,6 +16,7 @@ from workspaces.selectors import client_get
 from . import selectors, services
 from .models import ListeningImport, SegmentAnalysis
 from .services import defection
+from .services.uploads import listening_receive
 
 
 class AnalysisOut(serializers.ModelSerializer):
@@ -276,19 +277,28 @@ class ListeningViewSet(WorkspaceScopedViewSet):
 
     @extend_schema(
         summary=_("Upload a listening export (all rows or none)"),
+        description=_(
+            "An export of one upload chunk or less is stored at once (201); a larger one "
+            "is imported by a worker (202): follow its import under listening-imports."
+        ),
         request={"multipart/form-data": ListeningIn},
-        responses={201: OpenApiTypes.OBJECT},
+        responses={201: OpenApiTypes.OBJECT, 202: OpenApiTypes.OBJECT},
         operation_id="client_listening_upload",
     )
     def upload(self, request: Request, workspace_id: str, client_id: str) -> Response:
         client = client_get(scope=self.scope, client_id=client_id)
         data = ListeningIn(data=request.data)
         data.is_valid(raise_exception=True)
-        rows = services.listening_upload(
+        file = data.validated_data["file"]
+        job = listening_receive(
             client=client,
-            data=data.validated_data["file"],
-            client_brand=data.validated_data["client_brand"],
-            mapping=data.validated_data.get("mapping", ""),
+            file=file,
+            size=file.size,
+            fields=data.validated_data,
             created_by=request.user,
         )
-        return Response({"rows": rows}, status=status.HTTP_201_CREATED)
+        done = job.status == ListeningImport.Status.DONE
+        return Response(
+            {"rows": job.rows, "import": ListeningImportOut(job).data},
+            status=status.HTTP_201_CREATED if done else status.HTTP_202_ACCEPTED,
+        )

@@ -20,6 +20,7 @@ from .charts import comparison_bars, rf_grid
 from .forms import LifetimeInputsForm, ListeningUploadForm, TransactionsUploadForm
 from .models import SegmentAnalysis
 from .services import defection
+from .services.uploads import listening_receive
 
 
 @workspace_view(write_role=Role.CONSULTANT)
@@ -150,7 +151,7 @@ def analysis_delete_view(request: HttpRequest, membership: Membership, analysis_
 
 @workspace_view(write_role=Role.CONSULTANT)
 def listening_view(request: HttpRequest, membership: Membership, client_id: UUID):
-    """Competitor benchmarks, the latest import's state; POST stores a small export now."""
+    """Competitor benchmarks, the latest import's state; POST imports an export."""
     from playbooks.selectors import campaign_list
 
     client = client_get(scope=membership.scope, client_id=client_id)
@@ -158,17 +159,15 @@ def listening_view(request: HttpRequest, membership: Membership, client_id: UUID
         request.POST or None, request.FILES or None, initial={"client_brand": client.name}
     )
     if request.method == "POST" and form.is_valid():
+        file = form.cleaned_data["file"]
         try:
-            services.listening_upload(
-                client=client,
-                data=form.cleaned_data["file"],
-                client_brand=form.cleaned_data["client_brand"],
-                mapping=form.cleaned_data["mapping"],
+            listening_receive(
+                client=client, file=file, size=file.size, fields=form.cleaned_data,
                 created_by=request.user,
-            )
+            )  # fmt: skip
         except ValidationError as exc:
             form_error(form, exc)
-        else:  # the page says what was read and stored (the import's card)
+        else:  # the import's card says what was stored, or how far the worker is
             return redirect("listening", membership.workspace_id, client.id)
     comparison = selectors.listening_comparison(client=client, month=request.GET.get("month"))
     if comparison:

@@ -26,7 +26,7 @@ from cxmaturity.formats import currency_for
 from cxmaturity.inputs import one_line
 from workspaces.models import Client
 
-from ..models import SegmentAnalysis, table_to, upload_to
+from ..models import ListeningImport, SegmentAnalysis, table_to, upload_to
 from ..tasks import analysis_run_task
 from .kpi_feed import analysis_measurements_record, segment_metrics
 
@@ -377,14 +377,31 @@ def listening_upload(
     mapping: str = "",
     created_by: Any = None,
 ) -> int:
+    """listening_store_now, returning the rows read."""
+    return listening_store_now(
+        client=client,
+        data=data,
+        client_brand=client_brand,
+        mapping=mapping,
+        created_by=created_by,
+    ).rows
+
+
+def listening_store_now(
+    *,
+    client: Client,
+    data: bytes | IO[bytes],
+    client_brand: str,
+    mapping: str = "",
+    created_by: Any = None,
+) -> ListeningImport:
     """Store a small export (a form or API upload) at once: checked and added up by the
     worker's code (insights.listening), stored as an import's months are
     (services.listening.listening_store) and recorded as a done import, so the page and
-    the API list every import alike. All rows or none; returns the rows read."""
+    the API list every import alike. All rows or none; returns the done import."""
     from django.utils import timezone
 
     from ..listening import ListeningError, read_counted
-    from ..models import ListeningImport
     from .listening import listening_store
 
     _active(client)
@@ -392,27 +409,30 @@ def listening_upload(
         rows, read = read_counted(data, _mapping(mapping))
     except ListeningError as exc:
         raise ValidationError({"file": exc.problems}) from exc
+    done = []
 
     def record(stored: dict) -> bool:
-        ListeningImport.objects.create(
-            client=client,
-            # An uploaded file's own name; bytes have none.
-            file_name=one_line(os.path.basename(getattr(data, "name", "") or ""))[:200]
-            or "listening.csv",
-            client_brand=one_line(client_brand)[:120],
-            mapping=mapping or "",
-            status=ListeningImport.Status.DONE,
-            progress=100,
-            rows=read,
-            months=stored["months"],
-            brands=stored["brands"],
-            created_by=created_by,
-            finished_at=timezone.now(),
+        done.append(
+            ListeningImport.objects.create(
+                client=client,
+                # An uploaded file's own name; bytes have none.
+                file_name=one_line(os.path.basename(getattr(data, "name", "") or ""))[:200]
+                or "listening.csv",
+                client_brand=one_line(client_brand)[:120],
+                mapping=mapping or "",
+                status=ListeningImport.Status.DONE,
+                progress=100,
+                rows=read,
+                months=stored["months"],
+                brands=stored["brands"],
+                created_by=created_by,
+                finished_at=timezone.now(),
+            )
         )
         return True
 
     listening_store(client=client, rows=rows, client_brand=client_brand, then=record)
-    return read
+    return done[0]
 
 
 def analyses_requeue_stuck(*, now: datetime.datetime | None = None) -> int:

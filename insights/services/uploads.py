@@ -6,7 +6,9 @@ ValidationError keyed by field, with nothing saved."""
 from __future__ import annotations
 
 import datetime
+import io
 import logging
+import os
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -27,7 +29,7 @@ from workspaces.models import Client
 
 from ..models import ChunkedUpload, ListeningImport, SegmentAnalysis, UploadChunk
 from ..tasks import analysis_run_task
-from . import _active, _delete_quietly, _inputs
+from . import _active, _delete_quietly, _inputs, listening_store_now
 from .listening import listening_import_create
 
 logger = logging.getLogger(__name__)
@@ -111,6 +113,52 @@ def _copy(source: IO[bytes], target: IO[bytes], *, limit: int | None = None) -> 
         target.write(piece)
         copied += len(piece)
     return copied
+
+
+def upload_whole(
+    *, client: Client, kind: str, file: IO[bytes], size: int, fields: dict, created_by: Any = None
+) -> SegmentAnalysis | ListeningImport:
+    """A file that came whole in one request, handed to the worker the way a chunked
+    upload is: stored chunk by chunk, then completed. Nothing is kept if it is refused."""
+    upload = upload_start(
+        client=client,
+        kind=kind,
+        file_name=os.path.basename(getattr(file, "name", "") or ""),
+        total_size=size,
+        created_by=created_by,
+    )
+    try:
+        for index in range(upload.chunk_count):
+            piece = file.read(upload.chunk_bytes(index))
+            upload_chunk_put(upload=upload, index=index, body=io.BytesIO(piece), size=len(piece))
+        return upload_complete(upload=upload, fields=fields, created_by=created_by)
+    except BaseException:
+        upload_discard(upload)
+        raise
+
+
+def listening_receive(
+    *, client: Client, file: IO[bytes], size: int, fields: dict, created_by: Any = None
+) -> ListeningImport:
+    """An export sent by the form or the API: one of a chunk or less is stored at once,
+    so the answer names any problem; a larger one goes to the worker as the page's
+    chunked upload would, and the listening page and the API show its progress."""
+    if size <= settings.INSIGHT_UPLOAD_CHUNK_BYTES:
+        return listening_store_now(
+            client=client,
+            data=file,
+            client_brand=fields["client_brand"],
+            mapping=fields.get("mapping", ""),
+            created_by=created_by,
+        )
+    return upload_whole(
+        client=client,
+        kind=ChunkedUpload.Kind.LISTENING,
+        file=file,
+        size=size,
+        fields=fields,
+        created_by=created_by,
+    )
 
 
 def upload_received(upload: ChunkedUpload) -> list[int]:

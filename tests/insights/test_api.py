@@ -73,7 +73,8 @@ def test_listening_is_uploaded_and_compared(api, workspace, acme_client):
         format="multipart",
     )
     assert sent.status_code == 201
-    assert sent.json() == {"rows": 4}
+    assert sent.json()["rows"] == 4
+    assert (sent.json()["import"]["status"], sent.json()["import"]["months"]) == ("done", 1)
     comparison = api.get(url, {"month": "2026-09"}).json()
     assert comparison["client_brand"] == "Northwind"
     assert {f["metric"] for f in comparison["findings"]} >= {"sharing_rate"}

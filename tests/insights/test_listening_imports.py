@@ -313,3 +313,56 @@ def test_a_small_upload_is_stored_at_once_and_listed_as_a_done_import(
     assert job.created_by == consultant
     page = client.get(url).content.decode()
     assert "“sept.csv” imported: 10 rows read, 2 months of 2 brands stored." in page
+
+
+def test_an_api_upload_larger_than_a_chunk_goes_to_the_worker(
+    settings, consultant, workspace, acme_client
+):
+    """Nothing is read on the web: the file is stored as a chunked upload would be (202),
+    and the worker's run stores it, all at once."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from insights.models import ChunkedUpload
+
+    settings.INSIGHT_UPLOAD_CHUNK_BYTES = 200
+    api = APIClient()
+    api.force_authenticate(consultant)
+    url = reverse("api-client-listening", args=[workspace.id, acme_client.id])
+    sent = api.post(
+        url,
+        {"file": SimpleUploadedFile("big.csv", MIXED), "client_brand": "Northwind"},
+        format="multipart",
+    )
+    assert sent.status_code == 202, sent.content
+    job = ListeningImport.objects.get(id=sent.json()["import"]["id"])
+    assert (job.status, job.file_name, job.source_upload.chunk_count) == (
+        "queued",
+        "big.csv",
+        -(-len(MIXED) // 200),
+    )
+    assert not ListeningMonth.objects.exists()
+    listening_import_run(import_id=job.id)
+    job.refresh_from_db()
+    assert (job.status, job.rows, job.months) == ("done", 10, 2)
+    assert not ChunkedUpload.objects.exists()  # read, then discarded
+
+
+def test_a_refused_large_upload_keeps_no_chunk(settings, consultant, workspace, acme_client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from insights.models import ChunkedUpload, UploadChunk
+
+    settings.INSIGHT_UPLOAD_CHUNK_BYTES = 200
+    api = APIClient()
+    api.force_authenticate(consultant)
+    url = reverse("api-client-listening", args=[workspace.id, acme_client.id])
+    sent = api.post(
+        url,
+        {"file": SimpleUploadedFile("big.csv", MIXED), "client_brand": "N", "mapping": "x"},
+        format="multipart",
+    )
+    assert sent.status_code == 400
+    assert "mapping" in sent.json()
+    assert not ChunkedUpload.objects.exists()
+    assert not UploadChunk.objects.exists()
+    assert not ListeningImport.objects.exists()
