@@ -18,6 +18,7 @@ from django.core.files import File
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -25,6 +26,7 @@ from cxmaturity import leases
 from cxmaturity.formats import currency_for
 from cxmaturity.inputs import one_line
 from workspaces.models import Client
+from workspaces.selectors import reader_language
 
 from ..models import ListeningImport, SegmentAnalysis, table_to, upload_to
 from ..tasks import analysis_run_task
@@ -200,11 +202,26 @@ def summarise(table: pl.DataFrame, analysis: SegmentAnalysis) -> dict:
     }
 
 
+def _job_language(model: type, pk: Any) -> str:
+    """A background job's stored problems are read later by its uploader: in their
+    language (see workspaces.selectors.reader_language), not the worker's default."""
+    job = model.objects.select_related("created_by", "client").filter(pk=pk).first()
+    if job is None:
+        return settings.LANGUAGE_CODE
+    return reader_language(user=job.created_by, client=job.client)
+
+
 def analysis_run(*, analysis_id: Any) -> SegmentAnalysis | None:
     """The background step: read the kept upload from the store, check and analyse it
     streaming (insights.streaming), store the per-customer table (pseudonymous ids only)
     and the summary, then delete the raw upload. Safe to repeat: a finished analysis is
-    left alone; one deleted meanwhile stays deleted."""
+    left alone; one deleted meanwhile stays deleted. Problems are stored in the language
+    of the person who uploaded the file."""
+    with translation.override(_job_language(SegmentAnalysis, analysis_id)):
+        return _analysis_run(analysis_id)
+
+
+def _analysis_run(analysis_id: Any) -> SegmentAnalysis | None:
     from .. import rfm
 
     analysis = leases.claim(ANALYSIS_JOB, analysis_id)
