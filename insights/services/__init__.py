@@ -142,6 +142,17 @@ def _upload_discard(analysis_id: Any) -> None:
         _inputs_discard(analysis)
 
 
+def _uploader_language(job: SegmentAnalysis | ListeningImport) -> str:
+    """A background job's stored problems are read later by its uploader: in their
+    language (see workspaces.selectors.reader_language), not the worker's."""
+    return reader_language(user=job.created_by, client=job.client)
+
+
+def _job_language(model: type, pk: Any) -> str:
+    job = model.objects.select_related("created_by", "client").filter(pk=pk).first()
+    return _uploader_language(job) if job else settings.LANGUAGE_CODE
+
+
 ANALYSIS_JOB = leases.Job(
     model=SegmentAnalysis,
     running=SegmentAnalysis.Status.PROCESSING,
@@ -154,6 +165,7 @@ ANALYSIS_JOB = leases.Job(
         "tell us the analysis name."
     ),
     on_failed=_upload_discard,
+    reader=_uploader_language,
 )
 
 
@@ -200,15 +212,6 @@ def summarise(table: pl.DataFrame, analysis: SegmentAnalysis) -> dict:
             for row in at_risk.head(AT_RISK_KEPT).to_dicts()
         ],
     }
-
-
-def _job_language(model: type, pk: Any) -> str:
-    """A background job's stored problems are read later by its uploader: in their
-    language (see workspaces.selectors.reader_language), not the worker's default."""
-    job = model.objects.select_related("created_by", "client").filter(pk=pk).first()
-    if job is None:
-        return settings.LANGUAGE_CODE
-    return reader_language(user=job.created_by, client=job.client)
 
 
 def analysis_run(*, analysis_id: Any) -> SegmentAnalysis | None:

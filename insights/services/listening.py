@@ -25,6 +25,7 @@ from workspaces.models import Client
 
 from ..models import ListeningImport, ListeningMonth
 from ..tasks import listening_import_task
+from . import _job_language, _uploader_language
 from .bulk import insert_rows
 from .kpi_feed import listening_measurements_record
 
@@ -54,6 +55,7 @@ LISTENING_JOB = leases.Job(
         "tell us the file name."
     ),
     on_failed=_upload_discard,
+    reader=_uploader_language,
 )
 
 
@@ -88,8 +90,6 @@ def listening_import_run(*, import_id: Any) -> ListeningImport | None:
     worker that dies midway leaves nothing stored and the job is run again whole. Safe to
     repeat: a finished job is left alone. Problems are stored in the language of the person
     who uploaded the file."""
-    from . import _job_language
-
     with translation.override(_job_language(ListeningImport, import_id)):
         return _import_run(import_id)
 

@@ -2,6 +2,7 @@
 language (issue 18): on the page in the request's language, and stored by the worker in
 the language of the person who uploaded it (else the client's), whatever the worker's."""
 
+import datetime
 import html
 
 import pytest
@@ -9,11 +10,11 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from insights import listening, services
 from insights.models import ListeningImport, SegmentAnalysis
-from insights.services.listening import listening_import_run
+from insights.services.listening import listening_import_run, listening_imports_requeue_stuck
 from insights.services.uploads import analysis_from_storage
 from tests.insights.test_listening_imports import HEADER
 from tests.insights.test_segments import AS_OF
@@ -45,6 +46,14 @@ PROBLEMS = {
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
+@pytest.fixture(autouse=True)
+def _site_language_after():
+    """The middleware leaves a request's language active on its thread: the tests after
+    these call services directly and expect the site's language."""
+    yield
+    translation.deactivate()
 
 
 @pytest.mark.parametrize("language", ["de", "fr", "en"])
@@ -150,3 +159,37 @@ def test_the_order_of_a_rows_problems_does_not_depend_on_the_language():
         ]
     assert orders["en"] == ["brand", "date", "mentions", "positive", "rating"]
     assert orders["de"] == orders["fr"] == orders["en"]
+
+
+def test_a_job_given_up_says_so_in_the_uploaders_language(settings, consultant, acme_client):
+    """By the sweep (a worker died) or by a task delivered once too often: either way
+    the page's message is the uploader's to read."""
+    consultant.language = "fr"
+    consultant.save(update_fields=["language"])
+    analysis = analysis_from_storage(
+        client=acme_client,
+        path=_stored(acme_client, "t.csv", BAD_DATE),
+        fields={"as_of": AS_OF},
+        created_by=consultant,
+    )
+    job = analysis_from_storage(
+        client=acme_client,
+        path=_stored(acme_client, "l.csv", BAD_MENTIONS),
+        fields={"client_brand": "Acme"},
+        created_by=consultant,
+        kind="listening",
+    )
+    SegmentAnalysis.objects.filter(id=analysis.id).update(attempts=settings.JOB_MAX_ATTEMPTS)
+    ListeningImport.objects.filter(id=job.id).update(
+        status="running",
+        attempts=settings.JOB_MAX_ATTEMPTS,
+        started_at=timezone.now() - datetime.timedelta(days=1),
+        lease_until=timezone.now() - datetime.timedelta(seconds=1),
+    )
+    with translation.override("en"):
+        assert services.analysis_run(analysis_id=analysis.id) is None
+        assert listening_imports_requeue_stuck() == 0
+    analysis.refresh_from_db()
+    job.refresh_from_db()
+    assert analysis.error == "L’analyse s’est arrêtée avant la fin. Importez à nouveau le fichier."
+    assert job.error == "L’import s’est arrêté avant la fin. Importez à nouveau le fichier."
