@@ -12,6 +12,7 @@ them with a message after `JOB_MAX_ATTEMPTS` claims.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import logging
 from collections.abc import Callable
@@ -21,7 +22,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models, transaction
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 
 logger = logging.getLogger(__name__)
 
@@ -53,6 +54,9 @@ class Job:
     # Called with the id of each row failed here (not by the job's own code), e.g. to
     # delete the raw upload it no longer needs.
     on_failed: Callable[[Any], None] | None = None
+    # The language of the person who will read a row's stored message: the sweep runs in
+    # no one's. None: the active language.
+    reader: Callable[[Any], str] | None = None
 
     @property
     def lease(self) -> datetime.timedelta:
@@ -86,7 +90,8 @@ def claim(job: Job, pk: Any, *, now: datetime.datetime | None = None) -> Any | N
     if row.status == job.running and row.lease_until and row.lease_until > now:
         raise LeaseHeld((row.lease_until - now).total_seconds())
     if row.attempts >= settings.JOB_MAX_ATTEMPTS:
-        fail(job, pk, stopped_message(job, row.attempts), now=now)
+        with _for_reader(job, row):
+            fail(job, pk, stopped_message(job, row.attempts), now=now)
     return None
 
 
@@ -170,11 +175,16 @@ def sweep(
     for row in expired(job, now=now):
         used_up = row.attempts >= settings.JOB_MAX_ATTEMPTS
         if used_up or (input_exists is not None and not input_exists(row)):
-            fail(job, row.pk, stopped_message(job, row.attempts), now=now)
+            with _for_reader(job, row):
+                fail(job, row.pk, stopped_message(job, row.attempts), now=now)
         else:
             send(str(row.pk))
             sent += 1
     return sent
+
+
+def _for_reader(job: Job, row: Any) -> contextlib.AbstractContextManager:
+    return translation.override(job.reader(row)) if job.reader else contextlib.nullcontext()
 
 
 def _mine(job: Job, row: Any) -> models.QuerySet:

@@ -25,7 +25,11 @@ import tempfile
 from typing import IO
 
 import polars as pl
-from django.utils.translation import gettext_lazy
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, gettext_noop
+
+from .rfm import cell_problem, named_twice, unreadable
 
 COLUMNS = (
     "date",
@@ -57,7 +61,7 @@ LEAD_MARGIN = 0.05
 MAX_PROBLEMS = 100  # issue 16: the first 100 problems are named
 
 
-WHOLE = "is not a whole number of 0 or more"
+WHOLE = gettext_noop("is not a whole number of 0 or more")
 MAX_COUNT = 10**9
 # A stored month's count (a PositiveIntegerField): the most a month, brand and source may add up to.
 MAX_SUM = 2**31 - 1
@@ -129,7 +133,7 @@ def check_file(source: str, clean: str, mapping: dict[str, str] | None = None) -
     from .streaming import _empty
 
     if _empty(source):
-        raise ListeningError(["The file is empty."])
+        raise ListeningError([_("The file is empty.")])
     header = _header(source)
     renames = _columns(header, mapping or {})
     names = [renames.get(index, f"_unused_{index}") for index in range(len(header))]
@@ -139,13 +143,13 @@ def check_file(source: str, clean: str, mapping: dict[str, str] | None = None) -
         longer = _longer_rows(source, len(header))
         if longer:
             raise ListeningError(
-                [f"Row {n} has more cells than row 1 names." for n in longer]
+                [_("Row %(row)d has more cells than row 1 names.") % {"row": n} for n in longer]
             ) from exc
         try:  # only empty cells past the header's last column, if that was the trouble
             _sink(source, clean, names, renames, ragged=True)
         except pl.exceptions.PolarsError as again:
             first = (str(again).strip().splitlines() or [""])[0][:120]
-            raise ListeningError([f"This is not a CSV file we can read ({first})."]) from again
+            raise ListeningError([unreadable(first)]) from again
     return _problems(clean)
 
 
@@ -184,7 +188,7 @@ def _problems(clean: str) -> int:
     stored = pl.scan_parquet(clean)
     rows = stored.select(pl.len()).collect().item()
     if rows == 0:
-        raise ListeningError(["The file has a header but no rows."])
+        raise ListeningError([_("The file has a header but no rows.")])
     # Every bad row has at least one message, so the first MAX_PROBLEMS messages in row
     # order lie within the first MAX_PROBLEMS bad rows.
     bad = (
@@ -196,11 +200,14 @@ def _problems(clean: str) -> int:
     )
     found = []
     for row, bits in bad.iter_rows():
-        found += sorted(
-            f"Row {row}, {column}: {message}."
+        # Within a row by column, then by the check's English text: the same order
+        # whatever the reader's language.
+        failed = sorted(
+            (column, message)
             for bit, (column, _condition, message) in enumerate(checks)
             if bits & (1 << bit)
         )
+        found += [cell_problem(row, column, message) for column, message in failed]
     if found:
         raise ListeningError(found[:MAX_PROBLEMS])
     return rows
@@ -260,8 +267,14 @@ def _sums_check(table: pl.DataFrame) -> None:
     brand and source; below it the rating points cannot overflow either (5 x 100 x MAX_SUM)."""
     over = table.filter(pl.any_horizontal(pl.col(c) > MAX_SUM for c in COUNTS)).head(MAX_PROBLEMS)
     problems = [
-        f"{row['month']:%Y-%m}, {row['brand']}, {row['source'] or 'no source'}: "
-        f"{', '.join(c for c in COUNTS if row[c] > MAX_SUM)} add up to more than {MAX_SUM:,}."
+        _("%(month)s, %(brand)s, %(source)s: %(columns)s add up to more than %(limit)s.")
+        % {
+            "month": f"{row['month']:%Y-%m}",
+            "brand": row["brand"],
+            "source": row["source"] or _("no source"),
+            "columns": ", ".join(c for c in COUNTS if row[c] > MAX_SUM),
+            "limit": number_format(MAX_SUM, force_grouping=True),
+        }
         for row in over.iter_rows(named=True)
     ]
     if problems:
@@ -274,7 +287,7 @@ def _header(source: str) -> list[str]:
         try:
             return next(csv.reader(handle))
         except (StopIteration, csv.Error) as exc:
-            raise ListeningError([f"This is not a CSV file we can read ({exc})."]) from exc
+            raise ListeningError([unreadable(str(exc))]) from exc
 
 
 def _longer_rows(source: str, width: int) -> list[int]:
@@ -379,7 +392,7 @@ def _columns(header: list[str], mapping: dict[str, str]) -> dict[int, str]:
     names = [c.strip().lower() for c in header]
     twice = sorted({c for c in names if c and names.count(c) > 1})
     if twice:
-        raise ListeningError([f"Row 1 names the column “{twice[0]}” twice."])
+        raise ListeningError([named_twice(twice[0])])
     lookup = {name: index for index, name in enumerate(names) if name}
     renames = {}
     for ours in COLUMNS:
@@ -388,27 +401,42 @@ def _columns(header: list[str], mapping: dict[str, str]) -> dict[int, str]:
             renames[lookup[theirs]] = ours
     missing = [c for c in COLUMNS if c not in renames.values() and c not in ("source", "rating")]
     if missing:
-        named = ", ".join(missing)
         raise ListeningError(
-            [f"Row 1 has no column for {named}: name it, or map it to the export's column."]
+            [
+                _("Row 1 has no column for %(missing)s: name it, or map it to the export's column.")
+                % {"missing": ", ".join(missing)}
+            ]
         )
     if len(set(renames.values())) != len(renames):
-        raise ListeningError(["The mapping names one of our columns twice."])
+        raise ListeningError([_("The mapping names one of our columns twice.")])
     return renames
 
 
 def _cell_checks() -> list[tuple[str, pl.Expr, str]]:
-    """(column, condition of a bad cell, message) for each check, in a fixed order: the
-    order of the problem bits in the checked copy."""
+    """(column, condition of a bad cell, message marked for translation and named through
+    rfm.cell_problem) for each check, in a fixed order: the order of the problem bits in
+    the checked copy."""
     given_rating = pl.col("rating").str.strip_chars().fill_null("") != ""
     rating = pl.col("n_rating")
     too_many = pl.col("n_positive") + pl.col("n_negative") > pl.col("n_mentions")
     return [
-        ("brand", pl.col("brand").is_null() | (pl.col("brand") == ""), "is empty"),
-        ("date", pl.col("day").is_null(), "is not a date as YYYY-MM-DD or YYYY-MM"),
-        ("date", ~pl.col("day").dt.year().is_between(1900, 2199), "is not between 1900 and 2199"),
-        *[(c, pl.col(f"n_{c}") > MAX_COUNT, "is too large") for c in COUNTS],
+        ("brand", pl.col("brand").is_null() | (pl.col("brand") == ""), gettext_noop("is empty")),
+        ("date", pl.col("day").is_null(), gettext_noop("is not a date as YYYY-MM-DD or YYYY-MM")),
+        (
+            "date",
+            ~pl.col("day").dt.year().is_between(1900, 2199),
+            gettext_noop("is not between 1900 and 2199"),
+        ),
+        *[(c, pl.col(f"n_{c}") > MAX_COUNT, gettext_noop("is too large")) for c in COUNTS],
         *[(c, pl.col(f"n_{c}").is_null() | (pl.col(f"n_{c}") < 0), WHOLE) for c in COUNTS],
-        ("positive", too_many, "positive and negative add up to more than the mentions"),
-        ("rating", given_rating & (rating.is_null() | ~rating.is_between(0, 5)), "is not 0 to 5"),
+        (
+            "positive",
+            too_many,
+            gettext_noop("positive and negative add up to more than the mentions"),
+        ),
+        (
+            "rating",
+            given_rating & (rating.is_null() | ~rating.is_between(0, 5)),
+            gettext_noop("is not 0 to 5"),
+        ),
     ]

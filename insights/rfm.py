@@ -1,5 +1,6 @@
 """Behavioural segments in the style of Jim Novo's *Drilling Down* (domain.md §8), pure:
-polars tables in, polars tables out, no Django and no loops over rows.
+polars tables in, polars tables out, no loops over rows (Django only to name a file's
+problems in the reader's language).
 
 Definitions, as of an analysis date D (transactions after D are ignored):
 - recency R = days from the customer's last purchase to D; frequency F = number of
@@ -27,6 +28,8 @@ import datetime
 from dataclasses import dataclass
 
 import polars as pl
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 SEGMENTS = [
     # (key, label, rule on R and F)
@@ -199,7 +202,8 @@ EMAIL = r"[^@\s<>;,]+@[^@\s<>;,]+\.[^@\s<>;,]+"
 # Amounts and dates beyond these are export mistakes (and would overflow the sums).
 MAX_AMOUNT = 1e9
 FIRST_YEAR, LAST_YEAR = 1900, 2199
-DATE_RANGE = f"is not between {FIRST_YEAR} and {LAST_YEAR}"
+# FIRST_YEAR and LAST_YEAR written out: a translator sees the whole sentence.
+DATE_RANGE = gettext_noop("is not between 1900 and 2199")
 MAX_PROBLEMS = 100  # issue 16: the first 100 problems are named
 
 
@@ -212,17 +216,15 @@ def read_transactions(data: bytes) -> pl.DataFrame:
     # one in a customer id would leave the analysis unable to store its outcome.
     data = data.replace(b"\x00", b"")
     if not data.strip():
-        raise TransactionsError(["The file is empty."])
+        raise TransactionsError([_("The file is empty.")])
     try:
         raw = pl.read_csv(data, infer_schema=False, has_header=True, encoding="utf8-lossy")
     except (pl.exceptions.PolarsError, ValueError) as exc:
-        raise TransactionsError(
-            [f"This is not a CSV file we can read ({str(exc)[:120]})."]
-        ) from exc
+        raise TransactionsError([unreadable(str(exc)[:120])]) from exc
     columns = header_columns(raw.columns)
     raw.columns = columns
     if raw.height == 0:
-        raise TransactionsError(["The file has a header but no transactions."])
+        raise TransactionsError([_("The file has a header but no transactions.")])
     table = parsed(raw.with_row_index("row", offset=2))
     _cells_check(table)
     channel = (
@@ -241,27 +243,35 @@ def header_columns(raw_columns: list[str]) -> list[str]:
     columns = [c.strip().lower() for c in raw_columns]
     twice = sorted({c for c in columns if columns.count(c) > 1})
     if twice:
-        raise TransactionsError([f"Row 1 names the column “{twice[0]}” twice."])
+        raise TransactionsError([named_twice(twice[0])])
     mail_columns = [c for c in columns if "mail" in c]
     if mail_columns:
         raise TransactionsError(
             [
-                f"Column “{mail_columns[0]}” looks like email addresses: upload pseudonymous "
-                "customer ids only, never names or emails."
+                _(
+                    "Column “%(column)s” looks like email addresses: upload pseudonymous "
+                    "customer ids only, never names or emails."
+                )
+                % {"column": mail_columns[0]}
             ]
         )
     missing = [c for c in REQUIRED if c not in columns]
     if missing:
-        named = ", ".join(missing)
         raise TransactionsError(
-            [f"Row 1 must name the columns customer_id,date,amount (missing: {named})."]
+            [
+                _("Row 1 must name the columns customer_id,date,amount (missing: %(missing)s).")
+                % {"missing": ", ".join(missing)}
+            ]
         )
     extra = [c for c in columns if c not in REQUIRED + OPTIONAL]
     if extra:
         raise TransactionsError(
             [
-                f"Column “{extra[0]}” is not accepted: only customer_id, date, amount and channel "
-                "are kept, so no personal data is uploaded by mistake."
+                _(
+                    "Column “%(column)s” is not accepted: only customer_id, date, amount and "
+                    "channel are kept, so no personal data is uploaded by mistake."
+                )
+                % {"column": extra[0]}
             ]
         )
     return columns
@@ -279,27 +289,47 @@ def parsed(table: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame | pl.LazyFrame:
     )
 
 
+def unreadable(reason: str) -> str:
+    return _("This is not a CSV file we can read (%(reason)s).") % {"reason": reason}
+
+
+def named_twice(column: str) -> str:
+    return _("Row 1 names the column “%(column)s” twice.") % {"column": column}
+
+
+def cell_problem(row: int, column: str, message: str) -> str:
+    """A bad cell named in the active language; `message` is a check's English text (the
+    checks are built once, the problems named in whichever language reads them)."""
+    return _("Row %(row)d, %(column)s: %(problem)s.") % {
+        "row": row,
+        "column": column,
+        "problem": _(message),
+    }
+
+
 def cell_checks() -> list[tuple[str, pl.Expr, str]]:
-    """(column, condition true for a bad cell, message), in the order problems are named."""
+    """(column, condition true for a bad cell, message marked for translation and named
+    through cell_problem), in the order problems are named."""
     customer, amount = pl.col("customer_id"), pl.col("parsed_amount")
     not_a_number = amount.is_null() | amount.is_nan() | amount.is_infinite()
     return [
-        ("customer_id", customer.is_null() | (customer == ""), "is empty"),
-        ("customer_id", customer.str.contains(EMAIL), "looks like an email address"),
-        ("date", pl.col("parsed_date").is_null(), "is not a date as YYYY-MM-DD"),
-        ("amount", not_a_number, "is not a number"),
-        ("amount", amount < 0, "is negative; leave refunds out"),
-        ("amount", amount >= MAX_AMOUNT, "is too large for one purchase"),
+        ("customer_id", customer.is_null() | (customer == ""), gettext_noop("is empty")),
+        ("customer_id", customer.str.contains(EMAIL), gettext_noop("looks like an email address")),
+        ("date", pl.col("parsed_date").is_null(), gettext_noop("is not a date as YYYY-MM-DD")),
+        ("amount", not_a_number, gettext_noop("is not a number")),
+        ("amount", amount < 0, gettext_noop("is negative; leave refunds out")),
+        ("amount", amount >= MAX_AMOUNT, gettext_noop("is too large for one purchase")),
         ("date", ~pl.col("parsed_date").dt.year().is_between(FIRST_YEAR, LAST_YEAR), DATE_RANGE),
     ]
 
 
 def _cells_check(table: pl.DataFrame) -> None:
     """Refuse the file with the first MAX_PROBLEMS bad cells, in row order."""
-    problems = []
-    for column, condition, message in cell_checks():
+    found = []
+    for order, (column, condition, message) in enumerate(cell_checks()):
         bad = table.filter(condition.fill_null(False)).select("row").head(MAX_PROBLEMS)
-        problems += [f"Row {row}, {column}: {message}." for row in bad["row"].to_list()]
-    if problems:
-        problems.sort(key=lambda p: int(p.split(",")[0].removeprefix("Row ")))
-        raise TransactionsError(problems[:MAX_PROBLEMS])
+        found += [(row, order, column, message) for row in bad["row"].to_list()]
+    if found:
+        found.sort(key=lambda problem: problem[:2])
+        first = found[:MAX_PROBLEMS]
+        raise TransactionsError([cell_problem(row, col, text) for row, _o, col, text in first])

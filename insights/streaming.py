@@ -12,6 +12,7 @@ import os
 from collections.abc import Callable
 
 import polars as pl
+from django.utils.translation import gettext as _
 
 from . import rfm
 
@@ -34,7 +35,7 @@ def check_file(source: str, clean: str) -> int:
     transactions to Parquet at `clean`; returns the number of rows. Raises
     rfm.TransactionsError naming the first rfm.MAX_PROBLEMS bad cells by row and column."""
     if _empty(source):
-        raise rfm.TransactionsError(["The file is empty."])
+        raise rfm.TransactionsError([_("The file is empty.")])
     try:
         header = pl.read_csv(source, n_rows=0, infer_schema=False, encoding="utf8-lossy").columns
         columns = rfm.header_columns(header)
@@ -55,13 +56,11 @@ def check_file(source: str, clean: str) -> int:
     except (pl.exceptions.PolarsError, ValueError) as exc:
         if isinstance(exc, rfm.TransactionsError):
             raise
-        raise rfm.TransactionsError(
-            [f"This is not a CSV file we can read ({str(exc)[:120]})."]
-        ) from exc
+        raise rfm.TransactionsError([rfm.unreadable(str(exc)[:120])]) from exc
     stored = pl.scan_parquet(clean)
     rows = stored.select(pl.len()).collect().item()
     if rows == 0:
-        raise rfm.TransactionsError(["The file has a header but no transactions."])
+        raise rfm.TransactionsError([_("The file has a header but no transactions.")])
     # Every row with a problem has at least one message, so the first MAX_PROBLEMS
     # messages in (row, check) order lie within the first MAX_PROBLEMS bad rows.
     bad = (
@@ -73,7 +72,7 @@ def check_file(source: str, clean: str) -> int:
         .collect(engine="streaming")
     )
     problems = [
-        f"Row {row}, {column}: {message}."
+        rfm.cell_problem(row, column, message)
         for row, bits in bad.iter_rows()
         for bit, (column, _condition, message) in enumerate(rfm.cell_checks())
         if bits & (1 << bit)
@@ -104,7 +103,7 @@ def analyse_file(
     )
     if first is None:
         raise rfm.TransactionsError(
-            ["Every transaction is after the analysis date: choose a later date."]
+            [_("Every transaction is after the analysis date: choose a later date.")]
         )
     window = (as_of - first).days + 1
     if progress:

@@ -68,6 +68,13 @@ def default_language(workspace: Workspace) -> str:
     return _most_common(workspace, "language", settings.LANGUAGE_CODE)
 
 
+def reader_language(*, user: object = None, client: Client | None = None) -> str:
+    """The language of a message stored now and read later, where no request says it (a
+    worker's outcome): the person's saved language, else their client's, else the site's."""
+    saved = getattr(user, "language", "") or getattr(client, "language", "")
+    return saved or settings.LANGUAGE_CODE
+
+
 def client_get(*, scope: ClientScope, client_id: UUID) -> Client:
     return get_object_or_404(scope.clients(), id=client_id)
 

@@ -18,6 +18,7 @@ from django.core.files import File
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -25,6 +26,7 @@ from cxmaturity import leases
 from cxmaturity.formats import currency_for
 from cxmaturity.inputs import one_line
 from workspaces.models import Client
+from workspaces.selectors import reader_language
 
 from ..models import ListeningImport, SegmentAnalysis, table_to, upload_to
 from ..tasks import analysis_run_task
@@ -140,6 +142,17 @@ def _upload_discard(analysis_id: Any) -> None:
         _inputs_discard(analysis)
 
 
+def _uploader_language(job: SegmentAnalysis | ListeningImport) -> str:
+    """A background job's stored problems are read later by its uploader: in their
+    language (see workspaces.selectors.reader_language), not the worker's."""
+    return reader_language(user=job.created_by, client=job.client)
+
+
+def _job_language(model: type, pk: Any) -> str:
+    job = model.objects.select_related("created_by", "client").filter(pk=pk).first()
+    return _uploader_language(job) if job else settings.LANGUAGE_CODE
+
+
 ANALYSIS_JOB = leases.Job(
     model=SegmentAnalysis,
     running=SegmentAnalysis.Status.PROCESSING,
@@ -152,6 +165,7 @@ ANALYSIS_JOB = leases.Job(
         "tell us the analysis name."
     ),
     on_failed=_upload_discard,
+    reader=_uploader_language,
 )
 
 
@@ -204,7 +218,13 @@ def analysis_run(*, analysis_id: Any) -> SegmentAnalysis | None:
     """The background step: read the kept upload from the store, check and analyse it
     streaming (insights.streaming), store the per-customer table (pseudonymous ids only)
     and the summary, then delete the raw upload. Safe to repeat: a finished analysis is
-    left alone; one deleted meanwhile stays deleted."""
+    left alone; one deleted meanwhile stays deleted. Problems are stored in the language
+    of the person who uploaded the file."""
+    with translation.override(_job_language(SegmentAnalysis, analysis_id)):
+        return _analysis_run(analysis_id)
+
+
+def _analysis_run(analysis_id: Any) -> SegmentAnalysis | None:
     from .. import rfm
 
     analysis = leases.claim(ANALYSIS_JOB, analysis_id)

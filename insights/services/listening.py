@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -24,6 +25,7 @@ from workspaces.models import Client
 
 from ..models import ListeningImport, ListeningMonth
 from ..tasks import listening_import_task
+from . import _job_language, _uploader_language
 from .bulk import insert_rows
 from .kpi_feed import listening_measurements_record
 
@@ -53,6 +55,7 @@ LISTENING_JOB = leases.Job(
         "tell us the file name."
     ),
     on_failed=_upload_discard,
+    reader=_uploader_language,
 )
 
 
@@ -85,7 +88,13 @@ def listening_import_run(*, import_id: Any) -> ListeningImport | None:
     """The background step: the file from the store to a local copy, checked and added up
     streaming, its months stored in one transaction together with the job's outcome, so a
     worker that dies midway leaves nothing stored and the job is run again whole. Safe to
-    repeat: a finished job is left alone."""
+    repeat: a finished job is left alone. Problems are stored in the language of the person
+    who uploaded the file."""
+    with translation.override(_job_language(ListeningImport, import_id)):
+        return _import_run(import_id)
+
+
+def _import_run(import_id: Any) -> ListeningImport | None:
     from ..listening import ListeningError
 
     job = leases.claim(LISTENING_JOB, import_id)
