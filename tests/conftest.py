@@ -41,6 +41,16 @@ def _demo_playbook_left_to_a_worker(settings):
 
 
 @pytest.fixture(autouse=True)
+def _site_language_after():
+    # The locale middleware leaves a request's language active on its thread; a later test
+    # that calls services directly expects the site's language, whatever ran before it.
+    yield
+    from django.utils import translation
+
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _benchmark_rankings_forgotten():
     # Kept per process under a fingerprint of the peers; a test's rolled-back rows may
     # come back in the next test with the same ids and (under a frozen clock) the same

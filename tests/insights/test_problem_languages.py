@@ -48,14 +48,6 @@ def _media(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path / "media")
 
 
-@pytest.fixture(autouse=True)
-def _site_language_after():
-    """The middleware leaves a request's language active on its thread: the tests after
-    these call services directly and expect the site's language."""
-    yield
-    translation.deactivate()
-
-
 @pytest.mark.parametrize("language", ["de", "fr", "en"])
 def test_the_pages_name_a_refused_files_problems_in_the_readers_language(
     client, consultant, acme_client, language
