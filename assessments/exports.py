@@ -9,6 +9,7 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
+from .display import stage_label
 from .models import Assessment
 from .results import assessment_results, gather, respondent_labels
 from .selectors import action_list
@@ -136,7 +137,7 @@ def _dimensions_table(results: dict) -> list[list]:
             d["title"],
             d["score"],
             d["stage"],
-            d["stage_name"],
+            stage_label(d["stage_name"]),
             d["target"],
             d["gap"],
             d["priority"],
@@ -151,7 +152,7 @@ def _dimensions_table(results: dict) -> list[list]:
         _("Overall"),
         o["score"],
         o["stage"],
-        o["stage_name"],
+        stage_label(o["stage_name"]),
         None,
         None,
         None,

@@ -56,3 +56,43 @@ def test_a_respondents_first_question_is_in_their_language(client, language):
         if other != language:
             assert FIRST_QUESTION[other] not in text, other
             assert DONT_KNOW[other].replace("&#x27;", "'") not in text, other
+
+
+@pytest.mark.parametrize("language", ["en", "de", "fr"])
+def test_the_dashboard_and_client_hub_name_stages_in_the_readers_language(
+    client, consultant, workspace, language
+):
+    """Results carry the English stage names; every list that prints them translates."""
+    from django.utils import translation
+
+    from assessments.scoring import STAGES
+    from assessments.services import assessment_close
+
+    acme = ClientFactory(workspace=workspace)
+    assessment = open_assessment(client=acme, respondents=0)
+    _answered(assessment, 3)
+    assessment = assessment_close(assessment=assessment)
+    consultant.language = language
+    consultant.save(update_fields=["language"])
+    client.force_login(consultant)
+    english = STAGES[assessment.result_snapshot.scores["overall"]["stage"] - 1].name
+    with translation.override(language):
+        from assessments.display import stage_label
+
+        shown = stage_label(english)
+    ws = workspace.id
+    export = reverse("assessment_export", args=[ws, assessment.id, "dimensions", "csv"])
+    assert f",{shown}," in client.get(export).content.decode("utf-8-sig")  # the results CSV
+    pages = [
+        reverse("workspace_dashboard", args=[ws]),
+        reverse("client_detail", args=[ws, acme.id]),
+        reverse("client_results", args=[ws, acme.id]),
+        reverse("client_assessments", args=[ws, acme.id]),
+    ]
+    for url in pages:
+        text = client.get(url).text
+        assert f"· {shown}" in text, url
+        if language != "en":
+            assert shown != english
+            assert f"· {english}<" not in text, url
+            assert f"· {english} " not in text, url
