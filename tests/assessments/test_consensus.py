@@ -61,7 +61,7 @@ def test_the_consensus_page_of_a_survey_sends_back_to_the_assessment(
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("language", "name"),
-    [("en", "Workshop consensus"), ("de", "Workshop-Konsens"), ("fr", "Consensus de l'atelier")],
+    [("en", "Workshop consensus"), ("de", "Workshop-Konsens"), ("fr", "Consensus de l’atelier")],
 )
 def test_the_consensus_is_named_in_the_assessments_language(language, name):
     """Whoever starts it, and in whatever language their pages are, the workshop's

@@ -30,8 +30,8 @@ FIRST_QUESTION = {
     "objectives?",
     "de": "Sind Ihre Aktivitäten für Kundenerlebnis und Digitales mit schriftlich "
     "festgehaltenen Geschäftszielen verknüpft?",
-    "fr": "Vos actions d'expérience client et numériques sont-elles reliées à des objectifs "
-    "d'entreprise écrits ?",
+    "fr": "Vos actions d’expérience client et numériques sont-elles reliées à des objectifs "
+    "d’entreprise écrits ?",
 }
 
 TRANSLATED = """

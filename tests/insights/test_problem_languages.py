@@ -33,8 +33,8 @@ PROBLEMS = {
         "Zeile 2, mentions: ist keine ganze Zahl ab 0.",
     ),
     "fr": (
-        "Ligne 2, date : n'est pas une date au format AAAA-MM-JJ.",
-        "Ligne 2, mentions : n'est pas un nombre entier positif ou nul.",
+        "Ligne 2, date : n’est pas une date au format AAAA-MM-JJ.",
+        "Ligne 2, mentions : n’est pas un nombre entier positif ou nul.",
     ),
     "en": (
         "Row 2, date: is not a date as YYYY-MM-DD.",
