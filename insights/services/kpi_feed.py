@@ -93,7 +93,7 @@ def listening_measurements_record(client: Client, month: datetime.date) -> int:
     kpis = list(_linked(client, LISTENING_METRICS))
     stored = list(
         ListeningMonth.objects.filter(client=client, month=month).values(
-            "brand", "is_client", "month", *COUNTS, "rating"
+            "brand", "is_client", "month", *COUNTS, "rating", "rating_points"
         )
     )
     own = {row["brand"] for row in stored if row["is_client"]}
@@ -105,7 +105,8 @@ def listening_measurements_record(client: Client, month: datetime.date) -> int:
                 {**row, "rating": None if row["rating"] is None else float(row["rating"])}
                 for row in stored
             ],
-            schema_overrides={"rating": pl.Float64},
+            # The exact rating points: the rating the page shows, not one of rounded rows.
+            schema_overrides={"rating": pl.Float64, "rating_points": pl.Int64},
         )
     )
     mine = table.filter(pl.col("brand").is_in(list(own))).to_dicts()[0]

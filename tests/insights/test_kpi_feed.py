@@ -108,3 +108,17 @@ def test_a_listening_upload_records_the_clients_brand_at_the_exports_period_end(
     assert sentiment.measurements.get().value == Decimal("30.0000")  # (60 - 15) / 150
     assert not segments.measurements.exists()
     assert not other.measurements.exists()
+
+
+def test_the_review_rating_measurement_is_the_pages_exact_figure():
+    """Rows of one source add up with their exact rating points, so the measurement is the
+    page's figure, not one from the added-up row's rounded rating: (4.00 + 4.01 + 3×3) / 5."""
+    client = StrategyPlanFactory().client
+    rating = _kpi(client, "review_rating", baseline=3, target=5)
+    export = b"""date,brand,source,mentions,positive,negative,shares,reviews,rating
+2026-09-01,Northwind,web,10,1,1,0,1,4.00
+2026-09-02,Northwind,web,10,1,1,0,1,4.01
+2026-09-03,Northwind,app,10,1,1,0,3,3.00
+"""
+    listening_upload(client=client, data=export, client_brand="Northwind")
+    assert rating.measurements.get().value == Decimal("3.4020")
