@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import csv
 import os
-import shutil
 import tempfile
 from typing import IO
 
@@ -65,6 +64,9 @@ WHOLE = gettext_noop("is not a whole number of 0 or more")
 MAX_COUNT = 10**9
 # A stored month's count (a PositiveIntegerField): the most a month, brand and source may add up to.
 MAX_SUM = 2**31 - 1
+# Rows stored an upload (month x brand x source x rated-or-not, whatever the file's
+# length): their write is one transaction, which holds SQLite's single write lock.
+MAX_STORED_ROWS = 50_000
 
 
 def _date(column: pl.Expr) -> pl.Expr:
@@ -116,10 +118,12 @@ def read_counted(
     with tempfile.TemporaryDirectory() as work:
         source = os.path.join(work, "export.csv")
         with open(source, "wb") as target:
+            # NUL bytes dropped, as the worker's copy drops them: both read the same.
             if isinstance(data, bytes):
-                target.write(data)
+                target.write(data.replace(b"\x00", b""))
             else:
-                shutil.copyfileobj(data, target, 1024 * 1024)
+                while piece := data.read(1024 * 1024):
+                    target.write(piece.replace(b"\x00", b""))
         clean = os.path.join(work, "clean.parquet")
         read = check_file(source, clean, mapping)
         return aggregate(clean), read
@@ -166,11 +170,14 @@ def _sink(
         truncate_ragged_lines=ragged,
     ).with_row_index("row", offset=2)  # the header is row 1; a blank line reads as nulls
     checks = _cell_checks()
-    blank = pl.all_horizontal(pl.col(ours).is_null() for ours in renames.values())
+    # A row of empty or blank cells is no row (a spreadsheet's trailing lines).
+    blank = pl.all_horizontal(
+        pl.col(ours).str.strip_chars().fill_null("") == "" for ours in renames.values()
+    )
     problems = pl.sum_horizontal(
-        condition.fill_null(False).cast(pl.UInt16) * (1 << bit)
+        condition.fill_null(False).cast(pl.UInt32) * (1 << bit)
         for bit, (_column, condition, _message) in enumerate(checks)
-    ).cast(pl.UInt16)
+    ).cast(pl.UInt32)
     _parsed(lazy.filter(~blank), renames).select(
         "row",
         pl.col("day").dt.truncate("1mo").alias("month"),
@@ -259,7 +266,26 @@ def aggregate(clean: str) -> pl.DataFrame:
         .collect(engine="streaming")
     )
     _sums_check(table)
+    _size_check(table)
     return table
+
+
+def _size_check(table: pl.DataFrame) -> None:
+    """Refuse an export that adds up to more stored rows than one upload keeps."""
+    if table.height > MAX_STORED_ROWS:
+        raise ListeningError(
+            [
+                _(
+                    "The export adds up to %(rows)s rows of month, brand and source; at most "
+                    "%(limit)s are kept an upload. Leave out sources or months, or upload "
+                    "them in parts."
+                )
+                % {
+                    "rows": number_format(table.height, force_grouping=True),
+                    "limit": number_format(MAX_STORED_ROWS, force_grouping=True),
+                }
+            ]
+        )
 
 
 def _sums_check(table: pl.DataFrame) -> None:
@@ -419,8 +445,13 @@ def _cell_checks() -> list[tuple[str, pl.Expr, str]]:
     given_rating = pl.col("rating").str.strip_chars().fill_null("") != ""
     rating = pl.col("n_rating")
     too_many = pl.col("n_positive") + pl.col("n_negative") > pl.col("n_mentions")
+    # The file is read leniently, so a byte that is not UTF-8 becomes U+FFFD: in a brand or
+    # source it would merge names that differ ("Café" and "Cafè" saved as cp1252).
+    not_utf8 = gettext_noop("is not UTF-8 text: save the file as UTF-8 CSV")
     return [
         ("brand", pl.col("brand").is_null() | (pl.col("brand") == ""), gettext_noop("is empty")),
+        ("brand", pl.col("brand").str.contains("\ufffd", literal=True), not_utf8),
+        ("source", pl.col("source").str.contains("\ufffd", literal=True), not_utf8),
         ("date", pl.col("day").is_null(), gettext_noop("is not a date as YYYY-MM-DD or YYYY-MM")),
         (
             "date",

@@ -189,7 +189,7 @@ def listening_store(
 
     One transaction, so all or nothing, and a short one: it holds SQLite's single write
     lock, which every workspace shares. Only set-based statements run in it, on rows
-    prepared beforehand: one DELETE for every replaced brand and month, one INSERT run for
+    prepared beforehand: a DELETE for every 900 replaced brands and months, one INSERT run for
     all rows, which are at most months x brands x sources x 2 whatever the file's size."""
     from django.db.models import CharField, Value
     from django.db.models.functions import Cast, Concat
@@ -212,9 +212,10 @@ def listening_store(
         # Matched in Python: "one brand whatever the case" must hold beyond ASCII, which
         # SQLite's lower() and LIKE do not fold.
         replaced = [f"{b}|{m.isoformat()}" for b, m in stored if (b.lower(), m) in pairs]
-        if replaced:
+        # In batches: a database binds at most some thousands of parameters a statement.
+        for start in range(0, len(replaced), 900):
             ListeningMonth.objects.alias(key=key).filter(
-                client=client, month__in=months, key__in=replaced
+                client=client, month__in=months, key__in=replaced[start : start + 900]
             ).delete()
         ListeningMonth.objects.filter(client=client, is_client=True).exclude(brand=chosen).update(
             is_client=False

@@ -112,7 +112,7 @@ def test_a_listening_upload_records_the_clients_brand_at_the_exports_period_end(
 
 def test_the_review_rating_measurement_is_the_pages_exact_figure():
     """Rows of one source add up with their exact rating points, so the measurement is the
-    page's figure, not one from the added-up row's rounded rating: (4.00 + 4.01 + 3×3) / 5."""
+    page's figure, not one from the added-up row's rounded rating: (4.00 + 4.01 + 3 x 3) / 5."""
     client = StrategyPlanFactory().client
     rating = _kpi(client, "review_rating", baseline=3, target=5)
     export = b"""date,brand,source,mentions,positive,negative,shares,reviews,rating

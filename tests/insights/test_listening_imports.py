@@ -366,3 +366,43 @@ def test_a_refused_large_upload_keeps_no_chunk(settings, consultant, workspace, 
     assert not ChunkedUpload.objects.exists()
     assert not UploadChunk.objects.exists()
     assert not ListeningImport.objects.exists()
+
+
+def test_a_file_not_saved_as_utf8_is_refused_rather_than_merging_brands():
+    """Café and Cafè saved as cp1252 would both read as Caf�: one competitor, wrongly."""
+    data = (HEADER + "2026-09-01,Café,web,10,1,1,0,0,\n2026-09-02,Cafè,web,5,1,1,0,0,\n").encode(
+        "cp1252"
+    )
+    assert _problems(data) == [
+        "Row 2, brand: is not UTF-8 text: save the file as UTF-8 CSV.",
+        "Row 3, brand: is not UTF-8 text: save the file as UTF-8 CSV.",
+    ]
+
+
+def test_blank_looking_rows_and_nul_bytes_read_alike_on_the_web_and_the_worker():
+    data = (HEADER + "  ,  , ,,,,,,\n2026-09-01,Acme,web,1\x000,1,1,0,0,\n").encode()
+    (row,) = listening.read_listening(data).iter_rows(named=True)
+    assert (row["brand"], row["mentions"]) == ("Acme", 10)
+
+
+def test_an_export_adding_up_to_too_many_stored_rows_is_refused(monkeypatch, acme_client):
+    monkeypatch.setattr(listening, "MAX_STORED_ROWS", 3)
+    rows = "".join(f"2026-09-01,Acme,source {n},1,0,0,0,0,\n" for n in range(4))
+    with pytest.raises(ValidationError) as refused:
+        listening_upload(client=acme_client, data=(HEADER + rows).encode(), client_brand="Acme")
+    assert refused.value.message_dict["file"] == [
+        "The export adds up to 4 rows of month, brand and source; at most 3 are kept an "
+        "upload. Leave out sources or months, or upload them in parts."
+    ]
+    assert not ListeningMonth.objects.exists()
+
+
+def test_importing_again_replaces_more_brand_months_than_one_statement_binds(acme_client):
+    months = [datetime.date(1990 + n // 12, 1 + n % 12, 1) for n in range(460)]
+    rows = "".join(
+        f"{m:%Y-%m},{brand},web,10,1,1,0,0,\n" for m in months for brand in ("Acme", "Zeta")
+    )
+    data = (HEADER + rows).encode()
+    listening_upload(client=acme_client, data=data, client_brand="Acme")
+    listening_upload(client=acme_client, data=data, client_brand="acme")
+    assert ListeningMonth.objects.filter(client=acme_client).count() == 920
