@@ -128,7 +128,10 @@ def _population(assessment: Assessment, applied: dict, pooled: bool) -> dict:
     if found is None:
         rows, complete = _peer_rows(peers)
         found = _ranked(rows, assessment.client.workspace_id, pooled)
-        if complete:  # else the results just stored change the fingerprint
+        # Kept only when nothing changed while the rows were read (a peer closing in
+        # between would be kept under a fingerprint that did not count it) and no peer
+        # had to be scored first.
+        if complete and _fingerprint(peers) == fingerprint:
             cache.set(key, found, settings.BENCHMARK_CACHE_SECONDS)
     return found
 

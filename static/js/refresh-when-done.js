@@ -23,7 +23,7 @@
       .then(function (response) { return response.text(); })
       .then(function (html) {
         if (html.indexOf(MARKER) === -1) {
-          window.location.reload();
+          window.location.assign(window.location.href.split("#")[0]);  // a GET: never re-posts a form
         } else {
           live(html);
           window.setTimeout(check, INTERVAL);

@@ -108,3 +108,27 @@ def test_a_workspace_joining_the_pool_shows_in_the_pooled_figures(acme_client, v
     late.save()
     pool = _benchmark(assessment)["pool"]
     assert (pool["shown"], pool["peer_count"]) == (True, 10)
+
+
+def test_a_peer_closing_while_the_peers_are_read_is_not_kept_in_after_it_reopens(
+    acme_client, version, monkeypatch
+):
+    """The fingerprint is read, then a peer closes, then the rows are read (with it): that
+    ranking must not be kept under the fingerprint without it, or the peer would still
+    count once it reopened and the fingerprint came back."""
+    from assessments import benchmarks
+
+    assessment = _closed(acme_client, version)
+    _peers(acme_client.workspace, version, n=5)
+    late = []
+    read_rows = benchmarks._peer_rows
+
+    def closing_meanwhile(peers):
+        late.append(_closed(ClientFactory(workspace=acme_client.workspace), version))
+        return read_rows(peers)
+
+    monkeypatch.setattr(benchmarks, "_peer_rows", closing_meanwhile)
+    assert _benchmark(assessment)["peer_count"] == 6
+    monkeypatch.undo()
+    assessment_open(assessment=late[0])
+    assert _benchmark(assessment)["peer_count"] == 5
